@@ -1,0 +1,101 @@
+"""`dxgraph kb ...`: build, validate, stats and query the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from knowledge.build import BuildError, build, check_curated, read_sources
+from knowledge.config import Settings
+from knowledge.kb import current_dir, load_current, publish
+from knowledge.stats import kb_stats
+
+
+def register(sub) -> None:
+    kb = sub.add_parser("kb", help="knowledge base: build, validate, stats, query").add_subparsers(
+        dest="kb_command", required=True)
+    p = kb.add_parser("build", help="compile HPO + curated ontologies into a versioned artifact")
+    p.add_argument("--no-sparql", action="store_true", help="skip loading the SPARQL store")
+    p.set_defaults(handler=cmd_build)
+    p = kb.add_parser("validate", help="check curated Turtle files (SHACL + semantic checks)")
+    p.add_argument("path", nargs="?", help="a .ttl file or a directory (default: the ontologies dir)")
+    p.set_defaults(handler=cmd_validate)
+    p = kb.add_parser("stats", help="counts of diseases, links, frequencies")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+    p = kb.add_parser("query", help="run a SPARQL query against the knowledge graph")
+    p.add_argument("sparql", help="the query text, or @FILE to read it from a file")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--limit", type=int, default=None, help="print at most this many rows")
+    p.set_defaults(handler=cmd_query)
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found", file=sys.stderr)
+
+
+def cmd_build(args, settings: Settings) -> int:
+    started = time.perf_counter()
+    print(f"reading HPO sources from {settings.hpo_dir} ...", file=sys.stderr)
+    sources = read_sources(settings.hpo_dir)
+    try:
+        kb = build(sources, settings.ontologies_dir)
+    except BuildError as error:
+        _print_problems(error.problems)
+        print("build refused; the last good knowledge base stays in place", file=sys.stderr)
+        return 1
+    target = publish(kb, settings.kb_dir)
+    if not args.no_sparql:
+        from knowledge.sparql import ensure_store
+
+        ensure_store(kb, target)
+    stats = kb_stats(kb)
+    print(f"knowledge base {kb.version} (HPO {kb.release}) -> {target} in "
+          f"{time.perf_counter() - started:.1f} s: {stats['diseases']['total']} diseases, "
+          f"{stats['phenotype_links']} links", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args, settings: Settings) -> int:
+    sources = read_sources(settings.hpo_dir)
+    target = Path(args.path) if args.path else settings.ontologies_dir
+    if not target.exists():
+        raise FileNotFoundError(f"{target}: no such file or directory")
+    from knowledge.build import reference_from
+    from knowledge.curated import curated_paths
+    from knowledge.validate import load_shapes, validate_paths
+
+    context = None
+    if args.path:
+        context, _ = check_curated(sources, settings.ontologies_dir)
+    files, problems = validate_paths(curated_paths(target), load_shapes(settings.ontologies_dir),
+                                     reference_from(sources), context=context)
+    if problems:
+        _print_problems(problems)
+        return 1
+    print(f"ok: {len(files)} file(s) valid", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args, settings: Settings) -> int:
+    stats = kb_stats(load_current(settings.kb_dir))
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        for key, value in stats.items():
+            print(f"{key:24} {value}")
+    return 0
+
+
+def cmd_query(args, settings: Settings) -> int:
+    from knowledge.sparql import SparqlStore, format_rows
+
+    text = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
+    store = SparqlStore.open(current_dir(settings.kb_dir))
+    variables, rows = store.select(text, limit=args.limit)
+    sys.stdout.write(format_rows(variables, rows, args.format))
+    return 0

@@ -1,0 +1,218 @@
+"""Compile HPO sources + curated Turtle into a versioned KnowledgeBase artifact."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.curated import CuratedFile, curated_paths
+from knowledge.hpoa import Annotation, HpoaFile, parse_hpoa
+from knowledge.kb import FORMAT_VERSION, ORIGINS, SEXES, KnowledgeBase
+from knowledge.obo import Ontology, parse_obo
+from knowledge.validate import ORPHAN_THRESHOLD, Problem, Reference, load_shapes, validate_paths
+
+HPO_FILES = ("hp.obo", "phenotype.hpoa")
+
+
+class BuildError(RuntimeError):
+    """The curated files are invalid; nothing was published."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the curated ontologies")
+        self.problems = problems
+
+
+@dataclass
+class Sources:
+    ontology: Ontology
+    hpoa: HpoaFile
+    hpo_dir: Path
+
+
+def read_sources(hpo_dir: Path) -> Sources:
+    missing = [name for name in HPO_FILES if not (hpo_dir / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"{hpo_dir}: missing {', '.join(missing)} (need hp.obo and phenotype.hpoa)")
+    return Sources(parse_obo(hpo_dir / "hp.obo"), parse_hpoa(hpo_dir / "phenotype.hpoa"), hpo_dir)
+
+
+def reference_from(sources: Sources) -> Reference:
+    onto = sources.ontology
+    obsolete: dict[str, str | None] = {t: term.replaced_by for t, term in onto.obsolete.items()}
+    obsolete.update(onto.alt_ids)
+    diseases = frozenset(a.disease_id for a in sources.hpoa.annotations)
+    return Reference(frozenset(onto.terms), obsolete, diseases)
+
+
+def _fingerprint(hpo_dir: Path, curated: list[Path]) -> str:
+    digest = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
+    for path in [hpo_dir / name for name in HPO_FILES] + curated:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def check_curated(sources: Sources, ontologies_dir: Path) -> tuple[list[CuratedFile], list[Problem]]:
+    return validate_paths(curated_paths(ontologies_dir), load_shapes(ontologies_dir), reference_from(sources))
+
+
+def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
+    """Validate curated files (raising BuildError) and compile everything into one KnowledgeBase."""
+    files, problems = check_curated(sources, ontologies_dir)
+    if problems:
+        raise BuildError(problems)
+    onto = sources.ontology
+    term_ids = sorted(onto.terms)
+    term_index = {t: i for i, t in enumerate(term_ids)}
+    parent_ptr = [0]
+    parent_idx: list[int] = []
+    for term in term_ids:
+        parent_idx.extend(term_index[p] for p in onto.terms[term].parents if p in term_index)
+        parent_ptr.append(len(parent_idx))
+
+    labels_es: dict[str, str] = {}
+    synonyms_es: dict[str, list[str]] = defaultdict(list)
+    extra_synonyms_en: dict[str, list[str]] = defaultdict(list)
+    for curated in files:
+        for entry in curated.term_labels:
+            if "es" in entry.labels:
+                labels_es[entry.hpo_id] = entry.labels["es"]
+            for text, lang in entry.synonyms:
+                (synonyms_es if lang == "es" else extra_synonyms_en)[entry.hpo_id].append(text)
+    term_info = {
+        "synonyms": {
+            t: [[s.text, s.scope, s.kind] for s in onto.terms[t].synonyms if s.kind != "obsolete_synonym"]
+            + [[text, "EXACT", "curated"] for text in extra_synonyms_en.get(t, [])]
+            for t in term_ids
+        },
+        "labels_es": labels_es,
+        "synonyms_es": dict(synonyms_es),
+        "alt_ids": onto.alt_ids,
+        "obsolete": {t: {"name": term.name, "replaced_by": term.replaced_by, "consider": term.consider}
+                     for t, term in onto.obsolete.items()},
+    }
+
+    # ---- diseases ----------------------------------------------------------------------------
+    disease_ids: list[str] = []
+    disease_names: list[str] = []
+    info: list[dict] = []
+    disease_index: dict[str, int] = {}
+    for ann in sources.hpoa.annotations:
+        if ann.disease_id not in disease_index:
+            disease_index[ann.disease_id] = len(disease_ids)
+            disease_ids.append(ann.disease_id)
+            disease_names.append(ann.disease_name)
+            info.append({"inheritance": [], "onset": [], "xrefs": []})
+    curated_records = [r for f in files for r in f.diseases]
+    for record in curated_records:
+        if record.declared:
+            disease_index[record.id] = len(disease_ids)
+            disease_ids.append(record.id)
+            disease_names.append(record.label_en or record.id)
+            info.append({"inheritance": [], "onset": [], "xrefs": []})
+    source = ["curated" if d.startswith("DXG:") else d.split(":")[0] for d in disease_ids]
+    prevalence = np.full(len(disease_ids), np.nan)
+    orphan = np.array([s != "curated" for s in source], dtype=bool)
+    for record in curated_records:
+        index = disease_index[record.id]
+        entry = info[index]
+        for key, value in (("label_es", record.label_es), ("icd10", record.icd10), ("age_min", record.age_min),
+                           ("age_max", record.age_max), ("sex_pattern", record.sex_pattern),
+                           ("setting", record.settings), ("prevalence_kind", record.prevalence_kind),
+                           ("prevalence_source", record.prevalence_source)):
+            if value not in (None, []):
+                entry[key] = value
+        entry["xrefs"] = sorted(set(entry["xrefs"]) | set(record.xrefs))
+        entry["curated_in"] = str(record.where)
+        if record.prevalence is not None:
+            prevalence[index] = record.prevalence
+            orphan[index] = record.prevalence < ORPHAN_THRESHOLD
+        if record.orphan is not None:
+            orphan[index] = record.orphan
+
+    # ---- links -------------------------------------------------------------------------------
+    overrides = {(link.disease_id, link.hpo_id) for r in curated_records for link in r.links}
+    rows: list[tuple] = []
+    overridden = 0
+    for ann in sources.hpoa.annotations:
+        d = disease_index[ann.disease_id]
+        if ann.aspect == "I":
+            info[d]["inheritance"].append(ann.hpo_id)
+            continue
+        if ann.aspect == "C":
+            info[d]["onset"].append(ann.hpo_id)
+            continue
+        if ann.aspect != "P" or ann.hpo_id not in term_index:
+            continue
+        if (ann.disease_id, ann.hpo_id) in overrides:
+            overridden += 1
+            continue
+        rows.append(_hpo_row(ann, d, term_index))
+    for record in curated_records:
+        origin = ORIGINS.index("curated" if record.declared else "overlay")
+        for link in record.links:
+            freq = np.nan if link.frequency is None else link.frequency
+            rows.append((disease_index[record.id], term_index[link.hpo_id], freq, -1, -1,
+                         link.negated or link.frequency == 0.0, origin, 0, -1, ";".join(link.sources),
+                         link.evidence or "TAS"))
+    columns = list(zip(*rows, strict=True))
+    version = _fingerprint(sources.hpo_dir, [f.path for f in files])
+    kb = KnowledgeBase(
+        meta={
+            "format": FORMAT_VERSION,
+            "release": sources.ontology.release,
+            "annotation_release": sources.hpoa.release,
+            "version": version,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "hpo_dir": str(sources.hpo_dir),
+            "curated_files": [str(f.path) for f in files],
+            "overridden_hpo_links": overridden,
+            "unparsed_frequencies": len(sources.hpoa.unparsed),
+            "credit": f"Human Phenotype Ontology, release {sources.ontology.release} (https://hpo.jax.org)",
+        },
+        term_ids=term_ids,
+        term_names=[onto.terms[t].name for t in term_ids],
+        term_parent_ptr=np.asarray(parent_ptr, dtype=np.int32),
+        term_parent_idx=np.asarray(parent_idx, dtype=np.int32),
+        term_info=term_info,
+        disease_ids=disease_ids,
+        disease_names=disease_names,
+        disease_source=source,
+        disease_prevalence=prevalence,
+        disease_orphan=orphan,
+        disease_info=info,
+        link_disease=np.asarray(columns[0], dtype=np.int32),
+        link_term=np.asarray(columns[1], dtype=np.int32),
+        link_freq=np.asarray(columns[2], dtype=np.float32),
+        link_n=np.asarray(columns[3], dtype=np.int32),
+        link_m=np.asarray(columns[4], dtype=np.int32),
+        link_negated=np.asarray(columns[5], dtype=bool),
+        link_origin=np.asarray(columns[6], dtype=np.uint8),
+        link_sex=np.asarray(columns[7], dtype=np.uint8),
+        link_onset=np.asarray(columns[8], dtype=np.int32),
+        link_refs=list(columns[9]),
+        link_evidence=list(columns[10]),
+    )
+    return kb
+
+
+def _hpo_row(ann: Annotation, disease: int, term_index: dict[str, int]) -> tuple:
+    freq = ann.frequency
+    return (
+        disease,
+        term_index[ann.hpo_id],
+        np.nan if freq.value is None else freq.value,
+        -1 if freq.n is None else freq.n,
+        -1 if freq.m is None else freq.m,
+        ann.negated,
+        0,
+        SEXES.index(ann.sex) if ann.sex in SEXES else 0,
+        term_index.get(ann.onset, -1),
+        ";".join(ann.references),
+        ann.evidence,
+    )

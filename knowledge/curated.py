@@ -1,0 +1,247 @@
+"""Read the curators' Turtle files into plain records, each remembering its file and line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+DX = Namespace("https://w3id.org/dxgraph/vocab#")
+DXD = Namespace("https://w3id.org/dxgraph/disease/")
+OBO = "http://purl.obolibrary.org/obo/"
+VOCAB_FILES = ("dxgraph.ttl", "shapes.ttl")
+
+
+def disease_curie(iri: str) -> str | None:
+    """dxd:OMIM_142900 -> OMIM:142900; None for an IRI outside the disease namespace."""
+    if not iri.startswith(str(DXD)):
+        return None
+    local = iri[len(str(DXD)) :]
+    prefix, sep, rest = local.partition("_")
+    return f"{prefix}:{rest}" if sep and rest else None
+
+
+def disease_iri(curie: str) -> URIRef:
+    prefix, _, rest = curie.partition(":")
+    return DXD[f"{prefix}_{rest}"]
+
+
+def term_curie(iri: str) -> str | None:
+    if not iri.startswith(OBO + "HP_"):
+        return None
+    return "HP:" + iri[len(OBO) + 3 :]
+
+
+def term_iri(curie: str) -> URIRef:
+    return URIRef(OBO + curie.replace(":", "_"))
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class CuratedLink:
+    disease_id: str
+    hpo_id: str | None  # None when the IRI is not an HPO term (reported by validation)
+    frequency: float | None
+    negated: bool
+    sources: list[str]
+    evidence: str
+    where: Where
+    raw_phenotype: str = ""
+    raw_frequencies: list[float] = field(default_factory=list)
+
+
+@dataclass
+class DiseaseRecord:
+    """A curated disease (declared dx:Disease) or an overlay patch on an HPO disease."""
+
+    id: str
+    declared: bool
+    where: Where
+    label_en: str | None = None
+    label_es: str | None = None
+    icd10: list[str] = field(default_factory=list)
+    xrefs: list[str] = field(default_factory=list)
+    prevalence: float | None = None
+    prevalence_kind: str | None = None
+    prevalence_source: str | None = None
+    orphan: bool | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    sex_pattern: str | None = None
+    settings: list[str] = field(default_factory=list)
+    links: list[CuratedLink] = field(default_factory=list)
+
+
+@dataclass
+class TermLabels:
+    hpo_id: str
+    where: Where
+    labels: dict[str, str] = field(default_factory=dict)  # lang -> label
+    synonyms: list[tuple[str, str]] = field(default_factory=list)  # (text, lang)
+
+
+@dataclass
+class CuratedFile:
+    path: Path
+    graph: Graph
+    diseases: list[DiseaseRecord]
+    term_labels: list[TermLabels]
+    unknown_subjects: list[tuple[str, Where]]
+
+
+class TurtleSyntaxError(ValueError):
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+class _LineFinder:
+    """Finds the line where a subject or an association's phenotype is written."""
+
+    def __init__(self, path: Path, graph: Graph) -> None:
+        self.path = path
+        self.lines = path.read_text(encoding="utf-8").splitlines()
+        self.graph = graph
+
+    def _forms(self, iri: str) -> list[str]:
+        forms = [f"<{iri}>"]
+        for prefix, namespace in self.graph.namespaces():
+            if iri.startswith(str(namespace)) and prefix:
+                forms.append(f"{prefix}:{iri[len(str(namespace)):]}")
+        return forms
+
+    def subject_line(self, iri: str) -> int:
+        forms = self._forms(iri)
+        for number, text in enumerate(self.lines, start=1):
+            stripped = text.lstrip()
+            if any(stripped.startswith(form) and not stripped[len(form):len(form) + 1].isalnum()
+                   for form in forms):
+                return number
+        for number, text in enumerate(self.lines, start=1):
+            if any(form in text for form in forms):
+                return number
+        return 1
+
+    def object_line(self, after: int, iri: str, before: int | None = None) -> int:
+        forms = self._forms(iri)
+        stop = before if before is not None else len(self.lines)
+        for number in range(after, stop + 1):
+            if number - 1 < len(self.lines) and any(
+                re.search(re.escape(form) + r"(?![\w-])", self.lines[number - 1]) for form in forms
+            ):
+                return number
+        return after
+
+
+def _literals(graph: Graph, subject: object, predicate: URIRef) -> list[Literal]:
+    return [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+
+
+def _one(graph: Graph, subject: object, predicate: URIRef) -> object | None:
+    values = list(graph.objects(subject, predicate))
+    return values[0].toPython() if values and isinstance(values[0], Literal) else None
+
+
+def parse_turtle(path: Path) -> Graph:
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as error:  # rdflib raises several types; all mean bad syntax
+        text = str(error)
+        match = re.search(r"line (\d+)", text)
+        raise TurtleSyntaxError(path, int(match.group(1)) if match else 1,
+                                "Turtle syntax error: " + text.strip().splitlines()[-1][:300]) from error
+    return graph
+
+
+def read_curated_file(path: Path) -> CuratedFile:
+    """Parse one Turtle file into disease records, links and term labels."""
+    graph = parse_turtle(path)
+    finder = _LineFinder(path, graph)
+    relative = str(path)
+    diseases: list[DiseaseRecord] = []
+    labels: list[TermLabels] = []
+    unknown: list[tuple[str, Where]] = []
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    subject_lines = {str(s): finder.subject_line(str(s)) for s in subjects}
+    ordered = sorted(subjects, key=lambda s: subject_lines[str(s)])
+    for position, subject in enumerate(ordered):
+        iri = str(subject)
+        line = subject_lines[iri]
+        next_line = subject_lines[str(ordered[position + 1])] - 1 if position + 1 < len(ordered) else None
+        where = Where(relative, line)
+        curie = disease_curie(iri)
+        if curie:
+            record = DiseaseRecord(id=curie, declared=(subject, RDF.type, DX.Disease) in graph, where=where)
+            for label in _literals(graph, subject, RDFS.label):
+                if label.language == "es":
+                    record.label_es = str(label)
+                elif label.language in (None, "en"):
+                    record.label_en = str(label)
+            record.icd10 = sorted(str(v) for v in _literals(graph, subject, DX.icd10))
+            record.xrefs = sorted(str(v) for v in _literals(graph, subject, DX.xref))
+            record.settings = sorted(str(v) for v in _literals(graph, subject, DX.setting))
+            prevalence = _one(graph, subject, DX.prevalence)
+            record.prevalence = float(prevalence) if prevalence is not None else None
+            record.prevalence_kind = _one(graph, subject, DX.prevalenceKind)
+            record.prevalence_source = _one(graph, subject, DX.prevalenceSource)
+            orphan = _one(graph, subject, DX.orphan)
+            record.orphan = bool(orphan) if orphan is not None else None
+            for attr, pred in (("age_min", DX.ageMin), ("age_max", DX.ageMax)):
+                value = _one(graph, subject, pred)
+                setattr(record, attr, int(value) if value is not None else None)
+            record.sex_pattern = _one(graph, subject, DX.sexPattern)
+            for node in graph.objects(subject, DX.hasPhenotype):
+                record.links.append(_read_link(graph, finder, node, curie, line, next_line, relative))
+            diseases.append(record)
+        elif hpo := term_curie(iri):
+            entry = TermLabels(hpo_id=hpo, where=where)
+            for label in _literals(graph, subject, RDFS.label):
+                entry.labels[label.language or "en"] = str(label)
+            for synonym in _literals(graph, subject, SKOS.altLabel):
+                entry.synonyms.append((str(synonym), synonym.language or ""))
+            labels.append(entry)
+        elif path.name not in VOCAB_FILES:
+            unknown.append((iri, where))
+    return CuratedFile(path=path, graph=graph, diseases=diseases, term_labels=labels, unknown_subjects=unknown)
+
+
+def _read_link(graph: Graph, finder: _LineFinder, node: object, disease: str, start: int,
+               stop: int | None, relative: str) -> CuratedLink:
+    phenotypes = [o for o in graph.objects(node, DX.phenotype)]
+    raw = str(phenotypes[0]) if phenotypes else ""
+    frequencies = [float(o.toPython()) for o in _literals(graph, node, DX.frequency)
+                   if isinstance(o.toPython(), (int, float)) or str(o.toPython()).replace(".", "", 1).isdigit()]
+    negated = bool(_one(graph, node, DX.negated) or False)
+    line = finder.object_line(start, raw, stop) if raw else start
+    if not isinstance(node, BNode) and str(node) in {str(s) for s in graph.subjects()}:
+        line = finder.subject_line(str(node))
+    return CuratedLink(
+        disease_id=disease,
+        hpo_id=term_curie(raw) if raw else None,
+        frequency=frequencies[0] if frequencies else None,
+        negated=negated,
+        sources=sorted(str(v) for v in _literals(graph, node, DX.source)),
+        evidence=str(_one(graph, node, DX.evidence) or ""),
+        where=Where(relative, line),
+        raw_phenotype=raw,
+        raw_frequencies=frequencies,
+    )
+
+
+def curated_paths(root: Path) -> list[Path]:
+    """The curated Turtle files under an ontologies directory (vocabulary and shapes excluded)."""
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*.ttl") if p.name not in VOCAB_FILES)

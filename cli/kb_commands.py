@@ -15,7 +15,8 @@ from knowledge.stats import kb_stats
 
 def register(sub) -> None:
     kb = sub.add_parser("kb", help="knowledge base: build, validate, stats, query").add_subparsers(
-        dest="kb_command", required=True)
+        dest="kb_command", required=True
+    )
     p = kb.add_parser("build", help="compile HPO + curated ontologies into a versioned artifact")
     p.add_argument("--no-sparql", action="store_true", help="skip loading the SPARQL store")
     p.set_defaults(handler=cmd_build)
@@ -54,9 +55,12 @@ def cmd_build(args, settings: Settings) -> int:
 
         ensure_store(kb, target)
     stats = kb_stats(kb)
-    print(f"knowledge base {kb.version} (HPO {kb.release}) -> {target} in "
-          f"{time.perf_counter() - started:.1f} s: {stats['diseases']['total']} diseases, "
-          f"{stats['phenotype_links']} links", file=sys.stderr)
+    print(
+        f"knowledge base {kb.version} (HPO {kb.release}) -> {target} in "
+        f"{time.perf_counter() - started:.1f} s: {stats['diseases']['total']} diseases, "
+        f"{stats['phenotype_links']} links",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -72,8 +76,9 @@ def cmd_validate(args, settings: Settings) -> int:
     context = None
     if args.path:
         context, _ = check_curated(sources, settings.ontologies_dir)
-    files, problems = validate_paths(curated_paths(target), load_shapes(settings.ontologies_dir),
-                                     reference_from(sources), context=context)
+    files, problems = validate_paths(
+        curated_paths(target), load_shapes(settings.ontologies_dir), reference_from(sources), context=context
+    )
     if problems:
         _print_problems(problems)
         return 1

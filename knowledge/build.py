@@ -93,8 +93,10 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
         "labels_es": labels_es,
         "synonyms_es": dict(synonyms_es),
         "alt_ids": onto.alt_ids,
-        "obsolete": {t: {"name": term.name, "replaced_by": term.replaced_by, "consider": term.consider}
-                     for t, term in onto.obsolete.items()},
+        "obsolete": {
+            t: {"name": term.name, "replaced_by": term.replaced_by, "consider": term.consider}
+            for t, term in onto.obsolete.items()
+        },
     }
 
     # ---- diseases ----------------------------------------------------------------------------
@@ -121,10 +123,16 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
     for record in curated_records:
         index = disease_index[record.id]
         entry = info[index]
-        for key, value in (("label_es", record.label_es), ("icd10", record.icd10), ("age_min", record.age_min),
-                           ("age_max", record.age_max), ("sex_pattern", record.sex_pattern),
-                           ("setting", record.settings), ("prevalence_kind", record.prevalence_kind),
-                           ("prevalence_source", record.prevalence_source)):
+        for key, value in (
+            ("label_es", record.label_es),
+            ("icd10", record.icd10),
+            ("age_min", record.age_min),
+            ("age_max", record.age_max),
+            ("sex_pattern", record.sex_pattern),
+            ("setting", record.settings),
+            ("prevalence_kind", record.prevalence_kind),
+            ("prevalence_source", record.prevalence_source),
+        ):
             if value not in (None, []):
                 entry[key] = value
         entry["xrefs"] = sorted(set(entry["xrefs"]) | set(record.xrefs))
@@ -157,9 +165,21 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
         origin = ORIGINS.index("curated" if record.declared else "overlay")
         for link in record.links:
             freq = np.nan if link.frequency is None else link.frequency
-            rows.append((disease_index[record.id], term_index[link.hpo_id], freq, -1, -1,
-                         link.negated or link.frequency == 0.0, origin, 0, -1, ";".join(link.sources),
-                         link.evidence or "TAS"))
+            rows.append(
+                (
+                    disease_index[record.id],
+                    term_index[link.hpo_id],
+                    freq,
+                    -1,
+                    -1,
+                    link.negated or link.frequency == 0.0,
+                    origin,
+                    0,
+                    -1,
+                    ";".join(link.sources),
+                    link.evidence or "TAS",
+                )
+            )
     columns = list(zip(*rows, strict=True))
     version = _fingerprint(sources.hpo_dir, [f.path for f in files])
     kb = KnowledgeBase(

@@ -118,15 +118,17 @@ class _LineFinder:
         forms = [f"<{iri}>"]
         for prefix, namespace in self.graph.namespaces():
             if iri.startswith(str(namespace)) and prefix:
-                forms.append(f"{prefix}:{iri[len(str(namespace)):]}")
+                forms.append(f"{prefix}:{iri[len(str(namespace)) :]}")
         return forms
 
     def subject_line(self, iri: str) -> int:
         forms = self._forms(iri)
         for number, text in enumerate(self.lines, start=1):
             stripped = text.lstrip()
-            if any(stripped.startswith(form) and not stripped[len(form):len(form) + 1].isalnum()
-                   for form in forms):
+            if any(
+                stripped.startswith(form) and not stripped[len(form) : len(form) + 1].isalnum()
+                for form in forms
+            ):
                 return number
         for number, text in enumerate(self.lines, start=1):
             if any(form in text for form in forms):
@@ -160,8 +162,11 @@ def parse_turtle(path: Path) -> Graph:
     except Exception as error:  # rdflib raises several types; all mean bad syntax
         text = str(error)
         match = re.search(r"line (\d+)", text)
-        raise TurtleSyntaxError(path, int(match.group(1)) if match else 1,
-                                "Turtle syntax error: " + text.strip().splitlines()[-1][:300]) from error
+        raise TurtleSyntaxError(
+            path,
+            int(match.group(1)) if match else 1,
+            "Turtle syntax error: " + text.strip().splitlines()[-1][:300],
+        ) from error
     return graph
 
 
@@ -214,15 +219,21 @@ def read_curated_file(path: Path) -> CuratedFile:
             labels.append(entry)
         elif path.name not in VOCAB_FILES:
             unknown.append((iri, where))
-    return CuratedFile(path=path, graph=graph, diseases=diseases, term_labels=labels, unknown_subjects=unknown)
+    return CuratedFile(
+        path=path, graph=graph, diseases=diseases, term_labels=labels, unknown_subjects=unknown
+    )
 
 
-def _read_link(graph: Graph, finder: _LineFinder, node: object, disease: str, start: int,
-               stop: int | None, relative: str) -> CuratedLink:
+def _read_link(
+    graph: Graph, finder: _LineFinder, node: object, disease: str, start: int, stop: int | None, relative: str
+) -> CuratedLink:
     phenotypes = [o for o in graph.objects(node, DX.phenotype)]
     raw = str(phenotypes[0]) if phenotypes else ""
-    frequencies = [float(o.toPython()) for o in _literals(graph, node, DX.frequency)
-                   if isinstance(o.toPython(), (int, float)) or str(o.toPython()).replace(".", "", 1).isdigit()]
+    frequencies = [
+        float(o.toPython())
+        for o in _literals(graph, node, DX.frequency)
+        if isinstance(o.toPython(), (int, float)) or str(o.toPython()).replace(".", "", 1).isdigit()
+    ]
     negated = bool(_one(graph, node, DX.negated) or False)
     line = finder.object_line(start, raw, stop) if raw else start
     if not isinstance(node, BNode) and str(node) in {str(s) for s in graph.subjects()}:

@@ -10,8 +10,18 @@ from knowledge.frequency import Frequency, FrequencyError, parse_frequency
 
 ASPECTS = {"P": "phenotype", "I": "inheritance", "C": "onset/course", "M": "modifier", "H": "past history"}
 EXPECTED_COLUMNS = [
-    "database_id", "disease_name", "qualifier", "hpo_id", "reference", "evidence",
-    "onset", "frequency", "sex", "modifier", "aspect", "biocuration",
+    "database_id",
+    "disease_name",
+    "qualifier",
+    "hpo_id",
+    "reference",
+    "evidence",
+    "onset",
+    "frequency",
+    "sex",
+    "modifier",
+    "aspect",
+    "biocuration",
 ]
 
 
@@ -66,8 +76,20 @@ def parse_hpoa(path: Path) -> HpoaFile:
             lineno += 1
             if len(row) != len(EXPECTED_COLUMNS):
                 raise HpoaError(f"{path}:{lineno}: expected {len(EXPECTED_COLUMNS)} columns, got {len(row)}")
-            (disease_id, name, qualifier, hpo_id, reference, evidence,
-             onset, freq_text, sex, modifier, aspect, _biocuration) = row
+            (
+                disease_id,
+                name,
+                qualifier,
+                hpo_id,
+                reference,
+                evidence,
+                onset,
+                freq_text,
+                sex,
+                modifier,
+                aspect,
+                _biocuration,
+            ) = row
             try:
                 frequency = parse_frequency(freq_text)
             except FrequencyError as error:

@@ -148,12 +148,30 @@ class KnowledgeBase:
 
     # ---- persistence ---------------------------------------------------------------------------
     _ARRAYS = (
-        "term_parent_ptr", "term_parent_idx", "disease_prevalence", "disease_orphan", "link_disease",
-        "link_term", "link_freq", "link_n", "link_m", "link_negated", "link_origin", "link_sex", "link_onset",
+        "term_parent_ptr",
+        "term_parent_idx",
+        "disease_prevalence",
+        "disease_orphan",
+        "link_disease",
+        "link_term",
+        "link_freq",
+        "link_n",
+        "link_m",
+        "link_negated",
+        "link_origin",
+        "link_sex",
+        "link_onset",
     )
     _LISTS = (
-        "term_ids", "term_names", "term_info", "disease_ids", "disease_names", "disease_source",
-        "disease_info", "link_refs", "link_evidence",
+        "term_ids",
+        "term_names",
+        "term_info",
+        "disease_ids",
+        "disease_names",
+        "disease_source",
+        "disease_info",
+        "link_refs",
+        "link_evidence",
     )
 
     def save(self, directory: Path) -> None:
@@ -168,8 +186,10 @@ class KnowledgeBase:
         with open(directory / "kb.json", encoding="utf-8") as handle:
             payload = json.load(handle)
         if payload["meta"].get("format") != FORMAT_VERSION:
-            raise ValueError(f"{directory}: knowledge base format {payload['meta'].get('format')} "
-                             f"is not {FORMAT_VERSION}; rebuild it with `dxgraph kb build`")
+            raise ValueError(
+                f"{directory}: knowledge base format {payload['meta'].get('format')} "
+                f"is not {FORMAT_VERSION}; rebuild it with `dxgraph kb build`"
+            )
         with np.load(directory / "arrays.npz") as arrays:
             data = {name: arrays[name] for name in cls._ARRAYS}
         return cls(meta=payload["meta"], **{name: payload[name] for name in cls._LISTS}, **data)

@@ -18,8 +18,10 @@ def kb_stats(kb: KnowledgeBase) -> dict:
         "kb_version": kb.version,
         "built_at": kb.meta["built_at"],
         "terms": len(kb.term_ids),
-        "diseases": {"total": len(kb.disease_ids), **{k: by_source.get(k, 0)
-                                                       for k in ("OMIM", "ORPHA", "DECIPHER", "curated")}},
+        "diseases": {
+            "total": len(kb.disease_ids),
+            **{k: by_source.get(k, 0) for k in ("OMIM", "ORPHA", "DECIPHER", "curated")},
+        },
         "orphan_diseases": int(kb.disease_orphan.sum()),
         "phenotype_links": int(positive.sum()),
         "links_with_frequency": int((positive & ~np.isnan(kb.link_freq)).sum()),

@@ -43,16 +43,19 @@ class Reference:
 
 
 def _shacl_problems(curated: CuratedFile, shapes: Graph) -> list[Problem]:
-    conforms, report, _ = shacl_validate(curated.graph, shacl_graph=shapes, inference="none",
-                                         allow_warnings=True)
+    conforms, report, _ = shacl_validate(
+        curated.graph, shacl_graph=shapes, inference="none", allow_warnings=True
+    )
     if conforms:
         return []
     link_lines: dict[object, Where] = {}
     for subject, _, node in curated.graph.triples((None, DX.hasPhenotype, None)):
         for record in curated.diseases:
             for link in record.links:
-                if record.id == disease_curie(str(subject)) and isinstance(node, BNode) and _link_node_matches(
-                    curated.graph, node, link.raw_phenotype
+                if (
+                    record.id == disease_curie(str(subject))
+                    and isinstance(node, BNode)
+                    and _link_node_matches(curated.graph, node, link.raw_phenotype)
                 ):
                     link_lines.setdefault(node, link.where)
     subject_lines = {r.id: r.where for r in curated.diseases}
@@ -98,14 +101,26 @@ def semantic_problems(files: list[CuratedFile], reference: Reference) -> list[Pr
             problems.append(Problem(where, f"subject {iri} is neither a dxgraph disease nor an HPO term"))
         for record in curated.diseases:
             if not record.declared and record.id not in reference.hpo_diseases:
-                problems.append(Problem(record.where, f"unknown disease id {record.id}: not in the HPO "
-                                                      "annotations and not declared a dx:Disease"))
+                problems.append(
+                    Problem(
+                        record.where,
+                        f"unknown disease id {record.id}: not in the HPO "
+                        "annotations and not declared a dx:Disease",
+                    )
+                )
             if record.prevalence is not None and not 0 < record.prevalence <= 1:
                 problems.append(Problem(record.where, f"prevalence {record.prevalence} outside (0, 1]"))
-            if (record.orphan is True and record.prevalence is not None
-                    and record.prevalence >= ORPHAN_THRESHOLD):
-                problems.append(Problem(record.where, f"contradiction: orphan true but prevalence "
-                                                      f"{record.prevalence} >= 1/2000"))
+            if (
+                record.orphan is True
+                and record.prevalence is not None
+                and record.prevalence >= ORPHAN_THRESHOLD
+            ):
+                problems.append(
+                    Problem(
+                        record.where,
+                        f"contradiction: orphan true but prevalence {record.prevalence} >= 1/2000",
+                    )
+                )
             if record.age_min is not None and record.age_max is not None and record.age_min > record.age_max:
                 problems.append(Problem(record.where, f"ageMin {record.age_min} > ageMax {record.age_max}"))
             for link in record.links:
@@ -115,11 +130,16 @@ def semantic_problems(files: list[CuratedFile], reference: Reference) -> list[Pr
                     if not 0.0 <= value <= 1.0:
                         problems.append(Problem(link.where, f"frequency {value} outside [0, 1]"))
                 if not link.sources:
-                    problems.append(Problem(link.where, f"link {record.id} - {link.hpo_id} has no citation "
-                                                        "(dx:source)"))
+                    problems.append(
+                        Problem(link.where, f"link {record.id} - {link.hpo_id} has no citation (dx:source)")
+                    )
                 if link.negated and link.frequency not in (None, 0.0):
-                    problems.append(Problem(link.where, f"contradiction: NOT link {link.hpo_id} with "
-                                                        f"frequency {link.frequency}"))
+                    problems.append(
+                        Problem(
+                            link.where,
+                            f"contradiction: NOT link {link.hpo_id} with frequency {link.frequency}",
+                        )
+                    )
                 if link.hpo_id:
                     seen_links[(record.id, link.hpo_id)].append(link)
         for entry in curated.term_labels:
@@ -144,8 +164,9 @@ def _declared_twice(files: list[CuratedFile], declared: set[str]) -> list[Proble
             if not record.declared:
                 continue
             if record.id in first:
-                problems.append(Problem(record.where, f"disease {record.id} declared twice (also at "
-                                                      f"{first[record.id]})"))
+                problems.append(
+                    Problem(record.where, f"disease {record.id} declared twice (also at {first[record.id]})")
+                )
             else:
                 first[record.id] = record.where
     return problems
@@ -157,8 +178,9 @@ def load_shapes(ontologies_dir: Path) -> Graph:
     return shapes
 
 
-def validate_paths(paths: list[Path], shapes: Graph, reference: Reference,
-                   context: list[CuratedFile] | None = None) -> tuple[list[CuratedFile], list[Problem]]:
+def validate_paths(
+    paths: list[Path], shapes: Graph, reference: Reference, context: list[CuratedFile] | None = None
+) -> tuple[list[CuratedFile], list[Problem]]:
     """Parse and check files; `context` holds other valid files so cross-file duplicates are found."""
     files: list[CuratedFile] = []
     problems: list[Problem] = []

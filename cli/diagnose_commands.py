@@ -1,0 +1,181 @@
+"""`dxgraph diagnose` and `dxgraph evaluate`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from inference.evidence import CONTEXTS, EvidenceError, make_evidence, parse_symptom_list
+from inference.explain import explain
+from inference.loading import load_diagnoser
+from inference.phenopackets import iter_packets, packet_to_case
+from inference.questions import next_questions
+from knowledge.config import Settings
+from knowledge.kb import load_current
+
+
+def register(sub) -> None:
+    p = sub.add_parser("diagnose", help="rank diseases for phenopackets or a list of symptoms")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--phenopackets", help="a phenopacket JSON file, a directory of them, or a JSONL file")
+    what.add_argument(
+        "--symptoms",
+        help="comma-separated HPO ids; prefix '-' for excluded, ':mild|moderate|"
+        "severe' for severity, e.g. HP:0001945,HP:0012735,-HP:0002094",
+    )
+    p.add_argument("--model", default="latest", help="model directory, 'latest' (promoted) or 'literature'")
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--out", help="write JSONL here instead of stdout")
+    p.add_argument("--sources", help="restrict candidates, e.g. OMIM or OMIM,ORPHA,curated")
+    p.add_argument(
+        "--context",
+        choices=CONTEXTS,
+        help="clinical context (default: rare-disease-clinic for phenopackets, primary-care for symptoms)",
+    )
+    p.add_argument("--age", type=float)
+    p.add_argument("--sex", choices=["female", "male"])
+    p.add_argument("--temperature", type=float, help="body temperature")
+    p.add_argument("--temperature-unit", choices=["C", "F"], default="C")
+    p.add_argument("--heart-rate", type=float)
+    p.add_argument("--respiratory-rate", type=float)
+    p.add_argument("--systolic-bp", type=float)
+    p.add_argument("--diastolic-bp", type=float)
+    p.add_argument("--spo2", type=float)
+    p.add_argument("--explain", type=int, default=3, help="explain this many top diseases (symptoms mode)")
+    p.set_defaults(handler=cmd_diagnose)
+    p = sub.add_parser("evaluate", help="top-k, MRR and calibration on phenopackets with known diagnoses")
+    p.add_argument("--phenopackets", required=True)
+    p.add_argument("--model", default="latest")
+    p.add_argument("--sources", default=None)
+    p.add_argument("--report", default="reports/evaluation", help="directory for the HTML report and plots")
+    p.set_defaults(handler=cmd_evaluate)
+
+
+def _sources(text: str | None) -> tuple[str, ...] | None:
+    return tuple(s.strip() for s in text.split(",") if s.strip()) if text else None
+
+
+def cmd_diagnose(args, settings: Settings) -> int:
+    kb = load_current(settings.kb_dir)
+    diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
+    if args.phenopackets:
+        return _batch(args, diagnoser)
+    try:
+        observed, excluded = parse_symptom_list(args.symptoms)
+    except EvidenceError as error:
+        print(f"dxgraph: error: {error}", file=sys.stderr)
+        return 2
+    vitals = {
+        k: v
+        for k, v in {
+            "temperature_c": None
+            if args.temperature is None
+            else (args.temperature if args.temperature_unit == "C" else (args.temperature - 32) * 5 / 9),
+            "heart_rate": args.heart_rate,
+            "respiratory_rate": args.respiratory_rate,
+            "systolic_bp": args.systolic_bp,
+            "diastolic_bp": args.diastolic_bp,
+            "spo2": args.spo2,
+        }.items()
+        if v is not None
+    }
+    try:
+        evidence = make_evidence(
+            kb,
+            observed,
+            excluded,
+            age_years=args.age,
+            sex=args.sex,
+            context=args.context or "primary-care",
+            vitals=vitals,
+        )
+    except EvidenceError as error:
+        print(f"dxgraph: error: {error}", file=sys.stderr)
+        return 2
+    diagnosis = diagnoser.diagnose(evidence, top=args.top, sources=_sources(args.sources))
+    _print_table(diagnoser, diagnosis, args.explain)
+    return 0
+
+
+def _print_table(diagnoser, diagnosis, n_explain: int) -> None:
+    kb = diagnoser.kb
+    out = sys.stdout
+    for warning in diagnosis.warnings:
+        out.write(f"warning: {warning}\n")
+    for note in diagnosis.notes:
+        out.write(f"note: {note}\n")
+    out.write(f"{'#':>3}  {'probability':>11}  {'kind':6}  disease\n")
+    for rank, row in enumerate(diagnosis.ranking, start=1):
+        kind = "orphan" if row.orphan else "common"
+        out.write(f"{rank:>3}  {row.probability:>11.4f}  {kind:6}  {row.disease_id} {row.label}\n")
+    out.write(f"     {diagnosis.other_probability:>11.4f}          other / not in the knowledge base\n")
+    for row in diagnosis.ranking[:n_explain]:
+        explanation = explain(diagnoser, diagnosis, row.index)
+        out.write(f"\nwhy {row.disease_id} {row.label}:\n")
+        for c in explanation.contributions:
+            sign = "+" if c.log_lr >= 0 else "-"
+            what = ("present" if c.present else "absent") + (f", {c.severity}" if c.severity else "")
+            matched = (
+                f" ~ {c.matched_term} {c.matched_label} (f={c.matched_frequency:.2f})"
+                if c.matched_term
+                else ""
+            )
+            out.write(f"  {sign} {abs(c.log_lr):5.2f}  {c.term} {c.label} [{what}] {c.match}{matched}\n")
+        if explanation.missing_frequent:
+            listed = ", ".join(f"{m.label} ({m.frequency:.0%})" for m in explanation.missing_frequent)
+            out.write(f"  frequent features not reported: {listed}\n")
+    questions = next_questions(diagnoser, diagnosis)
+    if questions:
+        out.write("\nnext questions worth asking:\n")
+        for q in questions:
+            out.write(f"  {q.term} {q.label}  (expected gain {q.expected_information_gain:.2f} bits)\n")
+    out.write(f"\n{kb.meta['credit']}. Supports, does not replace, clinical judgement.\n")
+
+
+def _batch(args, diagnoser) -> int:
+    kb = diagnoser.kb
+    sources = _sources(args.sources)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    count = 0
+    try:
+        for where, packet in iter_packets(Path(args.phenopackets)):
+            try:
+                case = packet_to_case(kb, packet, context=args.context or "rare-disease-clinic")
+            except EvidenceError as error:
+                print(f"dxgraph: skipping {where}: {error}", file=sys.stderr)
+                continue
+            diagnosis = diagnoser.diagnose(case.evidence, top=args.top, sources=sources)
+            record = {
+                "case_id": case.case_id,
+                "ranking": [r.as_dict() for r in diagnosis.ranking],
+                "other_probability": diagnosis.other_probability,
+                "warnings": diagnosis.warnings,
+                "model": diagnoser.model_version,
+                "hpo_release": kb.release,
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if args.out:
+            out.close()
+    print(f"diagnosed {count} case(s) with model {diagnoser.model_version}", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args, settings: Settings) -> int:
+    from inference.evaluation import evaluate_cases, write_report
+
+    kb = load_current(settings.kb_dir)
+    diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
+    cases = []
+    for where, packet in iter_packets(Path(args.phenopackets)):
+        try:
+            cases.append(packet_to_case(kb, packet))
+        except EvidenceError as error:
+            print(f"dxgraph: skipping {where}: {error}", file=sys.stderr)
+    result = evaluate_cases(diagnoser, cases, sources=_sources(args.sources))
+    print(json.dumps(result.summary, indent=2))
+    path = write_report(result, Path(args.report), title=f"dxgraph evaluation ({diagnoser.model_version})")
+    print(f"report: {path}", file=sys.stderr)
+    return 0

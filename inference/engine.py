@@ -1,0 +1,158 @@
+"""Posterior disease probabilities from evidence: the Diagnoser (fit once on a knowledge base, then query)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
+from inference.likelihood import LikelihoodCache
+from inference.network import Network, compile_network
+from inference.params import ModelParams
+from inference.priors import Demographics, base_prevalence, context_log_prior
+from knowledge.kb import KnowledgeBase
+
+
+@dataclass
+class RankedDisease:
+    index: int
+    disease_id: str
+    label: str
+    probability: float
+    orphan: bool
+    source: str
+    xrefs: list[str]
+
+    def as_dict(self) -> dict:
+        return {
+            "disease_id": self.disease_id,
+            "label": self.label,
+            "probability": self.probability,
+            "orphan": self.orphan,
+            "source": self.source,
+            "xrefs": self.xrefs,
+        }
+
+
+@dataclass
+class Diagnosis:
+    ranking: list[RankedDisease]
+    other_probability: float
+    used: list[Finding]  # findings that entered the score
+    implied: dict[str, str]  # observed term dropped -> the more specific observed term implying it
+    warnings: list[str]
+    notes: list[str]
+    log_posterior: np.ndarray = field(repr=False)  # over diseases (candidates; -inf elsewhere)
+    log_other: float = 0.0
+
+
+class Diagnoser:
+    """A compiled network plus priors; `diagnose(evidence)` returns the posterior over all diseases."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        params: ModelParams | None = None,
+        network: Network | None = None,
+        prevalence: np.ndarray | None = None,
+        cache_terms: int = 4000,
+    ) -> None:
+        self.kb = kb
+        self.params = params or ModelParams()
+        self.network = network or compile_network(kb, self.params)
+        self.cache = LikelihoodCache(self.network, max_terms=cache_terms)
+        self.prevalence = prevalence if prevalence is not None else base_prevalence(kb, self.params)
+        self.demographics = Demographics.from_kb(kb)
+        self._priors: dict[str, np.ndarray] = {}
+        self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
+        self.model_version = "literature-only"
+
+    # ---- pieces ----------------------------------------------------------------------------------
+    def log_prior(self, context: str) -> np.ndarray:
+        if context not in self._priors:
+            self._priors[context] = context_log_prior(self.kb, self.params, context, self.prevalence)
+        return self._priors[context]
+
+    def candidate_mask(self, sources: tuple[str, ...] | None) -> np.ndarray | None:
+        if not sources:
+            return None
+        key = tuple(sorted(s.upper() if s.lower() != "curated" else "curated" for s in sources))
+        if key not in self._source_masks:
+            self._source_masks[key] = np.asarray([s in key for s in self.kb.disease_source])
+        return self._source_masks[key]
+
+    def scored_findings(self, evidence: Evidence) -> tuple[list[Finding], dict[str, str]]:
+        """The findings that enter the product; observed terms implied by a more specific one are dropped."""
+        if not self.params.drop_implied:
+            return list(evidence.findings), {}
+        index = self.kb.term_index
+        observed = [f for f in evidence.findings if f.present]
+        implied: dict[str, str] = {}
+        for finding in observed:
+            ancestors_of = self.kb.ancestor_sets
+            for other in observed:
+                if other.term != finding.term and index[finding.term] in ancestors_of[index[other.term]]:
+                    implied[finding.term] = other.term
+                    break
+        return [f for f in evidence.findings if f.term not in implied], implied
+
+    def finding_log_likelihood(self, finding: Finding) -> tuple[np.ndarray, float]:
+        """log P(finding | disease) for all diseases, and under 'not in the knowledge base'."""
+        columns = self.cache.columns(self.kb.term_index[finding.term])
+        weight = SEVERITY_WEIGHT[finding.severity]
+        if finding.present:
+            return weight * columns.log_present(self.network), weight * columns.log_present_other()
+        return weight * columns.log_absent(self.network), weight * columns.log_absent_other(self.network)
+
+    # ---- the query -------------------------------------------------------------------------------
+    def diagnose(
+        self, evidence: Evidence, top: int = 10, sources: tuple[str, ...] | None = None
+    ) -> Diagnosis:
+        findings, implied = self.scored_findings(evidence)
+        tau = self.params.temperature
+        total = np.zeros(len(self.kb.disease_ids))
+        total_other = 0.0
+        for finding in findings:
+            disease_ll, other_ll = self.finding_log_likelihood(finding)
+            total += disease_ll
+            total_other += other_ll
+        log_post = self.log_prior(evidence.context) + tau * total
+        log_post += self.demographics.log_likelihood(self.params, evidence.age_years, evidence.sex)
+        log_other = np.log(self.params.other_prior) + tau * total_other
+        mask = self.candidate_mask(sources)
+        if mask is not None:
+            log_post = np.where(mask, log_post, -np.inf)
+        peak = max(float(log_post.max()), log_other)
+        norm = peak + np.log(np.exp(log_post - peak).sum() + np.exp(log_other - peak))
+        log_post = log_post - norm
+        log_other -= norm
+        order = np.argsort(-log_post, kind="stable")[:top]
+        notes = []
+        if not findings:
+            notes.append("no findings given: these are the prior probabilities for the context")
+        ranking = [
+            self._ranked(int(i), float(np.exp(log_post[i]))) for i in order if np.isfinite(log_post[i])
+        ]
+        return Diagnosis(
+            ranking,
+            float(np.exp(log_other)),
+            findings,
+            implied,
+            list(evidence.warnings),
+            notes,
+            log_post,
+            float(log_other),
+        )
+
+    def _ranked(self, index: int, probability: float) -> RankedDisease:
+        kb = self.kb
+        return RankedDisease(
+            index,
+            kb.disease_ids[index],
+            kb.disease_names[index],
+            probability,
+            bool(kb.disease_orphan[index]),
+            kb.disease_source[index],
+            list(kb.disease_info[index].get("xrefs", [])),
+        )

@@ -1,0 +1,133 @@
+"""What a doctor knows about a patient, validated at the boundary and resolved against the loaded HPO."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from inference.vitals import bin_vitals
+from knowledge.kb import KnowledgeBase
+
+HPO_ID = re.compile(r"^HP:\d{7}$")
+SEVERITY_WEIGHT = {None: 1.0, "mild": 0.7, "moderate": 1.0, "severe": 1.0}
+SEXES = ("female", "male")
+CONTEXTS = ("primary-care", "emergency", "rare-disease-clinic")
+
+
+class EvidenceError(ValueError):
+    """Bad evidence; `field` names the part at fault."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Finding:
+    term: str  # a live HPO id
+    present: bool
+    severity: str | None = None
+    source: str = "reported"  # reported | vitals
+
+
+@dataclass
+class Evidence:
+    findings: list[Finding]
+    age_years: float | None = None
+    sex: str | None = None
+    context: str = "primary-care"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def observed(self) -> list[Finding]:
+        return [f for f in self.findings if f.present]
+
+    @property
+    def excluded(self) -> list[Finding]:
+        return [f for f in self.findings if not f.present]
+
+
+def make_evidence(
+    kb: KnowledgeBase,
+    observed: list[str | tuple[str, str | None]] = (),
+    excluded: list[str] = (),
+    *,
+    age_years: float | None = None,
+    sex: str | None = None,
+    context: str = "primary-care",
+    vitals: dict | None = None,
+    strict: bool = True,
+) -> Evidence:
+    """Validate and resolve evidence. strict: unknown ids raise; else they are dropped with a warning."""
+    warnings: list[str] = []
+    findings: dict[str, Finding] = {}
+    if context not in CONTEXTS:
+        raise EvidenceError("context", f"must be one of {', '.join(CONTEXTS)}, not {context!r}")
+    if sex is not None:
+        sex = sex.lower()
+        if sex in ("unknown_sex", "other_sex", "unknown", ""):
+            sex = None
+        elif sex not in SEXES:
+            raise EvidenceError("sex", f"must be female or male, not {sex!r}")
+    if age_years is not None and not 0 <= age_years <= 130:
+        raise EvidenceError("age", f"{age_years} is not an age in years (0-130)")
+
+    def resolve(raw: str, field_name: str) -> str | None:
+        raw = raw.strip()
+        if not HPO_ID.match(raw):
+            raise EvidenceError(field_name, f"malformed HPO id {raw!r} (expected HP:nnnnnnn)")
+        term, warning = kb.resolve_term(raw)
+        if warning:
+            warnings.append(warning)
+        if term is None:
+            message = warning or f"unknown HPO id {raw} (not in HPO release {kb.release})"
+            if strict:
+                raise EvidenceError(field_name, message)
+            if not warning:
+                warnings.append(message + "; left out")
+        return term
+
+    for item in observed:
+        raw, severity = (item, None) if isinstance(item, str) else item
+        if severity not in SEVERITY_WEIGHT:
+            raise EvidenceError("severity", f"{raw}: severity must be mild, moderate or severe")
+        term = resolve(raw, "observed")
+        if term:
+            findings[term] = Finding(term, True, severity)
+    for raw in excluded:
+        term = resolve(raw, "excluded")
+        if term is None:
+            continue
+        if term in findings and findings[term].present:
+            raise EvidenceError("excluded", f"{term} ({kb.label(term)}) is both observed and excluded")
+        findings[term] = Finding(term, False)
+    if vitals:
+        try:
+            binned = bin_vitals(age_years=age_years, **vitals)
+        except (TypeError, ValueError) as error:
+            raise EvidenceError("vitals", str(error)) from error
+        for vital in binned:
+            if vital.term in kb.term_index and vital.term not in findings:
+                findings[vital.term] = Finding(vital.term, vital.present, source="vitals")
+    return Evidence(list(findings.values()), age_years, sex, context, warnings)
+
+
+def parse_symptom_list(text: str) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """'HP:0001945:severe,-HP:0002094' -> observed [(id, severity)], excluded [id]."""
+    observed: list[tuple[str, str | None]] = []
+    excluded: list[str] = []
+    for item in (s.strip() for s in text.split(",")):
+        if not item:
+            continue
+        negative = item.startswith("-")
+        parts = item.lstrip("-").split(":")
+        term = ":".join(parts[:2])
+        severity = parts[2].lower() if len(parts) > 2 else None
+        if severity is not None and severity not in SEVERITY_WEIGHT:
+            raise EvidenceError("symptoms", f"{item}: severity must be mild, moderate or severe")
+        if negative:
+            excluded.append(term)
+        else:
+            observed.append((term, severity))
+    return observed, excluded

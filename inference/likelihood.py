@@ -1,0 +1,141 @@
+"""Per-finding likelihoods P(finding | disease) for every disease at once: one small unit per match type.
+
+Observed finding q, disease D (single-disease network, noisy-OR over D's annotations, with a leak):
+  P(q | D) = 1 - (1 - leak_q) (1 - exact_D(q)) (1 - related_D(q))
+  exact_D(q)   = 1 - prod over annotations a at or below q of (1 - f_a)   [exact, or patient term more general]
+  related_D(q) = max over other annotations a of f_a * p(q) / p(c) * w     [c = most informative common
+                 ancestor of a and q; w = 1 when a is an ancestor of q (patient term more specific), else the
+                 related-match discount]; root and organ-system categories never count as c
+  NOT-annotated: P(q | D) = leak_q * not_annotated_factor
+Excluded finding q:
+  P(not q | D) = (1 - leak_q) (1 - sensitivity * exact_D(q)), or 1 when D is annotated NOT to have q
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from inference.network import Network
+
+
+@dataclass(frozen=True)
+class TermColumns:
+    """Everything about one term, for all diseases (float64 arrays of length n_diseases)."""
+
+    exact: np.ndarray  # 1 - prod(1 - f) over annotations at or below the term
+    related: np.ndarray  # best fuzzy match strength
+    not_annotated: np.ndarray  # bool: a NOT annotation on the term or one of its ancestors
+    leak: float
+    background: float  # P(term) for a patient whose disease is not in the knowledge base
+
+    def log_present(self, network: Network) -> np.ndarray:
+        p = network.params
+        prob = 1.0 - (1.0 - self.leak) * (1.0 - self.exact) * (1.0 - self.related)
+        prob = np.where(self.not_annotated, self.leak * p.not_annotated_factor, prob)
+        return np.log(prob)
+
+    def log_absent(self, network: Network) -> np.ndarray:
+        p = network.params
+        prob = (1.0 - self.leak) * (1.0 - p.exclusion_sensitivity * self.exact)
+        prob = np.where(self.not_annotated, 1.0, prob)
+        return np.log(prob)
+
+    def log_present_other(self) -> float:
+        return float(np.log(self.background))
+
+    def log_absent_other(self, network: Network) -> float:
+        return float(np.log(1.0 - network.params.exclusion_sensitivity * self.background))
+
+
+class LikelihoodCache:
+    """Computes TermColumns on demand and keeps the most recently used ones (bounded memory)."""
+
+    def __init__(self, network: Network, max_terms: int = 3000) -> None:
+        self.network = network
+        self.max_terms = max_terms
+        self._cache: OrderedDict[int, TermColumns] = OrderedDict()
+        order = np.argsort(network.ann_term, kind="stable")
+        self._by_term_order = order
+        counts = np.bincount(network.ann_term, minlength=len(network.kb.term_ids))
+        self._by_term_ptr = np.concatenate([[0], np.cumsum(counts)])
+        self._not_by_term: dict[int, list[int]] = {}
+        for disease, term in zip(network.not_disease.tolist(), network.not_term.tolist(), strict=True):
+            self._not_by_term.setdefault(term, []).append(disease)
+
+    def columns(self, term: int) -> TermColumns:
+        cached = self._cache.get(term)
+        if cached is not None:
+            self._cache.move_to_end(term)
+            return cached
+        result = self._compute(term)
+        self._cache[term] = result
+        if len(self._cache) > self.max_terms:
+            self._cache.popitem(last=False)
+        return result
+
+    def leak(self, term: int) -> float:
+        p = self.network.params
+        return min(p.leak_floor + p.leak_scale * float(self.network.term_background[term]), 0.5)
+
+    def _compute(self, term: int) -> TermColumns:
+        net = self.network
+        col = net.closure_log
+        exact = np.zeros(net.n_diseases)
+        rows = col.indices[col.indptr[term] : col.indptr[term + 1]]
+        exact[rows] = -np.expm1(col.data[col.indptr[term] : col.indptr[term + 1]])
+        related = self._related(term)
+        not_annotated = np.zeros(net.n_diseases, dtype=bool)
+        for ancestor in net.ancestors_of(term).tolist():
+            for disease in self._not_by_term.get(ancestor, ()):
+                not_annotated[disease] = True
+        background = float(net.term_background[term])
+        return TermColumns(exact, related, not_annotated, self.leak(term), background)
+
+    def match_weights(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per ontology term x: the weight of an annotation on x as a fuzzy match for `term`, and the
+        common ancestor that links them (-1 where there is no usable match)."""
+        net = self.network
+        n_terms = len(net.kb.term_ids)
+        weight = np.zeros(n_terms)
+        via = np.full(n_terms, -1, dtype=np.int64)
+        assigned = np.zeros(n_terms, dtype=bool)
+        assigned[net.descendants_of(term)] = True  # handled exactly
+        ancestors = [a for a in net.ancestors_of(term).tolist() if a != term and not net.too_general[a]]
+        ancestors.sort(key=lambda a: (-net.information_content[a], -net.depth[a]))
+        p_term = net.term_background[term]
+        discount = net.params.related_discount
+        for ancestor in ancestors:
+            ratio = min(p_term / net.term_background[ancestor], 1.0)
+            members = net.descendants_of(ancestor)
+            fresh = members[~assigned[members]]
+            if fresh.size == 0:
+                continue
+            assigned[fresh] = True
+            weight[fresh] = ratio * discount
+            via[fresh] = ancestor
+            if not assigned[ancestor] or via[ancestor] == ancestor:
+                weight[ancestor] = ratio  # annotation more general than the patient's term
+                via[ancestor] = ancestor
+        return weight, via
+
+    def _related(self, term: int) -> np.ndarray:
+        net = self.network
+        weight, _ = self.match_weights(term)
+        candidates = np.flatnonzero(weight)
+        related = np.zeros(net.n_diseases)
+        if candidates.size == 0:
+            return related
+        starts, ends = self._by_term_ptr[candidates], self._by_term_ptr[candidates + 1]
+        lengths = ends - starts
+        if lengths.sum() == 0:
+            return related
+        index = np.repeat(starts - np.cumsum(np.concatenate([[0], lengths[:-1]])), lengths) + np.arange(
+            lengths.sum()
+        )
+        annotations = self._by_term_order[index]
+        values = net.ann_strength[annotations] * weight[net.ann_term[annotations]]
+        np.maximum.at(related, net.ann_disease[annotations], values)
+        return related

@@ -1,0 +1,147 @@
+"""The compiled noisy-OR network: disease-phenotype link strengths and ontology closure as sparse arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+
+from inference.params import ModelParams
+from knowledge.kb import KnowledgeBase
+
+ROOT = "HP:0000001"
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+
+
+@dataclass
+class Network:
+    """Literature frequencies aggregated per (disease, term), plus what likelihoods need.
+
+    `strength` holds the noisy-OR link probabilities (frequency, default for missing, capped);
+    `closure_log` is, per disease and term q, the sum of log(1 - strength) over annotations at or below q.
+    """
+
+    kb: KnowledgeBase
+    params: ModelParams
+    ann_disease: np.ndarray  # positive annotations, sorted by disease
+    ann_term: np.ndarray
+    ann_strength: np.ndarray
+    ann_ptr: np.ndarray  # CSR pointer over diseases into ann_*
+    not_disease: np.ndarray
+    not_term: np.ndarray
+    closure_log: sp.csc_matrix  # diseases x terms
+    term_background: np.ndarray  # fraction of diseases implying each term (ontology-propagated)
+    ancestors: sp.csr_matrix  # terms x terms, [x, c] = 1 when c is x or an ancestor of x
+    too_general: np.ndarray  # bool per term: root and organ-system categories, never used as a match
+
+    @property
+    def n_diseases(self) -> int:
+        return len(self.kb.disease_ids)
+
+    @cached_property
+    def descendants_matrix(self) -> sp.csc_matrix:
+        return self.ancestors.tocsc()
+
+    def descendants_of(self, term: int) -> np.ndarray:
+        m = self.descendants_matrix
+        return m.indices[m.indptr[term] : m.indptr[term + 1]]
+
+    def ancestors_of(self, term: int) -> np.ndarray:
+        m = self.ancestors
+        return m.indices[m.indptr[term] : m.indptr[term + 1]]
+
+    @cached_property
+    def information_content(self) -> np.ndarray:
+        return -np.log(self.term_background)
+
+    @cached_property
+    def depth(self) -> np.ndarray:
+        return np.asarray(self.ancestors.sum(axis=1)).ravel()
+
+
+def aggregate_links(
+    kb: KnowledgeBase, params: ModelParams, extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One strength per positive (disease, term): the highest stated frequency (n/m shrunk toward the
+    default), or the default; `extra` (data-refined strengths) replaces literature values for its pairs."""
+    positive = ~kb.link_negated
+    freq = kb.link_freq[positive].astype(np.float64)
+    freq = np.where(np.isnan(freq), params.missing_frequency, freq)
+    n, m = kb.link_n[positive].astype(np.float64), kb.link_m[positive].astype(np.float64)
+    counted = m > 0
+    prior = params.count_prior_strength
+    freq[counted] = (n[counted] + prior * params.missing_frequency) / (m[counted] + prior)
+    disease = kb.link_disease[positive].astype(np.int64)
+    term = kb.link_term[positive].astype(np.int64)
+    priority = np.zeros(len(freq))
+    if extra is not None and len(extra[0]):
+        disease = np.concatenate([disease, extra[0]])
+        term = np.concatenate([term, extra[1]])
+        freq = np.concatenate([freq, extra[2]])
+        priority = np.concatenate([priority, np.ones(len(extra[0]))])
+    key = disease * len(kb.term_ids) + term
+    order = np.lexsort((-freq, -priority, key))
+    key, freq = key[order], freq[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key, freq = key[first], np.minimum(freq[first], params.frequency_cap)
+    keep = freq > 0
+    key, freq = key[keep], freq[keep]
+    not_key = np.unique(
+        kb.link_disease[kb.link_negated].astype(np.int64) * len(kb.term_ids) + kb.link_term[kb.link_negated]
+    )
+    n_terms = len(kb.term_ids)
+    return key // n_terms, key % n_terms, freq, not_key // n_terms, not_key % n_terms
+
+
+def ancestor_matrix(kb: KnowledgeBase) -> sp.csr_matrix:
+    rows, cols = [], []
+    for term, ancestors in enumerate(kb.ancestor_sets):
+        rows.extend([term] * len(ancestors))
+        cols.extend(ancestors)
+    n = len(kb.term_ids)
+    return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, n))
+
+
+def compile_network(
+    kb: KnowledgeBase,
+    params: ModelParams | None = None,
+    extra_links: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ancestors: sp.csr_matrix | None = None,
+) -> Network:
+    """Turn a knowledge base (plus optional data-derived links) into the arrays inference runs on."""
+    params = params or ModelParams()
+    d, t, f, not_d, not_t = aggregate_links(kb, params, extra_links)
+    n_d, n_t = len(kb.disease_ids), len(kb.term_ids)
+    anc = ancestors if ancestors is not None else ancestor_matrix(kb)
+    logs = sp.csr_matrix((np.log1p(-f), (d, t)), shape=(n_d, n_t))
+    closure_log = (logs @ anc).tocsc()
+    indicator = sp.csr_matrix((np.ones(len(d), dtype=np.float32), (d, t)), shape=(n_d, n_t))
+    implied = (indicator @ anc) > 0
+    annotated = max(int((np.diff(indicator.indptr) > 0).sum()), 1)
+    background = (np.asarray(implied.sum(axis=0)).ravel() + 0.5) / (annotated + 1.0)
+    too_general = np.zeros(n_t, dtype=bool)
+    for term_id in (ROOT, PHENOTYPIC_ABNORMALITY):
+        if term_id in kb.term_index:
+            index = kb.term_index[term_id]
+            too_general[index] = True
+            if term_id == PHENOTYPIC_ABNORMALITY:
+                too_general[kb.children_lists[index]] = True
+    ptr = np.zeros(n_d + 1, dtype=np.int64)
+    np.add.at(ptr, d + 1, 1)
+    return Network(
+        kb=kb,
+        params=params,
+        ann_disease=d.astype(np.int32),
+        ann_term=t.astype(np.int32),
+        ann_strength=f.astype(np.float64),
+        ann_ptr=np.cumsum(ptr),
+        not_disease=not_d.astype(np.int32),
+        not_term=not_t.astype(np.int32),
+        closure_log=closure_log,
+        term_background=background,
+        ancestors=anc,
+        too_general=too_general,
+    )

@@ -1,0 +1,33 @@
+"""Hyperparameters of the network, documented in docs/model.md; one frozen dataclass so models can record them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    """Defaults chosen by publication-grouped cross-validation on the dev cases (see benchmarks/)."""
+
+    missing_frequency: float = 0.5  # frequency assumed when the literature gives none (21% of HPO links)
+    count_prior_strength: float = 2.0  # n/m frequencies shrink toward missing_frequency with this many cases
+    frequency_cap: float = 0.98  # even obligate features go unrecorded sometimes
+    leak_floor: float = 0.02  # P(finding | disease) for a finding the disease's annotations do not explain
+    leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
+    related_discount: float = 0.2  # weight of a match through a common ancestor (sibling/cousin terms)
+    exclusion_sensitivity: float = 0.5  # how strongly an excluded annotated finding counts against a disease
+    not_annotated_factor: float = 0.05  # an observed finding the disease is annotated NOT to have
+    drop_implied: bool = True  # drop observed terms implied by a more specific observed term
+    temperature: float = 0.5  # tempering of the summed log-likelihood (calibrates the naive-Bayes product)
+    other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
+    rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence
+    age_mismatch_factor: float = 0.2  # likelihood when the patient's age is outside the disease's range
+    sex_mismatch_factor: float = 0.001  # likelihood of the wrong sex for a sex-limited disease
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelParams:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})

@@ -1,0 +1,113 @@
+"""Read GA4GH phenopackets (file, directory or JSONL) and turn each into Evidence plus its true diagnoses."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from inference.evidence import Evidence, EvidenceError, make_evidence
+from knowledge.kb import KnowledgeBase
+
+_DURATION = re.compile(
+    r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
+)
+
+
+@dataclass
+class Case:
+    case_id: str
+    evidence: Evidence
+    diagnoses: list[str]  # disease ids of the interpretations (the truth, for evaluation)
+
+
+def iso_age_years(text: str) -> float | None:
+    match = _DURATION.match(text or "")
+    if not match or not any(match.groups()):
+        return None
+    years, months, weeks, days = (float(g) if g else 0.0 for g in match.groups())
+    return years + months / 12 + weeks / 52.18 + days / 365.25
+
+
+def iter_packets(path: Path) -> Iterator[tuple[str, dict]]:
+    """Yield (where, packet); unreadable files are reported on stderr and skipped."""
+    if path.is_dir():
+        for child in sorted(path.rglob("*.json")):
+            yield from iter_packets(child)
+        for child in sorted(path.rglob("*.jsonl")):
+            yield from iter_packets(child)
+        return
+    try:
+        if path.suffix == ".jsonl":
+            with open(path, encoding="utf-8") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if line.strip():
+                        try:
+                            yield f"{path}:{number}", json.loads(line)
+                        except json.JSONDecodeError as error:
+                            print(f"dxgraph: skipping {path}:{number}: {error}", file=sys.stderr)
+            return
+        with open(path, encoding="utf-8") as handle:
+            yield str(path), json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        print(f"dxgraph: skipping unreadable {path}: {error}", file=sys.stderr)
+
+
+def packet_age(packet: dict) -> float | None:
+    subject = packet.get("subject") or {}
+    for key in ("timeAtLastEncounter", "timeAtEncounter"):
+        age = ((subject.get(key) or {}).get("age") or {}).get("iso8601duration")
+        if age:
+            return iso_age_years(age)
+    return None
+
+
+def packet_to_case(kb: KnowledgeBase, packet: dict, context: str = "rare-disease-clinic") -> Case:
+    """Terms unknown to the loaded release are left out with a warning (batch mode never stops)."""
+    if not isinstance(packet, dict) or "phenotypicFeatures" not in packet and "id" not in packet:
+        raise EvidenceError("phenopacket", "not a phenopacket (no id / phenotypicFeatures)")
+    observed, excluded = [], []
+    for feature in packet.get("phenotypicFeatures") or []:
+        term = ((feature or {}).get("type") or {}).get("id")
+        if not term:
+            continue
+        (excluded if feature.get("excluded") else observed).append(term)
+    both = set(observed) & set(excluded)
+    warnings = [f"{t} both observed and excluded; ignored" for t in sorted(both)]
+    observed = [t for t in observed if t not in both]
+    excluded = [t for t in excluded if t not in both]
+    sex = ((packet.get("subject") or {}).get("sex") or "").lower() or None
+    age = packet_age(packet)
+    if age is not None and not 0 <= age <= 130:
+        warnings.append(f"implausible age {age:.1f}; ignored")
+        age = None
+    evidence = make_evidence(
+        kb,
+        [t for t in observed if _wellformed(t, warnings)],
+        [t for t in excluded if _wellformed(t, warnings)],
+        age_years=age,
+        sex=sex,
+        context=context,
+        strict=False,
+    )
+    evidence.warnings[:0] = warnings
+    diagnoses = []
+    for interpretation in packet.get("interpretations") or []:
+        disease = (((interpretation or {}).get("diagnosis") or {}).get("disease") or {}).get("id")
+        if disease:
+            diagnoses.append(disease)
+    for disease in packet.get("diseases") or []:
+        term = (disease or {}).get("term", {}).get("id")
+        if term and term not in diagnoses and not disease.get("excluded"):
+            diagnoses.append(term)
+    return Case(str(packet.get("id", "")), evidence, diagnoses)
+
+
+def _wellformed(term: str, warnings: list[str]) -> bool:
+    if re.match(r"^HP:\d{7}$", term or ""):
+        return True
+    warnings.append(f"malformed HPO id {term!r}; left out")
+    return False

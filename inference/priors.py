@@ -1,0 +1,119 @@
+"""Prior probability of each disease for a clinical context, and demographic (age, sex) likelihoods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from inference.params import ModelParams
+from knowledge.kb import KnowledgeBase
+
+CURATED_FALLBACK_PREVALENCE = 1e-4
+RARE_CLINIC_RARE_SHARE = 0.9  # in a rare-disease clinic, 90% of the known-disease mass goes to rare diseases
+# Earliest typical onset (years) of HPO onset terms (HP:0003674 branch)
+ONSET_MIN_AGE = {
+    "HP:0030674": 0,
+    "HP:0011461": 0,
+    "HP:0003577": 0,
+    "HP:0003623": 0,
+    "HP:0003593": 0,
+    "HP:0011463": 1,
+    "HP:0003621": 5,
+    "HP:0011462": 16,
+    "HP:0025708": 16,
+    "HP:0025709": 19,
+    "HP:0025710": 25,
+    "HP:0003581": 16,
+    "HP:0003596": 40,
+    "HP:0003584": 60,
+}
+X_LINKED_RECESSIVE = "HP:0001419"
+
+
+def base_prevalence(kb: KnowledgeBase, params: ModelParams) -> np.ndarray:
+    prevalence = kb.disease_prevalence.copy()
+    curated = np.asarray([s == "curated" for s in kb.disease_source])
+    prevalence[np.isnan(prevalence) & curated] = CURATED_FALLBACK_PREVALENCE
+    prevalence[np.isnan(prevalence)] = params.rare_default_prevalence
+    return prevalence
+
+
+def context_log_prior(
+    kb: KnowledgeBase, params: ModelParams, context: str, prevalence: np.ndarray | None = None
+) -> np.ndarray:
+    """log prior per disease; the diseases share 1 - other_prior, the rest is 'not in the knowledge base'."""
+    weight = (prevalence if prevalence is not None else base_prevalence(kb, params)).copy()
+    curated = np.asarray([s == "curated" for s in kb.disease_source])
+    settings = [set(info.get("setting", [])) for info in kb.disease_info]
+    if context == "emergency":
+        weight *= np.asarray(
+            [3.0 if "emergency" in s else 0.5 if c else 1.0 for s, c in zip(settings, curated, strict=True)]
+        )
+    elif context == "primary-care":
+        weight *= np.asarray(
+            [
+                2.0 if "primary-care" in s else 0.5 if c else 1.0
+                for s, c in zip(settings, curated, strict=True)
+            ]
+        )
+    elif context == "rare-disease-clinic":
+        rare = kb.disease_orphan
+        common_mass, rare_mass = weight[~rare].sum(), weight[rare].sum()
+        if common_mass > 0 and rare_mass > 0:
+            weight[rare] *= RARE_CLINIC_RARE_SHARE / (1 - RARE_CLINIC_RARE_SHARE) * common_mass / rare_mass
+    weight = weight / weight.sum() * (1.0 - params.other_prior)
+    return np.log(weight)
+
+
+@dataclass(frozen=True)
+class Demographics:
+    """Per-disease age range, earliest onset and sex pattern as arrays (NaN = no constraint)."""
+
+    age_min: np.ndarray
+    age_max: np.ndarray
+    onset_min: np.ndarray
+    female_only: np.ndarray
+    male_only: np.ndarray
+    female_lean: np.ndarray  # female-predominant
+    male_lean: np.ndarray  # male-predominant or X-linked recessive
+
+    @classmethod
+    def from_kb(cls, kb: KnowledgeBase) -> Demographics:
+        def values(key: str) -> np.ndarray:
+            return np.asarray([np.nan if i.get(key) is None else float(i[key]) for i in kb.disease_info])
+
+        onset = np.asarray(
+            [
+                min((ONSET_MIN_AGE[t] for t in i.get("onset", []) if t in ONSET_MIN_AGE), default=np.nan)
+                for i in kb.disease_info
+            ],
+            dtype=float,
+        )
+        pattern = [i.get("sex_pattern") for i in kb.disease_info]
+        xlr = np.asarray([X_LINKED_RECESSIVE in i.get("inheritance", []) for i in kb.disease_info])
+        return cls(
+            values("age_min"),
+            values("age_max"),
+            onset,
+            np.asarray([p == "female" for p in pattern]),
+            np.asarray([p == "male" for p in pattern]),
+            np.asarray([p == "female-predominant" for p in pattern]),
+            np.asarray([p == "male-predominant" for p in pattern]) | xlr,
+        )
+
+    def log_likelihood(self, params: ModelParams, age: float | None, sex: str | None) -> np.ndarray:
+        """log P(age, sex | disease) up to a constant: mismatched age range, onset or sex is penalised."""
+        out = np.zeros(len(self.age_min))
+        if age is not None:
+            age_penalty = np.log(params.age_mismatch_factor)
+            with np.errstate(invalid="ignore"):
+                outside = (age < self.age_min) | (age > self.age_max) | (age + 2 < self.onset_min)
+            out[outside] += age_penalty
+        if sex == "male":
+            out[self.female_only] += np.log(params.sex_mismatch_factor)
+            out[self.female_lean] += np.log(0.5)
+        elif sex == "female":
+            out[self.male_only] += np.log(params.sex_mismatch_factor)
+            out[self.male_lean] += np.log(0.5)
+        return out

@@ -124,7 +124,7 @@ def explain(
 def missing_frequent(
     diagnoser: Diagnoser, findings: list[Finding], disease: int, limit: int, threshold: float = 0.3
 ) -> list[MissingFeature]:
-    """The disease's frequent features that nothing reported touches (neither it, its ancestors nor subtypes)."""
+    """The disease's frequent features that no reported finding touches (itself, ancestor or subtype)."""
     kb = diagnoser.kb
     touched: set[int] = set()
     for finding in findings:

@@ -2,7 +2,7 @@
 
 Observed finding q, disease D (single-disease network, noisy-OR over D's annotations, with a leak):
   P(q | D) = 1 - (1 - leak_q) (1 - exact_D(q)) (1 - related_D(q))
-  exact_D(q)   = 1 - prod over annotations a at or below q of (1 - f_a)   [exact, or patient term more general]
+  exact_D(q)   = 1 - prod over annotations a at or below q of (1 - f_a)  [exact; patient term more general]
   related_D(q) = max over other annotations a of f_a * p(q) / p(c) * w     [c = most informative common
                  ancestor of a and q; w = 1 when a is an ancestor of q (patient term more specific), else the
                  related-match discount]; root and organ-system categories never count as c

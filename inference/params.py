@@ -1,4 +1,4 @@
-"""Hyperparameters of the network, documented in docs/model.md; one frozen dataclass so models can record them."""
+"""Hyperparameters of the network (documented in docs/model.md), in one dataclass models can record."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ class ModelParams:
     missing_frequency: float = 0.5  # frequency assumed when the literature gives none (21% of HPO links)
     count_prior_strength: float = 2.0  # n/m frequencies shrink toward missing_frequency with this many cases
     frequency_cap: float = 0.98  # even obligate features go unrecorded sometimes
-    leak_floor: float = 0.02  # P(finding | disease) for a finding the disease's annotations do not explain
-    leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
-    related_discount: float = 0.2  # weight of a match through a common ancestor (sibling/cousin terms)
-    exclusion_sensitivity: float = 0.5  # how strongly an excluded annotated finding counts against a disease
+    leak_floor: float = 0.002  # P(finding | disease) for a finding the disease's annotations do not explain
+    leak_scale: float = 1.0  # ... plus this times the finding's background frequency among diseases
+    related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
+    exclusion_sensitivity: float = 0.1  # how strongly an excluded annotated finding counts against a disease
     not_annotated_factor: float = 0.05  # an observed finding the disease is annotated NOT to have
     drop_implied: bool = True  # drop observed terms implied by a more specific observed term
     temperature: float = 0.5  # tempering of the summed log-likelihood (calibrates the naive-Bayes product)

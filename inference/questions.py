@@ -1,4 +1,4 @@
-"""Next questions worth asking: findings whose answer would most reduce the uncertainty of the differential."""
+"""Next questions worth asking: findings whose answer would most reduce the differential's uncertainty."""
 
 from __future__ import annotations
 

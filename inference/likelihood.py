@@ -7,8 +7,9 @@ Observed finding q, disease D (single-disease network, noisy-OR over D's annotat
                  ancestor of a and q; w = 1 when a is an ancestor of q (patient term more specific), else the
                  related-match discount]; root and organ-system categories never count as c
   NOT-annotated: P(q | D) = leak_q * not_annotated_factor
-Excluded finding q:
-  P(not q | D) = (1 - leak_q) (1 - sensitivity * exact_D(q)), or 1 when D is annotated NOT to have q
+Excluded finding q (a report node under the finding: a present finding is reported absent with
+probability 1 - sensitivity, so a reported absence is soft evidence):
+  P(reported absent | D) = 1 - sensitivity * P(q | D)
 """
 
 from __future__ import annotations
@@ -31,17 +32,17 @@ class TermColumns:
     leak: float
     background: float  # P(term) for a patient whose disease is not in the knowledge base
 
-    def log_present(self, network: Network) -> np.ndarray:
+    def present(self, network: Network) -> np.ndarray:
         p = network.params
         prob = 1.0 - (1.0 - self.leak) * (1.0 - self.exact) * (1.0 - self.related)
-        prob = np.where(self.not_annotated, self.leak * p.not_annotated_factor, prob)
-        return np.log(prob)
+        return np.where(self.not_annotated, self.leak * p.not_annotated_factor, prob)
+
+    def log_present(self, network: Network) -> np.ndarray:
+        return np.log(self.present(network))
 
     def log_absent(self, network: Network) -> np.ndarray:
-        p = network.params
-        prob = (1.0 - self.leak) * (1.0 - p.exclusion_sensitivity * self.exact)
-        prob = np.where(self.not_annotated, 1.0, prob)
-        return np.log(prob)
+        """Reported absent: the finding is absent, or present but missed (report sensitivity)."""
+        return np.log1p(-network.params.exclusion_sensitivity * self.present(network))
 
     def log_present_other(self) -> float:
         return float(np.log(self.background))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,15 +136,19 @@ class _LineFinder:
                 return number
         return 1
 
-    def object_line(self, after: int, iri: str, before: int | None = None) -> int:
+    def object_line(self, after: int, iri: str, before: int | None = None, occurrence: int = 0) -> int:
+        """Line of the `occurrence`-th mention of an IRI between two lines (0 = the first)."""
         forms = self._forms(iri)
         stop = before if before is not None else len(self.lines)
+        found = []
         for number in range(after, stop + 1):
             if number - 1 < len(self.lines) and any(
                 re.search(re.escape(form) + r"(?![\w-])", self.lines[number - 1]) for form in forms
             ):
-                return number
-        return after
+                found.append(number)
+        if not found:
+            return after
+        return found[min(occurrence, len(found) - 1)]
 
 
 def _literals(graph: Graph, subject: object, predicate: URIRef) -> list[Literal]:
@@ -174,7 +179,7 @@ def read_curated_file(path: Path) -> CuratedFile:
     """Parse one Turtle file into disease records, links and term labels."""
     graph = parse_turtle(path)
     finder = _LineFinder(path, graph)
-    relative = str(path)
+    relative = os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
     diseases: list[DiseaseRecord] = []
     labels: list[TermLabels] = []
     unknown: list[tuple[str, Where]] = []
@@ -207,8 +212,11 @@ def read_curated_file(path: Path) -> CuratedFile:
                 value = _one(graph, subject, pred)
                 setattr(record, attr, int(value) if value is not None else None)
             record.sex_pattern = _one(graph, subject, DX.sexPattern)
-            for node in graph.objects(subject, DX.hasPhenotype):
-                record.links.append(_read_link(graph, finder, node, curie, line, next_line, relative))
+            seen: dict[str, int] = {}
+            nodes = sorted(graph.objects(subject, DX.hasPhenotype), key=lambda n: _node_order(graph, n))
+            for node in nodes:
+                link = _read_link(graph, finder, node, curie, line, next_line, relative, seen)
+                record.links.append(link)
             diseases.append(record)
         elif hpo := term_curie(iri):
             entry = TermLabels(hpo_id=hpo, where=where)
@@ -224,8 +232,20 @@ def read_curated_file(path: Path) -> CuratedFile:
     )
 
 
+def _node_order(graph: Graph, node: object) -> tuple:
+    """A deterministic order for a disease's link nodes (rdflib does not keep file order)."""
+    return tuple(sorted(str(o) for _, o in graph.predicate_objects(node)))
+
+
 def _read_link(
-    graph: Graph, finder: _LineFinder, node: object, disease: str, start: int, stop: int | None, relative: str
+    graph: Graph,
+    finder: _LineFinder,
+    node: object,
+    disease: str,
+    start: int,
+    stop: int | None,
+    relative: str,
+    seen: dict[str, int],
 ) -> CuratedLink:
     phenotypes = [o for o in graph.objects(node, DX.phenotype)]
     raw = str(phenotypes[0]) if phenotypes else ""
@@ -235,7 +255,9 @@ def _read_link(
         if isinstance(o.toPython(), (int, float)) or str(o.toPython()).replace(".", "", 1).isdigit()
     ]
     negated = bool(_one(graph, node, DX.negated) or False)
-    line = finder.object_line(start, raw, stop) if raw else start
+    occurrence = seen.get(raw, 0)
+    seen[raw] = occurrence + 1
+    line = finder.object_line(start, raw, stop, occurrence) if raw else start
     if not isinstance(node, BNode) and str(node) in {str(s) for s in graph.subjects()}:
         line = finder.subject_line(str(node))
     return CuratedLink(

@@ -192,7 +192,8 @@ def validate_paths(
             continue
         files.append(curated)
         problems.extend(_shacl_problems(curated, shapes))
-    checked = [f for f in (context or []) if f.path not in {c.path for c in files}] + files
+    mine = {f.path.resolve() for f in files}
+    checked = [f for f in (context or []) if f.path.resolve() not in mine] + files
     own = {str(f.path) for f in files}
     problems.extend(p for p in semantic_problems(checked, reference) if p.where.file in own)
     problems.sort(key=lambda p: (p.where.file, p.where.line))

@@ -1,0 +1,108 @@
+"""Export sub-networks to pgmpy, the exact reference: our vectorized posterior must equal its inference."""
+
+from __future__ import annotations
+
+import numpy as np
+from pgmpy.factors.discrete import NoisyORCPD, TabularCPD
+from pgmpy.models import DiscreteBayesianNetwork
+
+from inference.engine import Diagnoser
+from inference.evidence import Evidence
+
+OTHER = "other"
+
+
+def _node(term: str) -> str:
+    return term.replace(":", "_")
+
+
+def differential_network(
+    diagnoser: Diagnoser, evidence: Evidence, candidates: list[int]
+) -> tuple[DiscreteBayesianNetwork, dict[str, str]]:
+    """Disease (one of the candidates, or 'other') -> finding (present/absent) -> report of it.
+
+    A present finding is always reported present; it is reported absent with probability 1 - sensitivity
+    (the constant factor this puts on observed findings cancels in the posterior).
+
+    The disease prior is the context prior times the age/sex likelihood; each finding's CPD column is the
+    noisy-OR likelihood the engine uses. Requires temperature 1 and no severity weights to be exact."""
+    kb = diagnoser.kb
+    findings, _ = diagnoser.scored_findings(evidence)
+    states = [kb.disease_ids[i] for i in candidates] + [OTHER]
+    log_prior = (
+        diagnoser.log_prior(evidence.context)[candidates]
+        + diagnoser.demographics.log_likelihood(diagnoser.params, evidence.age_years, evidence.sex)[
+            candidates
+        ]
+    )
+    prior = np.append(np.exp(log_prior), diagnoser.params.other_prior)
+    model = DiscreteBayesianNetwork()
+    model.add_node("Disease")
+    cpds = [
+        TabularCPD(
+            "Disease", len(states), (prior / prior.sum()).reshape(-1, 1), state_names={"Disease": states}
+        )
+    ]
+    observed: dict[str, str] = {}
+    sensitivity = diagnoser.params.exclusion_sensitivity
+    for finding in findings:
+        columns = diagnoser.cache.columns(kb.term_index[finding.term])
+        present = np.append(np.exp(columns.log_present(diagnoser.network))[candidates], columns.background)
+        node, report = _node(finding.term), "R_" + _node(finding.term)
+        model.add_edge("Disease", node)
+        model.add_edge(node, report)
+        cpds.append(
+            TabularCPD(
+                node,
+                2,
+                np.vstack([1.0 - present, present]),
+                evidence=["Disease"],
+                evidence_card=[len(states)],
+                state_names={node: ["absent", "present"], "Disease": states},
+            )
+        )
+        cpds.append(
+            TabularCPD(
+                report,
+                2,
+                [[1.0, 1.0 - sensitivity], [0.0, sensitivity]],
+                evidence=[node],
+                evidence_card=[2],
+                state_names={report: ["absent", "present"], node: ["absent", "present"]},
+            )
+        )
+        observed[report] = "present" if finding.present else "absent"
+    model.add_cpds(*cpds)
+    model.check_model()
+    return model, observed
+
+
+def finding_noisy_or_network(
+    diagnoser: Diagnoser, disease: int, term_id: str
+) -> tuple[DiscreteBayesianNetwork, str]:
+    """Three layers for one disease and one finding: Disease -> annotated manifestations -> finding, with a
+    leak and a 'related' cause, all as pgmpy NoisyOR CPDs. Returns the model and the finding node."""
+    net = diagnoser.network
+    term = diagnoser.kb.term_index[term_id]
+    columns = diagnoser.cache.columns(term)
+    start, end = net.ann_ptr[disease], net.ann_ptr[disease + 1]
+    below = set(net.descendants_of(term).tolist())
+    causes = [
+        (f"M_{diagnoser.kb.term_ids[t].replace(':', '_')}", float(s))
+        for t, s in zip(net.ann_term[start:end].tolist(), net.ann_strength[start:end].tolist(), strict=True)
+        if t in below
+    ]
+    causes.append(("Related", float(columns.related[disease])))
+    causes.append(("Leak", float(columns.leak)))
+    finding = _node(term_id)
+    model = DiscreteBayesianNetwork()
+    truth = ["True", "False"]
+    cpds = [TabularCPD("D", 2, [[1.0], [0.0]], state_names={"D": truth})]
+    for name, strength in causes:
+        model.add_edge("D", name)
+        cpds.append(NoisyORCPD(name, [strength], ["D"]))
+        model.add_edge(name, finding)
+    cpds.append(NoisyORCPD(finding, [1.0] * len(causes), [name for name, _ in causes]))
+    model.add_cpds(*cpds)
+    model.check_model()
+    return model, finding

@@ -173,8 +173,12 @@ def _declared_twice(files: list[CuratedFile], declared: set[str]) -> list[Proble
 
 
 def load_shapes(ontologies_dir: Path) -> Graph:
+    """The directory's shapes.ttl, or the project's own when the directory has none."""
+    path = ontologies_dir / "shapes.ttl"
+    if not path.exists():
+        path = Path(__file__).resolve().parent.parent / "ontologies" / "shapes.ttl"
     shapes = Graph()
-    shapes.parse(ontologies_dir / "shapes.ttl", format="turtle")
+    shapes.parse(path, format="turtle")
     return shapes
 
 
@@ -194,8 +198,7 @@ def validate_paths(
         problems.extend(_shacl_problems(curated, shapes))
     mine = {f.path.resolve() for f in files}
     checked = [f for f in (context or []) if f.path.resolve() not in mine] + files
-    own = {str(f.path) for f in files}
-    problems.extend(p for p in semantic_problems(checked, reference) if p.where.file in own)
+    problems.extend(p for p in semantic_problems(checked, reference) if Path(p.where.file).resolve() in mine)
     problems.sort(key=lambda p: (p.where.file, p.where.line))
     return files, problems
 

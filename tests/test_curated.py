@@ -1,0 +1,91 @@
+"""Curated Turtle: shipped files pass, broken overlays are named with file and line, builds refuse them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cli.main import main
+from knowledge.build import check_curated, read_sources
+from knowledge.config import load_settings
+from knowledge.kb import current_dir
+
+REPO = Path(__file__).resolve().parents[1]
+BROKEN = REPO / "tests" / "data" / "broken"
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return read_sources(load_settings().hpo_dir)
+
+
+def test_shipped_ontologies_are_valid(sources):
+    files, problems = check_curated(sources, REPO / "ontologies")
+    assert problems == []
+    diseases = [r for f in files for r in f.diseases if r.declared]
+    assert len(diseases) >= 60
+    for record in diseases:
+        assert record.label_en and record.label_es and record.icd10 and record.prevalence_source
+        assert len(record.links) >= 6
+        assert all(link.sources and link.frequency is not None for link in record.links)
+
+
+def test_validate_names_each_broken_line(capsys):
+    code = main(["kb", "validate", str(BROKEN / "bad_overlay.ttl")])
+    err = capsys.readouterr().err
+    assert code == 1
+    expected = [
+        (9, "frequency 1.5 outside [0, 1]"),
+        (11, "unknown HPO id HP:9999999"),
+        (13, "HP:0000057 is obsolete"),
+        (15, "has no citation"),
+        (18, "unknown disease id OMIM:999999999"),
+        (25, "contradictory link OMIM:619340 - HP:0001250"),
+    ]
+    for line, message in expected:
+        assert any(f"bad_overlay.ttl:{line}:" in row and message in row for row in err.splitlines()), (
+            line,
+            err,
+        )
+
+
+def test_validate_reports_syntax_error_line(capsys):
+    assert main(["kb", "validate", str(BROKEN / "bad_syntax.ttl")]) == 1
+    assert "bad_syntax.ttl:6: Turtle syntax error" in capsys.readouterr().err
+
+
+def test_build_refuses_invalid_overlay_and_keeps_last_good(tmp_path, capsys):
+    ontologies = tmp_path / "ontologies"
+    shutil.copytree(REPO / "ontologies", ontologies)
+    home = tmp_path / "home"
+    args = ["--home", str(home), "--ontologies", str(ontologies), "kb", "build", "--no-sparql"]
+    assert main(args) == 0
+    good = current_dir(home / "kb")
+    shutil.copy(BROKEN / "bad_overlay.ttl", ontologies / "overlays" / "zz_bad.ttl")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "zz_bad.ttl:11: unknown HPO id HP:9999999" in err
+    assert current_dir(home / "kb") == good
+
+
+def test_overlay_changes_reach_the_knowledge_base(kb):
+    holt_oram = kb.disease_index["OMIM:142900"]
+    assert kb.disease_prevalence[holt_oram] == pytest.approx(1e-5)
+    assert kb.disease_orphan[holt_oram]
+    assert kb.disease_info[holt_oram]["label_es"] == "Síndrome de Holt-Oram"
+    asd, intellectual = kb.term_index["HP:0001631"], kb.term_index["HP:0001249"]
+    rows = np.flatnonzero((kb.link_disease == holt_oram) & (kb.link_term == asd))
+    assert len(rows) == 1 and kb.link_origin[rows[0]] == 2 and kb.link_freq[rows[0]] == pytest.approx(0.6)
+    rows = np.flatnonzero((kb.link_disease == holt_oram) & (kb.link_term == intellectual))
+    assert kb.link_negated[rows].all() and len(rows) == 1
+
+
+def test_curated_diseases_and_spanish_labels(kb):
+    influenza = kb.disease_index["DXG:influenza"]
+    assert kb.disease_source[influenza] == "curated" and not kb.disease_orphan[influenza]
+    assert kb.disease_info[influenza]["icd10"]
+    assert kb.label("HP:0001945", "es") == "Fiebre"
+    assert len(kb.term_info["labels_es"]) >= 300

@@ -136,7 +136,7 @@ def _print_table(diagnoser, diagnosis, n_explain: int) -> None:
 def _batch(args, diagnoser) -> int:
     kb = diagnoser.kb
     sources = _sources(args.sources)
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     count = 0
     try:
         for where, packet in iter_packets(Path(args.phenopackets)):

@@ -37,6 +37,18 @@ class Settings:
     def store_path(self) -> Path:
         return self.home / "store.duckdb"
 
+    @property
+    def key_file(self) -> Path:
+        return self.home / "secrets" / "pseudonym.key"
+
+    @property
+    def demo_data(self) -> list[Path]:
+        """Patient data `dxgraph up` loads: $DXGRAPH_DEMO_DATA (os.pathsep-separated) or the shared dev cases."""
+        if os.environ.get("DXGRAPH_DEMO_DATA"):
+            return [Path(p) for p in os.environ["DXGRAPH_DEMO_DATA"].split(os.pathsep) if p]
+        shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "phenopackets" / "dev"
+        return [shared] if shared.is_dir() else []
+
     def with_overrides(self, **kwargs: object) -> Settings:
         clean = {k: Path(v) for k, v in kwargs.items() if v is not None}
         return replace(self, **clean)

@@ -14,7 +14,7 @@ from inference.network import Network
 class LearningParams:
     equivalent_sample_size: float = 5.0  # weight of a literature frequency without its own n/m
     use_annotation_counts: bool = True  # an n/m annotation carries m as its own sample size
-    prior_pseudocount: float = 1.0  # disease prior multiplier = (cases + a) / a
+    prior_pseudocount: float = 10.0  # disease prior multiplier = (cases + a) / a
     min_cases: int = 1  # diseases with fewer training cases keep literature parameters
     data_only_sample_size: float = 1.0  # prior weight (toward 0) of a finding the literature never links
 
@@ -36,13 +36,19 @@ def literature_table(network: Network) -> pd.DataFrame:
     kb = network.kb
     counts = pd.DataFrame({"disease": kb.link_disease, "term": kb.link_term, "m": kb.link_m})
     counts = counts[~kb.link_negated].groupby(["disease", "term"], as_index=False)["m"].max()
-    table = pd.DataFrame({"disease": network.ann_disease, "term": network.ann_term,
-                          "strength": network.ann_strength})
+    table = pd.DataFrame(
+        {"disease": network.ann_disease, "term": network.ann_term, "strength": network.ann_strength}
+    )
     return table.merge(counts, on=["disease", "term"], how="left").fillna({"m": -1})
 
 
-def refine(network: Network, case_counts: pd.DataFrame, present_counts: pd.DataFrame,
-           disease_labels: dict[str, str], params: LearningParams | None = None) -> Refinement:
+def refine(
+    network: Network,
+    case_counts: pd.DataFrame,
+    present_counts: pd.DataFrame,
+    disease_labels: dict[str, str],
+    params: LearningParams | None = None,
+) -> Refinement:
     """case_counts: disease_id, n_cases. present_counts: disease_id, term_id, n_present, n_exact, where
     n_present counts the disease's cases showing the term or any of its subtypes (the true-path rule) and
     n_exact those recording the term itself; links are kept for literature terms and recorded terms."""
@@ -69,5 +75,6 @@ def refine(network: Network, case_counts: pd.DataFrame, present_counts: pd.DataF
     n = merged["disease_id"].map(n_cases).to_numpy(dtype=float)
     strength = (alpha * merged["strength"].to_numpy() + merged["n_present"].to_numpy()) / (alpha + n)
     multiplier = {d: (c + params.prior_pseudocount) / params.prior_pseudocount for d, c in n_cases.items()}
-    return Refinement(merged["disease_id"].tolist(), merged["term_id"].tolist(), strength.tolist(), new,
-                      multiplier, n_cases)
+    return Refinement(
+        merged["disease_id"].tolist(), merged["term_id"].tolist(), strength.tolist(), new, multiplier, n_cases
+    )

@@ -1,0 +1,115 @@
+"""`dxgraph ingest`, `learn`, `models` and `up` (the main job)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from knowledge.config import Settings
+from knowledge.kb import load_current
+from learning import registry
+from learning.ingest import ingest_phenopackets
+from learning.learn import learn
+from learning.pseudonym import load_key
+from learning.store import Store
+
+FORMATS = ("phenopackets",)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="load patient data into the central store")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--format", choices=FORMATS, help="input format (detected when not given)")
+    p.set_defaults(handler=cmd_ingest)
+    p = sub.add_parser("learn", help="refine the network from the store into a new versioned model")
+    p.add_argument("--no-promote", action="store_true", help="register as challenger only")
+    p.add_argument("--tolerance", type=float, default=0.01, help="allowed drop of held-out metrics")
+    p.set_defaults(handler=cmd_learn)
+    p = sub.add_parser("models", help="list, promote or roll back models")
+    p.add_argument("action", choices=["list", "promote", "rollback"])
+    p.add_argument("version", nargs="?")
+    p.set_defaults(handler=cmd_models)
+    p = sub.add_parser("up", help="main job: build the KB, load demo data, learn, serve the site")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--no-serve", action="store_true", help="stop after learning")
+    p.set_defaults(handler=cmd_up)
+
+
+def detect_format(path: Path) -> str:
+    return "phenopackets"
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    kb = load_current(settings.kb_dir)
+    paths = [Path(p) for p in args.paths]
+    fmt = args.format or detect_format(paths[0])
+    with Store(settings.store_path) as store:
+        if fmt == "phenopackets":
+            summary = ingest_phenopackets(store, kb, load_key(settings.key_file), paths)
+        print(summary.as_text(), file=sys.stderr)
+    return 0
+
+
+def cmd_learn(args, settings: Settings) -> int:
+    kb = load_current(settings.kb_dir)
+    with Store(settings.store_path) as store:
+        result = learn(store, kb, settings.models_dir, tolerance=args.tolerance, promote=not args.no_promote)
+    metrics = result.artifact.info["metrics"]
+    print(
+        json.dumps(
+            {
+                "version": result.artifact.version,
+                "promoted": result.promoted,
+                "reason": result.reason,
+                "validation": metrics["validation"],
+                "literature_only": metrics["literature_only"],
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+def cmd_models(args, settings: Settings) -> int:
+    models = settings.models_dir
+    if args.action == "list":
+        current = registry.champion(models)
+        for entry in registry.entries(models):
+            mark = "*" if entry["version"] == current else " "
+            validation = entry["metrics"]["validation"]
+            print(
+                f"{mark} {entry['version']}  top1 {validation['top1']:.3f}  top10 {validation['top10']:.3f}  "
+                f"{'promoted' if entry['promoted'] else 'challenger'}: {entry['reason']}"
+            )
+        return 0
+    if args.action == "promote":
+        if not args.version:
+            raise ValueError("promote needs a model version (see `dxgraph models list`)")
+        registry.promote(models, args.version, "manual promotion")
+        print(f"promoted {args.version}", file=sys.stderr)
+        return 0
+    print(f"rolled back to {registry.rollback(models)}", file=sys.stderr)
+    return 0
+
+
+def cmd_up(args, settings: Settings) -> int:
+    from cli.kb_commands import cmd_build
+
+    build_args = type("Args", (), {"no_sparql": False})()
+    if cmd_build(build_args, settings) != 0:
+        return 1
+    data = settings.demo_data
+    if data:
+        cmd_ingest(type("Args", (), {"paths": [str(p) for p in data], "format": None})(), settings)
+        cmd_learn(type("Args", (), {"tolerance": 0.01, "no_promote": False})(), settings)
+    else:
+        print(
+            "no demo data found (set DXGRAPH_DEMO_DATA); serving the literature-only model", file=sys.stderr
+        )
+    if args.no_serve:
+        return 0
+    from cli.web_commands import serve
+
+    return serve(settings, args.host, args.port, production=True)

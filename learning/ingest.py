@@ -1,0 +1,271 @@
+"""Load patient data into the store: one transaction per run, idempotent per file, bad rows quarantined."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from inference.evidence import EvidenceError
+from inference.phenopackets import packet_to_case
+from knowledge.kb import KnowledgeBase
+from learning.pseudonym import pseudonym
+from learning.store import Store
+
+AGE_BANDS = [(1, "0-1"), (5, "1-4"), (12, "5-11"), (18, "12-17"), (40, "18-39"), (65, "40-64"), (90, "65-89")]
+_PMID = re.compile(r"PMID[_:](\d+)")
+
+
+def age_band(age: float | None) -> str | None:
+    if age is None:
+        return None
+    for upper, label in AGE_BANDS:
+        if age < upper:
+            return label
+    return "90+"
+
+
+def generalise_age(age: float | None) -> float | None:
+    """Safe-Harbor style: ages above 89 are reported as 90; others to one decimal."""
+    if age is None:
+        return None
+    return 90.0 if age > 89 else round(age, 1)
+
+
+@dataclass
+class Batch:
+    """Rows of one run, accumulated in memory, written in one transaction."""
+
+    patients: list[dict] = field(default_factory=list)
+    encounters: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    diagnoses: list[dict] = field(default_factory=list)
+    quarantine: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    rows_read: int = 0
+
+
+@dataclass
+class IngestSummary:
+    run_id: str
+    files: int
+    skipped_files: int
+    rows_read: int
+    rows_stored: int
+    rows_quarantined: int
+    reasons: dict[str, int]
+
+    def as_text(self) -> str:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.reasons.items())) or "none"
+        return (
+            f"run {self.run_id}: {self.files} file(s) ({self.skipped_files} already loaded), "
+            f"{self.rows_read} record(s) read, {self.rows_stored} stored, {self.rows_quarantined} "
+            f"quarantined ({reasons})"
+        )
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def add_phenopacket(
+    batch: Batch, kb: KnowledgeBase, key: bytes, packet: dict, source_id: str, row_ref: str, run_id: str
+) -> None:
+    batch.rows_read += 1
+    try:
+        case = packet_to_case(kb, packet)
+    except EvidenceError as error:
+        batch.quarantine.append(
+            {
+                "run_id": run_id,
+                "source_id": source_id,
+                "row_ref": row_ref,
+                "field": error.field,
+                "reason": error.message,
+            }
+        )
+        return
+    raw_id = str(packet.get("id") or "")
+    if not raw_id:
+        batch.quarantine.append(
+            {
+                "run_id": run_id,
+                "source_id": source_id,
+                "row_ref": row_ref,
+                "field": "id",
+                "reason": "phenopacket without id",
+            }
+        )
+        return
+    if not case.diagnoses:
+        batch.quarantine.append(
+            {
+                "run_id": run_id,
+                "source_id": source_id,
+                "row_ref": row_ref,
+                "field": "interpretations",
+                "reason": "no diagnosis",
+            }
+        )
+    encounter = pseudonym(key, f"phenopacket:{raw_id}", "encounter")
+    patient = pseudonym(key, raw_id, "patient")
+    match = _PMID.search(raw_id)
+    batch.patients.append({"patient_id": patient, "sex": case.evidence.sex, "synthetic": False})
+    batch.encounters.append(
+        {
+            "encounter_id": encounter,
+            "patient_id": patient,
+            "source_id": source_id,
+            "age_years": generalise_age(case.evidence.age_years),
+            "age_band": age_band(case.evidence.age_years),
+            "year": None,
+            "context": "rare-disease-clinic",
+            "publication": f"PMID:{match.group(1)}" if match else None,
+            "run_id": run_id,
+        }
+    )
+    for finding in case.evidence.findings:
+        batch.findings.append(
+            {
+                "encounter_id": encounter,
+                "term_id": finding.term,
+                "status": "present" if finding.present else "absent",
+                "severity": finding.severity,
+                "provenance": "phenopacket",
+            }
+        )
+    labels = {
+        d.get("diagnosis", {}).get("disease", {}).get("id"): d.get("diagnosis", {})
+        .get("disease", {})
+        .get("label")
+        for d in packet.get("interpretations") or []
+        if isinstance(d, dict)
+    }
+    for disease in case.diagnoses:
+        batch.diagnoses.append(
+            {"encounter_id": encounter, "disease_id": disease, "label": labels.get(disease)}
+        )
+    for warning in case.evidence.warnings:
+        batch.quarantine.append(
+            {
+                "run_id": run_id,
+                "source_id": source_id,
+                "row_ref": row_ref,
+                "field": "phenotypicFeatures",
+                "reason": _reason(warning),
+            }
+        )
+
+
+def _reason(warning: str) -> str:
+    return re.sub(r"HP:\d{7}", "HP id", warning.split(";")[0]) if "HP:" in warning else warning
+
+
+def iter_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl"))
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or directory")
+    return files
+
+
+def ingest_phenopackets(
+    store: Store, kb: KnowledgeBase, key: bytes, paths: list[Path], progress: bool = True
+) -> IngestSummary:
+    """All new files of the run go in one transaction: a killed run leaves the store as it was."""
+    run_id = uuid.uuid4().hex[:12]
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    batch = Batch()
+    files = iter_files(paths)
+    skipped = 0
+    seen_hashes: set[str] = set()
+    for path in tqdm(files, desc="reading", unit="file", disable=not progress):
+        digest = sha256_file(path)
+        if digest in seen_hashes or store.has_source(digest):
+            skipped += 1
+            continue
+        seen_hashes.add(digest)
+        source_id = digest[:16]
+        batch.sources.append(
+            {
+                "source_id": source_id,
+                "kind": "phenopackets",
+                "name": path.name,
+                "sha256": digest,
+                "first_run": run_id,
+            }
+        )
+        for number, packet in _packets(path, batch, source_id, run_id):
+            add_phenopacket(batch, kb, key, packet, source_id, f"{path.name}:{number}", run_id)
+    stored = write_batch(store, batch, run_id, started)
+    reasons: dict[str, int] = {}
+    for row in batch.quarantine:
+        reasons[row["reason"]] = reasons.get(row["reason"], 0) + 1
+    return IngestSummary(run_id, len(files), skipped, batch.rows_read, stored, len(batch.quarantine), reasons)
+
+
+def _packets(path: Path, batch: Batch, source_id: str, run_id: str):
+    try:
+        if path.suffix == ".jsonl":
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if line.strip():
+                    try:
+                        yield number, json.loads(line)
+                    except json.JSONDecodeError as error:
+                        batch.rows_read += 1
+                        batch.quarantine.append(
+                            {
+                                "run_id": run_id,
+                                "source_id": source_id,
+                                "row_ref": f"{path.name}:{number}",
+                                "field": "json",
+                                "reason": f"invalid JSON: {error.msg}",
+                            }
+                        )
+        else:
+            yield 1, json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        batch.rows_read += 1
+        batch.quarantine.append(
+            {
+                "run_id": run_id,
+                "source_id": source_id,
+                "row_ref": path.name,
+                "field": "file",
+                "reason": f"unreadable: {type(error).__name__}",
+            }
+        )
+
+
+def write_batch(store: Store, batch: Batch, run_id: str, started: str) -> int:
+    with store.transaction():
+        store.insert_frame("sources", pd.DataFrame(batch.sources))
+        store.insert_frame("patients", pd.DataFrame(batch.patients))
+        new_encounters = store.insert_frame("encounters", pd.DataFrame(batch.encounters))
+        known = {
+            r[0]
+            for r in store.connection.execute(
+                "SELECT encounter_id FROM encounters WHERE run_id = ?", [run_id]
+            ).fetchall()
+        }
+        for table, rows in (("findings", batch.findings), ("diagnoses", batch.diagnoses)):
+            store.insert_frame(table, pd.DataFrame([r for r in rows if r["encounter_id"] in known]))
+        store.insert_frame("quarantine", pd.DataFrame(batch.quarantine))
+        store.connection.execute(
+            "INSERT INTO ingestion_runs VALUES (?, ?, now(), 'complete', ?, ?, ?)",
+            [run_id, started, batch.rows_read, new_encounters, len(batch.quarantine)],
+        ).fetchall()
+    return new_encounters

@@ -1,0 +1,57 @@
+"""The model registry: every trained model recorded; a pointer names the champion; rollback walks history."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from inference.loading import PROMOTED_POINTER
+
+REGISTRY = "registry.jsonl"
+HISTORY = "production_history.jsonl"
+
+
+def record(models_dir: Path, entry: dict) -> None:
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with open(models_dir / REGISTRY, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, sort_keys=True) + "\n")
+
+
+def entries(models_dir: Path) -> list[dict]:
+    path = models_dir / REGISTRY
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def champion(models_dir: Path) -> str | None:
+    pointer = models_dir / PROMOTED_POINTER
+    return pointer.read_text(encoding="utf-8").strip() if pointer.exists() else None
+
+
+def promote(models_dir: Path, version: str, reason: str) -> None:
+    """Atomically point production at a model and append to the history (for rollback)."""
+    if not (models_dir / version / "model.json").exists():
+        raise FileNotFoundError(f"no model {version} in {models_dir}")
+    temporary = models_dir / f".{PROMOTED_POINTER}.tmp"
+    temporary.write_text(version + "\n", encoding="utf-8")
+    os.replace(temporary, models_dir / PROMOTED_POINTER)
+    with open(models_dir / HISTORY, "a", encoding="utf-8") as handle:
+        handle.write(
+            json.dumps({"version": version, "at": time.strftime("%Y-%m-%dT%H:%M:%S"), "reason": reason})
+            + "\n"
+        )
+
+
+def rollback(models_dir: Path) -> str:
+    """Re-promote the champion before the current one."""
+    path = models_dir / HISTORY
+    history = [json.loads(x) for x in path.read_text().splitlines() if x.strip()] if path.exists() else []
+    current = champion(models_dir)
+    previous = [h["version"] for h in history if h["version"] != current]
+    if not previous:
+        raise ValueError("no earlier champion to roll back to")
+    promote(models_dir, previous[-1], f"rollback from {current}")
+    return previous[-1]

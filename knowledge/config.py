@@ -43,7 +43,7 @@ class Settings:
 
     @property
     def demo_data(self) -> list[Path]:
-        """Patient data `dxgraph up` loads: $DXGRAPH_DEMO_DATA (os.pathsep-separated) or the shared dev cases."""
+        """Patient data `dxgraph up` loads: $DXGRAPH_DEMO_DATA (os.pathsep-separated) or the shared cases."""
         if os.environ.get("DXGRAPH_DEMO_DATA"):
             return [Path(p) for p in os.environ["DXGRAPH_DEMO_DATA"].split(os.pathsep) if p]
         shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "phenopackets" / "dev"

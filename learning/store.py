@@ -103,7 +103,8 @@ class Store:
             return self.connection.execute(
                 f"""SELECT d.disease_id, a.ancestor_id AS term_id,
                            count(DISTINCT f.encounter_id) AS n_present,
-                           count(DISTINCT CASE WHEN a.ancestor_id = f.term_id THEN f.encounter_id END) AS n_exact
+                           count(DISTINCT CASE WHEN a.ancestor_id = f.term_id
+                                 THEN f.encounter_id END) AS n_exact
                     FROM findings f
                     JOIN diagnoses d ON d.encounter_id = f.encounter_id
                     JOIN term_ancestors a ON a.term_id = f.term_id

@@ -105,6 +105,36 @@ class Diagnoser:
             return weight * columns.log_present(self.network), weight * columns.log_present_other()
         return weight * columns.log_absent(self.network), weight * columns.log_absent_other(self.network)
 
+    def recalibrate(self, log_post: np.ndarray, log_other: float) -> tuple[np.ndarray, float]:
+        """Platt-rescale the top-1 probability; the rest keeps its proportions (ranking unchanged)."""
+        slope, intercept = self.params.calibration_slope, self.params.calibration_intercept
+        if slope == 1.0 and intercept == 0.0:
+            return log_post, log_other
+        top = int(np.argmax(log_post))
+        p_top = float(np.exp(log_post[top]))
+        if not 0.0 < p_top < 1.0:
+            return log_post, log_other
+        logit = np.log(p_top) - np.log1p(-p_top)
+        calibrated = 1.0 / (1.0 + np.exp(-(slope * logit + intercept)))
+        shift = np.log1p(-calibrated) - np.log1p(-p_top)
+        log_post = log_post + shift
+        log_post[top] = np.log(calibrated)
+        return log_post, log_other + shift
+
+    def unreported_log_likelihood(self, findings: list[Finding]) -> np.ndarray:
+        """log P(the disease's other annotated features went unreported): each present feature would have
+        been reported with probability `unreported_rate`; features under a reported finding are excluded."""
+        net = self.network
+        if self.params.unreported_rate <= 0 or not findings:
+            return np.zeros(len(self.kb.disease_ids))
+        result = net.unreported_total.copy()
+        column = net.unreported_log
+        for finding in findings:
+            term = self.kb.term_index[finding.term]
+            rows = column.indices[column.indptr[term] : column.indptr[term + 1]]
+            result[rows] -= column.data[column.indptr[term] : column.indptr[term + 1]]
+        return np.minimum(result, 0.0)
+
     # ---- the query -------------------------------------------------------------------------------
     def diagnose(
         self, evidence: Evidence, top: int = 10, sources: tuple[str, ...] | None = None
@@ -117,6 +147,7 @@ class Diagnoser:
             disease_ll, other_ll = self.finding_log_likelihood(finding)
             total += disease_ll
             total_other += other_ll
+        total += self.unreported_log_likelihood(findings)
         log_post = self.log_prior(evidence.context) + tau * total
         log_post += self.demographics.log_likelihood(self.params, evidence.age_years, evidence.sex)
         log_other = np.log(self.params.other_prior) + tau * total_other
@@ -127,6 +158,7 @@ class Diagnoser:
         norm = peak + np.log(np.exp(log_post - peak).sum() + np.exp(log_other - peak))
         log_post = log_post - norm
         log_other -= norm
+        log_post, log_other = self.recalibrate(log_post, log_other)
         order = np.argsort(-log_post, kind="stable")[:top]
         notes = []
         if not findings:

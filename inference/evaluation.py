@@ -37,6 +37,18 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     return float(ece)
 
 
+def fit_calibration(top1_probability: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
+    """Platt scaling of the top-1 probability: (slope, intercept) on its logit. Fit on held-out cases."""
+    from sklearn.linear_model import LogisticRegression
+
+    p = np.clip(top1_probability, 1e-9, 1 - 1e-9)
+    logit = (np.log(p) - np.log1p(-p)).reshape(-1, 1)
+    if correct.all() or not correct.any():
+        return 1.0, 0.0
+    model = LogisticRegression(C=100.0).fit(logit, correct.astype(int))
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
 def rank_metrics(ranks: np.ndarray) -> dict:
     reciprocal = np.where(ranks < NOT_RANKED, 1.0 / ranks, 0.0)
     return {

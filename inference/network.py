@@ -32,6 +32,8 @@ class Network:
     not_disease: np.ndarray
     not_term: np.ndarray
     closure_log: sp.csc_matrix  # diseases x terms
+    unreported_log: sp.csc_matrix  # the same with strengths scaled by the unreported rate
+    unreported_total: np.ndarray  # per disease: sum of log(1 - rate * strength) over all annotations
     term_background: np.ndarray  # fraction of diseases implying each term (ontology-propagated)
     ancestors: sp.csr_matrix  # terms x terms, [x, c] = 1 when c is x or an ancestor of x
     too_general: np.ndarray  # bool per term: root and organ-system categories, never used as a match
@@ -118,6 +120,10 @@ def compile_network(
     anc = ancestors if ancestors is not None else ancestor_matrix(kb)
     logs = sp.csr_matrix((np.log1p(-f), (d, t)), shape=(n_d, n_t))
     closure_log = (logs @ anc).tocsc()
+    rate = params.unreported_rate
+    unreported = sp.csr_matrix((np.log1p(-rate * f), (d, t)), shape=(n_d, n_t))
+    unreported_log = (unreported @ anc).tocsc()
+    unreported_total = np.asarray(unreported.sum(axis=1)).ravel()
     indicator = sp.csr_matrix((np.ones(len(d), dtype=np.float32), (d, t)), shape=(n_d, n_t))
     implied = (indicator @ anc) > 0
     annotated = max(int((np.diff(indicator.indptr) > 0).sum()), 1)
@@ -141,6 +147,8 @@ def compile_network(
         not_disease=not_d.astype(np.int32),
         not_term=not_t.astype(np.int32),
         closure_log=closure_log,
+        unreported_log=unreported_log,
+        unreported_total=unreported_total,
         term_background=background,
         ancestors=anc,
         too_general=too_general,

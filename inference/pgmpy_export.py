@@ -24,17 +24,15 @@ def differential_network(
     A present finding is always reported present; it is reported absent with probability 1 - sensitivity
     (the constant factor this puts on observed findings cancels in the posterior).
 
-    The disease prior is the context prior times the age/sex likelihood; each finding's CPD column is the
-    noisy-OR likelihood the engine uses. Requires temperature 1 and no severity weights to be exact."""
+    The disease prior is the context prior times the age/sex and unreported-feature likelihoods; each
+    finding's CPD column is the noisy-OR likelihood the engine uses. Exact with temperature 1, identity
+    calibration and no severity weights."""
     kb = diagnoser.kb
     findings, _ = diagnoser.scored_findings(evidence)
     states = [kb.disease_ids[i] for i in candidates] + [OTHER]
-    log_prior = (
-        diagnoser.log_prior(evidence.context)[candidates]
-        + diagnoser.demographics.log_likelihood(diagnoser.params, evidence.age_years, evidence.sex)[
-            candidates
-        ]
-    )
+    demographic = diagnoser.demographics.log_likelihood(diagnoser.params, evidence.age_years, evidence.sex)
+    unreported = diagnoser.unreported_log_likelihood(findings)
+    log_prior = (diagnoser.log_prior(evidence.context) + demographic + unreported)[candidates]
     prior = np.append(np.exp(log_prior), diagnoser.params.other_prior)
     model = DiscreteBayesianNetwork()
     model.add_node("Disease")

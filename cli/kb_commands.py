@@ -39,6 +39,17 @@ def _print_problems(problems) -> None:
     print(f"{len(problems)} problem(s) found", file=sys.stderr)
 
 
+def ensure_kb(settings: Settings):
+    """The current knowledge base, compiled first (without the SPARQL store) when there is none yet."""
+    try:
+        return load_current(settings.kb_dir)
+    except FileNotFoundError:
+        print(f"no knowledge base in {settings.kb_dir}: building it first ...", file=sys.stderr)
+        kb = build(read_sources(settings.hpo_dir), settings.ontologies_dir)
+        publish(kb, settings.kb_dir)
+        return kb
+
+
 def cmd_build(args, settings: Settings) -> int:
     started = time.perf_counter()
     print(f"reading HPO sources from {settings.hpo_dir} ...", file=sys.stderr)

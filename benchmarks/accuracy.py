@@ -1,0 +1,200 @@
+"""Accuracy and speed on the real dev phenopackets, against the hpo3 similarity peer, in one run.
+
+Literature-only dxgraph is not fitted on the cases at all (its few hyperparameters were chosen by
+publication-grouped cross-validation; see docs/results.md). The learned model is evaluated by two-fold
+cross-validation grouped by publication (PMID in the case id): it learns from one half of the
+publications through the real store and learning code and is scored on the other half.
+
+    python benchmarks/accuracy.py [--cases DIR] [--reuse-hpo3 FILE] [--out reports/accuracy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.hpo3_peer.run import run_hpo3  # noqa: E402
+from cli.kb_commands import ensure_kb  # noqa: E402
+from inference.artifact import diagnoser_from_artifact  # noqa: E402
+from inference.engine import Diagnoser  # noqa: E402
+from inference.evaluation import NOT_RANKED, expected_calibration_error  # noqa: E402
+from inference.params import ModelParams  # noqa: E402
+from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
+from knowledge.config import load_settings  # noqa: E402
+from learning.ingest import ingest_phenopackets  # noqa: E402
+from learning.learn import ancestor_table, fit  # noqa: E402
+from learning.pseudonym import pseudonym  # noqa: E402
+from learning.refine import LearningParams  # noqa: E402
+from learning.store import Store  # noqa: E402
+
+KEY = b"benchmark-key"
+
+
+def publication(case_id: str) -> str:
+    return "PMID:" + case_id.split("_")[1] if case_id.startswith("PMID_") else case_id
+
+
+def fold_of(case_id: str) -> int:
+    return int(hashlib.sha256(publication(case_id).encode()).hexdigest(), 16) % 2
+
+
+def rank_of(diagnoser: Diagnoser, case, sources=("OMIM",)) -> tuple[int, float, float]:
+    started = time.perf_counter()
+    diagnosis = diagnoser.diagnose(case.evidence, top=1, sources=sources)
+    elapsed = time.perf_counter() - started
+    position = diagnoser.kb.disease_index.get(case.diagnoses[0])
+    top1 = diagnosis.ranking[0].probability if diagnosis.ranking else 0.0
+    if position is None or not np.isfinite(diagnosis.log_posterior[position]):
+        return NOT_RANKED, top1, elapsed
+    return int((diagnosis.log_posterior > diagnosis.log_posterior[position]).sum()) + 1, top1, elapsed
+
+
+def summary(ranks: np.ndarray, mask: np.ndarray) -> dict:
+    r = ranks[mask]
+    return {
+        "n": int(mask.sum()),
+        "top1": float((r <= 1).mean()),
+        "top3": float((r <= 3).mean()),
+        "top10": float((r <= 10).mean()),
+        "mrr": float(np.where(r < NOT_RANKED, 1 / r, 0).mean()),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", default=str(REPO.parent / "shared" / "data" / "phenopackets" / "dev"))
+    parser.add_argument("--reuse-hpo3", help="hpo3 results JSONL from an earlier run (skips re-ranking)")
+    parser.add_argument("--out", default=str(REPO / "reports" / "accuracy"))
+    args = parser.parse_args()
+    cases_dir, out = Path(args.cases), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    settings = load_settings()
+    kb = ensure_kb(settings)
+    cases = [packet_to_case(kb, packet) for _, packet in iter_packets(cases_dir)]
+    cases = [c for c in cases if c.diagnoses]
+    ids = [c.case_id for c in cases]
+    folds = np.asarray([fold_of(i) for i in ids])
+    references: dict[int, set[str]] = {}
+    for disease, refs in zip(kb.link_disease.tolist(), kb.link_refs, strict=True):
+        references.setdefault(disease, set()).update(refs.split(";"))
+    cited = np.asarray(
+        [
+            publication(c.case_id) in references.get(kb.disease_index.get(c.diagnoses[0], -1), ())
+            for c in cases
+        ]
+    )
+    results: dict[str, dict] = {}
+
+    print(
+        f"{len(cases)} cases, {len(set(map(publication, ids)))} publications, {cited.sum()} cited",
+        file=sys.stderr,
+    )
+    literature = Diagnoser(kb)
+    lit = [rank_of(literature, c) for c in cases]
+    lit_ranks = np.asarray([r for r, _, _ in lit])
+    lit_top1 = np.asarray([p for _, p, _ in lit])
+    lit_times = [t for _, _, t in lit]
+    results["dxgraph literature-only"] = {
+        "ranks": lit_ranks,
+        "top1_probability": lit_top1,
+        "median_ms": 1000 * statistics.median(lit_times),
+    }
+
+    with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "store.duckdb") as store:
+        ingest_phenopackets(store, kb, KEY, [cases_dir], progress=False)
+        encounter = {i: pseudonym(KEY, f"phenopacket:{i}", "encounter") for i in ids}
+        ancestors = ancestor_table(kb)
+        learned_ranks = np.full(len(cases), NOT_RANKED)
+        learned_top1 = np.zeros(len(cases))
+        for fold in (0, 1):
+            train = [encounter[i] for i, f in zip(ids, folds, strict=True) if f != fold]
+            artifact = fit(store, kb, ModelParams(), LearningParams(), train, f"cv-{fold}", ancestors)
+            diagnoser = diagnoser_from_artifact(kb, artifact)
+            for index in np.flatnonzero(folds == fold):
+                learned_ranks[index], learned_top1[index], _ = rank_of(diagnoser, cases[index])
+    results["dxgraph learned (grouped 2-fold)"] = {"ranks": learned_ranks, "top1_probability": learned_top1}
+
+    hpo3_path = Path(args.reuse_hpo3) if args.reuse_hpo3 else run_hpo3(cases_dir, out / "hpo3.jsonl", None)
+    hpo3 = {row["case_id"]: row for row in map(json.loads, hpo3_path.read_text().splitlines())}
+    hpo3_ranks = []
+    for case in cases:
+        ranking = [d for d, _ in hpo3.get(case.case_id, {}).get("ranking", [])]
+        hpo3_ranks.append(
+            ranking.index(case.diagnoses[0]) + 1 if case.diagnoses[0] in ranking else NOT_RANKED
+        )
+    hpo3_times = [row["seconds"] for row in hpo3.values()]
+    results["hpo3 similarity (graphic, funSimAvg)"] = {
+        "ranks": np.asarray(hpo3_ranks),
+        "median_ms": 1000 * statistics.median(hpo3_times),
+    }
+
+    everyone = np.ones(len(cases), dtype=bool)
+    report = {"cases": len(cases), "cited": int(cited.sum()), "hpo_release": kb.release, "methods": {}}
+    columns = "".join(f"{label:>20}" for label in ("all t1/t3/t10", "cited t1/t3/t10", "indep t1/t3/t10"))
+    print(f"{'method':40} {columns} {'ECE':>6} {'ms/case':>8}")
+    for name, data in results.items():
+        row = {
+            part: summary(data["ranks"], mask)
+            for part, mask in (("all", everyone), ("cited", cited), ("independent", ~cited))
+        }
+        if "top1_probability" in data:
+            row["ece_top1"] = expected_calibration_error(data["top1_probability"], data["ranks"] == 1)
+        row["median_ms_per_case"] = data.get("median_ms")
+        report["methods"][name] = row
+        cells = [
+            "/".join(f"{100 * row[p][k]:.1f}" for k in ("top1", "top3", "top10"))
+            for p in ("all", "cited", "independent")
+        ]
+        ece = f"{row['ece_top1']:.3f}" if "ece_top1" in row else "-"
+        ms = f"{row['median_ms_per_case']:.2f}" if row["median_ms_per_case"] else "-"
+        print(f"{name:40} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20} {ece:>6} {ms:>8}")
+    speedup = (
+        results["hpo3 similarity (graphic, funSimAvg)"]["median_ms"]
+        / results["dxgraph literature-only"]["median_ms"]
+    )
+    report["speedup_vs_hpo3"] = speedup
+    print(
+        f"median time per case: dxgraph {results['dxgraph literature-only']['median_ms']:.2f} ms, "
+        f"hpo3 {results['hpo3 similarity (graphic, funSimAvg)']['median_ms']:.1f} ms: {speedup:.0f}x faster"
+    )
+    (out / "accuracy.json").write_text(json.dumps(report, indent=2))
+    plot(report, out / "accuracy.png")
+    print(f"report: {out / 'accuracy.json'}, plot: {out / 'accuracy.png'}", file=sys.stderr)
+    return 0
+
+
+def plot(report: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    parts = ("all", "cited", "independent")
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4), sharey=True)
+    for ax, part in zip(axes, parts, strict=True):
+        names = list(report["methods"])
+        for offset, k in enumerate(("top1", "top3", "top10")):
+            values = [100 * report["methods"][n][part][k] for n in names]
+            ax.bar(np.arange(len(names)) + 0.27 * (offset - 1), values, width=0.27, label=k)
+        ax.set_xticks(range(len(names)), [n.split(" (")[0] for n in names], rotation=20, fontsize=7)
+        ax.set_title(f"{part} cases")
+    axes[0].set_ylabel("% of cases")
+    axes[0].legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

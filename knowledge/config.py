@@ -49,7 +49,8 @@ class Settings:
         """Patient data `dxgraph up` loads: $DXGRAPH_DEMO_DATA (os.pathsep-separated) or the shared cases."""
         if os.environ.get("DXGRAPH_DEMO_DATA"):
             return [Path(p) for p in os.environ["DXGRAPH_DEMO_DATA"].split(os.pathsep) if p]
-        shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "phenopackets" / "dev"
+        default_shared = Path(__file__).resolve().parent.parent.parent / "shared"
+        shared = Path(os.environ.get("DXGRAPH_SHARED", default_shared)) / "data" / "phenopackets" / "dev"
         return [shared] if shared.is_dir() else []
 
     def with_overrides(self, **kwargs: object) -> Settings:

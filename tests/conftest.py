@@ -12,7 +12,8 @@ from knowledge.config import load_settings
 from knowledge.kb import KnowledgeBase, publish
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_CASES = REPO.parent / "shared" / "data" / "phenopackets" / "dev"
+SHARED = Path(os.environ.get("DXGRAPH_SHARED", REPO.parent / "shared"))
+SHARED_CASES = SHARED / "data" / "phenopackets" / "dev"
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,112 @@
+"""`dxgraph serve`: the website + JSON API (gunicorn in production, Flask's dev server otherwise)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+
+from knowledge.config import Settings
+
+
+def register(sub) -> None:
+    p = sub.add_parser("serve", help="serve the website and the JSON API")
+    p.add_argument("--host", default=os.environ.get("DXGRAPH_WEB_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("DXGRAPH_PORT", "8000")))
+    p.add_argument(
+        "--production",
+        action="store_true",
+        help="gunicorn (preloaded app, several workers) instead of the dev server",
+    )
+    p.set_defaults(handler=cmd_serve)
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    return serve(settings, args.host, args.port, production=args.production)
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name}={raw!r} must be a positive integer")
+    return int(raw)
+
+
+def gunicorn_options(host: str, port: int, log_level: str = "INFO") -> dict:
+    """A sane gunicorn config for a small machine: one process per core (min 2), a few threads each,
+    the app preloaded so the KB and model are read once before forking."""
+    from web.logs import gunicorn_logconfig
+
+    cores = os.cpu_count() or 1
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": _positive_int("DXGRAPH_WEB_WORKERS", max(2, min(cores, 4))),
+        "worker_class": "gthread",
+        "threads": _positive_int("DXGRAPH_WEB_THREADS", 4),
+        "preload_app": True,
+        "timeout": 60,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "limit_request_line": 8190,
+        "accesslog": None,  # the app logs each request as JSON (no query strings, no findings)
+        "errorlog": "-",
+        "loglevel": log_level.lower(),
+        "logconfig_dict": gunicorn_logconfig(log_level),
+        "forwarded_allow_ips": os.environ.get("DXGRAPH_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "proc_name": "dxgraph-web",
+        "child_exit": _child_exit,
+        "control_socket_disable": True,  # newer gunicorn: no control socket in $HOME
+    }
+    if os.path.isdir("/dev/shm"):
+        options["worker_tmp_dir"] = "/dev/shm"
+    return options
+
+
+def _child_exit(server, worker) -> None:
+    """Drop a dead worker's live gauges from the multi-process metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def serve(settings: Settings, host: str, port: int, production: bool = False) -> int:
+    """Serve until interrupted. Production: gunicorn; otherwise the Flask development server."""
+    if not production:
+        from web import create_app
+
+        app = create_app(settings)
+        print(f"dxgraph: serving http://{host}:{port} (development server)", file=sys.stderr)
+        app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
+        return 0
+    # metrics shared by all workers: the directory must be set before prometheus_client is imported
+    metrics_dir = tempfile.mkdtemp(prefix="dxgraph-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        return _run_gunicorn(settings, host, port)
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _run_gunicorn(settings: Settings, host: str, port: int) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from web import create_app
+
+    log_level = (os.environ.get("DXGRAPH_LOG_LEVEL") or "INFO").upper()
+
+    class DxgraphServer(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in gunicorn_options(host, port, log_level).items():
+                if key in self.cfg.settings:  # (settings newer than the installed gunicorn are skipped)
+                    self.cfg.set(key, value)
+
+        def load(self):
+            return create_app(settings)
+
+    print(f"dxgraph: serving http://{host}:{port} (gunicorn)", file=sys.stderr)
+    DxgraphServer().run()
+    return 0

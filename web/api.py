@@ -1,0 +1,179 @@
+"""The JSON API under /api/v1 (stateless: no cookies, so no CSRF token; see docs/web.md)."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from web import service
+from web.openapi import spec
+from web.schemas import ApiError, DiagnoseRequest, ExtractRequest, SparqlRequest, validate
+from web.state import engine, holder
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+_SPARQL_SLOTS = threading.BoundedSemaphore(2)  # per process: SPARQL is the one expensive endpoint
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_body() -> dict:
+    """The request body as a JSON object, or ApiError naming what is wrong with it."""
+    mimetype = request.mimetype or ""
+    if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise ApiError(415, f"send JSON (Content-Type: application/json), not {mimetype}", "Content-Type")
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        raise ApiError(400, "the body is empty; send a JSON object", "body")
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ApiError(400, "malformed JSON: nested too deeply", "body") from None
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+        raise ApiError(400, f"malformed JSON: {error}", "body") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "the body must be a JSON object", "body")
+    return data
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "en")
+    if lang not in ("en", "es"):
+        raise ApiError(400, "lang must be en or es", "lang")
+    return lang
+
+
+@bp.get("/")
+def index() -> Response:
+    """What this API serves, and from which model and KB."""
+    return jsonify(
+        service.envelope(
+            engine(),
+            {
+                "endpoints": [
+                    "POST /api/v1/diagnose",
+                    "GET /api/v1/phenotypes?q=&lang=",
+                    "POST /api/v1/extract",
+                    "GET /api/v1/diseases/<id>",
+                    "POST /api/v1/sparql",
+                    "GET /api/v1/openapi.json",
+                ],
+                "disclaimer": service.DISCLAIMER,
+            },
+        )
+    )
+
+
+@bp.post("/diagnose")
+def diagnose() -> Response:
+    """The differential for findings (or a phenopacket), with explanations and next questions."""
+    request_model = validate(DiagnoseRequest, json_body())
+    current = engine()
+    return jsonify(service.envelope(current, service.diagnose(current, request_model)))
+
+
+@bp.get("/phenotypes")
+def phenotypes() -> Response:
+    """Autocomplete over HPO labels and synonyms (English and Spanish, layperson terms included)."""
+    if "q" not in request.args:
+        raise ApiError(400, "q is required (the text to search for)", "q")
+    query = request.args["q"]
+    if len(query) > 200:
+        raise ApiError(400, "q is longer than 200 characters", "q")
+    raw_limit = request.args.get("limit", "10")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 50:
+        raise ApiError(400, "limit must be an integer from 1 to 50", "limit")
+    lang = _lang()
+    current = engine()
+    results = [m.as_dict() for m in current.index.search(query, lang, int(raw_limit))]
+    return jsonify(service.envelope(current, {"query": query, "lang": lang, "results": results}))
+
+
+@bp.post("/extract")
+def extract() -> Response:
+    """Symptoms named in a free-text note (negated ones marked absent), for the doctor to confirm."""
+    request_model = validate(ExtractRequest, json_body())
+    current = engine()
+    mentions = [m.as_dict() for m in current.index.extract(request_model.text, request_model.lang)]
+    return jsonify(service.envelope(current, {"lang": request_model.lang, "findings": mentions}))
+
+
+@bp.get("/diseases/<disease_id>")
+def disease(disease_id: str) -> Response:
+    """A disease's phenotypes with frequencies and sources."""
+    current = engine()
+    return jsonify(service.envelope(current, service.disease(current, disease_id, _lang())))
+
+
+@bp.post("/sparql")
+def sparql() -> Response:
+    """A read-only SELECT/ASK query over the knowledge graph, with a row limit and a timeout."""
+    config = current_app.extensions["dxgraph.config"]
+    if request.mimetype == "application/sparql-query":
+        raw = request.get_data(cache=False)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(400, "the query is not UTF-8 text", "query") from None
+        raw_limit = request.args.get("limit")
+        if raw_limit is not None and not raw_limit.isdigit():
+            raise ApiError(400, "limit must be a positive integer", "limit")
+        body = {"query": text, **({"limit": int(raw_limit)} if raw_limit else {})}
+    else:
+        body = json_body()
+    query = validate(SparqlRequest, body)
+    limit = query.limit or min(1000, config.sparql_max_rows)
+    if limit > config.sparql_max_rows:
+        raise ApiError(400, f"limit: at most {config.sparql_max_rows} rows", "limit")
+    current = engine()
+    try:
+        store = current.sparql()
+    except FileNotFoundError:
+        raise ApiError(503, "the SPARQL store is not built; run `dxgraph kb build`", None) from None
+    if not _SPARQL_SLOTS.acquire(timeout=config.sparql_timeout_s):
+        raise ApiError(503, "the SPARQL endpoint is busy; try again shortly", None)
+    try:
+        variables, rows = store.select(query.query, limit=limit + 1, timeout_s=config.sparql_timeout_s)
+    except TimeoutError:
+        raise ApiError(
+            422, f"query: stopped after {config.sparql_timeout_s:g} s; narrow it or add a LIMIT", "query"
+        ) from None
+    except (ValueError, SyntaxError) as error:
+        raise ApiError(400, f"query: {error}", "query") from None
+    finally:
+        _SPARQL_SLOTS.release()
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    payload = {
+        "variables": variables,
+        "rows": [dict(zip(variables, row, strict=True)) for row in rows],
+        "truncated": truncated,
+        "limit": limit,
+    }
+    return jsonify(service.envelope(current, payload))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description of this API."""
+    return jsonify(spec(current_app.extensions["dxgraph.config"]))
+
+
+@bp.post("/admin/reload")
+def admin_reload() -> Response:
+    """Reload the KB and the promoted model now (bearer token from DXGRAPH_ADMIN_TOKEN)."""
+    token = current_app.extensions["dxgraph.config"].admin_token
+    if not token:
+        raise ApiError(403, "the admin API is disabled (DXGRAPH_ADMIN_TOKEN is not set)", "Authorization")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(403, "a valid bearer token is required", "Authorization")
+    current_holder = holder()
+    current = current_holder.reload_now()
+    payload = {"reloaded": current_holder.last_error is None, "error": current_holder.last_error}
+    status = 200 if current_holder.last_error is None else 503
+    return jsonify(service.envelope(current, payload)), status

@@ -1,0 +1,93 @@
+"""Web settings: DXGRAPH_* environment variables on top of the shared `Settings` (paths)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from limits import parse_many
+
+from knowledge.config import Settings
+
+DEFAULT_RATE_LIMIT = "10000 per minute"
+
+
+def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number") from None
+    if value < minimum:
+        raise ValueError(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """Everything the site reads from the environment (see docs/web.md, "Operations")."""
+
+    rate_limit: str = DEFAULT_RATE_LIMIT
+    max_body_bytes: int = 1_000_000
+    admin_token: str | None = None
+    secret_key: str = ""
+    reload_check_s: float = 3.0
+    sparql_timeout_s: float = 10.0
+    sparql_max_rows: int = 10_000
+    trust_proxy: bool = False
+    secure_cookies: bool = False
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(
+        cls, settings: Settings, testing: bool = False, env: Mapping[str, str] | None = None
+    ) -> WebConfig:
+        env = os.environ if env is None else env
+        rate_limit = env.get("DXGRAPH_RATE_LIMIT") or DEFAULT_RATE_LIMIT
+        try:
+            parse_many(rate_limit)
+        except ValueError:
+            raise ValueError(
+                f"DXGRAPH_RATE_LIMIT={rate_limit!r} is not a rate limit (e.g. '600 per minute')"
+            ) from None
+        return cls(
+            rate_limit=rate_limit,
+            max_body_bytes=int(_number(env, "DXGRAPH_MAX_BODY_BYTES", 1_000_000, 1024)),
+            admin_token=env.get("DXGRAPH_ADMIN_TOKEN") or None,
+            secret_key=env.get("DXGRAPH_SECRET_KEY") or _secret_key(settings, testing),
+            reload_check_s=0.0 if testing else _number(env, "DXGRAPH_RELOAD_CHECK_SECONDS", 3.0, 0.0),
+            sparql_timeout_s=_number(env, "DXGRAPH_SPARQL_TIMEOUT", 10.0, 0.1),
+            sparql_max_rows=int(_number(env, "DXGRAPH_SPARQL_MAX_ROWS", 10_000, 1)),
+            trust_proxy=_flag(env, "DXGRAPH_TRUST_PROXY"),
+            secure_cookies=_flag(env, "DXGRAPH_SECURE_COOKIES"),
+            log_level=(env.get("DXGRAPH_LOG_LEVEL") or "INFO").upper(),
+        )
+
+
+def _secret_key(settings: Settings, testing: bool) -> str:
+    """A key kept in $DXGRAPH_HOME/secrets/web.key (so sessions survive restarts), else a random one."""
+    if testing:
+        return secrets.token_hex(32)
+    path: Path = settings.home / "secrets" / "web.key"
+    try:
+        if path.exists():
+            key = path.read_text(encoding="utf-8").strip()
+            if len(key) >= 32:
+                return key
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(key + "\n")
+        return key
+    except OSError:
+        return secrets.token_hex(32)

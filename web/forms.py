@@ -1,0 +1,149 @@
+"""The form without JavaScript: parse the posted fields, apply the button pressed, build a request."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from werkzeug.datastructures import MultiDict
+
+from knowledge.search import Mention, PhenotypeIndex
+from web.schemas import ApiError
+
+SEVERITIES = ("mild", "moderate", "severe")
+NUMBER_FIELDS = ("temperature", "heart_rate", "respiratory_rate", "systolic_bp", "diastolic_bp", "spo2")
+_NEGATED = re.compile(r"^\s*(?:-|no\s+|not\s+|sin\s+|niega\s+|denies\s+)", re.IGNORECASE)
+
+
+@dataclass
+class Row:
+    id: str
+    label: str
+    present: bool = True
+    severity: str | None = None
+
+
+@dataclass
+class PageState:
+    """Everything the form shows, echoed back after a POST."""
+
+    rows: list[Row] = field(default_factory=list)
+    add: str = ""
+    note: str = ""
+    age: str = ""
+    sex: str = ""
+    context: str = "primary-care"
+    temperature: str = ""
+    temperature_unit: str = "C"
+    heart_rate: str = ""
+    respiratory_rate: str = ""
+    systolic_bp: str = ""
+    diastolic_bp: str = ""
+    spo2: str = ""
+    suggestions: list[Mention] | None = None
+    not_found: list[str] = field(default_factory=list)
+
+    def upsert(self, row: Row) -> None:
+        for existing in self.rows:
+            if existing.id == row.id:
+                existing.present, existing.severity = row.present, row.severity or existing.severity
+                return
+        self.rows.append(row)
+
+
+def _clip(value: str | None, size: int = 200) -> str:
+    return (value or "").strip()[:size]
+
+
+def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
+    """The posted form with its button applied (remove, answer, confirm, add, extract)."""
+    kb = index.kb
+    state = PageState(
+        add=_clip(form.get("add"), 1000),
+        note=(form.get("note") or "")[:20_000],
+        age=_clip(form.get("age"), 20),
+        sex=_clip(form.get("sex"), 10),
+        context=_clip(form.get("context"), 40) or "primary-care",
+        temperature_unit="F" if form.get("temperature_unit") == "F" else "C",
+        **{name: _clip(form.get(name), 20) for name in NUMBER_FIELDS},
+    )
+    ids, states, severities = form.getlist("f_id"), form.getlist("f_state"), form.getlist("f_sev")
+    for position, raw in enumerate(ids[:200]):
+        term = raw.strip()
+        if not term or any(r.id == term for r in state.rows):
+            continue
+        present = (states[position] if position < len(states) else "present") != "absent"
+        severity = severities[position] if position < len(severities) else ""
+        state.rows.append(
+            Row(term, kb.label(term, lang), present, severity if severity in SEVERITIES else None)
+        )
+    removed = form.get("remove")
+    if removed:
+        state.rows = [r for r in state.rows if r.id != removed]
+    answer = form.get("answer", "")
+    if "|" in answer:
+        term, _, how = answer.partition("|")
+        state.upsert(Row(term.strip(), kb.label(term.strip(), lang), how != "absent"))
+    if form.get("action") == "confirm":
+        for value in form.getlist("confirm"):
+            term, _, rest = value.partition("|")
+            how, _, severity = rest.partition("|")
+            state.upsert(Row(term.strip(), kb.label(term.strip(), lang), how != "absent", severity or None))
+    if state.add:
+        for item in re.split(r"[,;\n]+", state.add):
+            if not item.strip():
+                continue
+            negated = _NEGATED.match(item)
+            text = item[negated.end() :] if negated else item
+            found = index.search(text, lang, 1)
+            if found:
+                state.upsert(Row(found[0].term, found[0].label, not negated))
+            else:
+                state.not_found.append(item.strip())
+        state.add = ", ".join(state.not_found)
+    if form.get("action") == "extract":
+        known = {r.id for r in state.rows}
+        state.suggestions = [m for m in index.extract(state.note, lang) if m.term not in known]
+    return state
+
+
+def _number(value: str, field_name: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        raise ApiError(400, f"{field_name}: {value!r} is not a number", field_name) from None
+
+
+def request_payload(state: PageState, lang: str) -> dict:
+    """The same JSON the API takes (validated by the same model)."""
+    vitals: dict[str, float] = {}
+    temperature = _number(state.temperature, "temperature")
+    if temperature is not None:
+        vitals["temperature_f" if state.temperature_unit == "F" else "temperature_c"] = temperature
+    for name in NUMBER_FIELDS[1:]:
+        value = _number(getattr(state, name), name)
+        if value is not None:
+            vitals[name] = value
+    payload: dict = {
+        "observed": [
+            {"id": r.id, "severity": r.severity} if r.severity else {"id": r.id}
+            for r in state.rows
+            if r.present
+        ],
+        "excluded": [r.id for r in state.rows if not r.present],
+        "context": state.context,
+        "lang": lang,
+        "top": 10,
+        "explain": 10,
+        "questions": 5,
+    }
+    age = _number(state.age, "age")
+    if age is not None:
+        payload["age"] = age
+    if state.sex in ("female", "male"):
+        payload["sex"] = state.sex
+    if vitals:
+        payload["vitals"] = vitals
+    return payload

@@ -1,0 +1,124 @@
+"""Request models (pydantic, strict: no silent coercion) and the error shape of the JSON API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
+
+from inference.evidence import CONTEXTS
+
+HPO_PATTERN = r"^HP:\d{7}$"
+Severity = Literal["mild", "moderate", "severe"]
+Context = Literal["primary-care", "emergency", "rare-disease-clinic"]
+Source = Literal["OMIM", "ORPHA", "DECIPHER", "curated"]
+Lang = Literal["en", "es"]
+assert set(Context.__args__) == set(CONTEXTS)  # type: ignore[attr-defined]
+
+
+class ApiError(Exception):
+    """A client mistake: answered as {"error": message, "field": field} with a 4xx status."""
+
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict:
+        return {"error": self.message, "field": self.field}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ObservedItem(Strict):
+    id: str = Field(max_length=32, description="HPO term id, e.g. HP:0001945")
+    severity: Severity | None = None
+
+
+def _observed_entry(value: Any) -> Any:
+    return {"id": value} if isinstance(value, str) else value
+
+
+ObservedEntry = Annotated[
+    ObservedItem,
+    BeforeValidator(_observed_entry),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "string", "pattern": HPO_PATTERN},
+                {
+                    "type": "object",
+                    "required": ["id"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": {"type": "string", "pattern": HPO_PATTERN},
+                        "severity": {"enum": ["mild", "moderate", "severe", None]},
+                    },
+                },
+            ]
+        }
+    ),
+]
+TermId = Annotated[str, Field(max_length=32, description="HPO term id, e.g. HP:0002094")]
+Finite = Annotated[float | None, Field(default=None, allow_inf_nan=False)]
+
+
+class Vitals(Strict):
+    temperature_c: Finite = None
+    temperature_f: Finite = None
+    heart_rate: Finite = None
+    respiratory_rate: Finite = None
+    systolic_bp: Finite = None
+    diastolic_bp: Finite = None
+    spo2: Finite = None
+
+
+class DiagnoseRequest(Strict):
+    observed: list[ObservedEntry] = Field(default_factory=list, max_length=200)
+    excluded: list[TermId] = Field(default_factory=list, max_length=200)
+    age: float | None = Field(None, ge=0, le=130, allow_inf_nan=False, description="years")
+    sex: Literal["female", "male", "unknown"] | None = None
+    context: Context | None = Field(
+        None, description="default primary-care (rare-disease-clinic for a phenopacket)"
+    )
+    vitals: Vitals | None = None
+    top: int = Field(10, ge=1, le=100)
+    sources: list[Source] | None = Field(None, max_length=4, description="restrict the candidates")
+    explain: int = Field(3, ge=0, le=20, description="explain this many top diseases")
+    questions: int = Field(5, ge=0, le=20, description="suggest this many next questions")
+    lang: Lang = "en"
+    phenopacket: dict[str, Any] | None = Field(None, description="a GA4GH phenopacket instead of findings")
+
+
+class ExtractRequest(Strict):
+    text: str = Field(max_length=20_000)
+    lang: Lang = "en"
+
+
+class SparqlRequest(Strict):
+    query: str = Field(min_length=1, max_length=20_000)
+    limit: int | None = Field(None, ge=1)
+
+
+def field_name(location: tuple) -> str:
+    """('observed', 2, 'id') -> 'observed[2].id'."""
+    name = ""
+    for part in location:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += ("." if name else "") + str(part)
+    return name or "body"
+
+
+def validate(model: type[Strict], data: dict) -> Strict:
+    """Validate a parsed JSON object, raising ApiError(400) that names the first field at fault."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = field_name(tuple(first["loc"]))
+        raise ApiError(400, f"{field}: {first['msg']}", field) from None

@@ -1,0 +1,186 @@
+"""The loaded knowledge base + diagnoser, swapped in place when the KB or the promoted model changes.
+
+Each worker process checks the `kb/current` and `models/production` pointers (and a reload stamp written
+by the admin endpoint) at most every `check_interval` seconds; a change loads a new `Engine` (in a
+background thread in production, synchronously in tests) while requests keep using the old one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+
+from inference.engine import Diagnoser
+from inference.loading import PROMOTED_POINTER, load_diagnoser
+from knowledge.config import Settings
+from knowledge.kb import KnowledgeBase, current_dir
+from knowledge.search import PhenotypeIndex, phenotype_index
+
+log = logging.getLogger("dxgraph.web")
+RELOAD_STAMP = ".web-reload"
+
+
+@dataclass
+class Engine:
+    """One consistent snapshot: KB build, diagnoser (promoted model or literature-only), search index."""
+
+    kb: KnowledgeBase
+    diagnoser: Diagnoser
+    index: PhenotypeIndex
+    build_dir: Path
+    loaded_at: float = field(default_factory=time.time)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # the diagnoser's caches are not thread-safe
+    _sparql: object | None = field(default=None, repr=False)
+    _sparql_pid: int = -1
+
+    @property
+    def model_version(self) -> str:
+        return self.diagnoser.model_version
+
+    @property
+    def kb_version(self) -> str:
+        return self.kb.version
+
+    @property
+    def credit(self) -> str:
+        return self.kb.meta.get("credit") or f"Human Phenotype Ontology, release {self.kb.release}"
+
+    def sparql(self):
+        """The read-only SPARQL store of this build, opened lazily in this process."""
+        from knowledge.sparql import SparqlStore, store_is_built
+
+        if self._sparql is None or self._sparql_pid != os.getpid():
+            if not store_is_built(self.build_dir):
+                raise FileNotFoundError("the SPARQL store of this knowledge base is not built")
+            self._sparql = SparqlStore.open(self.build_dir, build_if_missing=False)
+            self._sparql_pid = os.getpid()
+        return self._sparql
+
+
+def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
+    """Load the current KB build (reused when unchanged) and the promoted model."""
+    build_dir = current_dir(settings.kb_dir)
+    if previous is not None and previous.build_dir == build_dir:
+        kb = previous.kb
+    else:
+        kb = KnowledgeBase.load(build_dir)
+    diagnoser = load_diagnoser(kb, settings.models_dir, "latest")
+    return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
+
+
+def _read(path: Path) -> tuple[str, int] | None:
+    try:
+        return path.read_text(encoding="utf-8").strip(), path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+class EngineHolder:
+    """Serves the current Engine; notices pointer changes cheaply and reloads."""
+
+    def __init__(self, settings: Settings, check_interval: float = 3.0, background: bool = True) -> None:
+        self.settings = settings
+        self.check_interval = check_interval
+        self.background = background
+        self.last_error: str | None = None
+        self._signature = self.signature()
+        self._engine = load_engine(settings)
+        self._checked = time.monotonic()
+        self._reloading = threading.Lock()
+
+    @property
+    def stamp_path(self) -> Path:
+        return self.settings.home / RELOAD_STAMP
+
+    def signature(self) -> tuple:
+        """What identifies the files to serve: the KB and model pointers and the reload stamp."""
+        stamp = self.stamp_path
+        try:
+            stamp_mtime = stamp.stat().st_mtime_ns
+        except OSError:
+            stamp_mtime = None
+        return (
+            _read(self.settings.kb_dir / "current"),
+            _read(self.settings.models_dir / PROMOTED_POINTER),
+            stamp_mtime,
+        )
+
+    def peek(self) -> Engine:
+        """The engine being served, without checking for changes."""
+        return self._engine
+
+    def get(self) -> Engine:
+        now = time.monotonic()
+        if now - self._checked >= self.check_interval:
+            self._checked = now
+            signature = self.signature()
+            if signature != self._signature and self._reloading.acquire(blocking=False):
+                self._signature = signature
+                if self.background:
+                    threading.Thread(target=self._reload_locked, name="dxgraph-reload", daemon=True).start()
+                else:
+                    self._reload_locked()
+        return self._engine
+
+    def _reload_locked(self) -> None:
+        try:
+            self._reload()
+        finally:
+            self._reloading.release()
+
+    def _reload(self) -> Engine:
+        started = time.perf_counter()
+        try:
+            engine = load_engine(self.settings, self._engine)
+        except Exception as error:  # keep serving the previous engine; the next change retries
+            self.last_error = f"{type(error).__name__}: {error}"
+            log.error(
+                "reload failed",
+                extra={"event": "reload", "outcome": "failed", "error_type": type(error).__name__},
+            )
+            from web.metrics import RELOADS
+
+            RELOADS.labels(outcome="failed").inc()
+            return self._engine
+        self._engine = engine
+        self.last_error = None
+        from web.metrics import RELOADS
+
+        RELOADS.labels(outcome="ok").inc()
+        log.info(
+            "engine loaded",
+            extra={
+                "event": "reload",
+                "outcome": "ok",
+                "model_version": engine.model_version,
+                "kb_version": engine.kb_version,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return engine
+
+    def reload_now(self) -> Engine:
+        """Reload in this process and touch the stamp so every other worker reloads too."""
+        try:
+            self.stamp_path.parent.mkdir(parents=True, exist_ok=True)
+            self.stamp_path.touch()
+        except OSError:
+            log.warning("cannot write the reload stamp; other workers reload on their own checks")
+        with self._reloading:
+            self._signature = self.signature()
+            self._checked = time.monotonic()
+            return self._reload()
+
+
+def holder() -> EngineHolder:
+    return current_app.extensions["dxgraph"]
+
+
+def engine() -> Engine:
+    return holder().get()

@@ -47,6 +47,14 @@ class Diagnosis:
     log_other: float = 0.0
 
 
+def calibration_features(log_post: np.ndarray) -> tuple[float, float]:
+    """The top-1 and runner-up probabilities (the inputs of the recalibration)."""
+    if len(log_post) < 2:
+        return float(np.exp(log_post.max())), 0.0
+    two = np.partition(log_post, -2)[-2:]
+    return float(np.exp(two[1])), float(np.exp(two[0]))
+
+
 class Diagnoser:
     """A compiled network plus priors; `diagnose(evidence)` returns the posterior over all diseases."""
 
@@ -106,19 +114,22 @@ class Diagnoser:
         return weight * columns.log_absent(self.network), weight * columns.log_absent_other(self.network)
 
     def recalibrate(self, log_post: np.ndarray, log_other: float) -> tuple[np.ndarray, float]:
-        """Platt-rescale the top-1 probability; the rest keeps its proportions (ranking unchanged)."""
-        slope, intercept = self.params.calibration_slope, self.params.calibration_intercept
-        if slope == 1.0 and intercept == 0.0:
+        """Platt-rescale the top-1 probability from its logit and its margin over the runner-up; the rest
+        keeps its proportions, so the ranking is unchanged and everything still sums to 1."""
+        p = self.params
+        if p.calibration_slope == 1.0 and p.calibration_margin == 0.0 and p.calibration_intercept == 0.0:
             return log_post, log_other
-        top = int(np.argmax(log_post))
-        p_top = float(np.exp(log_post[top]))
-        if not 0.0 < p_top < 1.0:
+        top, second = calibration_features(log_post)
+        if not 0.0 < top < 1.0:
             return log_post, log_other
-        logit = np.log(p_top) - np.log1p(-p_top)
-        calibrated = 1.0 / (1.0 + np.exp(-(slope * logit + intercept)))
-        shift = np.log1p(-calibrated) - np.log1p(-p_top)
+        logit = np.log(top) - np.log1p(-top)
+        margin = np.log(top) - np.log(max(second, 1e-300))
+        z = p.calibration_slope * logit + p.calibration_margin * margin + p.calibration_intercept
+        calibrated = 1.0 / (1.0 + np.exp(-z))
+        shift = np.log1p(-calibrated) - np.log1p(-top)
+        best = int(np.argmax(log_post))
         log_post = log_post + shift
-        log_post[top] = np.log(calibrated)
+        log_post[best] = np.log(calibrated)
         return log_post, log_other + shift
 
     def unreported_log_likelihood(self, findings: list[Finding]) -> np.ndarray:

@@ -37,16 +37,19 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     return float(ece)
 
 
-def fit_calibration(top1_probability: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
-    """Platt scaling of the top-1 probability: (slope, intercept) on its logit. Fit on held-out cases."""
+def fit_calibration(
+    top1: np.ndarray, runner_up: np.ndarray, correct: np.ndarray
+) -> tuple[float, float, float]:
+    """Platt scaling on (logit of the top-1 probability, log margin over the runner-up), fitted on held-out
+    cases: returns (slope, margin weight, intercept) for ModelParams."""
     from sklearn.linear_model import LogisticRegression
 
-    p = np.clip(top1_probability, 1e-9, 1 - 1e-9)
-    logit = (np.log(p) - np.log1p(-p)).reshape(-1, 1)
+    p1 = np.clip(top1, 1e-12, 1 - 1e-12)
+    features = np.c_[np.log(p1) - np.log1p(-p1), np.log(p1) - np.log(np.maximum(runner_up, 1e-300))]
     if correct.all() or not correct.any():
-        return 1.0, 0.0
-    model = LogisticRegression(C=100.0).fit(logit, correct.astype(int))
-    return float(model.coef_[0, 0]), float(model.intercept_[0])
+        return 1.0, 0.0, 0.0
+    model = LogisticRegression(C=100.0).fit(features, correct.astype(int))
+    return float(model.coef_[0, 0]), float(model.coef_[0, 1]), float(model.intercept_[0])
 
 
 def rank_metrics(ranks: np.ndarray) -> dict:

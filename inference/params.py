@@ -9,19 +9,20 @@ from dataclasses import asdict, dataclass, fields
 class ModelParams:
     """Defaults chosen by publication-grouped cross-validation on the dev cases (see benchmarks/)."""
 
-    missing_frequency: float = 0.5  # frequency assumed when the literature gives none (21% of HPO links)
-    count_prior_strength: float = 2.0  # n/m frequencies shrink toward missing_frequency with this many cases
+    missing_frequency: float = 0.3  # frequency assumed when the literature gives none (21% of HPO links)
+    count_prior_strength: float = 4.0  # n/m frequencies shrink toward missing_frequency with this many cases
     frequency_cap: float = 0.98  # even obligate features go unrecorded sometimes
     leak_floor: float = 0.002  # P(finding | disease) for a finding the disease's annotations do not explain
-    leak_scale: float = 1.0  # ... plus this times the finding's background frequency among diseases
+    leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
     related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
     exclusion_sensitivity: float = 0.1  # how strongly an excluded annotated finding counts against a disease
     unreported_rate: float = 0.05  # chance a present annotated feature would have been reported if not asked
     not_annotated_factor: float = 0.05  # an observed finding the disease is annotated NOT to have
     drop_implied: bool = True  # drop observed terms implied by a more specific observed term
     temperature: float = 0.5  # tempering of the summed log-likelihood (calibrates the naive-Bayes product)
-    calibration_slope: float = 0.40  # Platt recalibration of the top-1 probability (fitted by grouped CV)
-    calibration_intercept: float = 0.02
+    calibration_slope: float = 0.040  # Platt recalibration of the top-1 probability (fitted by grouped CV):
+    calibration_margin: float = 0.695  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
+    calibration_intercept: float = -1.444
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence
     age_mismatch_factor: float = 0.2  # likelihood when the patient's age is outside the disease's range

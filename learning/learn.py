@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from inference.artifact import ModelArtifact, diagnoser_from_artifact
-from inference.engine import Diagnoser
-from inference.evaluation import NOT_RANKED, rank_metrics
+from inference.engine import Diagnoser, calibration_features
+from inference.evaluation import NOT_RANKED, fit_calibration, rank_metrics
 from inference.evidence import make_evidence
 from inference.network import compile_network
 from inference.params import ModelParams
@@ -22,6 +22,8 @@ from learning import registry
 from learning.refine import LearningParams, refine
 from learning.split import holdout
 from learning.store import Store, encounter_evidence
+
+MIN_CALIBRATION_CASES = 200  # below this the literature model's calibration is kept
 
 
 @dataclass
@@ -82,8 +84,11 @@ def fit(
     )
 
 
-def evaluate_encounters(store: Store, diagnoser: Diagnoser, labelled: pd.DataFrame) -> dict:
-    """Top-k on stored encounters, overall and for orphan / common diseases."""
+def evaluate_encounters(
+    store: Store, diagnoser: Diagnoser, labelled: pd.DataFrame, calibration: list | None = None
+) -> dict:
+    """Top-k on stored encounters, overall and for orphan / common diseases. When `calibration` is a list,
+    (top-1 probability, runner-up probability, correct) triples are appended to it."""
     evidence_rows = encounter_evidence(store, labelled["encounter_id"].tolist()).set_index("encounter_id")
     index = diagnoser.kb.disease_index
     ranks, orphan = [], []
@@ -97,12 +102,14 @@ def evaluate_encounters(store: Store, diagnoser: Diagnoser, labelled: pd.DataFra
         )
         diagnosis = diagnoser.diagnose(evidence, top=1)
         position = index.get(row.disease_id)
-        if position is None:
-            ranks.append(NOT_RANKED)
-            orphan.append(True)
-            continue
-        ranks.append(int((diagnosis.log_posterior > diagnosis.log_posterior[position]).sum()) + 1)
-        orphan.append(bool(diagnoser.kb.disease_orphan[position]))
+        rank = NOT_RANKED
+        if position is not None:
+            rank = int((diagnosis.log_posterior > diagnosis.log_posterior[position]).sum()) + 1
+        ranks.append(rank)
+        orphan.append(True if position is None else bool(diagnoser.kb.disease_orphan[position]))
+        if calibration is not None:
+            top, second = calibration_features(diagnosis.log_posterior)
+            calibration.append((top, second, rank == 1))
     ranks_array, orphan_array = np.asarray(ranks), np.asarray(orphan, dtype=bool)
     metrics = rank_metrics(ranks_array)
     for name, mask in (("orphan", orphan_array), ("common", ~orphan_array)):
@@ -137,13 +144,25 @@ def learn(
     )
     version = time.strftime("%Y%m%d-%H%M%S-") + hashlib.sha256(settings.encode()).hexdigest()[:8]
     train, validation = holdout(labelled)
-    candidate = fit(
-        store, kb, model_params, learning_params, train["encounter_id"].tolist(), "validation", ancestors
+    uncalibrated = replace(
+        model_params, calibration_slope=1.0, calibration_margin=0.0, calibration_intercept=0.0
     )
+    candidate = fit(
+        store, kb, uncalibrated, learning_params, train["encounter_id"].tolist(), "validation", ancestors
+    )
+    calibration: list = []
     metrics = {
-        "validation": evaluate_encounters(store, diagnoser_from_artifact(kb, candidate), validation),
+        "validation": evaluate_encounters(
+            store, diagnoser_from_artifact(kb, candidate), validation, calibration
+        ),
         "literature_only": evaluate_encounters(store, Diagnoser(kb, model_params), validation),
     }
+    if len(calibration) >= MIN_CALIBRATION_CASES:
+        top, second, correct = (np.asarray(column) for column in zip(*calibration, strict=True))
+        slope, margin, intercept = fit_calibration(top, second, correct)
+        model_params = replace(
+            model_params, calibration_slope=slope, calibration_margin=margin, calibration_intercept=intercept
+        )
     artifact = fit(store, kb, model_params, learning_params, None, version, ancestors)
     artifact.info.update(
         {

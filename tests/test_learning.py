@@ -57,9 +57,13 @@ def test_beta_refinement_on_the_toy_release(tmp_path):
     strengths = {
         (d, t): s for d, t, s in zip(result.link_disease, result.link_term, result.link_strength, strict=True)
     }
-    literature = (3 + 2 * 0.5) / (4 + 2)  # 3/4 shrunk; the annotation carries its own m = 4
+    params = ModelParams()
+    literature = (3 + params.count_prior_strength * params.missing_frequency) / (
+        4 + params.count_prior_strength
+    )
+    # 3/4 shrunk toward the default; the annotation carries its own m = 4
     assert strengths[("OMIM:100002", "HP:0001250")] == pytest.approx((4 * literature + 4) / (4 + 4))
-    micro_literature = 0.98  # 100%, capped; no n/m so alpha = 5
+    micro_literature = params.frequency_cap  # 100%, capped; no n/m so alpha = 5
     assert strengths[("OMIM:100002", "HP:0000252")] == pytest.approx((5 * micro_literature + 0) / (5 + 4))
     assert strengths[("OMIM:100002", "HP:0001249")] == pytest.approx(1 / (1 + 4))
     assert strengths[("OMIM:777777", "HP:0000252")] == pytest.approx(2 / 3)

@@ -17,7 +17,12 @@ FOCAL, SEIZURE, TONIC, MICRO, ID = "HP:0007359", "HP:0001250", "HP:0002069", "HP
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
     kb = toy_kb(tmp_path_factory.mktemp("toy_ontologies"))
-    return Diagnoser(kb, ModelParams(temperature=1.0, calibration_slope=1.0, calibration_intercept=0.0))
+    return Diagnoser(
+        kb,
+        ModelParams(
+            temperature=1.0, calibration_slope=1.0, calibration_margin=0.0, calibration_intercept=0.0
+        ),
+    )
 
 
 def present(dx, term):

@@ -25,7 +25,12 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def exact_diagnoser(kb):
-    return Diagnoser(kb, ModelParams(temperature=1.0, calibration_slope=1.0, calibration_intercept=0.0))
+    return Diagnoser(
+        kb,
+        ModelParams(
+            temperature=1.0, calibration_slope=1.0, calibration_margin=0.0, calibration_intercept=0.0
+        ),
+    )
 
 
 @pytest.mark.parametrize(("observed", "excluded", "age", "sex", "context"), CASES)

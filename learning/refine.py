@@ -14,7 +14,7 @@ from inference.network import Network
 class LearningParams:
     equivalent_sample_size: float = 5.0  # weight of a literature frequency without its own n/m
     use_annotation_counts: bool = True  # an n/m annotation carries m as its own sample size
-    prior_pseudocount: float = 5.0  # disease prior multiplier = (cases + a) / a
+    prior_pseudocount: float = 3.0  # disease prior multiplier = (cases + a) / a
     min_cases: int = 1  # diseases with fewer training cases keep literature parameters
     data_only_sample_size: float = 1.0  # prior weight (toward 0) of a finding the literature never links
 

@@ -68,7 +68,7 @@ def test_beta_refinement_on_the_toy_release(tmp_path):
     assert strengths[("OMIM:100002", "HP:0001249")] == pytest.approx(1 / (1 + 4))
     assert strengths[("OMIM:777777", "HP:0000252")] == pytest.approx(2 / 3)
     assert result.new_diseases == {"OMIM:777777": "New disease"}
-    assert result.prior_multiplier["OMIM:100002"] == pytest.approx((4 + 5) / 5)
+    assert result.prior_multiplier["OMIM:100002"] == pytest.approx((4 + 3) / 3)
 
 
 def test_ingest_is_idempotent_pseudonymised_and_quarantines(kb, tmp_path):

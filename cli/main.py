@@ -14,7 +14,13 @@ COMMAND_GROUPS = [kb_commands]
 
 def _optional_groups() -> list:
     groups = []
-    for name in ("cli.diagnose_commands", "cli.learn_commands", "cli.web_commands"):
+    for name in (
+        "cli.diagnose_commands",
+        "cli.learn_commands",
+        "cli.web_commands",
+        "cli.eval_commands",
+        "cli.data_commands",
+    ):
         try:
             groups.append(__import__(name, fromlist=["register"]))
         except ModuleNotFoundError as error:
@@ -53,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `dxgraph diagnose ... | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -47,6 +47,15 @@ class Diagnosis:
     log_other: float = 0.0
 
 
+def top_indices(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest values, largest first (partial sort: O(n))."""
+    k = min(k, len(values))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    part = np.argpartition(-values, k - 1)[:k]
+    return part[np.argsort(-values[part], kind="stable")]
+
+
 def calibration_features(log_post: np.ndarray) -> tuple[float, float]:
     """The top-1 and runner-up probabilities (the inputs of the recalibration)."""
     if len(log_post) < 2:
@@ -109,6 +118,10 @@ class Diagnoser:
         """log P(finding | disease) for all diseases, and under 'not in the knowledge base'."""
         columns = self.cache.columns(self.kb.term_index[finding.term])
         weight = SEVERITY_WEIGHT[finding.severity]
+        if weight == 1.0:
+            if finding.present:
+                return columns.log_present(self.network), columns.log_present_other()
+            return columns.log_absent(self.network), columns.log_absent_other(self.network)
         if finding.present:
             return weight * columns.log_present(self.network), weight * columns.log_present_other()
         return weight * columns.log_absent(self.network), weight * columns.log_absent_other(self.network)
@@ -170,7 +183,7 @@ class Diagnoser:
         log_post = log_post - norm
         log_other -= norm
         log_post, log_other = self.recalibrate(log_post, log_other)
-        order = np.argsort(-log_post, kind="stable")[:top]
+        order = top_indices(log_post, top)
         notes = []
         if not findings:
             notes.append("no findings given: these are the prior probabilities for the context")

@@ -15,34 +15,65 @@ probability 1 - sensitivity, so a reported absence is soft evidence):
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from inference.network import Network
 
 
-@dataclass(frozen=True)
+@dataclass
 class TermColumns:
-    """Everything about one term, for all diseases (float64 arrays of length n_diseases)."""
+    """Everything about one term for all diseases, kept sparse (most diseases only have the leak); the
+    dense log-likelihood arrays are computed on first use and kept with the entry."""
 
-    exact: np.ndarray  # 1 - prod(1 - f) over annotations at or below the term
-    related: np.ndarray  # best fuzzy match strength
-    not_annotated: np.ndarray  # bool: a NOT annotation on the term or one of its ancestors
+    n_diseases: int
+    exact_index: np.ndarray  # diseases with annotations at or below the term ...
+    exact_value: np.ndarray  # ... and 1 - prod(1 - f) over those annotations
+    related_index: np.ndarray  # diseases with a fuzzy match ...
+    related_value: np.ndarray  # ... and its strength
+    not_index: np.ndarray  # diseases annotated NOT to have the term (or an ancestor)
     leak: float
     background: float  # P(term) for a patient whose disease is not in the knowledge base
+    _log_present: np.ndarray | None = field(default=None, repr=False)
+    _log_absent: np.ndarray | None = field(default=None, repr=False)
+
+    def _dense(self, index: np.ndarray, value: np.ndarray | float) -> np.ndarray:
+        out = np.zeros(self.n_diseases)
+        out[index] = value
+        return out
+
+    @property
+    def exact(self) -> np.ndarray:
+        return self._dense(self.exact_index, self.exact_value)
+
+    @property
+    def related(self) -> np.ndarray:
+        return self._dense(self.related_index, self.related_value)
+
+    @property
+    def not_annotated(self) -> np.ndarray:
+        return self._dense(self.not_index, 1.0).astype(bool)
 
     def present(self, network: Network) -> np.ndarray:
-        p = network.params
-        prob = 1.0 - (1.0 - self.leak) * (1.0 - self.exact) * (1.0 - self.related)
-        return np.where(self.not_annotated, self.leak * p.not_annotated_factor, prob)
+        prob = np.full(self.n_diseases, self.leak)
+        miss = np.ones(self.n_diseases)
+        miss[self.exact_index] *= 1.0 - self.exact_value
+        miss[self.related_index] *= 1.0 - self.related_value
+        prob = 1.0 - (1.0 - self.leak) * miss
+        prob[self.not_index] = self.leak * network.params.not_annotated_factor
+        return prob
 
     def log_present(self, network: Network) -> np.ndarray:
-        return np.log(self.present(network))
+        if self._log_present is None:
+            self._log_present = np.log(self.present(network))
+        return self._log_present
 
     def log_absent(self, network: Network) -> np.ndarray:
         """Reported absent: the finding is absent, or present but missed (report sensitivity)."""
-        return np.log1p(-network.params.exclusion_sensitivity * self.present(network))
+        if self._log_absent is None:
+            self._log_absent = np.log1p(-network.params.exclusion_sensitivity * self.present(network))
+        return self._log_absent
 
     def log_present_other(self) -> float:
         return float(np.log(self.background))
@@ -54,7 +85,7 @@ class TermColumns:
 class LikelihoodCache:
     """Computes TermColumns on demand and keeps the most recently used ones (bounded memory)."""
 
-    def __init__(self, network: Network, max_terms: int = 3000) -> None:
+    def __init__(self, network: Network, max_terms: int = 2000) -> None:
         self.network = network
         self.max_terms = max_terms
         self._cache: OrderedDict[int, TermColumns] = OrderedDict()
@@ -84,16 +115,22 @@ class LikelihoodCache:
     def _compute(self, term: int) -> TermColumns:
         net = self.network
         col = net.closure_log
-        exact = np.zeros(net.n_diseases)
-        rows = col.indices[col.indptr[term] : col.indptr[term + 1]]
-        exact[rows] = -np.expm1(col.data[col.indptr[term] : col.indptr[term + 1]])
+        rows = col.indices[col.indptr[term] : col.indptr[term + 1]].astype(np.int64)
+        exact = -np.expm1(col.data[col.indptr[term] : col.indptr[term + 1]])
+        keep = exact > 0
         related = self._related(term)
-        not_annotated = np.zeros(net.n_diseases, dtype=bool)
-        for ancestor in net.ancestors_of(term).tolist():
-            for disease in self._not_by_term.get(ancestor, ()):
-                not_annotated[disease] = True
-        background = float(net.term_background[term])
-        return TermColumns(exact, related, not_annotated, self.leak(term), background)
+        related_index = np.flatnonzero(related)
+        not_index = sorted({d for a in net.ancestors_of(term).tolist() for d in self._not_by_term.get(a, ())})
+        return TermColumns(
+            net.n_diseases,
+            rows[keep],
+            exact[keep],
+            related_index,
+            related[related_index],
+            np.asarray(not_index, dtype=np.int64),
+            self.leak(term),
+            float(net.term_background[term]),
+        )
 
     def match_weights(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         """Per ontology term x: the weight of an annotation on x as a fuzzy match for `term`, and the

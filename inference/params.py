@@ -19,7 +19,9 @@ class ModelParams:
     unreported_rate: float = 0.05  # chance a present annotated feature would have been reported if not asked
     not_annotated_factor: float = 0.05  # an observed finding the disease is annotated NOT to have
     drop_implied: bool = True  # drop observed terms implied by a more specific observed term
-    temperature: float = 1.0  # tempering of the summed log-likelihood (1 = plain Bayes; confidence is recalibrated)
+    temperature: float = (
+        1.0  # tempering of the summed log-likelihood (1 = plain Bayes; confidence is recalibrated)
+    )
     calibration_slope: float = 0.117  # Platt recalibration of the top-1 probability (fitted by grouped CV):
     calibration_margin: float = 0.237  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
     calibration_intercept: float = -1.336

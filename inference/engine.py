@@ -139,6 +139,7 @@ class Diagnoser:
         margin = np.log(top) - np.log(max(second, 1e-300))
         z = p.calibration_slope * logit + p.calibration_margin * margin + p.calibration_intercept
         calibrated = 1.0 / (1.0 + np.exp(-z))
+        calibrated = max(calibrated, second / (1.0 - top + second))  # never drop below the runner-up
         shift = np.log1p(-calibrated) - np.log1p(-top)
         best = int(np.argmax(log_post))
         log_post = log_post + shift

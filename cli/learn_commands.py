@@ -9,12 +9,11 @@ from pathlib import Path
 from knowledge.config import Settings
 from knowledge.kb import load_current
 from learning import registry
-from learning.ingest import ingest_phenopackets
 from learning.learn import learn
+from learning.pipeline import FORMATS, ingest_paths
+from learning.pipeline import detect_format as detect_file_format
 from learning.pseudonym import load_key
 from learning.store import Store
-
-FORMATS = ("phenopackets",)
 
 
 def register(sub) -> None:
@@ -25,6 +24,12 @@ def register(sub) -> None:
     p = sub.add_parser("learn", help="refine the network from the store into a new versioned model")
     p.add_argument("--no-promote", action="store_true", help="register as challenger only")
     p.add_argument("--tolerance", type=float, default=0.01, help="allowed drop of held-out metrics")
+    p.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="where counts run (spark: pyspark needed)",
+    )
     p.set_defaults(handler=cmd_learn)
     p = sub.add_parser("models", help="list, promote or roll back models")
     p.add_argument("action", choices=["list", "promote", "rollback"])
@@ -38,16 +43,23 @@ def register(sub) -> None:
 
 
 def detect_format(path: Path) -> str:
-    return "phenopackets"
+    """phenopackets | csv | json | notes from the suffix (and, for JSON, the first record); a directory
+    reports its first file's format (each file of a run is detected on its own)."""
+    if path.is_dir():
+        from learning.pipeline import input_files
+
+        files = input_files([path])
+        if not files:
+            raise ValueError(f"{path}: no input files")
+        return detect_file_format(files[0])
+    return detect_file_format(path)
 
 
 def cmd_ingest(args, settings: Settings) -> int:
     kb = load_current(settings.kb_dir)
     paths = [Path(p) for p in args.paths]
-    fmt = args.format or detect_format(paths[0])
     with Store(settings.store_path) as store:
-        if fmt == "phenopackets":
-            summary = ingest_phenopackets(store, kb, load_key(settings.key_file), paths)
+        summary = ingest_paths(store, kb, load_key(settings.key_file), paths, fmt=args.format)
         print(summary.as_text(), file=sys.stderr)
     return 0
 
@@ -55,7 +67,14 @@ def cmd_ingest(args, settings: Settings) -> int:
 def cmd_learn(args, settings: Settings) -> int:
     kb = load_current(settings.kb_dir)
     with Store(settings.store_path) as store:
-        result = learn(store, kb, settings.models_dir, tolerance=args.tolerance, promote=not args.no_promote)
+        result = learn(
+            store,
+            kb,
+            settings.models_dir,
+            tolerance=args.tolerance,
+            promote=not args.no_promote,
+            engine=getattr(args, "engine", "duckdb"),
+        )
     metrics = result.artifact.info["metrics"]
     print(
         json.dumps(

@@ -20,6 +20,7 @@ def _optional_groups() -> list:
         "cli.web_commands",
         "cli.eval_commands",
         "cli.data_commands",
+        "cli.ops_commands",
     ):
         try:
             groups.append(__import__(name, fromlist=["register"]))

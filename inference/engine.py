@@ -140,6 +140,7 @@ class Diagnoser:
         z = p.calibration_slope * logit + p.calibration_margin * margin + p.calibration_intercept
         calibrated = 1.0 / (1.0 + np.exp(-z))
         calibrated = max(calibrated, second / (1.0 - top + second))  # never drop below the runner-up
+        calibrated = min(calibrated, 1.0 - 1e-12)
         shift = np.log1p(-calibrated) - np.log1p(-top)
         best = int(np.argmax(log_post))
         log_post = log_post + shift

@@ -1,0 +1,475 @@
+"""One clinical record (a visit: tabular row or group of long rows, JSON object, note) -> store rows.
+
+Adapters turn files into `RawRecord`s (canonical fields, symptom cells, identifier values, a note);
+`RecordCleaner.add` validates and homogenises one record into a `RecordBatch`: units converted, local
+symptom names mapped to HPO ids, identifiers dropped (only used to scrub the note), the patient id turned
+into an HMAC pseudonym, quasi-identifiers generalised (age > 89 -> 90, date -> year, postal code -> 3-digit
+prefix kept in memory for the k-anonymity report only). Every value that cannot be used goes to
+quarantine with row, source and reason; everything valid in the record is still kept. Records of the same
+pseudonymous patient on the same date (or visit id) merge into one encounter, across sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from inference.vitals import bin_vitals
+from knowledge.kb import KnowledgeBase
+from learning import fields as F
+from learning.anonymize import (
+    Scrubber,
+    age_at,
+    generalise_date,
+    identifier_terms,
+    normalise_patient_id,
+    postal_prefix,
+)
+from learning.ingest import Batch, age_band, generalise_age
+from learning.pseudonym import pseudonym
+from learning.text_to_hpo import SymptomMapper, extract_findings
+
+# sex-specific findings: (roots, sex that cannot have them, reason)
+PREGNANCY_TERMS = ("HP:6000485",)  # positive pregnancy test / beta-hCG (local "embarazo", "pregnant")
+FEMALE_ONLY_ROOTS = ("HP:0010460", "HP:0000140", *PREGNANCY_TERMS)  # female genitalia, menstrual cycle
+MALE_ONLY_ROOTS = ("HP:0010461",)  # male genitalia
+_HPO_LIKE = re.compile(r"^\s*HP[:_]?\s*\d{1,8}\s*$", re.IGNORECASE)
+DISEASE_ID = re.compile(r"^(OMIM|ORPHA|DECIPHER|MONDO|DXG)[:_ ]?\s*([A-Za-z0-9_]+)$", re.IGNORECASE)
+
+
+@dataclass
+class SymptomCell:
+    name: str  # local symptom name, label, synonym or HPO id
+    value: object  # status cell (yes/no/sí/presente/ausente/leve/...); True for a bare list entry
+    severity: object = None
+    row_ref: str = ""
+
+
+@dataclass
+class RawRecord:
+    """What an adapter read, not yet validated."""
+
+    row_ref: str
+    fields: dict[str, object] = field(default_factory=dict)  # canonical field -> raw value
+    symptoms: list[SymptomCell] = field(default_factory=list)
+    identifiers: dict[str, list[str]] = field(default_factory=dict)  # id:kind -> values (never stored)
+    diagnoses: list[object] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    temperature_unit: str | None = None  # unit given by the header ("Temperatura (°F)")
+    rows: int = 1  # source rows behind this record (long format: several)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (row_ref, field, reason)
+
+    def add_identifier(self, kind: str, value: object) -> None:
+        if not F.is_missing(value):
+            self.identifiers.setdefault(kind, []).append(str(value))
+
+
+_LIST_SPLIT = re.compile(r"\s*[;|,\n]\s*")
+_DIAGNOSIS_SPLIT = re.compile(r"\s*[;|\n]\s*")  # not commas: "Corneal dystrophy, posterior polymorphous, 1"
+_SCALAR_FIELDS = frozenset(
+    {
+        F.PATIENT,
+        F.VISIT,
+        F.DATE,
+        F.AGE,
+        F.BIRTH_DATE,
+        F.SEX,
+        F.TEMPERATURE,
+        F.TEMPERATURE_UNIT,
+        F.POSTAL,
+        F.LANGUAGE,
+        F.SYNTHETIC,
+    }
+)
+
+
+def assign(record: RawRecord, name: str | None, value: object, header: str, row_ref: str = "") -> None:
+    """Put one cell into a record by its canonical field; unknown headers are symptom names."""
+    if F.is_missing(value) if not isinstance(value, (list, dict)) else not value:
+        return
+    if name in _SCALAR_FIELDS:
+        record.fields.setdefault(name, value)
+        if name == F.SEX and F.fold(header) in F.SPANISH_SEX_HEADERS:
+            record.fields[F.SEX_SPANISH] = True
+    elif name in F.IDENTIFIER_FIELDS:
+        record.add_identifier(name, value)
+    elif name == F.DIAGNOSIS:
+        if isinstance(value, str):
+            items: list = _DIAGNOSIS_SPLIT.split(value)
+        else:
+            items = value if isinstance(value, list) else [value]
+        record.diagnoses.extend(i for i in items if not F.is_missing(i))
+    elif name == F.NOTE:
+        record.notes.append(str(value))
+    elif name in (F.SYMPTOMS_PRESENT, F.SYMPTOMS_ABSENT):
+        items = value if isinstance(value, list) else _LIST_SPLIT.split(str(value))
+        status = name == F.SYMPTOMS_PRESENT
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                record.symptoms.append(SymptomCell(item.strip(), status, None, row_ref or record.row_ref))
+    elif name in (F.SYMPTOM, F.STATUS, F.SEVERITY):
+        record.problems.append(
+            (row_ref or record.row_ref, header, "symptom/status column outside long format")
+        )
+    else:
+        record.symptoms.append(SymptomCell(header, value, None, row_ref or record.row_ref))
+
+
+@dataclass
+class RecordBatch(Batch):
+    """A Batch plus scrubbed notes and the in-memory quasi-identifiers of the run."""
+
+    notes: list[dict] = field(default_factory=list)
+    quasi: dict[str, dict] = field(default_factory=dict)  # encounter -> age band, sex, year, postal prefix
+
+
+@dataclass
+class SourceContext:
+    source_id: str
+    kind: str  # csv | json | notes | phenopackets
+    run_id: str
+
+
+class RecordCleaner:
+    """Validates records into a RecordBatch; keeps per-run indexes so repeated visits merge."""
+
+    def __init__(self, kb: KnowledgeBase, key: bytes, scrubber: Scrubber | None = None) -> None:
+        self.kb = kb
+        self.key = key
+        self.mapper = SymptomMapper(kb)
+        self.scrubber = scrubber or Scrubber()
+        self._encounters: dict[str, dict] = {}
+        self._patients: dict[str, dict] = {}
+        self._findings: dict[tuple[str, str], dict] = {}
+        self._diagnoses: set[tuple[str, str]] = set()
+        self._notes: set[tuple[str, str]] = set()
+
+    # ---- lookups --------------------------------------------------------------------------------
+    @cached_property
+    def _female_only(self) -> frozenset[str]:
+        return self._descendants(FEMALE_ONLY_ROOTS)
+
+    @cached_property
+    def _male_only(self) -> frozenset[str]:
+        return self._descendants(MALE_ONLY_ROOTS)
+
+    def _descendants(self, roots: tuple[str, ...]) -> frozenset[str]:
+        found: set[str] = set()
+        for root in roots:
+            if root in self.kb.term_index:
+                found |= {self.kb.term_ids[i] for i in self.kb.descendants(self.kb.term_index[root])}
+        return frozenset(found)
+
+    @cached_property
+    def _disease_names(self) -> dict[str, int]:
+        """Folded English/Spanish disease labels and ICD-10 codes of curated diseases -> disease index."""
+        names: dict[str, int] = {}
+        for index, name in enumerate(self.kb.disease_names):
+            names.setdefault(F.fold(name), index)
+        for index, info in enumerate(self.kb.disease_info):
+            if info.get("label_es"):
+                names.setdefault(F.fold(info["label_es"]), index)
+                short = info["label_es"].split("(")[0]
+                names.setdefault(F.fold(short), index)
+            for code in info.get("icd10") or []:
+                names.setdefault(F.fold(code), index)
+            for xref in info.get("xrefs") or []:
+                names.setdefault(F.fold(xref), index)
+        for index, name in enumerate(self.kb.disease_names):
+            names.setdefault(F.fold(name.split("(")[0]), index)
+        return names
+
+    def resolve_disease(self, value: object) -> str | None:
+        text = str(value).strip()
+        match = DISEASE_ID.match(text)
+        if match:
+            candidate = f"{match.group(1).upper()}:{match.group(2)}"
+            if candidate in self.kb.disease_index:
+                return candidate
+        index = self._disease_names.get(F.fold(text))
+        return self.kb.disease_ids[index] if index is not None else None
+
+    # ---- one record -----------------------------------------------------------------------------
+    def add(self, batch: RecordBatch, context: SourceContext, record: RawRecord) -> None:
+        batch.rows_read += record.rows
+        values = record.fields
+        known = self._known_identifiers(record) if record.notes else None
+        lazy = known if known is not None else (lambda: self._known_identifiers(record))
+        quarantine = _Quarantine(batch, context, record.row_ref, self.scrubber.scrub, lazy)
+        for row_ref, field_name, reason in record.problems:
+            quarantine.add(field_name, reason, row_ref)
+
+        raw_patient = values.get(F.PATIENT)
+        patient_key = (
+            normalise_patient_id(raw_patient)
+            if not F.is_missing(raw_patient)
+            else f"{context.source_id}:{record.row_ref}"
+        )
+        patient = pseudonym(self.key, patient_key, "patient")
+        visit_date = self._parse(quarantine, F.DATE, values.get(F.DATE), F.parse_date)
+        birth = self._parse(quarantine, F.BIRTH_DATE, values.get(F.BIRTH_DATE), F.parse_date)
+        visit = values.get(F.VISIT)
+        if visit_date is not None:
+            visit_key = visit_date.isoformat()
+        elif not F.is_missing(visit):
+            visit_key = f"visit:{F.fold(visit)}"
+        else:
+            visit_key = f"row:{context.source_id}:{record.row_ref}"
+        encounter = pseudonym(self.key, f"{patient_key}|{visit_key}", "encounter")
+
+        age = self._age(quarantine, values.get(F.AGE), birth, visit_date)
+        spanish = bool(values.get(F.SEX_SPANISH))
+        sex = self._parse(quarantine, F.SEX, values.get(F.SEX), lambda v: F.parse_sex(v, spanish))
+        synthetic = F.parse_bool(values.get(F.SYNTHETIC))
+        self._patient(batch, patient, sex, synthetic)
+        self._encounter(batch, context, encounter, patient, age, visit_date)
+        batch.quasi.setdefault(
+            encounter,
+            {
+                "age_band": age_band(age),
+                "sex": sex,
+                "year": generalise_date(visit_date),
+                "postal_prefix": postal_prefix(values.get(F.POSTAL)),
+            },
+        )
+
+        provenance = f"{context.kind}:{context.source_id}:{record.row_ref}"
+        findings: list[tuple[str, str, str | None, str, str]] = []  # term, status, severity, prov, row
+        self._temperature(quarantine, record, age, findings, provenance)
+        for cell in record.symptoms:
+            self._symptom(quarantine, cell, findings, f"{context.kind}:{context.source_id}:{cell.row_ref}")
+        language = F.parse_language(values.get(F.LANGUAGE))
+        for text in record.notes:
+            if F.is_missing(text):
+                continue
+            scrubbed = self.scrubber.scrub(str(text), known)
+            lang = language or F.guess_language(scrubbed)
+            if (encounter, scrubbed) not in self._notes:
+                self._notes.add((encounter, scrubbed))
+                batch.notes.append({"encounter_id": encounter, "language": lang, "text_scrubbed": scrubbed})
+            for found in extract_findings(self.kb, scrubbed, lang):
+                status = F.PRESENT if found.present else F.ABSENT
+                findings.append((found.term, status, found.severity, f"note:{provenance}", record.row_ref))
+        for term, status, severity, prov, row_ref in findings:
+            if status == F.PRESENT and not self._sex_consistent(quarantine, term, sex, row_ref):
+                continue
+            self._finding(batch, quarantine, encounter, term, status, severity, prov, row_ref)
+        for value in record.diagnoses:
+            if F.is_missing(value):
+                continue
+            disease = self.resolve_disease(value)
+            if disease is None:
+                quarantine.add(F.DIAGNOSIS, "unknown diagnosis")
+                continue
+            if (encounter, disease) not in self._diagnoses:
+                self._diagnoses.add((encounter, disease))
+                label = self.kb.disease_names[self.kb.disease_index[disease]]
+                batch.diagnoses.append({"encounter_id": encounter, "disease_id": disease, "label": label})
+
+    # ---- parts ----------------------------------------------------------------------------------
+    @staticmethod
+    def _known_identifiers(record: RawRecord) -> list[str]:
+        values = [v for kind, vs in record.identifiers.items() for v in vs]
+        names = list(record.identifiers.get(F.ID_NAME, []))
+        for name in (F.PATIENT, F.BIRTH_DATE, F.POSTAL, F.VISIT):
+            raw = record.fields.get(name)
+            if not F.is_missing(raw) and len(str(raw).strip()) >= 3:
+                values.append(str(raw))
+        patient = record.fields.get(F.PATIENT)
+        if isinstance(patient, str) and len(patient.split()) > 1 and not any(c.isdigit() for c in patient):
+            names.append(patient)  # a name used as the patient id
+        birth = record.fields.get(F.BIRTH_DATE)
+        try:
+            parsed = F.parse_date(birth)
+        except ValueError:
+            parsed = None
+        if parsed:
+            values += [parsed.strftime("%d/%m/%Y"), parsed.strftime("%m/%d/%Y"), parsed.isoformat()]
+        return identifier_terms(values, names)
+
+    @staticmethod
+    def _parse(quarantine: _Quarantine, name: str, value: object, parser):
+        try:
+            return parser(value)
+        except ValueError as error:
+            quarantine.add(name, str(error))
+            return None
+
+    def _age(
+        self, quarantine: _Quarantine, value: object, birth: dt.date | None, when: dt.date | None
+    ) -> float | None:
+        try:
+            parsed = F.parse_number(value)
+        except ValueError:
+            quarantine.add(F.AGE, "unparseable age")
+            parsed = None
+        age = parsed[0] if parsed else None
+        if age is None and birth is not None and when is not None:
+            age = age_at(birth, when)
+        if age is None:
+            return None
+        if age < 0:
+            quarantine.add(F.AGE, "negative age")
+            return None
+        if age > 130:
+            quarantine.add(F.AGE, "implausible age (over 130)")
+            return None
+        return generalise_age(age)
+
+    def _patient(self, batch: RecordBatch, patient: str, sex: str | None, synthetic: bool) -> None:
+        row = self._patients.get(patient)
+        if row is None:
+            row = {"patient_id": patient, "sex": sex, "synthetic": synthetic}
+            self._patients[patient] = row
+            batch.patients.append(row)
+        elif row["sex"] is None and sex is not None:
+            row["sex"] = sex
+
+    def _encounter(
+        self,
+        batch: RecordBatch,
+        context: SourceContext,
+        encounter: str,
+        patient: str,
+        age: float | None,
+        when: dt.date | None,
+    ) -> None:
+        row = self._encounters.get(encounter)
+        if row is None:
+            row = {
+                "encounter_id": encounter,
+                "patient_id": patient,
+                "source_id": context.source_id,
+                "age_years": age,
+                "age_band": age_band(age),
+                "year": generalise_date(when),
+                "context": "primary-care",
+                "publication": None,
+                "run_id": context.run_id,
+            }
+            self._encounters[encounter] = row
+            batch.encounters.append(row)
+            return
+        if row["age_years"] is None and age is not None:
+            row["age_years"], row["age_band"] = age, age_band(age)
+        if row["year"] is None and when is not None:
+            row["year"] = when.year
+
+    def _temperature(
+        self,
+        quarantine: _Quarantine,
+        record: RawRecord,
+        age: float | None,
+        findings: list,
+        provenance: str,
+    ) -> None:
+        raw = record.fields.get(F.TEMPERATURE)
+        try:
+            parsed = F.parse_number(raw)
+            if parsed is None:
+                return
+            unit = parsed[1] or F.parse_unit(record.fields.get(F.TEMPERATURE_UNIT)) or record.temperature_unit
+            celsius = F.temperature_celsius(parsed[0], unit)
+        except ValueError as error:
+            reason = str(error) if "temperature" in str(error) else f"temperature: {error}"
+            quarantine.add(F.TEMPERATURE, reason)
+            return
+        for vital in bin_vitals(temperature_c=celsius, age_years=age):
+            if vital.term in self.kb.term_index:
+                status = F.PRESENT if vital.present else F.ABSENT
+                findings.append((vital.term, status, None, f"vitals:{provenance}", record.row_ref))
+
+    def _symptom(self, quarantine: _Quarantine, cell: SymptomCell, findings: list, provenance: str) -> None:
+        try:
+            parsed = F.parse_status(cell.value)
+            severity = F.parse_severity(cell.severity)
+        except ValueError as error:
+            quarantine.add(quarantine.label(cell.name), str(error), cell.row_ref)
+            return
+        if parsed is None:
+            return  # missing value: neither present nor absent
+        term = self.mapper.map_name(cell.name)
+        if term is None:
+            quarantine.add(quarantine.label(cell.name), "unknown symptom name", cell.row_ref)
+            return
+        status, cell_severity = parsed
+        severity = (severity or cell_severity) if status == F.PRESENT else None
+        findings.append((term, status, severity, provenance, cell.row_ref))
+
+    def _sex_consistent(self, quarantine: _Quarantine, term: str, sex: str | None, row_ref: str) -> bool:
+        if sex == "male" and term in self._female_only:
+            reason = (
+                "pregnancy finding in a male" if term in PREGNANCY_TERMS else "female-only finding in a male"
+            )
+            quarantine.add(term, reason, row_ref)
+            return False
+        if sex == "female" and term in self._male_only:
+            quarantine.add(term, "male-only finding in a female", row_ref)
+            return False
+        return True
+
+    def _finding(
+        self,
+        batch: RecordBatch,
+        quarantine: _Quarantine,
+        encounter: str,
+        term: str,
+        status: str,
+        severity: str | None,
+        provenance: str,
+        row_ref: str,
+    ) -> None:
+        existing = self._findings.get((encounter, term))
+        if existing is None:
+            row = {
+                "encounter_id": encounter,
+                "term_id": term,
+                "status": status,
+                "severity": severity,
+                "provenance": provenance,
+            }
+            self._findings[(encounter, term)] = row
+            batch.findings.append(row)
+            return
+        if existing["status"] == status:  # the same statement again: one finding, both provenances
+            if existing["severity"] is None and severity is not None:
+                existing["severity"] = severity
+            if provenance not in existing["provenance"].split(";"):
+                existing["provenance"] += ";" + provenance
+            return
+        # present in one source, absent in another: keep present, quarantine the absent statement
+        quarantine.add(term, "conflicting present/absent statements for one visit: kept present", row_ref)
+        if status == F.PRESENT:
+            existing.update(status=status, severity=severity, provenance=provenance)
+
+
+class _Quarantine:
+    """Appends quarantine rows for one record."""
+
+    def __init__(
+        self, batch: RecordBatch, context: SourceContext, row_ref: str, scrub=None, known=()
+    ) -> None:
+        self.batch, self.context, self.row_ref = batch, context, row_ref
+        self._scrub, self._known = scrub, known  # identifiers, or a function computing them when needed
+
+    def label(self, name: object) -> str:
+        """A field label taken from the data (a header, a symptom cell), scrubbed and shortened."""
+        text = str(name)[:60]
+        if _HPO_LIKE.match(text) or not self._scrub:
+            return text
+        if callable(self._known):
+            self._known = self._known()
+        return self._scrub(text, self._known)
+
+    def add(self, field_name: str, reason: str, row_ref: str | None = None) -> None:
+        self.batch.quarantine.append(
+            {
+                "run_id": self.context.run_id,
+                "source_id": self.context.source_id,
+                "row_ref": row_ref or self.row_ref,
+                "field": field_name,
+                "reason": reason,
+            }
+        )

@@ -1,0 +1,532 @@
+"""SYNTHETIC patient data for the demo and for tests of formats with no open real data.
+
+Everything written here is labelled synthetic: file names start with `synthetic_`, every row / record /
+note carries a synthetic flag (so `patients.synthetic` is true once ingested) and the identifiers are
+invented (names from a list, phones, e-mails at example domains, DNI numbers with a valid check letter,
+addresses, record numbers). Patients are sampled from the knowledge base: mostly curated common diseases
+(weighted by prevalence, so classes are imbalanced), some rare ones; findings drawn with the literature
+frequencies, plus noise, missing values, typos, both languages, and a small share of impossible values
+(60 C, negative ages, pregnancy in a male, unparseable dates) for the quarantine to catch. Some visits are
+written to two sources with differently formatted patient ids, for the merge.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.kb import KnowledgeBase
+from learning.anonymize import FIRST_NAMES_EN, FIRST_NAMES_ES
+
+_SURNAMES_ES = (
+    "García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez Martín Jiménez Ruiz Hernández "
+    "Díaz Moreno Muñoz Álvarez Romero Alonso Gutiérrez Navarro Torres Domínguez Vázquez Ramos Gil Ramírez "
+    "Serrano Blanco Molina Morales Suárez Ortega Delgado Castro Ortiz Rubio Marín Sanz Iglesias"
+)
+_SURNAMES_EN = (
+    "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore Jackson White "
+    "Harris Martin Thompson Clark Lewis Walker Hall Allen Young King Wright Scott Green Baker Adams Nelson"
+)
+SURNAMES_ES, SURNAMES_EN = _SURNAMES_ES.split(), _SURNAMES_EN.split()
+_MONTHS_ES = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+STREETS_ES = ("Mayor", "Real", "del Sol", "de la Paz", "Nueva", "San Juan", "Alcalá", "Gran Vía", "Toledo")
+STREETS_EN = ("Main", "Oak", "Maple", "Cedar", "Elm", "Washington", "Lake", "Hill", "Park")
+CITIES_ES = (("Madrid", "28"), ("Sevilla", "41"), ("Valencia", "46"), ("Barcelona", "08"), ("Málaga", "29"))
+CITIES_EN = (("Springfield", "62"), ("Riverside", "92"), ("Fairview", "37"), ("Franklin", "02"))
+DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+FEVER, PREGNANCY = "HP:0001945", "HP:6000485"
+SEVERITY_ES = {"mild": "leve", "moderate": "moderado", "severe": "grave"}
+YES_ES, NO_ES = ("sí", "si", "Sí", "presente", "SI"), ("no", "No", "ausente", "NO")
+YES_EN, NO_EN = ("yes", "Yes", "present", "Y", "1"), ("no", "No", "absent", "N", "0")
+
+
+@dataclass
+class SyntheticPatient:
+    pid: str
+    lang: str
+    first: str
+    last: str
+    sex: str
+    age: float
+    birth: dt.date
+    visit: dt.date
+    phone: str
+    email: str
+    dni: str
+    address: str
+    city: str
+    postal: str
+    record_number: str
+    disease: str | None  # None: unlabelled visit
+    disease_label: str
+    present: list[tuple[str, str | None]] = field(default_factory=list)  # (term, severity)
+    absent: list[str] = field(default_factory=list)
+    temperature: float | None = None  # in `temperature_unit`
+    temperature_unit: str = "C"
+    date_text: str = ""  # as written (may be unparseable on purpose)
+    age_text: str = ""
+    pregnant_male: bool = False
+    rare: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.first} {self.last}"
+
+
+@dataclass
+class SyntheticSpec:
+    patients: int = 200
+    seed: int = 0
+    rare_share: float = 0.12
+    duplicate_share: float = 0.05
+    error_rate: float = 0.01  # each kind of impossible value
+    typo_rate: float = 0.03
+    missing_rate: float = 0.15
+    notes_as_files: int = 25  # the first notes also as one .txt each (the rest in a JSONL)
+
+
+def dni(rng: random.Random) -> str:
+    number = rng.randrange(10_000_000, 99_999_999)
+    return f"{number}{DNI_LETTERS[number % 23]}"
+
+
+class _Sampler:
+    def __init__(self, kb: KnowledgeBase, spec: SyntheticSpec) -> None:
+        self.kb, self.spec = kb, spec
+        self.rng = random.Random(spec.seed)
+        links = [i for i in range(len(kb.link_disease)) if not kb.link_negated[i]]
+        self.by_disease: dict[int, list[tuple[int, float]]] = {}
+        for i in links:
+            freq = float(kb.link_freq[i])
+            self.by_disease.setdefault(int(kb.link_disease[i]), []).append(
+                (int(kb.link_term[i]), 0.5 if math.isnan(freq) else min(freq, 0.95))
+            )
+        curated = [i for i, s in enumerate(kb.disease_source) if s == "curated" and i in self.by_disease]
+        weights = [
+            math.sqrt(float(kb.disease_prevalence[i]) if kb.disease_prevalence[i] > 0 else 1e-4)
+            for i in curated
+        ]
+        self.common, self.common_weights = curated, weights
+        rare = [
+            i
+            for i, s in enumerate(kb.disease_source)
+            if s in ("OMIM", "ORPHA") and 8 <= len(self.by_disease.get(i, [])) <= 40
+        ]
+        self.rare = (
+            sorted(
+                np.random.default_rng(spec.seed).choice(rare, size=min(40, len(rare)), replace=False).tolist()
+            )
+            if rare
+            else []
+        )
+        pool = {t for i in curated for t, _ in self.by_disease[i]}
+        self.noise_terms = sorted(pool)
+
+    def patient(self, number: int) -> SyntheticPatient:
+        rng, kb = self.rng, self.kb
+        rare = bool(self.rare) and rng.random() < self.spec.rare_share
+        index = rng.choice(self.rare) if rare else rng.choices(self.common, self.common_weights)[0]
+        info = kb.disease_info[index]
+        lang = "es" if rng.random() < 0.6 else "en"
+        pattern = info.get("sex_pattern", "any")
+        if pattern == "female":
+            sex = "female"
+        elif pattern == "male":
+            sex = "male"
+        else:
+            bias = {"female-predominant": 0.7, "male-predominant": 0.3}.get(pattern, 0.5)
+            sex = "female" if rng.random() < bias else "male"
+        low, high = (info.get("age_min", 0), min(info.get("age_max", 95), 99)) if not rare else (0, 40)
+        age = round(rng.uniform(low, max(low, high)), 1)
+        visit = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 700))
+        birth = visit - dt.timedelta(days=int(age * 365.25))
+        names, surnames = (FIRST_NAMES_ES, SURNAMES_ES) if lang == "es" else (FIRST_NAMES_EN, SURNAMES_EN)
+        first = rng.choice(names.split())
+        last = " ".join(rng.sample(surnames, 2 if lang == "es" else 1))
+        city, prefix = rng.choice(CITIES_ES if lang == "es" else CITIES_EN)
+        postal = f"{prefix}{rng.randrange(0, 1000):03d}"
+        if lang == "es":
+            phone = f"6{rng.randrange(10, 99)} {rng.randrange(100, 999)} {rng.randrange(100, 999)}"
+            address = f"C/ {rng.choice(STREETS_ES)} {rng.randrange(1, 200)}, {rng.randrange(1, 9)}º"
+        else:
+            phone = f"(555) {rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}"
+            address = f"{rng.randrange(1, 999)} {rng.choice(STREETS_EN)} Street"
+        domain = "example.es" if lang == "es" else "example.com"
+        email = f"{_ascii(first).lower()}.{_ascii(last.split()[0]).lower()}{number}@{domain}"
+        labelled = rng.random() > 0.08
+        disease_id = kb.disease_ids[index]
+        label = kb.disease_label(index, lang) if lang == "es" else kb.disease_names[index]
+        patient = SyntheticPatient(
+            pid=f"SYN-{number:06d}",
+            lang=lang,
+            first=first,
+            last=last,
+            sex=sex,
+            age=age,
+            birth=birth,
+            visit=visit,
+            phone=phone,
+            email=email,
+            dni=dni(rng),
+            address=address,
+            city=city,
+            postal=postal,
+            record_number=f"NHC{rng.randrange(1_000_000, 9_999_999)}",
+            disease=disease_id if labelled else None,
+            disease_label=label.split(" (")[0] if labelled else "",
+            rare=rare,
+        )
+        links = list(self.by_disease[index])
+        rng.shuffle(links)
+        for term_index, freq in links[:14]:
+            term = kb.term_ids[term_index]
+            if rng.random() < freq:
+                severity = rng.choice((None, None, "mild", "moderate", "severe"))
+                patient.present.append((term, severity))
+            elif not rare and rng.random() < 0.35:
+                patient.absent.append(term)
+        if rng.random() < 0.1:  # noise: a finding unrelated to the disease
+            noise = kb.term_ids[rng.choice(self.noise_terms)]
+            if noise not in patient.absent and all(t != noise for t, _ in patient.present):
+                patient.present.append((noise, None))
+        if not patient.present:
+            term_index, _ = max(links, key=lambda x: x[1])
+            patient.present.append((kb.term_ids[term_index], None))
+        fever = any(t == FEVER for t, _ in patient.present)
+        if not rare and rng.random() > self.spec.missing_rate:
+            celsius = rng.uniform(38.0, 40.0) if fever else rng.uniform(36.0, 37.5)
+            if rng.random() < self.spec.error_rate:
+                celsius = 60.0  # impossible
+            if lang == "en" and rng.random() < 0.7:
+                patient.temperature, patient.temperature_unit = round(celsius * 9 / 5 + 32, 1), "F"
+            else:
+                patient.temperature = round(celsius, 1)
+        patient.date_text = _date_text(rng, visit, lang)
+        if rng.random() < self.spec.error_rate:
+            patient.date_text = rng.choice(("31/02/2024", "ayer", "2024-13-45", "unknown date"))
+        patient.age_text = "" if rng.random() < self.spec.missing_rate / 3 else f"{age:g}"
+        if rng.random() < self.spec.error_rate:
+            patient.age_text = f"-{rng.randrange(1, 30)}"
+        if sex == "male" and rng.random() < self.spec.error_rate:
+            patient.pregnant_male = True
+        return patient
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).replace(
+        " ", ""
+    )
+
+
+def _date_text(rng: random.Random, when: dt.date, lang: str) -> str:
+    months_es = _MONTHS_ES.split()
+    style = rng.randrange(4)
+    if style == 0:
+        return when.isoformat()
+    if style == 1:
+        return when.strftime("%d/%m/%Y")
+    if style == 2:
+        return (
+            f"{when.day} de {months_es[when.month - 1]} de {when.year}"
+            if lang == "es"
+            else when.strftime("%B %d, %Y")
+        )
+    return when.strftime("%d-%m-%Y") if lang == "es" else when.strftime("%Y/%m/%d")
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    if len(text) < 7:
+        return text
+    position = rng.randrange(2, len(text) - 1)
+    return text[:position] + text[position] + text[position:]  # a doubled letter
+
+
+def _label(kb: KnowledgeBase, term: str, lang: str) -> str:
+    return kb.label(term, lang)
+
+
+def _status(rng: random.Random, present: bool, severity: str | None, lang: str) -> str:
+    if lang == "es":
+        if present and severity and rng.random() < 0.6:
+            return SEVERITY_ES[severity]
+        return rng.choice(YES_ES if present else NO_ES)
+    if present and severity and rng.random() < 0.6:
+        return severity
+    return rng.choice(YES_EN if present else NO_EN)
+
+
+def generate(kb: KnowledgeBase, out: Path, spec: SyntheticSpec | None = None) -> dict[str, int]:
+    """Write synthetic_wide_es.csv, synthetic_long_en.csv, synthetic_records.jsonl, synthetic_notes.jsonl and
+    synthetic_notes/*.txt under `out`; returns how many records each file got."""
+    spec = spec or SyntheticSpec()
+    out.mkdir(parents=True, exist_ok=True)
+    sampler = _Sampler(kb, spec)
+    rng = random.Random(spec.seed + 1)
+    targets: dict[str, list[SyntheticPatient]] = {"wide": [], "long": [], "json": [], "notes": []}
+    for number in range(1, spec.patients + 1):
+        patient = sampler.patient(number)
+        kind = rng.choices(("wide", "long", "json", "notes"), (0.35, 0.25, 0.2, 0.2))[0]
+        if kind == "wide" and (patient.lang != "es" or patient.rare):
+            kind = "long"
+        targets[kind].append(patient)
+        if rng.random() < spec.duplicate_share:  # the same visit in a second source
+            other = rng.choice([k for k in ("long", "json", "notes") if k != kind])
+            targets[other].append(patient)
+    counts = {
+        "synthetic_wide_es.csv": _write_wide(kb, out / "synthetic_wide_es.csv", targets["wide"], rng, spec),
+        "synthetic_long_en.csv": _write_long(kb, out / "synthetic_long_en.csv", targets["long"], rng, spec),
+        "synthetic_records.jsonl": _write_json(kb, out / "synthetic_records.jsonl", targets["json"], rng),
+    }
+    counts.update(_write_notes(kb, out, targets["notes"], rng, spec))
+    return counts
+
+
+def _write_wide(kb, path: Path, patients: list[SyntheticPatient], rng, spec: SyntheticSpec) -> int:
+    frequency: dict[str, int] = {}
+    for p in patients:
+        for term in [t for t, _ in p.present] + p.absent:
+            frequency[term] = frequency.get(term, 0) + 1
+    columns = sorted(frequency, key=lambda t: -frequency[t])[:60]
+    headers = {t: _label(kb, t, "es") for t in columns}
+    fixed = [
+        "Paciente",
+        "Nombre",
+        "DNI",
+        "Teléfono",
+        "Correo",
+        "Dirección",
+        "Código postal",
+        "Fecha consulta",
+        "Edad",
+        "Sexo",
+        "Temperatura (°C)",
+        "Embarazo",
+    ]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(fixed + [headers[t] for t in columns] + ["Diagnóstico", "Observaciones", "Sintético"])
+        for p in patients:
+            values = {t: _status(rng, True, s, "es") for t, s in p.present}
+            values.update({t: _status(rng, False, None, "es") for t in p.absent})
+            temperature = "" if p.temperature is None else f"{p.temperature:.1f}".replace(".", ",")
+            note = (
+                f"Paciente {p.first} con {headers[columns[0]].lower()}."
+                if columns and rng.random() < 0.1
+                else ""
+            )
+            writer.writerow(
+                [
+                    p.pid,
+                    p.name,
+                    p.dni,
+                    p.phone,
+                    p.email,
+                    p.address,
+                    p.postal,
+                    p.date_text,
+                    p.age_text,
+                    rng.choice(("Mujer", "M", "mujer"))
+                    if p.sex == "female"
+                    else rng.choice(("Hombre", "H", "V")),
+                    temperature,
+                    "sí" if p.pregnant_male else "",
+                ]
+                + [values.get(t, "") for t in columns]
+                + [p.disease_label, note, "sí"]
+            )
+    return len(patients)
+
+
+def _write_long(kb, path: Path, patients: list[SyntheticPatient], rng, spec: SyntheticSpec) -> int:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "patient_id",
+                "patient_name",
+                "email",
+                "phone",
+                "mrn",
+                "visit_date",
+                "age",
+                "sex",
+                "temperature",
+                "temperature_unit",
+                "symptom",
+                "status",
+                "severity",
+                "diagnosis",
+                "synthetic",
+            ]
+        )
+        for p in patients:
+            pid = p.pid.lower().replace("-", " ")  # a second spelling of the same id
+            rows = [(t, True, s) for t, s in p.present] + [(t, False, None) for t in p.absent]
+            if p.pregnant_male:
+                rows.append((PREGNANCY, True, None))
+            for term, present, severity in rows:
+                name = _label(kb, term, "en") if rng.random() < 0.8 else term
+                if rng.random() < spec.typo_rate:
+                    name = _typo(rng, name)
+                writer.writerow(
+                    [
+                        pid,
+                        p.name,
+                        p.email,
+                        p.phone,
+                        p.record_number,
+                        p.date_text,
+                        p.age_text,
+                        "F" if p.sex == "female" else "M",
+                        "" if p.temperature is None else p.temperature,
+                        "" if p.temperature is None else p.temperature_unit,
+                        name,
+                        _status(rng, present, severity, "en") if present else rng.choice(NO_EN),
+                        severity or "",
+                        p.disease or "",
+                        "true",
+                    ]
+                )
+    return len(patients)
+
+
+def _write_json(kb, path: Path, patients: list[SyntheticPatient], rng) -> int:
+    with open(path, "w", encoding="utf-8") as handle:
+        for p in patients:
+            if p.lang == "es":
+                record = {
+                    "sintetico": True,
+                    "paciente": {
+                        "id": p.pid,
+                        "nombre": p.name,
+                        "dni": p.dni,
+                        "telefono": p.phone,
+                        "sexo": "mujer" if p.sex == "female" else "hombre",
+                        "direccion": {"calle": p.address, "ciudad": p.city, "cp": p.postal},
+                    },
+                    "visita": {"fecha": p.date_text},
+                    "edad": p.age_text,
+                    "sintomas": [
+                        {
+                            "nombre": _label(kb, t, "es"),
+                            "estado": "presente",
+                            "severidad": SEVERITY_ES.get(s or ""),
+                        }
+                        for t, s in p.present
+                    ],
+                    "sintomas_ausentes": [_label(kb, t, "es") for t in p.absent],
+                    "diagnostico": p.disease_label,
+                }
+                if p.temperature is not None:
+                    record["temperatura"] = {"valor": p.temperature, "unidad": p.temperature_unit}
+            else:
+                record = {
+                    "synthetic": True,
+                    "patient": {
+                        "id": p.pid.replace("-", ""),
+                        "name": p.name,
+                        "email": p.email,
+                        "phone": p.phone,
+                        "sex": p.sex,
+                        "medical_record_number": p.record_number,
+                    },
+                    "visit": {"date": p.date_text},
+                    "age": p.age_text,
+                    "symptoms": {_label(kb, t, "en"): (s or "yes") for t, s in p.present}
+                    | {_label(kb, t, "en"): "no" for t in p.absent},
+                    "diagnosis": {"id": p.disease} if p.disease else None,
+                }
+                if p.temperature is not None:
+                    record["vitals"] = {"temperature": {"value": p.temperature, "unit": p.temperature_unit}}
+            if p.pregnant_male:
+                record["embarazo" if p.lang == "es" else "pregnant"] = "sí" if p.lang == "es" else "yes"
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(patients)
+
+
+def note_text(kb, p: SyntheticPatient, rng) -> str:
+    """A doctor's note with the patient's identifiers planted in it."""
+    present = [_label(kb, t, p.lang).lower() for t, _ in p.present]
+    absent = [_label(kb, t, p.lang).lower() for t in p.absent]
+    if p.lang == "es":
+        who = "Paciente" if rng.random() < 0.5 else ("Mujer" if p.sex == "female" else "Varón")
+        when = p.visit.strftime("%d/%m/%Y")
+        text = f"{who} de {p.age:.0f} años que consulta el {when} por {', '.join(present)}."
+        if absent:
+            text += " " + " ".join(f"{rng.choice(('Niega', 'Sin'))} {a}." for a in absent)
+        if p.temperature is not None:
+            text += f" Temperatura {p.temperature:.1f} º{p.temperature_unit}."
+        text += (
+            f" Contacto: {p.first} {p.last}, tel. {p.phone}, {p.email}. DNI {p.dni}. "
+            f"NHC {p.record_number}. Domicilio {p.address}, {p.postal} {p.city}."
+        )
+    else:
+        text = (
+            f"{p.age:.0f}-year-old {p.sex} seen on {p.visit.strftime('%B %d, %Y')} with {', '.join(present)}."
+        )
+        if absent:
+            text += " " + " ".join(f"{rng.choice(('Denies', 'No'))} {a}." for a in absent)
+        if p.temperature is not None:
+            text += f" Temperature {p.temperature:.1f} {p.temperature_unit}."
+        text += (
+            f" Patient {p.first} {p.last}, phone {p.phone}, email {p.email}, MRN {p.record_number}, "
+            f"lives at {p.address}, {p.city} {p.postal}."
+        )
+    return text
+
+
+def _sex_word(p: SyntheticPatient) -> str:
+    if p.lang != "es":
+        return p.sex
+    return "mujer" if p.sex == "female" else "hombre"
+
+
+def _write_notes(kb, out: Path, patients: list[SyntheticPatient], rng, spec: SyntheticSpec) -> dict[str, int]:
+    folder = out / "synthetic_notes"
+    folder.mkdir(exist_ok=True)
+    as_files, rest = patients[: spec.notes_as_files], patients[spec.notes_as_files :]
+    for number, p in enumerate(as_files, start=1):
+        keys = (
+            ("Paciente", "Nombre", "Fecha", "Sexo", "Diagnóstico", "Sintético")
+            if p.lang == "es"
+            else ("Patient", "Name", "Date", "Sex", "Diagnosis", "Synthetic")
+        )
+        header = [
+            f"{keys[0]}: {p.pid}",
+            f"{keys[1]}: {p.name}",
+            f"{keys[2]}: {p.date_text}",
+            f"{keys[3]}: {_sex_word(p)}",
+            f"{keys[4]}: {p.disease_label}",
+            f"{keys[5]}: {'sí' if p.lang == 'es' else 'yes'}",
+        ]
+        (folder / f"synthetic_note_{number:04d}.txt").write_text(
+            "\n".join(header) + "\n\n" + note_text(kb, p, rng) + "\n", encoding="utf-8"
+        )
+    with open(out / "synthetic_notes.jsonl", "w", encoding="utf-8") as handle:
+        for p in rest:
+            handle.write(
+                json.dumps(
+                    {
+                        "synthetic": True,
+                        "patient_id": p.pid,
+                        "name": p.name,
+                        "date": p.date_text,
+                        "sex": p.sex,
+                        "language": p.lang,
+                        "diagnosis": p.disease or "",
+                        "text": note_text(kb, p, rng),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    return {"synthetic_notes/*.txt": len(as_files), "synthetic_notes.jsonl": len(rest)}

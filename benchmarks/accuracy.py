@@ -79,6 +79,11 @@ def main() -> int:
         help="hpo3 rankings JSONL from an earlier full run (its speed is then "
         "re-measured in this run on --speed-sample cases)",
     )
+    parser.add_argument(
+        "--hpo3-same-release",
+        action="store_true",
+        help="give hpo3 the same HPO release as dxgraph instead of its own newer one",
+    )
     parser.add_argument("--speed-sample", type=int, default=200, help="cases timed for both engines")
     parser.add_argument("--out", default=str(REPO / "reports" / "accuracy"))
     args = parser.parse_args()
@@ -130,7 +135,12 @@ def main() -> int:
                 learned_ranks[index], learned_top1[index], _ = rank_of(diagnoser, cases[index])
     results["dxgraph learned (grouped 2-fold)"] = {"ranks": learned_ranks, "top1_probability": learned_top1}
 
-    hpo3_path = Path(args.reuse_hpo3) if args.reuse_hpo3 else run_hpo3(cases_dir, out / "hpo3.jsonl", None)
+    release = settings.hpo_dir if args.hpo3_same_release else None
+    hpo3_path = (
+        Path(args.reuse_hpo3)
+        if args.reuse_hpo3
+        else run_hpo3(cases_dir, out / "hpo3.jsonl", None, data_folder=release)
+    )
     hpo3 = {row["case_id"]: row for row in map(json.loads, hpo3_path.read_text().splitlines())}
     hpo3_times = [row["seconds"] for row in hpo3.values()]
     if args.reuse_hpo3:

@@ -18,7 +18,9 @@ from inference.evidence import make_evidence
 from inference.network import compile_network
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
-from learning import registry
+from learning import registry, tracking
+from learning.counts import CountSource, count_source
+from learning.reference import training_reference
 from learning.refine import LearningParams, refine
 from learning.split import holdout
 from learning.store import Store, encounter_evidence
@@ -57,12 +59,14 @@ def fit(
     encounters: list[str] | None,
     version: str,
     ancestors: pd.DataFrame,
+    counts: CountSource | None = None,
 ) -> ModelArtifact:
     network = compile_network(kb, model_params)
+    counts = counts or store
     refinement = refine(
         network,
-        store.case_counts(encounters),
-        store.present_counts(ancestors, encounters),
+        counts.case_counts(encounters),
+        counts.present_counts(ancestors, encounters),
         disease_labels(store),
         learning_params,
     )
@@ -85,10 +89,15 @@ def fit(
 
 
 def evaluate_encounters(
-    store: Store, diagnoser: Diagnoser, labelled: pd.DataFrame, calibration: list | None = None
+    store: Store,
+    diagnoser: Diagnoser,
+    labelled: pd.DataFrame,
+    calibration: list | None = None,
+    top1: list | None = None,
 ) -> dict:
     """Top-k on stored encounters, overall and for orphan / common diseases. When `calibration` is a list,
-    (top-1 probability, runner-up probability, correct) triples are appended to it."""
+    (top-1 probability, runner-up probability, correct) triples are appended to it; when `top1` is, the
+    top-1 predicted disease ids (the monitor's reference)."""
     evidence_rows = encounter_evidence(store, labelled["encounter_id"].tolist()).set_index("encounter_id")
     index = diagnoser.kb.disease_index
     ranks, orphan = [], []
@@ -107,6 +116,8 @@ def evaluate_encounters(
             rank = int((diagnosis.log_posterior > diagnosis.log_posterior[position]).sum()) + 1
         ranks.append(rank)
         orphan.append(True if position is None else bool(diagnoser.kb.disease_orphan[position]))
+        if top1 is not None:
+            top1.append(diagnosis.ranking[0].disease_id if diagnosis.ranking else None)
         if calibration is not None:
             top, second = calibration_features(diagnosis.log_posterior)
             calibration.append((top, second, rank == 1))
@@ -130,8 +141,10 @@ def learn(
     learning_params: LearningParams | None = None,
     tolerance: float = 0.01,
     promote: bool = True,
+    engine: str = "duckdb",
 ) -> LearnResult:
-    """Validate on a publication-grouped hold-out, refit on everything, register, promote if not worse."""
+    """Validate on a publication-grouped hold-out, refit on everything, register, promote if not worse.
+    engine: where the sufficient statistics are counted (duckdb, or spark for data past one machine)."""
     model_params = model_params or ModelParams()
     learning_params = learning_params or LearningParams()
     labelled = store.labelled_encounters()
@@ -144,16 +157,17 @@ def learn(
     )
     version = time.strftime("%Y%m%d-%H%M%S-") + hashlib.sha256(settings.encode()).hexdigest()[:8]
     train, validation = holdout(labelled)
+    counts = count_source(store, engine)
     uncalibrated = replace(
         model_params, calibration_slope=1.0, calibration_margin=0.0, calibration_intercept=0.0
     )
-    candidate = fit(
-        store, kb, uncalibrated, learning_params, train["encounter_id"].tolist(), "validation", ancestors
-    )
+    train_ids = train["encounter_id"].tolist()
+    candidate = fit(store, kb, uncalibrated, learning_params, train_ids, "validation", ancestors, counts)
     calibration: list = []
+    predictions: list = []
     metrics = {
         "validation": evaluate_encounters(
-            store, diagnoser_from_artifact(kb, candidate), validation, calibration
+            store, diagnoser_from_artifact(kb, candidate), validation, calibration, predictions
         ),
         "literature_only": evaluate_encounters(store, Diagnoser(kb, model_params), validation),
     }
@@ -163,7 +177,7 @@ def learn(
         model_params = replace(
             model_params, calibration_slope=slope, calibration_margin=margin, calibration_intercept=intercept
         )
-    artifact = fit(store, kb, model_params, learning_params, None, version, ancestors)
+    artifact = fit(store, kb, model_params, learning_params, None, version, ancestors, counts)
     artifact.info.update(
         {
             "data_fingerprint": fingerprint,
@@ -174,6 +188,8 @@ def learn(
             "train_cases": len(train),
             "validation_cases": len(validation),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "engine": engine,
+            "reference": training_reference(store, kb, predictions),
         }
     )
     directory = artifact.save(models_dir / version)
@@ -182,17 +198,16 @@ def learn(
         promoted, reason = decide(models_dir, metrics, tolerance)
         if promoted:
             registry.promote(models_dir, version, reason)
-    registry.record(
-        models_dir,
-        {
-            "version": version,
-            "kb_version": kb.version,
-            "data_fingerprint": fingerprint,
-            "metrics": metrics,
-            "promoted": promoted,
-            "reason": reason,
-        },
-    )
+    entry = {
+        "version": version,
+        "kb_version": kb.version,
+        "data_fingerprint": fingerprint,
+        "metrics": metrics,
+        "promoted": promoted,
+        "reason": reason,
+    }
+    registry.record(models_dir, entry)
+    tracking.track_model(models_dir, entry, artifact.info, directory, tolerance)
     return LearnResult(artifact, directory, promoted, reason)
 
 

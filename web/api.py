@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from web import service
 from web.openapi import spec
-from web.schemas import ApiError, DiagnoseRequest, ExtractRequest, SparqlRequest, validate
+from web.schemas import ApiError, DiagnoseRequest, ExtractRequest, FeedbackRequest, SparqlRequest, validate
 from web.state import engine, holder
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -56,6 +56,7 @@ def index() -> Response:
             {
                 "endpoints": [
                     "POST /api/v1/diagnose",
+                    "POST /api/v1/feedback",
                     "GET /api/v1/phenotypes?q=&lang=",
                     "POST /api/v1/extract",
                     "GET /api/v1/diseases/<id>",
@@ -74,6 +75,18 @@ def diagnose() -> Response:
     request_model = validate(DiagnoseRequest, json_body())
     current = engine()
     return jsonify(service.envelope(current, service.diagnose(current, request_model)))
+
+
+@bp.post("/feedback")
+def feedback() -> tuple[Response, int]:
+    """The confirmed diagnosis for a served request (its request_id), for monitoring accuracy."""
+    given = validate(FeedbackRequest, json_body())
+    current = engine()
+    if given.disease_id not in current.diagnoser.kb.disease_index:
+        raise ApiError(400, f"disease_id: unknown disease id {given.disease_id!r}", "disease_id")
+    recorded = service.log_feedback(given.request_id, given.disease_id)
+    payload = {"request_id": given.request_id, "disease_id": given.disease_id, "recorded": recorded}
+    return jsonify(service.envelope(current, payload)), 202
 
 
 @bp.get("/phenotypes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from web.config import WebConfig
-from web.schemas import DiagnoseRequest, ExtractRequest, ObservedItem, SparqlRequest, Vitals
+from web.schemas import DiagnoseRequest, ExtractRequest, FeedbackRequest, ObservedItem, SparqlRequest, Vitals
 
 REF = "#/components/schemas/{model}"
 
@@ -50,7 +50,7 @@ ENVELOPE = {
 def _spec(max_rows: int, max_body: int) -> dict:
     components: dict = {}
     schemas = {}
-    for model in (DiagnoseRequest, ExtractRequest, SparqlRequest, ObservedItem, Vitals):
+    for model in (DiagnoseRequest, ExtractRequest, FeedbackRequest, SparqlRequest, ObservedItem, Vitals):
         schema, defs = _schema(model)
         schemas[model.__name__] = schema
         schemas.update(defs)
@@ -69,6 +69,7 @@ def _spec(max_rows: int, max_body: int) -> dict:
             {
                 "type": "object",
                 "properties": {
+                    "request_id": {"type": "string", "description": "quote it in /feedback"},
                     "ranking": {
                         "type": "array",
                         "items": {
@@ -140,6 +141,19 @@ def _spec(max_rows: int, max_body: int) -> dict:
                         },
                         **_errors(400, 413, 415, 429),
                     },
+                }
+            },
+            "/feedback": {
+                "post": {
+                    "summary": "Feed back the confirmed diagnosis of a served request (for monitoring)",
+                    "requestBody": {
+                        "required": True,
+                        **_json(
+                            {"$ref": REF.format(model="FeedbackRequest")},
+                            {"request_id": "0f8e4c1d2b3a49c8a1e2d3c4b5a69788", "disease_id": "OMIM:142900"},
+                        ),
+                    },
+                    "responses": {"202": envelope_ok, **_errors(400, 413, 415, 429)},
                 }
             },
             "/phenotypes": {

@@ -93,6 +93,13 @@ class DiagnoseRequest(Strict):
     phenopacket: dict[str, Any] | None = Field(None, description="a GA4GH phenopacket instead of findings")
 
 
+class FeedbackRequest(Strict):
+    request_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="request_id of a /diagnose answer")
+    disease_id: str = Field(
+        max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.-]+$", description="confirmed diagnosis"
+    )
+
+
 class ExtractRequest(Strict):
     text: str = Field(max_length=20_000)
     lang: Lang = "en"

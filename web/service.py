@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
+from flask import current_app, has_app_context
 
+from inference.engine import Diagnosis
 from inference.evidence import HPO_ID, Evidence, EvidenceError, make_evidence
 from inference.explain import explain
 from inference.phenopackets import packet_to_case
 from inference.questions import next_questions
 from inference.vitals import PLAUSIBLE, temperature_celsius
 from knowledge.kb import ORIGINS, SEXES
+from learning import serving_log
 from web.metrics import DIAGNOSES
 from web.schemas import ApiError, DiagnoseRequest
 from web.state import Engine
@@ -138,6 +142,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
         }
         questions = next_questions(diagnoser, diagnosis, limit=request.questions) if request.questions else []
     DIAGNOSES.labels(context=evidence.context, via=via).inc()
+    request_id = log_served(engine, evidence, diagnosis, via)
     ranking = []
     for rank, row in enumerate(diagnosis.ranking, start=1):
         item = {
@@ -156,6 +161,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             item["explanation"] = _explanation(kb, explanations[row.index], lang)
         ranking.append(item)
     return {
+        "request_id": request_id,
         "case_id": case_id,
         "context": evidence.context,
         "lang": lang,
@@ -193,6 +199,44 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
         "notes": diagnosis.notes,
         "disclaimer": DISCLAIMER,
     }
+
+
+def log_served(engine: Engine, evidence: Evidence, diagnosis: Diagnosis, via: str) -> str:
+    """Append the anonymized evidence and the top-5 to the serving log; the request id for feedback."""
+    request_id = serving_log.new_request_id()
+    directory = (
+        serving_log.serving_dir(current_app.extensions["dxgraph.settings"].home)
+        if has_app_context()
+        else None
+    )
+    if directory is None:
+        return request_id
+    record = serving_log.served_record(
+        request_id,
+        [f.term for f in evidence.findings if f.present],
+        [f.term for f in evidence.findings if not f.present],
+        evidence.age_years,
+        evidence.sex,
+        evidence.context,
+        engine.model_version,
+        engine.kb_version,
+        serving_log.top_diseases(engine.diagnoser.kb.disease_ids, diagnosis.log_posterior),
+        via,
+    )
+    try:
+        serving_log.serving_log(directory).append(record)
+    except OSError as error:  # never fail a diagnosis for its log line
+        logging.getLogger("dxgraph.web").warning("serving log not written: %s", type(error).__name__)
+    return request_id
+
+
+def log_feedback(request_id: str, disease_id: str) -> bool:
+    """Append a confirmed diagnosis for a served request to the serving log; False when logging is off."""
+    directory = serving_log.serving_dir(current_app.extensions["dxgraph.settings"].home)
+    if directory is None:
+        return False
+    serving_log.serving_log(directory).append(serving_log.feedback_record(request_id, disease_id))
+    return True
 
 
 def _explanation(kb, explanation, lang: str) -> dict:

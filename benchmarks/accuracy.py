@@ -28,7 +28,7 @@ from benchmarks.hpo3_peer.run import run_hpo3  # noqa: E402
 from cli.kb_commands import ensure_kb  # noqa: E402
 from inference.artifact import diagnoser_from_artifact  # noqa: E402
 from inference.engine import Diagnoser  # noqa: E402
-from inference.evaluation import NOT_RANKED, expected_calibration_error  # noqa: E402
+from inference.evaluation import NOT_RANKED, expected_calibration_error, rank_of  # noqa: E402
 from inference.params import ModelParams  # noqa: E402
 from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
@@ -49,15 +49,14 @@ def fold_of(case_id: str) -> int:
     return int(hashlib.sha256(publication(case_id).encode()).hexdigest(), 16) % 2
 
 
-def rank_of(diagnoser: Diagnoser, case, sources=("OMIM",)) -> tuple[int, float, float]:
+def score_case(diagnoser: Diagnoser, case, sources=("OMIM",)) -> tuple[int, float, float]:
     started = time.perf_counter()
     diagnosis = diagnoser.diagnose(case.evidence, top=1, sources=sources)
     elapsed = time.perf_counter() - started
     position = diagnoser.kb.disease_index.get(case.diagnoses[0])
     top1 = diagnosis.ranking[0].probability if diagnosis.ranking else 0.0
-    if position is None or not np.isfinite(diagnosis.log_posterior[position]):
-        return NOT_RANKED, top1, elapsed
-    return int((diagnosis.log_posterior > diagnosis.log_posterior[position]).sum()) + 1, top1, elapsed
+    rank = NOT_RANKED if position is None else rank_of(diagnosis.log_posterior, position)
+    return rank, top1, elapsed
 
 
 def summary(ranks: np.ndarray, mask: np.ndarray) -> dict:
@@ -111,7 +110,7 @@ def main() -> int:
         file=sys.stderr,
     )
     literature = Diagnoser(kb)
-    lit = [rank_of(literature, c) for c in cases]
+    lit = [score_case(literature, c) for c in cases]
     lit_ranks = np.asarray([r for r, _, _ in lit])
     lit_top1 = np.asarray([p for _, p, _ in lit])
     lit_times = [t for _, _, t in lit]
@@ -132,7 +131,7 @@ def main() -> int:
             artifact = fit(store, kb, ModelParams(), LearningParams(), train, f"cv-{fold}", ancestors)
             diagnoser = diagnoser_from_artifact(kb, artifact)
             for index in np.flatnonzero(folds == fold):
-                learned_ranks[index], learned_top1[index], _ = rank_of(diagnoser, cases[index])
+                learned_ranks[index], learned_top1[index], _ = score_case(diagnoser, cases[index])
     results["dxgraph learned (grouped 2-fold)"] = {"ranks": learned_ranks, "top1_probability": learned_top1}
 
     release = settings.hpo_dir if args.hpo3_same_release else None
@@ -148,10 +147,10 @@ def main() -> int:
         results["dxgraph literature-only"]["median_ms"] = 1000 * statistics.median(our_times)
     hpo3_ranks = []
     for case in cases:
-        ranking = [d for d, _ in hpo3.get(case.case_id, {}).get("ranking", [])]
-        hpo3_ranks.append(
-            ranking.index(case.diagnoses[0]) + 1 if case.diagnoses[0] in ranking else NOT_RANKED
-        )
+        ranking = dict(map(tuple, hpo3.get(case.case_id, {}).get("ranking", [])))
+        scores = np.asarray(list(ranking.values()), dtype=float)
+        truth = list(ranking).index(case.diagnoses[0]) if case.diagnoses[0] in ranking else None
+        hpo3_ranks.append(NOT_RANKED if truth is None else rank_of(scores, truth))
     results["hpo3 similarity (graphic, funSimAvg)"] = {
         "ranks": np.asarray(hpo3_ranks),
         "median_ms": 1000 * statistics.median(hpo3_times),
@@ -207,7 +206,7 @@ def time_sample(
                     handle.write(json.dumps(packet) + "\n")
         timed = run_hpo3(jsonl, out / "hpo3_speed_sample.jsonl", None)
     hpo3_times = [json.loads(line)["seconds"] for line in timed.read_text().splitlines()]
-    ours = [rank_of(diagnoser, case)[2] for case in sample]
+    ours = [score_case(diagnoser, case)[2] for case in sample]
     return hpo3_times, ours
 
 

@@ -139,7 +139,8 @@ class Diagnoser:
         margin = np.log(top) - np.log(max(second, 1e-300))
         z = p.calibration_slope * logit + p.calibration_margin * margin + p.calibration_intercept
         calibrated = 1.0 / (1.0 + np.exp(-z))
-        calibrated = max(calibrated, second / (1.0 - top + second))  # never drop below the runner-up
+        runner_up_floor = second / (1.0 - top + second) * (1.0 + 1e-6)  # stay strictly above the runner-up
+        calibrated = max(calibrated, min(runner_up_floor, top))
         calibrated = min(calibrated, 1.0 - 1e-12)
         shift = np.log1p(-calibrated) - np.log1p(-top)
         best = int(np.argmax(log_post))

@@ -15,6 +15,15 @@ from inference.phenopackets import Case
 NOT_RANKED = 10**6
 
 
+def rank_of(scores: np.ndarray, position: int) -> int:
+    """Rank of one candidate among scores (higher is better); ties count against it, so an evaluation
+    never profits from a candidate that merely equals the best."""
+    value = scores[position]
+    if not np.isfinite(value):
+        return NOT_RANKED
+    return int((scores > value).sum() + (scores == value).sum())
+
+
 @dataclass
 class EvaluationResult:
     case_ids: list[str]
@@ -77,11 +86,8 @@ def evaluate_cases(
         posterior = np.exp(diagnosis.log_posterior)
         truth = case.diagnoses[0]
         position = index.get(truth)
-        if position is None or not np.isfinite(diagnosis.log_posterior[position]):
-            rank, p_true = NOT_RANKED, 0.0
-        else:
-            rank = int((diagnosis.log_posterior > diagnosis.log_posterior[position]).sum()) + 1
-            p_true = float(posterior[position])
+        rank = NOT_RANKED if position is None else rank_of(diagnosis.log_posterior, position)
+        p_true = 0.0 if rank == NOT_RANKED else float(posterior[position])
         ids.append(case.case_id)
         truths.append(truth)
         ranks.append(rank)

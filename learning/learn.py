@@ -13,7 +13,7 @@ import pandas as pd
 
 from inference.artifact import ModelArtifact, diagnoser_from_artifact
 from inference.engine import Diagnoser, calibration_features
-from inference.evaluation import NOT_RANKED, fit_calibration, rank_metrics
+from inference.evaluation import NOT_RANKED, fit_calibration, rank_metrics, rank_of
 from inference.evidence import make_evidence
 from inference.network import compile_network
 from inference.params import ModelParams
@@ -111,9 +111,7 @@ def evaluate_encounters(
         )
         diagnosis = diagnoser.diagnose(evidence, top=1)
         position = index.get(row.disease_id)
-        rank = NOT_RANKED
-        if position is not None:
-            rank = int((diagnosis.log_posterior > diagnosis.log_posterior[position]).sum()) + 1
+        rank = NOT_RANKED if position is None else rank_of(diagnosis.log_posterior, position)
         ranks.append(rank)
         orphan.append(True if position is None else bool(diagnoser.kb.disease_orphan[position]))
         if top1 is not None:

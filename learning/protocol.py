@@ -30,7 +30,7 @@ import pandas as pd
 
 from inference.artifact import diagnoser_from_artifact
 from inference.engine import Diagnoser, calibration_features
-from inference.evaluation import NOT_RANKED, expected_calibration_error, fit_calibration
+from inference.evaluation import NOT_RANKED, expected_calibration_error, fit_calibration, rank_of
 from inference.evidence import SEVERITY_WEIGHT, Evidence, EvidenceError, make_evidence
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
@@ -468,7 +468,7 @@ def score_network(
             position = index.get(disease)
             if position is None or not np.isfinite(log_post[position]):
                 continue
-            r = int((log_post > log_post[position]).sum()) + 1
+            r = rank_of(log_post, position)
             if r < rank:
                 rank, p_true = r, float(posterior[position])
         ranks.append(rank)
@@ -526,7 +526,7 @@ def score_baseline(
         for disease in labels:
             if disease in column:
                 p = proba[row, column[disease]]
-                r = int((proba[row] > p).sum()) + 1
+                r = rank_of(proba[row], column[disease])
                 if r < rank:
                     rank, p_true = r, float(p)
         ranks.append(rank)

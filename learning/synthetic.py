@@ -92,6 +92,26 @@ class SyntheticSpec:
     notes_as_files: int = 25  # the first notes also as one .txt each (the rest in a JSONL)
 
 
+def rare_disease_pool(kb: KnowledgeBase, min_links: int = 8, max_links: int = 40) -> list[int]:
+    """HPO (OMIM / ORPHA) diseases with a moderate number of positive annotations: realistic rare patients."""
+    links = np.bincount(kb.link_disease[~kb.link_negated], minlength=len(kb.disease_ids))
+    return [
+        i
+        for i, source in enumerate(kb.disease_source)
+        if source in ("OMIM", "ORPHA") and min_links <= links[i] <= max_links
+    ]
+
+
+def sample_sex(pattern: str, rng: random.Random | np.random.Generator) -> str:
+    """A sex consistent with the disease's curated sex pattern (sex-limited, predominant or any)."""
+    if pattern == "female":
+        return "female"
+    if pattern == "male":
+        return "male"
+    bias = {"female-predominant": 0.7, "male-predominant": 0.3}.get(pattern, 0.5)
+    return "female" if rng.random() < bias else "male"
+
+
 def dni(rng: random.Random) -> str:
     number = rng.randrange(10_000_000, 99_999_999)
     return f"{number}{DNI_LETTERS[number % 23]}"
@@ -114,11 +134,7 @@ class _Sampler:
             for i in curated
         ]
         self.common, self.common_weights = curated, weights
-        rare = [
-            i
-            for i, s in enumerate(kb.disease_source)
-            if s in ("OMIM", "ORPHA") and 8 <= len(self.by_disease.get(i, [])) <= 40
-        ]
+        rare = rare_disease_pool(kb)
         self.rare = (
             sorted(
                 np.random.default_rng(spec.seed).choice(rare, size=min(40, len(rare)), replace=False).tolist()
@@ -135,14 +151,7 @@ class _Sampler:
         index = rng.choice(self.rare) if rare else rng.choices(self.common, self.common_weights)[0]
         info = kb.disease_info[index]
         lang = "es" if rng.random() < 0.6 else "en"
-        pattern = info.get("sex_pattern", "any")
-        if pattern == "female":
-            sex = "female"
-        elif pattern == "male":
-            sex = "male"
-        else:
-            bias = {"female-predominant": 0.7, "male-predominant": 0.3}.get(pattern, 0.5)
-            sex = "female" if rng.random() < bias else "male"
+        sex = sample_sex(info.get("sex_pattern", "any"), rng)
         low, high = (info.get("age_min", 0), min(info.get("age_max", 95), 99)) if not rare else (0, 40)
         age = round(rng.uniform(low, max(low, high)), 1)
         visit = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 700))

@@ -143,7 +143,7 @@ def main() -> int:
     hpo3 = {row["case_id"]: row for row in map(json.loads, hpo3_path.read_text().splitlines())}
     hpo3_times = [row["seconds"] for row in hpo3.values()]
     if args.reuse_hpo3:
-        hpo3_times, our_times = time_sample(cases_dir, cases, literature, args.speed_sample, out)
+        hpo3_times, our_times = time_sample(cases_dir, cases, literature, args.speed_sample, out, release)
         results["dxgraph literature-only"]["median_ms"] = 1000 * statistics.median(our_times)
     hpo3_ranks = []
     for case in cases:
@@ -192,7 +192,7 @@ def main() -> int:
 
 
 def time_sample(
-    cases_dir: Path, cases: list, diagnoser: Diagnoser, size: int, out: Path
+    cases_dir: Path, cases: list, diagnoser: Diagnoser, size: int, out: Path, release: Path | None
 ) -> tuple[list[float], list[float]]:
     """Time both engines on the same evenly spaced sample of cases, now, in this process's run."""
     step = max(len(cases) // size, 1)
@@ -204,7 +204,7 @@ def time_sample(
             for _, packet in iter_packets(cases_dir):
                 if packet.get("id") in wanted:
                     handle.write(json.dumps(packet) + "\n")
-        timed = run_hpo3(jsonl, out / "hpo3_speed_sample.jsonl", None)
+        timed = run_hpo3(jsonl, out / "hpo3_speed_sample.jsonl", None, data_folder=release)
     hpo3_times = [json.loads(line)["seconds"] for line in timed.read_text().splitlines()]
     ours = [score_case(diagnoser, case)[2] for case in sample]
     return hpo3_times, ours

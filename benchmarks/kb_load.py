@@ -13,7 +13,6 @@ after --rdflib-timeout seconds (SIGALRM; rdflib is pure Python, so this interrup
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import platform
 import signal
@@ -83,34 +82,7 @@ def timed_with_limit(fn: Callable[[], object], limit_s: int) -> tuple[float | No
 
 def subset_kb(kb: KnowledgeBase, every: int) -> KnowledgeBase:
     """Every `every`-th disease with all its link rows; all terms kept."""
-    keep = np.arange(len(kb.disease_ids)) % every == 0
-    new_index = (np.cumsum(keep) - 1).astype(np.int32)
-    rows = np.flatnonzero(keep[kb.link_disease])
-
-    def pick(values: list) -> list:
-        return [v for v, k in zip(values, keep.tolist(), strict=True) if k]
-
-    return dataclasses.replace(
-        kb,
-        disease_ids=pick(kb.disease_ids),
-        disease_names=pick(kb.disease_names),
-        disease_source=pick(kb.disease_source),
-        disease_prevalence=kb.disease_prevalence[keep],
-        disease_orphan=kb.disease_orphan[keep],
-        disease_info=pick(kb.disease_info),
-        link_disease=new_index[kb.link_disease[rows]],
-        link_term=kb.link_term[rows],
-        link_freq=kb.link_freq[rows],
-        link_n=kb.link_n[rows],
-        link_m=kb.link_m[rows],
-        link_negated=kb.link_negated[rows],
-        link_origin=kb.link_origin[rows],
-        link_sex=kb.link_sex[rows],
-        link_onset=kb.link_onset[rows],
-        link_refs=[kb.link_refs[i] for i in rows.tolist()],
-        link_evidence=[kb.link_evidence[i] for i in rows.tolist()],
-        _cache={},
-    )
+    return kb.with_diseases(np.arange(len(kb.disease_ids)) % every == 0)
 
 
 def bench_kb(build_dir: Path, runs: int) -> tuple[KnowledgeBase, list[Row]]:

@@ -47,6 +47,17 @@ class Diagnosis:
     log_other: float = 0.0
 
 
+def twin_pairs(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of (OMIM, ORPHA) twins recorded by the knowledge-base build (knowledge/twins.py)."""
+    pairs = [
+        (i, kb.disease_index[info["twin"]])
+        for i, info in enumerate(kb.disease_info)
+        if kb.disease_source[i] == "OMIM" and info.get("twin") in kb.disease_index
+    ]
+    omim, orpha = zip(*pairs, strict=True) if pairs else ((), ())
+    return np.asarray(omim, dtype=np.int64), np.asarray(orpha, dtype=np.int64)
+
+
 def top_indices(values: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k largest values, largest first (partial sort: O(n))."""
     k = min(k, len(values))
@@ -83,6 +94,7 @@ class Diagnoser:
         self.demographics = Demographics.from_kb(kb)
         self._priors: dict[str, np.ndarray] = {}
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
+        self.twin_omim, self.twin_orpha = twin_pairs(kb)
         self.model_version = "literature-only"
 
     # ---- pieces ----------------------------------------------------------------------------------
@@ -148,6 +160,19 @@ class Diagnoser:
         log_post[best] = np.log(calibrated)
         return log_post, log_other + shift
 
+    def merge_twins(self, log_post: np.ndarray) -> np.ndarray:
+        """An OMIM/ORPHA twin pair is one diagnosis: the OMIM entry takes both masses (the ORPHA id is in
+        its xrefs) whenever it is a candidate; an ORPHA-only query keeps the ORPHA entry."""
+        if not self.params.merge_twins or not len(self.twin_omim):
+            return log_post
+        omim, orpha = self.twin_omim, self.twin_orpha
+        live = np.isfinite(log_post[omim])
+        omim, orpha = omim[live], orpha[live]
+        log_post = log_post.copy()
+        log_post[omim] = np.logaddexp(log_post[omim], log_post[orpha])
+        log_post[orpha] = -np.inf
+        return log_post
+
     def unreported_log_likelihood(self, findings: list[Finding]) -> np.ndarray:
         """log P(the disease's other annotated features went unreported): each present feature would have
         been reported with probability `unreported_rate`; features under a reported finding are excluded."""
@@ -181,6 +206,7 @@ class Diagnoser:
         mask = self.candidate_mask(sources)
         if mask is not None:
             log_post = np.where(mask, log_post, -np.inf)
+        log_post = self.merge_twins(log_post)
         peak = max(float(log_post.max()), log_other)
         norm = peak + np.log(np.exp(log_post - peak).sum() + np.exp(log_other - peak))
         log_post = log_post - norm

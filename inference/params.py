@@ -18,6 +18,7 @@ class ModelParams:
     exclusion_sensitivity: float = 0.1  # how strongly an excluded annotated finding counts against a disease
     unreported_rate: float = 0.05  # chance a present annotated feature would have been reported if not asked
     not_annotated_factor: float = 0.05  # an observed finding the disease is annotated NOT to have
+    merge_twins: bool = True  # rank an OMIM/ORPHA twin pair as one diagnosis under its OMIM id
     drop_implied: bool = True  # drop observed terms implied by a more specific observed term
     temperature: float = (
         1.0  # tempering of the summed log-likelihood (1 = plain Bayes; confidence is recalibrated)

@@ -14,6 +14,7 @@ from knowledge.curated import CuratedFile, curated_paths
 from knowledge.hpoa import Annotation, HpoaFile, parse_hpoa
 from knowledge.kb import FORMAT_VERSION, ORIGINS, SEXES, KnowledgeBase
 from knowledge.obo import Ontology, parse_obo
+from knowledge.twins import GENES_FILE, find_twins, read_disease_genes
 from knowledge.validate import ORPHAN_THRESHOLD, Problem, Reference, load_shapes, validate_paths
 
 HPO_FILES = ("hp.obo", "phenotype.hpoa")
@@ -49,9 +50,26 @@ def reference_from(sources: Sources) -> Reference:
     return Reference(frozenset(onto.terms), obsolete, diseases)
 
 
+def _mark_twins(
+    hpo_dir: Path, disease_ids: list[str], names: list[str], info: list[dict], rows: list[tuple]
+) -> int:
+    """Record OMIM/ORPHA twins in each other's xrefs and under "twin"; returns how many pairs."""
+    phenotypes: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        if not row[5]:
+            phenotypes[row[0]].add(row[1])
+    pairs = find_twins(disease_ids, names, phenotypes, read_disease_genes(hpo_dir / GENES_FILE))
+    for omim, orpha in pairs:
+        for here, there in ((omim, orpha), (orpha, omim)):
+            info[here]["twin"] = disease_ids[there]
+            info[here]["xrefs"] = sorted(set(info[here]["xrefs"]) | {disease_ids[there]})
+    return len(pairs)
+
+
 def _fingerprint(hpo_dir: Path, curated: list[Path]) -> str:
     digest = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
-    for path in [hpo_dir / name for name in HPO_FILES] + curated:
+    optional = [hpo_dir / GENES_FILE] if (hpo_dir / GENES_FILE).exists() else []
+    for path in [hpo_dir / name for name in HPO_FILES] + optional + curated:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -181,6 +199,7 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
                 )
             )
     columns = list(zip(*rows, strict=True))
+    twins = _mark_twins(sources.hpo_dir, disease_ids, disease_names, info, rows)
     version = _fingerprint(sources.hpo_dir, [f.path for f in files])
     kb = KnowledgeBase(
         meta={
@@ -192,6 +211,7 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             "hpo_dir": str(sources.hpo_dir),
             "curated_files": [str(f.path) for f in files],
             "overridden_hpo_links": overridden,
+            "omim_orpha_twins": twins,
             "unparsed_frequencies": len(sources.hpoa.unparsed),
             "credit": f"Human Phenotype Ontology, release {sources.ontology.release} (https://hpo.jax.org)",
         },

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -14,7 +14,11 @@ import numpy as np
 
 ORIGINS = ("hpo", "curated", "overlay")
 SEXES = ("", "MALE", "FEMALE")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+
+class OutdatedFormatError(ValueError):
+    """A knowledge base compiled by an older dxgraph: rebuild it from its sources."""
 
 
 @dataclass
@@ -146,6 +150,36 @@ class KnowledgeBase:
                 return es
         return self.disease_names[index]
 
+    def with_diseases(self, keep: np.ndarray, meta: dict | None = None) -> KnowledgeBase:
+        """A copy restricted to the diseases where `keep` is true, with their links; all terms kept."""
+        keep = np.asarray(keep, dtype=bool)
+        new_index = (np.cumsum(keep) - 1).astype(self.link_disease.dtype)
+        links = keep[self.link_disease]
+        rows = np.flatnonzero(links).tolist()
+
+        def pick(values: list) -> list:
+            return [v for v, k in zip(values, keep.tolist(), strict=True) if k]
+
+        return replace(
+            self,
+            meta=self.meta if meta is None else meta,
+            disease_ids=pick(self.disease_ids),
+            disease_names=pick(self.disease_names),
+            disease_source=pick(self.disease_source),
+            disease_prevalence=self.disease_prevalence[keep],
+            disease_orphan=self.disease_orphan[keep],
+            disease_info=pick(self.disease_info),
+            link_disease=new_index[self.link_disease[links]],
+            **{
+                name: getattr(self, name)[links]
+                for name in self._ARRAYS
+                if name.startswith("link_") and name != "link_disease"
+            },
+            link_refs=[self.link_refs[i] for i in rows],
+            link_evidence=[self.link_evidence[i] for i in rows],
+            _cache={},
+        )
+
     # ---- persistence ---------------------------------------------------------------------------
     _ARRAYS = (
         "term_parent_ptr",
@@ -186,7 +220,7 @@ class KnowledgeBase:
         with open(directory / "kb.json", encoding="utf-8") as handle:
             payload = json.load(handle)
         if payload["meta"].get("format") != FORMAT_VERSION:
-            raise ValueError(
+            raise OutdatedFormatError(
                 f"{directory}: knowledge base format {payload['meta'].get('format')} "
                 f"is not {FORMAT_VERSION}; rebuild it with `dxgraph kb build`"
             )

@@ -117,7 +117,9 @@ def add_phenopacket(
     encounter = pseudonym(key, f"phenopacket:{raw_id}", "encounter")
     patient = pseudonym(key, raw_id, "patient")
     match = _PMID.search(raw_id)
-    batch.patients.append({"patient_id": patient, "sex": case.evidence.sex, "synthetic": False})
+    synthetic = bool((packet.get("metaData") or {}).get("synthetic"))
+    synthetic = synthetic or raw_id.upper().startswith("SYNTHETIC")
+    batch.patients.append({"patient_id": patient, "sex": case.evidence.sex, "synthetic": synthetic})
     batch.encounters.append(
         {
             "encounter_id": encounter,

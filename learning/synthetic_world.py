@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -296,43 +296,13 @@ def literature_kb(kb: KnowledgeBase, hidden: Iterable[str]) -> KnowledgeBase:
     """A copy of the knowledge base without the hidden diseases (and their links): the literature."""
     hidden = set(hidden)
     keep = np.asarray([d not in hidden for d in kb.disease_ids])
-    remap = np.cumsum(keep) - 1
-    links = keep[kb.link_disease]
     digest = hashlib.sha256("\n".join(sorted(hidden)).encode()).hexdigest()[:8]
     meta = {
         **kb.meta,
         "version": f"{kb.version}-synthetic-literature-{digest}",
         "hidden_diseases": len(hidden),
     }
-
-    def pick(values: list) -> list:
-        return [v for v, k in zip(values, keep, strict=True) if k]
-
-    def pick_links(values: list) -> list:
-        return [v for v, k in zip(values, links, strict=True) if k]
-
-    return replace(
-        kb,
-        meta=meta,
-        disease_ids=pick(kb.disease_ids),
-        disease_names=pick(kb.disease_names),
-        disease_source=pick(kb.disease_source),
-        disease_prevalence=kb.disease_prevalence[keep],
-        disease_orphan=kb.disease_orphan[keep],
-        disease_info=pick(kb.disease_info),
-        link_disease=remap[kb.link_disease[links]].astype(kb.link_disease.dtype),
-        link_term=kb.link_term[links],
-        link_freq=kb.link_freq[links],
-        link_n=kb.link_n[links],
-        link_m=kb.link_m[links],
-        link_negated=kb.link_negated[links],
-        link_origin=kb.link_origin[links],
-        link_sex=kb.link_sex[links],
-        link_onset=kb.link_onset[links],
-        link_refs=pick_links(kb.link_refs),
-        link_evidence=pick_links(kb.link_evidence),
-        _cache={},
-    )
+    return kb.with_diseases(keep, meta)
 
 
 # ---- patients ------------------------------------------------------------------------------------------

@@ -84,3 +84,20 @@ def test_learning_beats_literature_only_on_held_out_synthetic_patients(kb, tmp_p
     assert np.array_equal(repeat.literature_ranks, result.literature_ranks)
     assert np.array_equal(repeat.learned_ranks, result.learned_ranks)
     assert repeat.report["groups"] == groups
+
+
+def test_synthetic_phenopackets_are_stored_as_synthetic(kb, tmp_path):
+    import json
+
+    from learning.ingest import ingest_phenopackets
+    from learning.store import Store
+
+    packets = _packets(kb, replace(SMALL, common_patients=30, orphan_diseases=5, absent_diseases=2))[:20]
+    path = tmp_path / "synthetic_packets.jsonl"
+    path.write_text("\n".join(json.dumps(p) for p in packets))
+    with Store(tmp_path / "store.duckdb") as store:
+        summary = ingest_phenopackets(store, kb, b"test-key", [path], progress=False)
+        assert summary.rows_stored > 0
+        query = "select synthetic, count(*) from patients group by synthetic"
+        flags = store.connection.execute(query).fetchall()
+    assert flags == [(True, flags[0][1])]

@@ -27,8 +27,12 @@ CASES = [
 def exact_diagnoser(kb):
     return Diagnoser(
         kb,
-        ModelParams(
-            temperature=1.0, calibration_slope=1.0, calibration_margin=0.0, calibration_intercept=0.0
+        ModelParams(  # the network itself: twin merging is a plain sum on top (tests/test_twins_and_ranks.py)
+            temperature=1.0,
+            calibration_slope=1.0,
+            calibration_margin=0.0,
+            calibration_intercept=0.0,
+            merge_twins=False,
         ),
     )
 

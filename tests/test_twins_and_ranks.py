@@ -1,0 +1,68 @@
+"""OMIM/ORPHA twins are found and ranked as one diagnosis; evaluations never profit from ties."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from inference.engine import Diagnoser
+from inference.evaluation import NOT_RANKED, rank_of
+from inference.evidence import make_evidence
+from inference.params import ModelParams
+from knowledge.twins import find_twins, normalized_name
+
+
+def test_names_match_ignoring_case_punctuation_and_type():
+    assert normalized_name("Episodic ataxia, type 5") == normalized_name("Episodic ataxia type 5")
+    assert normalized_name("Ataxia 5") != normalized_name("Ataxia 6")
+
+
+def test_twins_need_a_unique_name_or_a_shared_gene_and_stay_one_to_one():
+    ids = ["OMIM:1", "ORPHA:1", "OMIM:2", "ORPHA:2", "OMIM:3", "OMIM:4", "ORPHA:3", "OMIM:5", "ORPHA:5"]
+    names = ["Alpha syndrome", "Alpha syndrome", "Beta 1", "Beta disease"]
+    names += ["Gamma", "Gamma", "Gamma", "X", "Y"]
+    phenotypes = {2: {1, 2, 3}, 3: {1, 2, 3, 4}, 7: {5}, 8: {6}}
+    genes = {"OMIM:2": {"B"}, "ORPHA:2": {"B"}, "OMIM:5": {"Z"}, "ORPHA:5": {"Z"}}
+    pairs = find_twins(ids, names, phenotypes, genes)
+    # unique name -> twins; shared gene + similar phenotypes -> twins; a name shared by two OMIM entries is
+    # ambiguous; a shared gene with different names and phenotypes is not enough
+    assert pairs == [(0, 1), (2, 3)]
+
+
+def test_rank_of_counts_ties_against_the_candidate():
+    scores = np.array([0.1, 0.5, 0.5, -np.inf])
+    assert rank_of(scores, 1) == 2 and rank_of(scores, 2) == 2
+    assert rank_of(scores, 0) == 3
+    assert rank_of(scores, 3) == NOT_RANKED
+
+
+def test_recalibration_keeps_the_top_strictly_first(kb):
+    diagnoser = Diagnoser(kb)
+    evidence = make_evidence(kb, ["HP:0001250", "HP:0001263", "HP:0000252"], [])
+    diagnosis = diagnoser.diagnose(evidence, top=3, sources=("OMIM",))
+    probabilities = [r.probability for r in diagnosis.ranking]
+    assert probabilities[0] > probabilities[1] >= probabilities[2]
+    assert (diagnosis.log_posterior == diagnosis.log_posterior.max()).sum() == 1
+
+
+def test_twins_rank_as_one_entry_under_the_omim_id(kb):
+    omim = kb.disease_index["OMIM:154700"]
+    orpha_id = kb.disease_info[omim]["twin"]
+    assert orpha_id.startswith("ORPHA:")
+    assert kb.disease_info[kb.disease_index[orpha_id]]["twin"] == "OMIM:154700"
+    raw = {"calibration_slope": 1.0, "calibration_margin": 0.0, "calibration_intercept": 0.0}
+    diagnoser = Diagnoser(kb, ModelParams(**raw))
+    marfan = ["HP:0001166", "HP:0001083", "HP:0002616", "HP:0000768", "HP:0001519"]
+    evidence = make_evidence(kb, marfan, [])
+    merged = diagnoser.diagnose(evidence, top=5)
+    ids = [r.disease_id for r in merged.ranking]
+    assert "OMIM:154700" in ids and orpha_id not in ids
+    entry = merged.ranking[ids.index("OMIM:154700")]
+    assert orpha_id in entry.xrefs
+    separate = Diagnoser(kb, ModelParams(**raw, merge_twins=False)).diagnose(evidence, top=5)
+    both = np.exp(separate.log_posterior[[omim, kb.disease_index[orpha_id]]]).sum()
+    assert np.isclose(np.exp(merged.log_posterior[omim]), both, rtol=1e-9)
+    assert np.exp(merged.log_posterior[omim]) > np.exp(separate.log_posterior[omim])
+    orpha_only = diagnoser.diagnose(evidence, top=5, sources=("ORPHA",))
+    assert orpha_id in [r.disease_id for r in orpha_only.ranking]
+    finite = merged.log_posterior[np.isfinite(merged.log_posterior)]
+    assert abs(np.exp(finite).sum() + merged.other_probability - 1) < 1e-9

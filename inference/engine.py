@@ -160,17 +160,17 @@ class Diagnoser:
         log_post[best] = np.log(calibrated)
         return log_post, log_other + shift
 
-    def merge_twins(self, log_post: np.ndarray) -> np.ndarray:
-        """An OMIM/ORPHA twin pair is one diagnosis: the OMIM entry takes both masses (the ORPHA id is in
-        its xrefs) whenever it is a candidate; an ORPHA-only query keeps the ORPHA entry."""
+    def merge_twins(self, log_post: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+        """An OMIM/ORPHA twin pair is one disease described twice: its two posteriors are summed onto the
+        entry that is a candidate (OMIM when both are; the other id is in its xrefs)."""
         if not self.params.merge_twins or not len(self.twin_omim):
             return log_post
         omim, orpha = self.twin_omim, self.twin_orpha
-        live = np.isfinite(log_post[omim])
-        omim, orpha = omim[live], orpha[live]
+        keep_omim = np.ones(len(omim), dtype=bool) if mask is None else mask[omim]
+        keep, drop = np.where(keep_omim, omim, orpha), np.where(keep_omim, orpha, omim)
         log_post = log_post.copy()
-        log_post[omim] = np.logaddexp(log_post[omim], log_post[orpha])
-        log_post[orpha] = -np.inf
+        log_post[keep] = np.logaddexp(log_post[keep], log_post[drop])
+        log_post[drop] = -np.inf
         return log_post
 
     def unreported_log_likelihood(self, findings: list[Finding]) -> np.ndarray:
@@ -204,9 +204,9 @@ class Diagnoser:
         log_post += self.demographics.log_likelihood(self.params, evidence.age_years, evidence.sex)
         log_other = np.log(self.params.other_prior) + tau * total_other
         mask = self.candidate_mask(sources)
+        log_post = self.merge_twins(log_post, mask)
         if mask is not None:
             log_post = np.where(mask, log_post, -np.inf)
-        log_post = self.merge_twins(log_post)
         peak = max(float(log_post.max()), log_other)
         norm = peak + np.log(np.exp(log_post - peak).sum() + np.exp(log_other - peak))
         log_post = log_post - norm

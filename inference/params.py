@@ -23,9 +23,9 @@ class ModelParams:
     temperature: float = (
         1.0  # tempering of the summed log-likelihood (1 = plain Bayes; confidence is recalibrated)
     )
-    calibration_slope: float = 0.117  # Platt recalibration of the top-1 probability (fitted by grouped CV):
-    calibration_margin: float = 0.237  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
-    calibration_intercept: float = -1.336
+    calibration_slope: float = 0.152  # Platt recalibration of the top-1 probability (fitted by grouped CV):
+    calibration_margin: float = 0.231  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
+    calibration_intercept: float = -1.322
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence
     age_mismatch_factor: float = 0.2  # likelihood when the patient's age is outside the disease's range

@@ -14,7 +14,7 @@ import numpy as np
 
 ORIGINS = ("hpo", "curated", "overlay")
 SEXES = ("", "MALE", "FEMALE")
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # bump whenever the build changes what it compiles
 
 
 class OutdatedFormatError(ValueError):

@@ -62,7 +62,10 @@ def test_twins_rank_as_one_entry_under_the_omim_id(kb):
     both = np.exp(separate.log_posterior[[omim, kb.disease_index[orpha_id]]]).sum()
     assert np.isclose(np.exp(merged.log_posterior[omim]), both, rtol=1e-9)
     assert np.exp(merged.log_posterior[omim]) > np.exp(separate.log_posterior[omim])
+    omim_only = diagnoser.diagnose(evidence, top=5, sources=("OMIM",))
+    assert np.exp(omim_only.log_posterior[omim]) > np.exp(separate.log_posterior[omim])
     orpha_only = diagnoser.diagnose(evidence, top=5, sources=("ORPHA",))
-    assert orpha_id in [r.disease_id for r in orpha_only.ranking]
+    assert orpha_only.ranking[0].disease_id == orpha_id and "OMIM:154700" in orpha_only.ranking[0].xrefs
+    assert not np.isfinite(orpha_only.log_posterior[omim])
     finite = merged.log_posterior[np.isfinite(merged.log_posterior)]
     assert abs(np.exp(finite).sum() + merged.other_probability - 1) < 1e-9

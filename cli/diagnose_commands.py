@@ -108,7 +108,8 @@ def _print_table(diagnoser, diagnosis, n_explain: int) -> None:
     out.write(f"{'#':>3}  {'probability':>11}  {'kind':6}  disease\n")
     for rank, row in enumerate(diagnosis.ranking, start=1):
         kind = "orphan" if row.orphan else "common"
-        out.write(f"{rank:>3}  {row.probability:>11.4f}  {kind:6}  {row.disease_id} {row.label}\n")
+        twin = f" (includes {row.twin[0]}: {row.twin[1]:.0%})" if row.twin else ""
+        out.write(f"{rank:>3}  {row.probability:>11.4f}  {kind:6}  {row.disease_id} {row.label}{twin}\n")
     out.write(f"     {diagnosis.other_probability:>11.4f}          other / not in the knowledge base\n")
     for row in diagnosis.ranking[:n_explain]:
         explanation = explain(diagnoser, diagnosis, row.index)

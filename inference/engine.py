@@ -23,9 +23,10 @@ class RankedDisease:
     orphan: bool
     source: str
     xrefs: list[str]
+    twin: tuple[str, float] | None = None  # (the twin id merged in, its share of this probability)
 
     def as_dict(self) -> dict:
-        return {
+        row = {
             "disease_id": self.disease_id,
             "label": self.label,
             "probability": self.probability,
@@ -33,6 +34,9 @@ class RankedDisease:
             "source": self.source,
             "xrefs": self.xrefs,
         }
+        if self.twin is not None:
+            row["also_described_as"] = {"disease_id": self.twin[0], "share": self.twin[1]}
+        return row
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Diagnosis:
     notes: list[str]
     log_posterior: np.ndarray = field(repr=False)  # over diseases (candidates; -inf elsewhere)
     log_other: float = 0.0
+    twins: dict[int, tuple[str, float]] = field(default_factory=dict, repr=False)
 
 
 def twin_pairs(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
@@ -160,18 +165,23 @@ class Diagnoser:
         log_post[best] = np.log(calibrated)
         return log_post, log_other + shift
 
-    def merge_twins(self, log_post: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    def merge_twins(
+        self, log_post: np.ndarray, mask: np.ndarray | None
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
         """An OMIM/ORPHA twin pair is one disease described twice: its two posteriors are summed onto the
-        entry that is a candidate (OMIM when both are; the other id is in its xrefs)."""
+        entry that is a candidate (OMIM when both are; the other id is in its xrefs). Also returns, per
+        kept entry, the twin merged in and its share of the sum (kept, dropped, share arrays)."""
         if not self.params.merge_twins or not len(self.twin_omim):
-            return log_post
+            return log_post, None
         omim, orpha = self.twin_omim, self.twin_orpha
         keep_omim = np.ones(len(omim), dtype=bool) if mask is None else mask[omim]
         keep, drop = np.where(keep_omim, omim, orpha), np.where(keep_omim, orpha, omim)
         log_post = log_post.copy()
-        log_post[keep] = np.logaddexp(log_post[keep], log_post[drop])
+        merged = np.logaddexp(log_post[keep], log_post[drop])
+        share = np.exp(log_post[drop] - merged)
+        log_post[keep] = merged
         log_post[drop] = -np.inf
-        return log_post
+        return log_post, (keep, drop, share)
 
     def unreported_log_likelihood(self, findings: list[Finding]) -> np.ndarray:
         """log P(the disease's other annotated features went unreported): each present feature would have
@@ -204,7 +214,7 @@ class Diagnoser:
         log_post += self.demographics.log_likelihood(self.params, evidence.age_years, evidence.sex)
         log_other = np.log(self.params.other_prior) + tau * total_other
         mask = self.candidate_mask(sources)
-        log_post = self.merge_twins(log_post, mask)
+        log_post, merged = self.merge_twins(log_post, mask)
         if mask is not None:
             log_post = np.where(mask, log_post, -np.inf)
         peak = max(float(log_post.max()), log_other)
@@ -216,8 +226,11 @@ class Diagnoser:
         notes = []
         if not findings:
             notes.append("no findings given: these are the prior probabilities for the context")
+        twins = self._twin_shares(merged, order)
         ranking = [
-            self._ranked(int(i), float(np.exp(log_post[i]))) for i in order if np.isfinite(log_post[i])
+            self._ranked(int(i), float(np.exp(log_post[i])), twins.get(int(i)))
+            for i in order
+            if np.isfinite(log_post[i])
         ]
         return Diagnosis(
             ranking,
@@ -228,9 +241,26 @@ class Diagnoser:
             notes,
             log_post,
             float(log_other),
+            twins,
         )
 
-    def _ranked(self, index: int, probability: float) -> RankedDisease:
+    def _twin_shares(
+        self, merged: tuple[np.ndarray, np.ndarray, np.ndarray] | None, order: np.ndarray
+    ) -> dict[int, tuple[str, float]]:
+        """For the ranked entries that absorbed a twin: (twin id, its share of the entry's probability)."""
+        if merged is None:
+            return {}
+        keep, drop, share = merged
+        slot = np.full(len(self.kb.disease_ids), -1)
+        slot[keep] = np.arange(len(keep))
+        ids = self.kb.disease_ids
+        return {
+            int(i): (ids[drop[slot[i]]], float(share[slot[i]]))
+            for i in order
+            if slot[i] >= 0 and share[slot[i]] > 0
+        }
+
+    def _ranked(self, index: int, probability: float, twin: tuple[str, float] | None = None) -> RankedDisease:
         kb = self.kb
         return RankedDisease(
             index,
@@ -240,4 +270,5 @@ class Diagnoser:
             bool(kb.disease_orphan[index]),
             kb.disease_source[index],
             list(kb.disease_info[index].get("xrefs", [])),
+            twin,
         )

@@ -55,13 +55,19 @@ class TermColumns:
     def not_annotated(self) -> np.ndarray:
         return self._dense(self.not_index, 1.0).astype(bool)
 
+    def leaks(self, network: Network) -> np.ndarray:
+        """Per disease: the leak, lowered for curated common diseases (see ModelParams.common_leak_factor)."""
+        leak = np.full(self.n_diseases, self.leak)
+        leak[network.curated] *= network.params.common_leak_factor
+        return leak
+
     def present(self, network: Network) -> np.ndarray:
-        prob = np.full(self.n_diseases, self.leak)
+        leak = self.leaks(network)
         miss = np.ones(self.n_diseases)
         miss[self.exact_index] *= 1.0 - self.exact_value
         miss[self.related_index] *= 1.0 - self.related_value
-        prob = 1.0 - (1.0 - self.leak) * miss
-        prob[self.not_index] = self.leak * network.params.not_annotated_factor
+        prob = 1.0 - (1.0 - leak) * miss
+        prob[self.not_index] = leak[self.not_index] * network.params.not_annotated_factor
         return prob
 
     def log_present(self, network: Network) -> np.ndarray:

@@ -59,6 +59,11 @@ class Network:
         return -np.log(self.term_background)
 
     @cached_property
+    def curated(self) -> np.ndarray:
+        """Curated (common) diseases: complete feature lists, so an unexplained finding is incidental."""
+        return np.asarray([s == "curated" for s in self.kb.disease_source], dtype=bool)
+
+    @cached_property
     def depth(self) -> np.ndarray:
         return np.asarray(self.ancestors.sum(axis=1)).ravel()
 

@@ -14,6 +14,7 @@ class ModelParams:
     frequency_cap: float = 0.98  # even obligate features go unrecorded sometimes
     leak_floor: float = 0.002  # P(finding | disease) for a finding the disease's annotations do not explain
     leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
+    common_leak_factor: float = 0.1  # leak multiplier for curated common diseases
     related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
     exclusion_sensitivity: float = 0.1  # how strongly an excluded annotated finding counts against a disease
     unreported_rate: float = 0.05  # chance a present annotated feature would have been reported if not asked

@@ -91,7 +91,7 @@ def finding_noisy_or_network(
         if t in below
     ]
     causes.append(("Related", float(columns.related[disease])))
-    causes.append(("Leak", float(columns.leak)))
+    causes.append(("Leak", float(columns.leaks(net)[disease])))
     finding = _node(term_id)
     model = DiscreteBayesianNetwork()
     truth = ["True", "False"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from inference.engine import Diagnoser
 from inference.evaluation import NOT_RANKED, rank_of
@@ -69,3 +70,16 @@ def test_twins_rank_as_one_entry_under_the_omim_id(kb):
     assert not np.isfinite(orpha_only.log_posterior[omim])
     finite = merged.log_posterior[np.isfinite(merged.log_posterior)]
     assert abs(np.exp(finite).sum() + merged.other_probability - 1) < 1e-9
+
+
+def test_an_unexplained_finding_counts_more_against_a_common_disease(kb):
+    diagnoser = Diagnoser(kb)
+    cold = kb.disease_index["DXG:common_cold"]
+    columns = diagnoser.cache.columns(kb.term_index["HP:0001083"])  # ectopia lentis
+    present = columns.present(diagnoser.network)
+    assert present[cold] == pytest.approx(columns.leak * diagnoser.params.common_leak_factor)
+    assert diagnoser.params.common_leak_factor < 1.0
+    assert np.isclose(present, columns.leak).sum() > 1000  # rare diseases not linked to it keep the leak
+    marfan_triad = make_evidence(kb, ["HP:0001166", "HP:0001083", "HP:0002616"], [], context="primary-care")
+    ranking = [r.disease_id for r in diagnoser.diagnose(marfan_triad, top=3).ranking]
+    assert ranking[0] == "OMIM:154700" and not any(d.startswith("DXG:") for d in ranking)

@@ -611,3 +611,27 @@ def test_fuzz_diagnose_never_5xx(client, payload):
     if response.status_code != 200:
         body = response.get_json()
         assert set(body) == {"error", "field"}
+
+
+def test_a_merged_twin_is_named_with_its_share_in_api_and_page(client):
+    marfan = ["HP:0001166", "HP:0001083", "HP:0002616", "HP:0000768", "HP:0001519"]
+    request = {"observed": marfan, "context": "rare-disease-clinic"}
+    body = client.post("/api/v1/diagnose", json=request).get_json()
+    top = body["ranking"][0]
+    assert top["disease_id"] == "OMIM:154700"
+    twin = top["also_described_as"]
+    assert twin["disease_id"] == "ORPHA:558" and 0.0 < twin["share"] < 1.0
+    assert "ORPHA:558" not in [r["disease_id"] for r in body["ranking"]]
+    page = client.post(
+        "/?lang=en",
+        data={
+            "csrf_token": _csrf(client, "/?lang=en"),
+            "f_id": marfan,
+            "f_state": ["present"] * len(marfan),
+            "f_sev": [""] * len(marfan),
+            "context": "rare-disease-clinic",
+            "action": "diagnose",
+        },
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Also catalogued as ORPHA:558" in text

@@ -99,6 +99,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "onset": "Onset",
         "icd10": "ICD-10",
         "xrefs": "Cross-references",
+        "twin_note": "Also catalogued as {id}; that description gives {share} of this probability "
+        "(the explanation below uses this entry's annotations).",
         "settings": "Clinical settings",
         "age_range": "Typical age (years)",
         "sex_pattern": "Sex pattern",
@@ -214,6 +216,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "onset": "Inicio",
         "icd10": "CIE-10",
         "xrefs": "Referencias cruzadas",
+        "twin_note": "También catalogada como {id}; esa descripción aporta {share} de esta probabilidad "
+        "(la explicación usa las anotaciones de esta entrada).",
         "settings": "Ámbitos clínicos",
         "age_range": "Edad típica (años)",
         "sex_pattern": "Patrón por sexo",

@@ -81,6 +81,17 @@ def _spec(max_rows: int, max_body: int) -> dict:
                                 "probability": {"type": "number"},
                                 "orphan": {"type": "boolean"},
                                 "kind": {"enum": ["orphan", "common"]},
+                                "xrefs": {"type": "array", "items": {"type": "string"}},
+                                "also_described_as": {
+                                    "type": "object",
+                                    "description": "the OMIM/Orphanet twin whose probability is included "
+                                    "(share: its part of this entry's probability)",
+                                    "properties": {
+                                        "disease_id": {"type": "string"},
+                                        "share": {"type": "number"},
+                                        "url": {"type": "string"},
+                                    },
+                                },
                                 "explanation": {
                                     "type": "object",
                                     "properties": {

@@ -157,6 +157,12 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             "xrefs": row.xrefs,
             "url": disease_url(row.disease_id),
         }
+        if row.twin is not None:
+            item["also_described_as"] = {
+                "disease_id": row.twin[0],
+                "share": row.twin[1],
+                "url": disease_url(row.twin[0]),
+            }
         if row.index in explanations:
             item["explanation"] = _explanation(kb, explanations[row.index], lang)
         ranking.append(item)

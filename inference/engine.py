@@ -211,7 +211,9 @@ class Diagnoser:
             total_other += other_ll
         total += self.unreported_log_likelihood(findings)
         log_post = self.log_prior(evidence.context) + tau * total
-        log_post += self.demographics.log_likelihood(self.params, evidence.age_years, evidence.sex)
+        log_post += self.demographics.log_likelihood(
+            self.params, evidence.age_years, evidence.sex, evidence.onset
+        )
         log_other = np.log(self.params.other_prior) + tau * total_other
         mask = self.candidate_mask(sources)
         log_post, merged = self.merge_twins(log_post, mask)
@@ -221,7 +223,8 @@ class Diagnoser:
         norm = peak + np.log(np.exp(log_post - peak).sum() + np.exp(log_other - peak))
         log_post = log_post - norm
         log_other -= norm
-        log_post, log_other = self.recalibrate(log_post, log_other)
+        if evidence.context in self.params.calibration_contexts:
+            log_post, log_other = self.recalibrate(log_post, log_other)
         order = top_indices(log_post, top)
         notes = []
         if not findings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from inference.priors import ONSET_RANGE
 from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
 
@@ -38,6 +39,7 @@ class Evidence:
     sex: str | None = None
     context: str = "primary-care"
     warnings: list[str] = field(default_factory=list)
+    onset: tuple[float, float] | None = None  # age range (years) when the disease began
 
     @property
     def observed(self) -> list[Finding]:
@@ -57,6 +59,7 @@ def make_evidence(
     sex: str | None = None,
     context: str = "primary-care",
     vitals: dict | None = None,
+    onset: float | str | None = None,
     strict: bool = True,
 ) -> Evidence:
     """Validate and resolve evidence. strict: unknown ids raise; else they are dropped with a warning."""
@@ -72,6 +75,7 @@ def make_evidence(
             raise EvidenceError("sex", f"must be female or male, not {sex!r}")
     if age_years is not None and not 0 <= age_years <= 130:
         raise EvidenceError("age", f"{age_years} is not an age in years (0-130)")
+    onset_range = onset_years(onset, age_years)
 
     def resolve(raw: str, field_name: str) -> str | None:
         raw = raw.strip()
@@ -110,7 +114,30 @@ def make_evidence(
         for vital in binned:
             if vital.term in kb.term_index and vital.term not in findings:
                 findings[vital.term] = Finding(vital.term, vital.present, source="vitals")
-    return Evidence(list(findings.values()), age_years, sex, context, warnings)
+    return Evidence(list(findings.values()), age_years, sex, context, warnings, onset_range)
+
+
+def onset_years(onset: float | str | None, age_years: float | None = None) -> tuple[float, float] | None:
+    """The patient's onset as an age range in years, from a number of years or an HPO onset term."""
+    if onset is None or onset == "":
+        return None
+    if isinstance(onset, str) and not HPO_ID.match(onset.strip()):
+        try:
+            onset = float(onset)
+        except ValueError:
+            raise EvidenceError(
+                "onset", f"{onset!r} is neither an age in years nor an HPO onset term (HP:0003577 ...)"
+            ) from None
+    if isinstance(onset, str):
+        term = onset.strip()
+        if term not in ONSET_RANGE:
+            raise EvidenceError("onset", f"{term} is not an HPO onset term (HP:0003674 and below)")
+        return ONSET_RANGE[term]
+    if isinstance(onset, bool) or not 0 <= float(onset) <= 130:
+        raise EvidenceError("onset", f"{onset} is not an age in years (0-130)")
+    if age_years is not None and float(onset) > age_years + 1e-9:
+        raise EvidenceError("onset", f"onset at {onset} years is after the current age {age_years}")
+    return float(onset), float(onset)
 
 
 def parse_symptom_list(text: str) -> tuple[list[tuple[str, str | None]], list[str]]:

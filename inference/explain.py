@@ -75,7 +75,7 @@ def _match(diagnoser: Diagnoser, finding: Finding, disease: int) -> tuple[str, i
         return "excluded_unrelated", None, None
     if columns.not_annotated[disease]:
         return "not_annotated", None, None
-    exact, related = columns.exact[disease], columns.related[disease]
+    exact, related = columns.exact[disease], columns.effective_related(diagnoser.network)[disease]
     if exact == 0 and related == 0:
         return "unmatched", None, None
     if exact >= related:

@@ -33,6 +33,7 @@ class TermColumns:
     related_index: np.ndarray  # diseases with a fuzzy match ...
     related_value: np.ndarray  # ... and its strength
     not_index: np.ndarray  # diseases annotated NOT to have the term (or an ancestor)
+    curated_general: np.ndarray  # per curated disease: the fuzzy match through more general annotations only
     leak: float
     background: float  # P(term) for a patient whose disease is not in the knowledge base
     _log_present: np.ndarray | None = field(default=None, repr=False)
@@ -56,16 +57,23 @@ class TermColumns:
         return self._dense(self.not_index, 1.0).astype(bool)
 
     def leaks(self, network: Network) -> np.ndarray:
-        """Per disease: the leak, lowered for curated common diseases (see ModelParams.common_leak_factor)."""
-        leak = np.full(self.n_diseases, self.leak)
-        leak[network.curated] *= network.params.common_leak_factor
-        return leak
+        return disease_leaks(network, self.leak)
+
+    def effective_related(self, network: Network) -> np.ndarray:
+        """The fuzzy match per disease; for a curated common disease a sibling or cousin match counts
+        common_leak_factor as much (its complete feature list makes a merely related finding incidental)."""
+        related = self.related
+        curated = network.curated_index
+        related[curated] = np.maximum(
+            self.curated_general, related[curated] * network.params.common_leak_factor
+        )
+        return related
 
     def present(self, network: Network) -> np.ndarray:
         leak = self.leaks(network)
         miss = np.ones(self.n_diseases)
         miss[self.exact_index] *= 1.0 - self.exact_value
-        miss[self.related_index] *= 1.0 - self.related_value
+        miss *= 1.0 - self.effective_related(network)
         prob = 1.0 - (1.0 - leak) * miss
         prob[self.not_index] = leak[self.not_index] * network.params.not_annotated_factor
         return prob
@@ -86,6 +94,14 @@ class TermColumns:
 
     def log_absent_other(self, network: Network) -> float:
         return float(np.log(1.0 - network.params.exclusion_sensitivity * self.background))
+
+
+def disease_leaks(network: Network, leak: float) -> np.ndarray:
+    """Per disease: the term's leak; a curated common disease's feature list is complete, so a finding it
+    does not explain is incidental, at a small rate that does not grow with how many rare diseases list it."""
+    leaks = np.full(network.n_diseases, leak)
+    leaks[network.curated] = min(network.params.common_leak_factor * network.params.leak_floor, leak)
+    return leaks
 
 
 class LikelihoodCache:
@@ -118,13 +134,16 @@ class LikelihoodCache:
         p = self.network.params
         return min(p.leak_floor + p.leak_scale * float(self.network.term_background[term]), 0.5)
 
+    def leaks(self, term: int) -> np.ndarray:
+        return disease_leaks(self.network, self.leak(term))
+
     def _compute(self, term: int) -> TermColumns:
         net = self.network
         col = net.closure_log
         rows = col.indices[col.indptr[term] : col.indptr[term + 1]].astype(np.int64)
         exact = -np.expm1(col.data[col.indptr[term] : col.indptr[term + 1]])
         keep = exact > 0
-        related = self._related(term)
+        related, general = self._related(term)
         related_index = np.flatnonzero(related)
         not_index = sorted({d for a in net.ancestors_of(term).tolist() for d in self._not_by_term.get(a, ())})
         return TermColumns(
@@ -134,6 +153,7 @@ class LikelihoodCache:
             related_index,
             related[related_index],
             np.asarray(not_index, dtype=np.int64),
+            general[net.curated_index],
             self.leak(term),
             float(net.term_background[term]),
         )
@@ -165,21 +185,26 @@ class LikelihoodCache:
                 via[ancestor] = ancestor
         return weight, via
 
-    def _related(self, term: int) -> np.ndarray:
+    def _related(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per disease: the best fuzzy match, and the best through annotations more general than `term`."""
         net = self.network
-        weight, _ = self.match_weights(term)
+        weight, via = self.match_weights(term)
         candidates = np.flatnonzero(weight)
         related = np.zeros(net.n_diseases)
+        general = np.zeros(net.n_diseases)
         if candidates.size == 0:
-            return related
+            return related, general
         starts, ends = self._by_term_ptr[candidates], self._by_term_ptr[candidates + 1]
         lengths = ends - starts
         if lengths.sum() == 0:
-            return related
+            return related, general
         index = np.repeat(starts - np.cumsum(np.concatenate([[0], lengths[:-1]])), lengths) + np.arange(
             lengths.sum()
         )
         annotations = self._by_term_order[index]
-        values = net.ann_strength[annotations] * weight[net.ann_term[annotations]]
+        terms = net.ann_term[annotations]
+        values = net.ann_strength[annotations] * weight[terms]
         np.maximum.at(related, net.ann_disease[annotations], values)
-        return related
+        is_general = via[terms] == terms
+        np.maximum.at(general, net.ann_disease[annotations][is_general], values[is_general])
+        return related, general

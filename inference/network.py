@@ -64,6 +64,10 @@ class Network:
         return np.asarray([s == "curated" for s in self.kb.disease_source], dtype=bool)
 
     @cached_property
+    def curated_index(self) -> np.ndarray:
+        return np.flatnonzero(self.curated)
+
+    @cached_property
     def depth(self) -> np.ndarray:
         return np.asarray(self.ancestors.sum(axis=1)).ravel()
 

@@ -14,7 +14,7 @@ class ModelParams:
     frequency_cap: float = 0.98  # even obligate features go unrecorded sometimes
     leak_floor: float = 0.002  # P(finding | disease) for a finding the disease's annotations do not explain
     leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
-    common_leak_factor: float = 0.1  # leak multiplier for curated common diseases
+    common_leak_factor: float = 0.1  # curated common diseases: leak = this * leak_floor (incidental finding)
     related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
     exclusion_sensitivity: float = 0.1  # how strongly an excluded annotated finding counts against a disease
     unreported_rate: float = 0.05  # chance a present annotated feature would have been reported if not asked
@@ -27,9 +27,11 @@ class ModelParams:
     calibration_slope: float = 0.152  # Platt recalibration of the top-1 probability (fitted by grouped CV):
     calibration_margin: float = 0.231  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
     calibration_intercept: float = -1.322
+    calibration_contexts: tuple[str, ...] = ("rare-disease-clinic",)  # where that fit applies (its cases)
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence
     age_mismatch_factor: float = 0.2  # likelihood when the patient's age is outside the disease's range
+    onset_mismatch_factor: float = 0.2  # likelihood when the patient's onset is clearly outside the disease's
     sex_mismatch_factor: float = 0.001  # likelihood of the wrong sex for a sex-limited disease
 
     def as_dict(self) -> dict:
@@ -38,4 +40,5 @@ class ModelParams:
     @classmethod
     def from_dict(cls, data: dict) -> ModelParams:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+        return cls(**values)

@@ -30,7 +30,9 @@ def differential_network(
     kb = diagnoser.kb
     findings, _ = diagnoser.scored_findings(evidence)
     states = [kb.disease_ids[i] for i in candidates] + [OTHER]
-    demographic = diagnoser.demographics.log_likelihood(diagnoser.params, evidence.age_years, evidence.sex)
+    demographic = diagnoser.demographics.log_likelihood(
+        diagnoser.params, evidence.age_years, evidence.sex, evidence.onset
+    )
     unreported = diagnoser.unreported_log_likelihood(findings)
     log_prior = (diagnoser.log_prior(evidence.context) + demographic + unreported)[candidates]
     prior = np.append(np.exp(log_prior), diagnoser.params.other_prior)
@@ -90,7 +92,7 @@ def finding_noisy_or_network(
         for t, s in zip(net.ann_term[start:end].tolist(), net.ann_strength[start:end].tolist(), strict=True)
         if t in below
     ]
-    causes.append(("Related", float(columns.related[disease])))
+    causes.append(("Related", float(columns.effective_related(net)[disease])))
     causes.append(("Leak", float(columns.leaks(net)[disease])))
     finding = _node(term_id)
     model = DiscreteBayesianNetwork()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.evidence import Evidence, EvidenceError, make_evidence
+from inference.evidence import Evidence, EvidenceError, make_evidence, onset_years
 from knowledge.kb import KnowledgeBase
 
 _DURATION = re.compile(
@@ -65,6 +65,19 @@ def packet_age(packet: dict) -> float | None:
     return None
 
 
+def packet_onset(packet: dict) -> float | str | None:
+    """The patient's disease onset: an age (years) or an HPO onset term, from `diseases[].onset`."""
+    for disease in packet.get("diseases") or []:
+        onset = (disease or {}).get("onset") or {}
+        age = (onset.get("age") or {}).get("iso8601duration")
+        if age and iso_age_years(age) is not None:
+            return iso_age_years(age)
+        term = (onset.get("ontologyClass") or {}).get("id")
+        if term:
+            return term
+    return None
+
+
 def packet_to_case(kb: KnowledgeBase, packet: dict, context: str = "rare-disease-clinic") -> Case:
     """Terms unknown to the loaded release are left out with a warning (batch mode never stops)."""
     if not isinstance(packet, dict) or "phenotypicFeatures" not in packet and "id" not in packet:
@@ -84,6 +97,12 @@ def packet_to_case(kb: KnowledgeBase, packet: dict, context: str = "rare-disease
     if age is not None and not 0 <= age <= 130:
         warnings.append(f"implausible age {age:.1f}; ignored")
         age = None
+    onset = packet_onset(packet)
+    try:
+        onset_years(onset, age)
+    except EvidenceError as error:
+        warnings.append(f"{error.message}; onset ignored")
+        onset = None
     evidence = make_evidence(
         kb,
         [t for t in observed if _wellformed(t, warnings)],
@@ -91,6 +110,7 @@ def packet_to_case(kb: KnowledgeBase, packet: dict, context: str = "rare-disease
         age_years=age,
         sex=sex,
         context=context,
+        onset=onset,
         strict=False,
     )
     evidence.warnings[:0] = warnings

@@ -11,23 +11,28 @@ from knowledge.kb import KnowledgeBase
 
 CURATED_FALLBACK_PREVALENCE = 1e-4
 RARE_CLINIC_RARE_SHARE = 0.9  # in a rare-disease clinic, 90% of the known-disease mass goes to rare diseases
-# Earliest typical onset (years) of HPO onset terms (HP:0003674 branch)
-ONSET_MIN_AGE = {
-    "HP:0030674": 0,
-    "HP:0011461": 0,
-    "HP:0003577": 0,
-    "HP:0003623": 0,
-    "HP:0003593": 0,
-    "HP:0011463": 1,
-    "HP:0003621": 5,
-    "HP:0011462": 16,
-    "HP:0025708": 16,
-    "HP:0025709": 19,
-    "HP:0025710": 25,
-    "HP:0003581": 16,
-    "HP:0003596": 40,
-    "HP:0003584": 60,
+# Onset terms of HPO (HP:0003674 branch) as age ranges in years, for the disease's and the patient's onset
+ONSET_RANGE: dict[str, tuple[float, float]] = {
+    "HP:0003674": (0, 130),  # Onset
+    "HP:0034199": (0, 0),  # Embryonal onset
+    "HP:0034197": (0, 0),  # Fetal onset (older label)
+    "HP:0011461": (0, 0),  # Fetal onset
+    "HP:0030674": (0, 0),  # Antenatal onset
+    "HP:0003577": (0, 0),  # Congenital onset
+    "HP:0003623": (0, 28 / 365.25),  # Neonatal onset
+    "HP:0003593": (28 / 365.25, 1),  # Infantile onset
+    "HP:0410280": (1, 16),  # Pediatric onset
+    "HP:0011463": (1, 5),  # Childhood onset
+    "HP:0003621": (5, 16),  # Juvenile onset
+    "HP:0003581": (16, 130),  # Adult onset
+    "HP:0011462": (16, 40),  # Young adult onset
+    "HP:0025708": (16, 19),  # Early young adult onset
+    "HP:0025709": (19, 25),  # Intermediate young adult onset
+    "HP:0025710": (25, 40),  # Late young adult onset
+    "HP:0003596": (40, 60),  # Middle age onset
+    "HP:0003584": (60, 130),  # Late onset
 }
+ONSET_TOLERANCE_YEARS = 2.0  # onset is recalled and recorded loosely: only clear mismatches count
 X_LINKED_RECESSIVE = "HP:0001419"
 
 
@@ -73,6 +78,7 @@ class Demographics:
     age_min: np.ndarray
     age_max: np.ndarray
     onset_min: np.ndarray
+    onset_max: np.ndarray
     female_only: np.ndarray
     male_only: np.ndarray
     female_lean: np.ndarray  # female-predominant
@@ -83,33 +89,44 @@ class Demographics:
         def values(key: str) -> np.ndarray:
             return np.asarray([np.nan if i.get(key) is None else float(i[key]) for i in kb.disease_info])
 
-        onset = np.asarray(
-            [
-                min((ONSET_MIN_AGE[t] for t in i.get("onset", []) if t in ONSET_MIN_AGE), default=np.nan)
-                for i in kb.disease_info
-            ],
-            dtype=float,
-        )
+        ranges = [[ONSET_RANGE[t] for t in i.get("onset", []) if t in ONSET_RANGE] for i in kb.disease_info]
+        onset_min = np.asarray([min((a for a, _ in r), default=np.nan) for r in ranges], dtype=float)
+        onset_max = np.asarray([max((b for _, b in r), default=np.nan) for r in ranges], dtype=float)
         pattern = [i.get("sex_pattern") for i in kb.disease_info]
         xlr = np.asarray([X_LINKED_RECESSIVE in i.get("inheritance", []) for i in kb.disease_info])
         return cls(
             values("age_min"),
             values("age_max"),
-            onset,
+            onset_min,
+            onset_max,
             np.asarray([p == "female" for p in pattern]),
             np.asarray([p == "male" for p in pattern]),
             np.asarray([p == "female-predominant" for p in pattern]),
             np.asarray([p == "male-predominant" for p in pattern]) | xlr,
         )
 
-    def log_likelihood(self, params: ModelParams, age: float | None, sex: str | None) -> np.ndarray:
-        """log P(age, sex | disease) up to a constant: mismatched age range, onset or sex is penalised."""
+    def log_likelihood(
+        self,
+        params: ModelParams,
+        age: float | None,
+        sex: str | None,
+        onset: tuple[float, float] | None = None,
+    ) -> np.ndarray:
+        """log P(age, sex, onset | disease) up to a constant: a mismatched age range, onset or sex is
+        penalised. `onset` is the patient's age range (years) when the disease began."""
         out = np.zeros(len(self.age_min))
         if age is not None:
             age_penalty = np.log(params.age_mismatch_factor)
             with np.errstate(invalid="ignore"):
                 outside = (age < self.age_min) | (age > self.age_max) | (age + 2 < self.onset_min)
             out[outside] += age_penalty
+        if onset is not None:
+            early, late = onset
+            with np.errstate(invalid="ignore"):
+                mismatch = (late < self.onset_min - ONSET_TOLERANCE_YEARS) | (
+                    early > 2 * self.onset_max + ONSET_TOLERANCE_YEARS
+                )
+            out[mismatch] += np.log(params.onset_mismatch_factor)
         if sex == "male":
             out[self.female_only] += np.log(params.sex_mismatch_factor)
             out[self.female_lean] += np.log(0.5)

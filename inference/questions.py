@@ -65,9 +65,7 @@ def next_questions(
         for row, value in zip(rows.tolist(), values.tolist(), strict=True):
             if row in position:
                 exact[position[row]] = value
-        leak = diagnoser.cache.leak(term) * np.where(
-            net.curated[top], diagnoser.params.common_leak_factor, 1.0
-        )
+        leak = diagnoser.cache.leaks(term)[top]
         present = np.append(1.0 - (1.0 - leak) * (1.0 - exact), float(net.term_background[term]))
         p_yes = float((probs * present).sum())
         post_yes = probs * present**tau

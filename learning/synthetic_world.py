@@ -27,7 +27,7 @@ from inference.evaluation import NOT_RANKED, rank_of
 from inference.network import PHENOTYPIC_ABNORMALITY, ROOT, compile_network
 from inference.params import ModelParams
 from inference.phenopackets import packet_to_case
-from inference.priors import ONSET_MIN_AGE
+from inference.priors import ONSET_RANGE
 from knowledge.kb import KnowledgeBase
 from learning.ingest import ingest_phenopackets
 from learning.learn import ancestor_table, fit
@@ -206,7 +206,7 @@ def perturb(
 def age_range(kb: KnowledgeBase, disease: int) -> tuple[float, float]:
     """Ages the disease is seen at: its curated range, else from its earliest onset for 40 years."""
     info = kb.disease_info[disease]
-    onset = min((ONSET_MIN_AGE[t] for t in info.get("onset", []) if t in ONSET_MIN_AGE), default=0)
+    onset = min((ONSET_RANGE[t][0] for t in info.get("onset", []) if t in ONSET_RANGE), default=0)
     low = float(max(info.get("age_min") or 0, onset))
     high = float(min(info["age_max"] if info.get("age_max") is not None else low + 40, 99))
     return low, max(low, high)

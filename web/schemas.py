@@ -81,6 +81,10 @@ class DiagnoseRequest(Strict):
     excluded: list[TermId] = Field(default_factory=list, max_length=200)
     age: float | None = Field(None, ge=0, le=130, allow_inf_nan=False, description="years")
     sex: Literal["female", "male", "unknown"] | None = None
+    onset: float | str | None = Field(
+        None,
+        description="when the disease began: age in years, or an HPO onset term (e.g. HP:0003577 congenital)",
+    )
     context: Context | None = Field(
         None, description="default primary-care (rare-disease-clinic for a phenopacket)"
     )

@@ -114,6 +114,7 @@ def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, s
             sex=request.sex,
             context=request.context or "primary-care",
             vitals=_vitals(request),
+            onset=request.onset,
             strict=True,
         )
     except EvidenceError as error:

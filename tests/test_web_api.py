@@ -635,3 +635,25 @@ def test_a_merged_twin_is_named_with_its_share_in_api_and_page(client):
     )
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Also catalogued as ORPHA:558" in text
+
+
+def test_onset_is_taken_from_api_and_form_and_bad_onset_is_named(client):
+    body = client.post("/api/v1/diagnose", json={"observed": ["HP:0001250"], "age": 10, "onset": 12})
+    assert body.status_code == 400 and body.get_json()["field"] == "onset"
+    ok = client.post("/api/v1/diagnose", json={"observed": ["HP:0001250"], "age": 10, "onset": "HP:0003577"})
+    assert ok.status_code == 200
+    page = client.post(
+        "/?lang=en",
+        data={
+            "csrf_token": _csrf(client, "/?lang=en"),
+            "f_id": ["HP:0001250"],
+            "f_state": ["present"],
+            "f_sev": [""],
+            "age": "10",
+            "onset": "12",
+            "context": "rare-disease-clinic",
+            "action": "diagnose",
+        },
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and 'id="onset"' in text and "after the current age" in text

@@ -31,6 +31,7 @@ class PageState:
     add: str = ""
     note: str = ""
     age: str = ""
+    onset: str = ""
     sex: str = ""
     context: str = "primary-care"
     temperature: str = ""
@@ -62,6 +63,7 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
         add=_clip(form.get("add"), 1000),
         note=(form.get("note") or "")[:20_000],
         age=_clip(form.get("age"), 20),
+        onset=_clip(form.get("onset"), 20),
         sex=_clip(form.get("sex"), 10),
         context=_clip(form.get("context"), 40) or "primary-care",
         temperature_unit="F" if form.get("temperature_unit") == "F" else "C",
@@ -142,6 +144,9 @@ def request_payload(state: PageState, lang: str) -> dict:
     age = _number(state.age, "age")
     if age is not None:
         payload["age"] = age
+    onset = _number(state.onset, "onset")
+    if onset is not None:
+        payload["onset"] = onset
     if state.sex in ("female", "male"):
         payload["sex"] = state.sex
     if vitals:

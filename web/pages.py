@@ -14,6 +14,7 @@ bp = Blueprint("pages", __name__)
 # API field names -> the form inputs they come from
 FIELD_INPUTS = {
     "age": "age",
+    "onset": "onset",
     "sex": "sex",
     "context": "context",
     "vitals.temperature_c": "temperature",

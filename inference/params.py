@@ -24,9 +24,9 @@ class ModelParams:
     temperature: float = (
         1.0  # tempering of the summed log-likelihood (1 = plain Bayes; confidence is recalibrated)
     )
-    calibration_slope: float = 0.152  # Platt recalibration of the top-1 probability (fitted by grouped CV):
-    calibration_margin: float = 0.231  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
-    calibration_intercept: float = -1.322
+    calibration_slope: float = 0.143  # Platt recalibration of the top-1 probability (fitted by grouped CV):
+    calibration_margin: float = 0.242  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
+    calibration_intercept: float = -1.339
     calibration_contexts: tuple[str, ...] = ("rare-disease-clinic",)  # where that fit applies (its cases)
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence

@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass, fields
 class ModelParams:
     """Defaults chosen by publication-grouped cross-validation on the dev cases (see benchmarks/)."""
 
-    missing_frequency: float = 0.3  # frequency assumed when the literature gives none (21% of HPO links)
-    count_prior_strength: float = 4.0  # n/m frequencies shrink toward missing_frequency with this many cases
+    missing_frequency: float = 0.2  # frequency assumed when the literature gives none (21% of HPO links)
+    count_prior_strength: float = 8.0  # n/m frequencies shrink toward missing_frequency with this many cases
     frequency_cap: float = 0.98  # even obligate features go unrecorded sometimes
     leak_floor: float = 0.002  # P(finding | disease) for a finding the disease's annotations do not explain
     leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
@@ -24,9 +24,9 @@ class ModelParams:
     temperature: float = (
         1.0  # tempering of the summed log-likelihood (1 = plain Bayes; confidence is recalibrated)
     )
-    calibration_slope: float = 0.143  # Platt recalibration of the top-1 probability (fitted by grouped CV):
-    calibration_margin: float = 0.242  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
-    calibration_intercept: float = -1.339
+    calibration_slope: float = 0.147  # Platt recalibration of the top-1 probability (fitted by grouped CV):
+    calibration_margin: float = 0.249  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
+    calibration_intercept: float = -1.311
     calibration_contexts: tuple[str, ...] = ("rare-disease-clinic",)  # where that fit applies (its cases)
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence

@@ -16,7 +16,7 @@ class ModelParams:
     leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
     common_leak_factor: float = 0.1  # curated common diseases: leak = this * leak_floor (incidental finding)
     related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
-    exclusion_sensitivity: float = 0.1  # how strongly an excluded annotated finding counts against a disease
+    exclusion_sensitivity: float = 0.05  # how strongly an excluded annotated finding counts against a disease
     unreported_rate: float = 0.05  # chance a present annotated feature would have been reported if not asked
     not_annotated_factor: float = 0.05  # an observed finding the disease is annotated NOT to have
     merge_twins: bool = True  # rank an OMIM/ORPHA twin pair as one diagnosis under its OMIM id
@@ -24,9 +24,9 @@ class ModelParams:
     temperature: float = (
         1.0  # tempering of the summed log-likelihood (1 = plain Bayes; confidence is recalibrated)
     )
-    calibration_slope: float = 0.147  # Platt recalibration of the top-1 probability (fitted by grouped CV):
-    calibration_margin: float = 0.249  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
-    calibration_intercept: float = -1.311
+    calibration_slope: float = 0.140  # Platt recalibration of the top-1 probability (fitted by grouped CV):
+    calibration_margin: float = 0.252  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
+    calibration_intercept: float = -1.301
     calibration_contexts: tuple[str, ...] = ("rare-disease-clinic",)  # where that fit applies (its cases)
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence

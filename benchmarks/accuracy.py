@@ -49,6 +49,19 @@ def fold_of(case_id: str) -> int:
     return int(hashlib.sha256(publication(case_id).encode()).hexdigest(), 16) % 2
 
 
+def cited_mask(kb, cases: list) -> np.ndarray:
+    """Per case: does the HPO annotation of its diagnosis cite the case's publication?"""
+    references: dict[int, set[str]] = {}
+    for disease, refs in zip(kb.link_disease.tolist(), kb.link_refs, strict=True):
+        references.setdefault(disease, set()).update(refs.split(";"))
+    return np.asarray(
+        [
+            publication(c.case_id) in references.get(kb.disease_index.get(c.diagnoses[0], -1), ())
+            for c in cases
+        ]
+    )
+
+
 def score_case(diagnoser: Diagnoser, case, sources=("OMIM",)) -> tuple[int, float, float]:
     started = time.perf_counter()
     diagnosis = diagnoser.diagnose(case.evidence, top=1, sources=sources)
@@ -94,15 +107,7 @@ def main() -> int:
     cases = [c for c in cases if c.diagnoses]
     ids = [c.case_id for c in cases]
     folds = np.asarray([fold_of(i) for i in ids])
-    references: dict[int, set[str]] = {}
-    for disease, refs in zip(kb.link_disease.tolist(), kb.link_refs, strict=True):
-        references.setdefault(disease, set()).update(refs.split(";"))
-    cited = np.asarray(
-        [
-            publication(c.case_id) in references.get(kb.disease_index.get(c.diagnoses[0], -1), ())
-            for c in cases
-        ]
-    )
+    cited = cited_mask(kb, cases)
     results: dict[str, dict] = {}
 
     print(

@@ -21,7 +21,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.accuracy import fold_of, publication, score_case  # noqa: E402
+from benchmarks.accuracy import cited_mask, fold_of, score_case  # noqa: E402
 from cli.kb_commands import ensure_kb  # noqa: E402
 from inference.engine import Diagnoser  # noqa: E402
 from inference.params import ModelParams  # noqa: E402
@@ -56,15 +56,7 @@ def main() -> int:
     cases = [packet_to_case(kb, packet) for _, packet in iter_packets(Path(args.cases))]
     cases = [c for c in cases if c.diagnoses]
     folds = np.asarray([fold_of(c.case_id) for c in cases])
-    references: dict[int, set[str]] = {}
-    for disease, refs in zip(kb.link_disease.tolist(), kb.link_refs, strict=True):
-        references.setdefault(disease, set()).update(refs.split(";"))
-    cited = np.asarray(
-        [
-            publication(c.case_id) in references.get(kb.disease_index.get(c.diagnoses[0], -1), ())
-            for c in cases
-        ]
-    )
+    cited = cited_mask(kb, cases)
     parts = {"fold 0": folds == 0, "fold 1": folds == 1, "cited": cited, "independent": ~cited}
     chosen = args.params.split(",") if args.params else list(GRID)
     unknown = [p for p in chosen if p not in GRID]

@@ -49,7 +49,6 @@ class Diagnosis:
     notes: list[str]
     log_posterior: np.ndarray = field(repr=False)  # over diseases (candidates; -inf elsewhere)
     log_other: float = 0.0
-    twins: dict[int, tuple[str, float]] = field(default_factory=dict, repr=False)
 
 
 def twin_pairs(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
@@ -244,7 +243,6 @@ class Diagnoser:
             notes,
             log_post,
             float(log_other),
-            twins,
         )
 
     def _twin_shares(

@@ -23,6 +23,9 @@ def register(sub) -> None:
     p = kb.add_parser("validate", help="check curated Turtle files (SHACL + semantic checks)")
     p.add_argument("path", nargs="?", help="a .ttl file or a directory (default: the ontologies dir)")
     p.set_defaults(handler=cmd_validate)
+    p = kb.add_parser("derive", help="derive committed ontology files from the raw open data in ../shared")
+    p.add_argument("--shared", default=None, help="shared data root (default $DXGRAPH_SHARED, ../shared)")
+    p.set_defaults(handler=cmd_derive)
     p = kb.add_parser("stats", help="counts of diseases, links, frequencies")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
@@ -73,6 +76,23 @@ def cmd_build(args, settings: Settings) -> int:
         f"{stats['phenotype_links']} links",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_derive(args, settings: Settings) -> int:
+    from knowledge.derive.hpo_spanish import official_labels, read_babelon, write_labels
+    from knowledge.translations import official_es_path
+
+    shared = Path(args.shared) if args.shared else settings.shared_dir
+    babelon = shared / "data" / "hpo_translations" / "hp-es.babelon.tsv"
+    if not babelon.exists():
+        print(f"not found: {babelon} (pass --shared)", file=sys.stderr)
+        return 2
+    ontology = read_sources(settings.hpo_dir).ontology
+    labels = official_labels(read_babelon(babelon), ontology)
+    target = official_es_path(settings.ontologies_dir)
+    write_labels(labels, ontology.release, target)
+    print(f"{target}: {len(labels)} official Spanish labels of {len(ontology.terms)} live terms")
     return 0
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.curated import CuratedFile, curated_paths
+from knowledge.curated import CuratedFile, TermLabels, curated_paths
 from knowledge.hpoa import Annotation, HpoaFile, parse_hpoa
 from knowledge.kb import FORMAT_VERSION, ORIGINS, SEXES, KnowledgeBase
 from knowledge.obo import Ontology, parse_obo
+from knowledge.translations import official_es_path, read_official_es
 from knowledge.twins import GENES_FILE, find_twins, read_disease_genes
 from knowledge.validate import ORPHAN_THRESHOLD, Problem, Reference, load_shapes, validate_paths
 
@@ -66,6 +67,20 @@ def _mark_twins(
     return len(pairs)
 
 
+def _merge_curated_label(entry: TermLabels, labels_es: dict[str, str], synonyms_es: dict) -> None:
+    """The official Spanish label wins; a curated one becomes a synonym unless kept (dx:keepLabel)."""
+    curated = entry.labels.get("es")
+    if not curated:
+        return
+    official = labels_es.get(entry.hpo_id)
+    if official is None or entry.keep_label:
+        labels_es[entry.hpo_id] = curated
+        if official and official != curated:
+            synonyms_es[entry.hpo_id].append(official)
+    elif official.casefold() != curated.casefold():
+        synonyms_es[entry.hpo_id].append(curated)
+
+
 def _fingerprint(hpo_dir: Path, curated: list[Path]) -> str:
     digest = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
     optional = [hpo_dir / GENES_FILE] if (hpo_dir / GENES_FILE).exists() else []
@@ -93,13 +108,12 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
         parent_idx.extend(term_index[p] for p in onto.terms[term].parents if p in term_index)
         parent_ptr.append(len(parent_idx))
 
-    labels_es: dict[str, str] = {}
+    labels_es = {t: label for t, label in read_official_es(ontologies_dir).items() if t in term_index}
     synonyms_es: dict[str, list[str]] = defaultdict(list)
     extra_synonyms_en: dict[str, list[str]] = defaultdict(list)
     for curated in files:
         for entry in curated.term_labels:
-            if "es" in entry.labels:
-                labels_es[entry.hpo_id] = entry.labels["es"]
+            _merge_curated_label(entry, labels_es, synonyms_es)
             for text, lang in entry.synonyms:
                 (synonyms_es if lang == "es" else extra_synonyms_en)[entry.hpo_id].append(text)
     term_info = {
@@ -109,7 +123,10 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             for t in term_ids
         },
         "labels_es": labels_es,
-        "synonyms_es": dict(synonyms_es),
+        "synonyms_es": {
+            t: [s for s in dict.fromkeys(texts) if s.casefold() != labels_es.get(t, "").casefold()]
+            for t, texts in synonyms_es.items()
+        },
         "alt_ids": onto.alt_ids,
         "obsolete": {
             t: {"name": term.name, "replaced_by": term.replaced_by, "consider": term.consider}
@@ -200,7 +217,8 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             )
     columns = list(zip(*rows, strict=True))
     twins = _mark_twins(sources.hpo_dir, disease_ids, disease_names, info, rows)
-    version = _fingerprint(sources.hpo_dir, [f.path for f in files])
+    translations = [official_es_path(ontologies_dir)] if official_es_path(ontologies_dir).exists() else []
+    version = _fingerprint(sources.hpo_dir, [f.path for f in files] + translations)
     kb = KnowledgeBase(
         meta={
             "format": FORMAT_VERSION,

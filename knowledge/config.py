@@ -45,12 +45,17 @@ class Settings:
         return self.home / "secrets" / "pseudonym.key"
 
     @property
+    def shared_dir(self) -> Path:
+        """The shared raw data beside the project: $DXGRAPH_SHARED or ../shared."""
+        default_shared = Path(__file__).resolve().parent.parent.parent / "shared"
+        return Path(os.environ.get("DXGRAPH_SHARED", default_shared))
+
+    @property
     def demo_data(self) -> list[Path]:
         """Patient data `dxgraph up` loads: $DXGRAPH_DEMO_DATA (os.pathsep-separated) or the shared cases."""
         if os.environ.get("DXGRAPH_DEMO_DATA"):
             return [Path(p) for p in os.environ["DXGRAPH_DEMO_DATA"].split(os.pathsep) if p]
-        default_shared = Path(__file__).resolve().parent.parent.parent / "shared"
-        shared = Path(os.environ.get("DXGRAPH_SHARED", default_shared)) / "data" / "phenopackets" / "dev"
+        shared = self.shared_dir / "data" / "phenopackets" / "dev"
         return [shared] if shared.is_dir() else []
 
     def with_overrides(self, **kwargs: object) -> Settings:

@@ -90,6 +90,7 @@ class TermLabels:
     where: Where
     labels: dict[str, str] = field(default_factory=dict)  # lang -> label
     synonyms: list[tuple[str, str]] = field(default_factory=list)  # (text, lang)
+    keep_label: bool = False  # dx:keepLabel true: a reviewed curated label kept over the official one
 
 
 @dataclass
@@ -224,6 +225,7 @@ def read_curated_file(path: Path) -> CuratedFile:
                 entry.labels[label.language or "en"] = str(label)
             for synonym in _literals(graph, subject, SKOS.altLabel):
                 entry.synonyms.append((str(synonym), synonym.language or ""))
+            entry.keep_label = bool(_one(graph, subject, DX.keepLabel) or False)
             labels.append(entry)
         elif path.name not in VOCAB_FILES:
             unknown.append((iri, where))

@@ -194,8 +194,21 @@ class PhenotypeIndex:
             found.update(self._postings[position])
         return found
 
+    def _word_entries(self, word: str) -> set[int]:
+        """Entries holding `word` as a whole word (or as its plural in -s, as `_fold` reads plurals)."""
+        found: set[int] = set()
+        forms = (word, word + "s") if _fold(word + "s") == word else (word,)
+        for form in forms:
+            position = bisect.bisect_left(self._vocab, form)
+            if position < len(self._vocab) and self._vocab[position] == form:
+                found.update(self._postings[position])
+        return found
+
     def search(self, query: str, lang: str = "en", limit: int = 10) -> list[Match]:
-        """Terms whose label or synonym contains every query word as a word prefix, best first."""
+        """Terms whose label or synonym contains every query word as a word prefix, best first.
+
+        Whole-word matches rank first; when some label or synonym has every query word as a whole word
+        (or its plural), entries matching only inside a later word's prefix are left out."""
         lang = lang if lang in LANGS else "en"
         by_id = _ID_QUERY.match(query or "")
         if by_id:
@@ -212,6 +225,10 @@ class PhenotypeIndex:
         candidates = sets[0].intersection(*sets[1:]) if sets else set()
         best: dict[int, tuple[float, int]] = {}
         first = tokens[0]
+        whole_sets = sorted((self._word_entries(token) for token in dict.fromkeys(tokens)), key=len)
+        whole_entries = whole_sets[0].intersection(*whole_sets[1:])
+        any_whole = bool(whole_entries)
+        scored: list[tuple[float, int, bool, int]] = []
         for entry in candidates:
             text = self.entry_norm[entry]
             if text == norm:
@@ -222,7 +239,12 @@ class PhenotypeIndex:
                 tier = 2
             else:
                 tier = 3
+            whole = entry in whole_entries
             score = 4.0 * tier + self._static[entry] + (0.0 if self.entry_lang[entry] == lang else 1.5)
+            scored.append((score + (0.0 if whole else 2.0), entry, whole, tier))
+        for score, entry, whole, tier in scored:
+            if any_whole and not whole and tier == 3:
+                continue  # "tos" is a whole word: "Rasgos faciales toscos" is not what was meant
             term = self.entry_term[entry]
             if term not in best or score < best[term][0]:
                 best[term] = (score, entry)

@@ -11,12 +11,10 @@ publications through the real store and learning code and is scored on the other
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +23,21 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.hpo3_peer.run import run_hpo3  # noqa: E402
-from cli.kb_commands import ensure_kb  # noqa: E402
 from inference.artifact import diagnoser_from_artifact  # noqa: E402
 from inference.engine import Diagnoser  # noqa: E402
-from inference.evaluation import NOT_RANKED, expected_calibration_error, rank_of  # noqa: E402
+from inference.evaluation import (  # noqa: E402
+    NOT_RANKED,
+    EvalCase,
+    expected_calibration_error,
+    publication_fold,
+    publication_of,
+    rank_of,
+    rank_summary,
+    score_cases,
+)
 from inference.params import ModelParams  # noqa: E402
 from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
+from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 from learning.ingest import ingest_phenopackets  # noqa: E402
 from learning.learn import ancestor_table, fit  # noqa: E402
@@ -39,14 +46,7 @@ from learning.refine import LearningParams  # noqa: E402
 from learning.store import Store  # noqa: E402
 
 KEY = b"benchmark-key"
-
-
-def publication(case_id: str) -> str:
-    return "PMID:" + case_id.split("_")[1] if case_id.startswith("PMID_") else case_id
-
-
-def fold_of(case_id: str) -> int:
-    return int(hashlib.sha256(publication(case_id).encode()).hexdigest(), 16) % 2
+OMIM = ("OMIM",)
 
 
 def cited_mask(kb, cases: list) -> np.ndarray:
@@ -56,31 +56,15 @@ def cited_mask(kb, cases: list) -> np.ndarray:
         references.setdefault(disease, set()).update(refs.split(";"))
     return np.asarray(
         [
-            publication(c.case_id) in references.get(kb.disease_index.get(c.diagnoses[0], -1), ())
+            publication_of(c.case_id) in references.get(kb.disease_index.get(c.diagnoses[0], -1), ())
             for c in cases
         ]
     )
 
 
-def score_case(diagnoser: Diagnoser, case, sources=("OMIM",)) -> tuple[int, float, float]:
-    started = time.perf_counter()
-    diagnosis = diagnoser.diagnose(case.evidence, top=1, sources=sources)
-    elapsed = time.perf_counter() - started
-    position = diagnoser.kb.disease_index.get(case.diagnoses[0])
-    top1 = diagnosis.ranking[0].probability if diagnosis.ranking else 0.0
-    rank = NOT_RANKED if position is None else rank_of(diagnosis.log_posterior, position)
-    return rank, top1, elapsed
-
-
-def summary(ranks: np.ndarray, mask: np.ndarray) -> dict:
-    r = ranks[mask]
-    return {
-        "n": int(mask.sum()),
-        "top1": float((r <= 1).mean()),
-        "top3": float((r <= 3).mean()),
-        "top10": float((r <= 10).mean()),
-        "mrr": float(np.where(r < NOT_RANKED, 1 / r, 0).mean()),
-    }
+def eval_cases(cases: list) -> list[EvalCase]:
+    """The phenopacket cases as evaluation cases (any listed diagnosis counts)."""
+    return [EvalCase(c.case_id, c.evidence, tuple(c.diagnoses)) for c in cases]
 
 
 def main() -> int:
@@ -106,23 +90,27 @@ def main() -> int:
     cases = [packet_to_case(kb, packet) for _, packet in iter_packets(cases_dir)]
     cases = [c for c in cases if c.diagnoses]
     ids = [c.case_id for c in cases]
-    folds = np.asarray([fold_of(i) for i in ids])
+    folds = np.asarray([publication_fold(i) for i in ids])
+    evaluation = eval_cases(cases)
     cited = cited_mask(kb, cases)
     results: dict[str, dict] = {}
 
     print(
-        f"{len(cases)} cases, {len(set(map(publication, ids)))} publications, {cited.sum()} cited",
+        f"{len(cases)} cases, {len({publication_of(i) or i for i in ids})} publications, {cited.sum()} cited",
         file=sys.stderr,
     )
     literature = Diagnoser(kb)
-    lit = [score_case(literature, c) for c in cases]
-    lit_ranks = np.asarray([r for r, _, _ in lit])
-    lit_top1 = np.asarray([p for _, p, _ in lit])
-    lit_times = [t for _, _, t in lit]
+    lit = score_cases(literature, evaluation, "literature-only", OMIM, progress=True)
     results["dxgraph literature-only"] = {
-        "ranks": lit_ranks,
-        "top1_probability": lit_top1,
-        "median_ms": 1000 * statistics.median(lit_times),
+        "ranks": lit.ranks,
+        "top1_probability": lit.calibrated()[0],
+        "median_ms": 1000 * statistics.median(lit.seconds),
+    }
+    every = score_cases(literature, evaluation, "literature-only, all sources", None, progress=True)
+    results["dxgraph literature-only, all sources"] = {
+        "ranks": every.ranks,
+        "top1_probability": every.calibrated()[0],
+        "median_ms": 1000 * statistics.median(every.seconds),
     }
 
     with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "store.duckdb") as store:
@@ -135,8 +123,9 @@ def main() -> int:
             train = [encounter[i] for i, f in zip(ids, folds, strict=True) if f != fold]
             artifact = fit(store, kb, ModelParams(), LearningParams(), train, f"cv-{fold}", ancestors)
             diagnoser = diagnoser_from_artifact(kb, artifact)
-            for index in np.flatnonzero(folds == fold):
-                learned_ranks[index], learned_top1[index], _ = score_case(diagnoser, cases[index])
+            held = np.flatnonzero(folds == fold)
+            scores = score_cases(diagnoser, [evaluation[i] for i in held], f"learned fold {fold}", OMIM)
+            learned_ranks[held], learned_top1[held] = scores.ranks, scores.calibrated()[0]
     results["dxgraph learned (grouped 2-fold)"] = {"ranks": learned_ranks, "top1_probability": learned_top1}
 
     release = settings.hpo_dir if args.hpo3_same_release else None
@@ -167,7 +156,7 @@ def main() -> int:
     print(f"{'method':40} {columns} {'ECE':>6} {'ms/case':>8}")
     for name, data in results.items():
         row = {
-            part: summary(data["ranks"], mask)
+            part: rank_summary(data["ranks"][mask], (1, 3, 10))
             for part, mask in (("all", everyone), ("cited", cited), ("independent", ~cited))
         }
         if "top1_probability" in data:
@@ -211,7 +200,7 @@ def time_sample(
                     handle.write(json.dumps(packet) + "\n")
         timed = run_hpo3(jsonl, out / "hpo3_speed_sample.jsonl", None, data_folder=release)
     hpo3_times = [json.loads(line)["seconds"] for line in timed.read_text().splitlines()]
-    ours = [score_case(diagnoser, case)[2] for case in sample]
+    ours = score_cases(diagnoser, eval_cases(sample), "speed sample", OMIM).seconds.tolist()
     return hpo3_times, ours
 
 

@@ -24,7 +24,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cli.kb_commands import ensure_kb  # noqa: E402
+from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 from learning.synthetic_world import GROUPS, TOP_K, WorldSpec, run_experiment  # noqa: E402
 

@@ -37,8 +37,8 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cli.kb_commands import ensure_kb  # noqa: E402
 from inference.params import ModelParams  # noqa: E402
+from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 from knowledge.kb import KnowledgeBase  # noqa: E402
 from learning.ingest import ingest_phenopackets  # noqa: E402

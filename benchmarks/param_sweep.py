@@ -21,11 +21,12 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.accuracy import cited_mask, fold_of, score_case  # noqa: E402
-from cli.kb_commands import ensure_kb  # noqa: E402
+from benchmarks.accuracy import OMIM, cited_mask, eval_cases  # noqa: E402
 from inference.engine import Diagnoser  # noqa: E402
+from inference.evaluation import publication_fold, score_cases  # noqa: E402
 from inference.params import ModelParams  # noqa: E402
 from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
+from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 
 GRID: dict[str, list] = {
@@ -55,7 +56,8 @@ def main() -> int:
     kb = ensure_kb(load_settings())
     cases = [packet_to_case(kb, packet) for _, packet in iter_packets(Path(args.cases))]
     cases = [c for c in cases if c.diagnoses]
-    folds = np.asarray([fold_of(c.case_id) for c in cases])
+    folds = np.asarray([publication_fold(c.case_id) for c in cases])
+    evaluation = eval_cases(cases)
     cited = cited_mask(kb, cases)
     parts = {"fold 0": folds == 0, "fold 1": folds == 1, "cited": cited, "independent": ~cited}
     chosen = args.params.split(",") if args.params else list(GRID)
@@ -72,7 +74,7 @@ def main() -> int:
     print(f"{'setting':32}{header}   (top-1 / top-10, %)")
     for label, params in tqdm(settings, desc="settings", unit="setting", file=sys.stderr):
         diagnoser = Diagnoser(kb, params)
-        ranks = np.asarray([score_case(diagnoser, case)[0] for case in cases])
+        ranks = score_cases(diagnoser, evaluation, label, OMIM).ranks
         row = {"setting": label, **{p: hits(ranks, m) for p, m in parts.items()}}
         rows.append(row)
         cells = "".join(f"{100 * row[p][0]:>8.1f}/{100 * row[p][1]:<7.1f}" for p in parts)

@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cli.kb_commands import ensure_kb  # noqa: E402
 from inference.loading import load_diagnoser  # noqa: E402
 from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
+from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 
 

@@ -23,7 +23,7 @@ def register(sub) -> None:
 
 
 def cmd_synth(args, settings: Settings) -> int:
-    from cli.kb_commands import ensure_kb
+    from knowledge.build import ensure_kb
     from learning.synthetic import SyntheticSpec, generate
 
     if args.patients < 1:

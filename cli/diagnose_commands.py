@@ -6,12 +6,12 @@ import json
 import sys
 from pathlib import Path
 
-from cli.kb_commands import ensure_kb
 from inference.evidence import CONTEXTS, EvidenceError, make_evidence, parse_symptom_list
 from inference.explain import explain
 from inference.loading import load_diagnoser
 from inference.phenopackets import iter_packets, packet_to_case
 from inference.questions import next_questions
+from knowledge.build import ensure_kb
 from knowledge.config import Settings
 
 
@@ -167,18 +167,24 @@ def _batch(args, diagnoser) -> int:
 
 
 def cmd_evaluate(args, settings: Settings) -> int:
-    from inference.evaluation import evaluate_cases, write_report
+    from inference.evaluation import EvalCase, score_cases
+    from inference.evaluation.report import write_report
 
     kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
     cases = []
     for where, packet in iter_packets(Path(args.phenopackets)):
         try:
-            cases.append(packet_to_case(kb, packet))
+            case = packet_to_case(kb, packet)
         except EvidenceError as error:
             print(f"dxgraph: skipping {where}: {error}", file=sys.stderr)
-    result = evaluate_cases(diagnoser, cases, sources=_sources(args.sources))
-    print(json.dumps(result.summary, indent=2))
-    path = write_report(result, Path(args.report), title=f"dxgraph evaluation ({diagnoser.model_version})")
+            continue
+        if case.diagnoses:
+            cases.append(EvalCase(case.case_id, case.evidence, tuple(case.diagnoses)))
+    scores = score_cases(diagnoser, cases, "evaluate", sources=_sources(args.sources), progress=True)
+    summary = {**scores.summary(), "model": diagnoser.model_version, "hpo_release": kb.release}
+    print(json.dumps(summary, indent=2))
+    title = f"dxgraph evaluation ({diagnoser.model_version})"
+    path = write_report(scores, summary, Path(args.report), title=title)
     print(f"report: {path}", file=sys.stderr)
     return 0

@@ -44,7 +44,7 @@ def _log(message: str) -> None:
 
 
 def cmd_evaluate_protocol(args: argparse.Namespace, settings: Settings) -> int:
-    from cli.kb_commands import ensure_kb
+    from knowledge.build import ensure_kb
     from learning.ingest import ingest_phenopackets
     from learning.protocol import ProtocolConfig, learning_grid, run_protocol
     from learning.protocol_report import write_protocol_report

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from knowledge.build import BuildError, build, check_curated, read_sources
 from knowledge.config import Settings
-from knowledge.kb import OutdatedFormatError, current_dir, load_current, publish
+from knowledge.kb import current_dir, load_current, publish
 from knowledge.stats import kb_stats
 
 
@@ -40,18 +40,6 @@ def _print_problems(problems) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{len(problems)} problem(s) found", file=sys.stderr)
-
-
-def ensure_kb(settings: Settings):
-    """The current knowledge base, compiled first (without the SPARQL store) when there is none yet."""
-    try:
-        return load_current(settings.kb_dir)
-    except (FileNotFoundError, OutdatedFormatError) as error:
-        reason = "it is outdated" if isinstance(error, OutdatedFormatError) else "there is none"
-        print(f"knowledge base in {settings.kb_dir}: {reason}; building it first ...", file=sys.stderr)
-        kb = build(read_sources(settings.hpo_dir), settings.ontologies_dir)
-        publish(kb, settings.kb_dir)
-        return kb
 
 
 def cmd_build(args, settings: Settings) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from inference.calibration import IDENTITY, calibration_features, recalibrate_top1
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
 from inference.likelihood import LikelihoodCache
 from inference.network import Network, compile_network
@@ -69,14 +70,6 @@ def top_indices(values: np.ndarray, k: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     part = np.argpartition(-values, k - 1)[:k]
     return part[np.argsort(-values[part], kind="stable")]
-
-
-def calibration_features(log_post: np.ndarray) -> tuple[float, float]:
-    """The top-1 and runner-up probabilities (the inputs of the recalibration)."""
-    if len(log_post) < 2:
-        return float(np.exp(log_post.max())), 0.0
-    two = np.partition(log_post, -2)[-2:]
-    return float(np.exp(two[1])), float(np.exp(two[0]))
 
 
 class Diagnoser:
@@ -146,18 +139,13 @@ class Diagnoser:
         """Platt-rescale the top-1 probability from its logit and its margin over the runner-up; the rest
         keeps its proportions, so the ranking is unchanged and everything still sums to 1."""
         p = self.params
-        if p.calibration_slope == 1.0 and p.calibration_margin == 0.0 and p.calibration_intercept == 0.0:
+        calibration = (p.calibration_slope, p.calibration_margin, p.calibration_intercept)
+        if calibration == IDENTITY:
             return log_post, log_other
         top, second = calibration_features(log_post)
         if not 0.0 < top < 1.0:
             return log_post, log_other
-        logit = np.log(top) - np.log1p(-top)
-        margin = np.log(top) - np.log(max(second, 1e-300))
-        z = p.calibration_slope * logit + p.calibration_margin * margin + p.calibration_intercept
-        calibrated = 1.0 / (1.0 + np.exp(-z))
-        runner_up_floor = second / (1.0 - top + second) * (1.0 + 1e-6)  # stay strictly above the runner-up
-        calibrated = max(calibrated, min(runner_up_floor, top))
-        calibrated = min(calibrated, 1.0 - 1e-12)
+        calibrated = float(recalibrate_top1(np.asarray([top]), np.asarray([second]), calibration)[0])
         shift = np.log1p(-calibrated) - np.log1p(-top)
         best = int(np.argmax(log_post))
         log_post = log_post + shift
@@ -198,8 +186,14 @@ class Diagnoser:
 
     # ---- the query -------------------------------------------------------------------------------
     def diagnose(
-        self, evidence: Evidence, top: int = 10, sources: tuple[str, ...] | None = None
+        self,
+        evidence: Evidence,
+        top: int = 10,
+        sources: tuple[str, ...] | None = None,
+        recalibrate: bool = True,
     ) -> Diagnosis:
+        """The posterior over all diseases (and "other") given the evidence; `recalibrate=False` keeps the
+        raw top-1 probability (evaluations apply the recalibration themselves)."""
         findings, implied = self.scored_findings(evidence)
         tau = self.params.temperature
         total = np.zeros(len(self.kb.disease_ids))
@@ -222,7 +216,7 @@ class Diagnoser:
         norm = peak + np.log(np.exp(log_post - peak).sum() + np.exp(log_other - peak))
         log_post = log_post - norm
         log_other -= norm
-        if evidence.context in self.params.calibration_contexts:
+        if recalibrate and evidence.context in self.params.calibration_contexts:
             log_post, log_other = self.recalibrate(log_post, log_other)
         order = top_indices(log_post, top)
         notes = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -10,9 +11,18 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.config import Settings
 from knowledge.curated import CuratedFile, TermLabels, curated_paths
 from knowledge.hpoa import Annotation, HpoaFile, parse_hpoa
-from knowledge.kb import FORMAT_VERSION, ORIGINS, SEXES, KnowledgeBase
+from knowledge.kb import (
+    FORMAT_VERSION,
+    ORIGINS,
+    SEXES,
+    KnowledgeBase,
+    OutdatedFormatError,
+    load_current,
+    publish,
+)
 from knowledge.obo import Ontology, parse_obo
 from knowledge.translations import official_es_path, read_official_es
 from knowledge.twins import GENES_FILE, find_twins, read_disease_genes
@@ -274,3 +284,16 @@ def _hpo_row(ann: Annotation, disease: int, term_index: dict[str, int]) -> tuple
         ";".join(ann.references),
         ann.evidence,
     )
+
+
+def ensure_kb(settings: Settings) -> KnowledgeBase:
+    """The current knowledge base, compiled first (without the SPARQL store) when there is none yet or it is
+    outdated."""
+    try:
+        return load_current(settings.kb_dir)
+    except (FileNotFoundError, OutdatedFormatError) as error:
+        reason = "it is outdated" if isinstance(error, OutdatedFormatError) else "there is none"
+        print(f"knowledge base in {settings.kb_dir}: {reason}; building it first ...", file=sys.stderr)
+        kb = build(read_sources(settings.hpo_dir), settings.ontologies_dir)
+        publish(kb, settings.kb_dir)
+        return kb

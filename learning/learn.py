@@ -8,22 +8,21 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from inference.artifact import ModelArtifact, diagnoser_from_artifact
-from inference.engine import Diagnoser, calibration_features
-from inference.evaluation import NOT_RANKED, fit_calibration, rank_metrics, rank_of
-from inference.evidence import make_evidence
+from inference.engine import Diagnoser
+from inference.evaluation import IDENTITY, TOP_K, Scores, rank_summary, score_cases, top_k_of
 from inference.network import compile_network
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
 from learning import registry, tracking
+from learning.cases import eval_cases, load_cases, orphan_mask
 from learning.counts import CountSource, count_source
 from learning.reference import training_reference
 from learning.refine import LearningParams, refine
 from learning.split import holdout
-from learning.store import Store, encounter_evidence
+from learning.store import Store
 
 MIN_CALIBRATION_CASES = 200  # below this the literature model's calibration is kept
 
@@ -88,47 +87,15 @@ def fit(
     )
 
 
-def evaluate_encounters(
-    store: Store,
-    diagnoser: Diagnoser,
-    labelled: pd.DataFrame,
-    calibration: list | None = None,
-    top1: list | None = None,
-) -> dict:
-    """Top-k on stored encounters, overall and for orphan / common diseases. When `calibration` is a list,
-    (top-1 probability, runner-up probability, correct) triples are appended to it; when `top1` is, the
-    top-1 predicted disease ids (the monitor's reference)."""
-    evidence_rows = encounter_evidence(store, labelled["encounter_id"].tolist()).set_index("encounter_id")
-    index = diagnoser.kb.disease_index
-    ranks, orphan = [], []
-    for row in labelled.itertuples():
-        data = evidence_rows.loc[row.encounter_id]
-        present, absent = _as_list(data["present"]), _as_list(data["absent"])
-        age = None if pd.isna(data["age_years"]) else float(data["age_years"])
-        sex = data["sex"] if isinstance(data["sex"], str) else None
-        evidence = make_evidence(
-            diagnoser.kb, present, absent, age_years=age, sex=sex, context="rare-disease-clinic", strict=False
-        )
-        diagnosis = diagnoser.diagnose(evidence, top=1)
-        position = index.get(row.disease_id)
-        rank = NOT_RANKED if position is None else rank_of(diagnosis.log_posterior, position)
-        ranks.append(rank)
-        orphan.append(True if position is None else bool(diagnoser.kb.disease_orphan[position]))
-        if top1 is not None:
-            top1.append(diagnosis.ranking[0].disease_id if diagnosis.ranking else None)
-        if calibration is not None:
-            top, second = calibration_features(diagnosis.log_posterior)
-            calibration.append((top, second, rank == 1))
-    ranks_array, orphan_array = np.asarray(ranks), np.asarray(orphan, dtype=bool)
-    metrics = rank_metrics(ranks_array)
-    for name, mask in (("orphan", orphan_array), ("common", ~orphan_array)):
-        if mask.any():
-            metrics[name] = rank_metrics(ranks_array[mask])
-    return metrics
-
-
-def _as_list(value: object) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, (list, tuple, np.ndarray)) else []
+def evaluate_encounters(store: Store, diagnoser: Diagnoser, labelled: pd.DataFrame) -> tuple[dict, Scores]:
+    """The gate's figures on stored encounters (the one evaluation loop): top-k overall and for orphan /
+    common diseases, with the per-case scores (for the recalibration fit and the monitor's reference)."""
+    cases = load_cases(store, labelled["encounter_id"].tolist())
+    scores = score_cases(diagnoser, eval_cases(diagnoser.kb, cases), "gate", calibration=IDENTITY)
+    metrics = rank_summary(scores.ranks)
+    orphan = orphan_mask(diagnoser.kb, cases)
+    metrics.update(top_k_of(scores, {"orphan": orphan, "common": ~orphan}, TOP_K))
+    return metrics, scores
 
 
 def learn(
@@ -161,17 +128,16 @@ def learn(
     )
     train_ids = train["encounter_id"].tolist()
     candidate = fit(store, kb, uncalibrated, learning_params, train_ids, "validation", ancestors, counts)
-    calibration: list = []
-    predictions: list = []
+    validation_metrics, validation_scores = evaluate_encounters(
+        store, diagnoser_from_artifact(kb, candidate), validation
+    )
     metrics = {
-        "validation": evaluate_encounters(
-            store, diagnoser_from_artifact(kb, candidate), validation, calibration, predictions
-        ),
-        "literature_only": evaluate_encounters(store, Diagnoser(kb, model_params), validation),
+        "validation": validation_metrics,
+        "literature_only": evaluate_encounters(store, Diagnoser(kb, model_params), validation)[0],
     }
-    if len(calibration) >= MIN_CALIBRATION_CASES:
-        top, second, correct = (np.asarray(column) for column in zip(*calibration, strict=True))
-        slope, margin, intercept = fit_calibration(top, second, correct)
+    predictions = [p or None for p in validation_scores.predicted]
+    if len(validation_scores.ranks) >= MIN_CALIBRATION_CASES:
+        slope, margin, intercept = validation_scores.fit_calibration()
         model_params = replace(
             model_params, calibration_slope=slope, calibration_margin=margin, calibration_intercept=intercept
         )

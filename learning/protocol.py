@@ -21,97 +21,36 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from inference.artifact import diagnoser_from_artifact
-from inference.engine import Diagnoser, calibration_features
-from inference.evaluation import NOT_RANKED, expected_calibration_error, fit_calibration, rank_of
-from inference.evidence import SEVERITY_WEIGHT, Evidence, EvidenceError, make_evidence
+from inference.engine import Diagnoser
+from inference.evaluation import (
+    IDENTITY,
+    NOT_RANKED,
+    Scores,
+    rank_of,
+    rank_summary,
+    score_cases,
+)
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
 from learning.baseline import OneVsRestBaseline, ancestor_map
+from learning.cases import case_records, eval_cases, load_cases
 from learning.learn import ancestor_table, fit
 from learning.refine import LearningParams
+from learning.split import GROUPINGS, group_keys
 from learning.store import Store
 from learning.stratify import iterative_stratification
 
 PARTS = ("train", "validation", "test")
-TOP_K = (1, 3, 5, 10)
-GROUPINGS = ("publication", "patient")
 
 
 # ---- cases ---------------------------------------------------------------------------------------------
-def load_cases(store: Store) -> pd.DataFrame:
-    """One row per diagnosed encounter: ids, publication, age, sex, diseases (tuple), present findings as
-    (term, severity) pairs and absent terms."""
-    rows = store.connection.execute(
-        """WITH dx AS (SELECT encounter_id, list(DISTINCT disease_id ORDER BY disease_id) AS diseases
-                       FROM diagnoses GROUP BY 1),
-                fx AS (SELECT encounter_id,
-                              list({'term': term_id, 'severity': severity}) FILTER (WHERE status = 'present')
-                                  AS present,
-                              list(term_id) FILTER (WHERE status = 'absent') AS absent
-                       FROM findings GROUP BY 1)
-           SELECT e.encounter_id, e.patient_id, e.publication, e.age_years, p.sex, dx.diseases,
-                  fx.present, fx.absent
-           FROM encounters e JOIN dx USING (encounter_id)
-           LEFT JOIN patients p USING (patient_id) LEFT JOIN fx USING (encounter_id)
-           ORDER BY 1"""
-    ).fetchall()
-    columns = [
-        "encounter_id",
-        "patient_id",
-        "publication",
-        "age_years",
-        "sex",
-        "diseases",
-        "present",
-        "absent",
-    ]
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    frame["diseases"] = [tuple(d) for d in frame["diseases"]]
-    frame["present"] = [[(f["term"], f["severity"]) for f in p or []] for p in frame["present"]]
-    frame["absent"] = [list(a or []) for a in frame["absent"]]
-    return frame
-
-
-def group_keys(cases: pd.DataFrame, group_by: str = "publication") -> pd.Series:
-    """The leakage unit of each case: its publication (patient when it has none), or its patient."""
-    if group_by not in GROUPINGS:
-        raise ValueError(f"group_by must be one of {', '.join(GROUPINGS)}, not {group_by!r}")
-    patients = cases["patient_id"].astype(str)
-    if group_by == "patient":
-        return "patient:" + patients
-    publication = cases["publication"]
-    has = publication.map(lambda p: isinstance(p, str) and bool(p))
-    return pd.Series(
-        np.where(has, "publication:" + publication.astype(str), "patient:" + patients), index=cases.index
-    )
-
-
-def case_records(cases: pd.DataFrame) -> list[dict]:
-    """Plain records (present, absent, age_years, sex) for the baseline."""
-    return [
-        {"present": r.present, "absent": r.absent, "age_years": _age(r.age_years), "sex": _sex(r.sex)}
-        for r in cases.itertuples()
-    ]
-
-
-def _age(value: object) -> float | None:
-    if isinstance(value, (int, float)) and np.isfinite(value) and 0 <= value <= 130:
-        return float(value)
-    return None
-
-
-def _sex(value: object) -> str | None:
-    return value.lower() if isinstance(value, str) and value.lower() in ("female", "male") else None
-
-
 # ---- split ---------------------------------------------------------------------------------------------
 @dataclass
 class Split:
@@ -304,137 +243,8 @@ def _keys_in_several_parts(keys: np.ndarray, part: np.ndarray, mask: np.ndarray 
 
 
 # ---- metrics -------------------------------------------------------------------------------------------
-def rank_summary(ranks: np.ndarray, ks: Iterable[int] = TOP_K) -> dict:
-    """top-k accuracies and mean reciprocal rank (NOT_RANKED counts as a miss)."""
-    ranks = np.asarray(ranks)
-    if not len(ranks):
-        return {"cases": 0, **{f"top{k}": float("nan") for k in ks}, "mrr": float("nan")}
-    result: dict = {"cases": int(len(ranks))}
-    for k in ks:
-        result[f"top{k}"] = float((ranks <= k).mean())
-    result["mrr"] = float(np.where(ranks < NOT_RANKED, 1.0 / np.maximum(ranks, 1), 0.0).mean())
-    return result
-
-
-def classification_metrics(truths: Sequence[Iterable[str]], predicted: Sequence[str]) -> dict:
-    """Precision, recall and F1 with the top-1 disease as the predicted label. Micro: pooled over all
-    labels (a wrong prediction is a false positive of the predicted disease and a false negative of the
-    true one). Macro: the mean over the diseases that occur in the truth (scikit-learn's
-    ``labels=`` convention, zero when undefined)."""
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    truth_labels: set[str] = set()
-    for truth, guess in zip(truths, predicted, strict=True):
-        truth_set = set(truth)
-        truth_labels |= truth_set
-        if guess and guess in truth_set:
-            tp[guess] += 1
-        elif guess:
-            fp[guess] += 1
-        for label in truth_set - {guess}:
-            fn[label] += 1
-    s_tp, s_fp, s_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    micro_p = s_tp / (s_tp + s_fp) if s_tp + s_fp else 0.0
-    micro_r = s_tp / (s_tp + s_fn) if s_tp + s_fn else 0.0
-    precision, recall, f1 = [], [], []
-    for label in sorted(truth_labels):
-        p = tp[label] / (tp[label] + fp[label]) if tp[label] + fp[label] else 0.0
-        r = tp[label] / (tp[label] + fn[label]) if tp[label] + fn[label] else 0.0
-        precision.append(p)
-        recall.append(r)
-        f1.append(2 * p * r / (p + r) if p + r else 0.0)
-    return {
-        "micro_precision": micro_p,
-        "micro_recall": micro_r,
-        "micro_f1": 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0,
-        "macro_precision": float(np.mean(precision)) if precision else 0.0,
-        "macro_recall": float(np.mean(recall)) if recall else 0.0,
-        "macro_f1": float(np.mean(f1)) if f1 else 0.0,
-    }
-
-
-IDENTITY = (1.0, 0.0, 0.0)  # (slope, margin, intercept): no recalibration
-
-
 def calibration_of(params: ModelParams) -> tuple[float, float, float]:
     return (params.calibration_slope, params.calibration_margin, params.calibration_intercept)
-
-
-def recalibrate_top1(
-    top1: np.ndarray, second: np.ndarray, calibration: tuple[float, float, float]
-) -> np.ndarray:
-    """The engine's recalibration: p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept) for
-    0 < p1 < 1 (inference/engine.py Diagnoser.recalibrate; a test checks they agree)."""
-    p1 = np.asarray(top1, dtype=float)
-    if tuple(calibration) == IDENTITY:
-        return p1
-    slope, margin, intercept = calibration
-    safe = np.clip(p1, 1e-300, 1 - 1e-16)
-    z = (
-        slope * (np.log(safe) - np.log1p(-safe))
-        + margin * (np.log(safe) - np.log(np.maximum(second, 1e-300)))
-        + intercept
-    )
-    return np.where((p1 > 0) & (p1 < 1), 1.0 / (1.0 + np.exp(-z)), p1)
-
-
-@dataclass
-class Scores:
-    """One model on one set of cases. Probabilities are before the top-1 recalibration, which
-    ``calibrated()`` applies exactly as the engine does (the top-1 probability is Platt-rescaled, the
-    others keep their proportions; ranks do not change)."""
-
-    model: str
-    encounter_ids: list[str]
-    truths: list[tuple[str, ...]]
-    ranks: np.ndarray  # best rank of a true disease (NOT_RANKED when the model cannot name it)
-    predicted: list[str]  # the top-1 disease ("" when none)
-    top1_raw: np.ndarray
-    second_raw: np.ndarray  # the runner-up's probability
-    true_raw: np.ndarray  # probability of the best-ranked true disease
-    sumsq_raw: np.ndarray  # sum of squared probabilities over all outcomes (for the Brier score)
-    calibration: tuple[float, float, float] = IDENTITY
-
-    def calibrated(self) -> tuple[np.ndarray, np.ndarray]:
-        """(top-1 probability, multi-class Brier score) per case after recalibration."""
-        p = self.top1_raw
-        q = recalibrate_top1(p, self.second_raw, self.calibration)
-        scale = np.where(p < 1, (1 - q) / np.maximum(1 - p, 1e-300), 1.0)
-        true = np.where(self.ranks == 1, q, scale * self.true_raw)
-        sumsq = q**2 + scale**2 * np.maximum(self.sumsq_raw - p**2, 0.0)
-        return q, sumsq + 1.0 - 2.0 * true
-
-    def subset(self, mask: np.ndarray) -> Scores:
-        index = np.flatnonzero(mask)
-        return replace(
-            self,
-            encounter_ids=[self.encounter_ids[i] for i in index],
-            truths=[self.truths[i] for i in index],
-            ranks=self.ranks[index],
-            predicted=[self.predicted[i] for i in index],
-            top1_raw=self.top1_raw[index],
-            second_raw=self.second_raw[index],
-            true_raw=self.true_raw[index],
-            sumsq_raw=self.sumsq_raw[index],
-        )
-
-    def fit_calibration(self) -> tuple[float, float, float]:
-        """(slope, margin, intercept) fitted on these cases as the engine's recalibration (use the
-        validation part)."""
-        return fit_calibration(self.top1_raw, self.second_raw, self.ranks == 1)
-
-    def summary(self) -> dict:
-        if not len(self.ranks):
-            return {"cases": 0}
-        top1, brier = self.calibrated()
-        result = rank_summary(self.ranks)
-        result["diseases"] = len({d for t in self.truths for d in t})
-        result.update(classification_metrics(self.truths, self.predicted))
-        result["ece"] = expected_calibration_error(top1, self.ranks == 1)
-        result["brier"] = float(brier.mean())
-        result["mean_top1_probability"] = float(top1.mean())
-        return result
 
 
 def score_network(
@@ -445,67 +255,8 @@ def score_network(
     calibration: tuple[float, float, float] = IDENTITY,
     progress: bool = False,
 ) -> Scores:
-    """Rank the true diseases with a Diagnoser built with identity calibration (see ``raw_params``)."""
-    from tqdm import tqdm
-
-    kb = diagnoser.kb
-    index = kb.disease_index
-    ranks, predicted, top1, second, true, sumsq = [], [], [], [], [], []
-    for row in tqdm(list(cases.itertuples()), desc=name, unit="case", disable=not progress, leave=False):
-        evidence = _evidence(kb, row)
-        diagnosis = diagnoser.diagnose(evidence, top=1, sources=sources)
-        log_post = diagnosis.log_posterior
-        posterior = np.exp(log_post)
-        best = int(np.argmax(log_post))
-        has_top = bool(np.isfinite(log_post[best]))
-        predicted.append(kb.disease_ids[best] if has_top else "")
-        p1, p2 = calibration_features(log_post)
-        top1.append(p1 if has_top else 0.0)
-        second.append(p2)
-        sumsq.append(float((posterior**2).sum() + diagnosis.other_probability**2))
-        rank, p_true = NOT_RANKED, 0.0
-        for disease in row.diseases:
-            position = index.get(disease)
-            if position is None or not np.isfinite(log_post[position]):
-                continue
-            r = rank_of(log_post, position)
-            if r < rank:
-                rank, p_true = r, float(posterior[position])
-        ranks.append(rank)
-        true.append(p_true)
-    return Scores(
-        name,
-        cases["encounter_id"].tolist(),
-        list(cases["diseases"]),
-        np.asarray(ranks, dtype=int),
-        predicted,
-        np.asarray(top1),
-        np.asarray(second),
-        np.asarray(true),
-        np.asarray(sumsq),
-        calibration,
-    )
-
-
-def _evidence(kb: KnowledgeBase, row: Any) -> Evidence:
-    """The engine's evidence for a stored case (unknown terms dropped; a term both present and absent
-    after alt-id resolution counts as present)."""
-    present = [(t, s if s in SEVERITY_WEIGHT else None) for t, s in row.present]
-    observed = {t for t, _ in present}
-    absent = [t for t in row.absent if t not in observed]
-    options = {
-        "age_years": _age(row.age_years),
-        "sex": _sex(row.sex),
-        "context": "rare-disease-clinic",
-        "strict": False,
-    }
-    try:
-        return make_evidence(kb, present, absent, **options)
-    except EvidenceError:
-        resolved = {kb.resolve_term(t)[0] for t in observed}
-        return make_evidence(
-            kb, present, [t for t in absent if kb.resolve_term(t)[0] not in resolved], **options
-        )
+    """Rank the true diseases of stored cases (the one evaluation loop, inference.evaluation.score_cases)."""
+    return score_cases(diagnoser, eval_cases(diagnoser.kb, cases), name, sources, calibration, progress)
 
 
 def score_baseline(
@@ -541,6 +292,7 @@ def score_baseline(
         np.sort(proba, axis=1)[:, -2] if proba.shape[1] >= 2 else np.zeros(len(proba)),
         np.asarray(true),
         (proba**2).sum(axis=1),
+        np.zeros(len(cases)),
         calibration,
     )
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from learning.protocol import PARTS, ProtocolResult, Scores
+from inference.evaluation import Scores
+from learning.protocol import PARTS, ProtocolResult
 
 SLICE_TITLES = {
     "all": "all test cases",

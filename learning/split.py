@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 
+GROUPINGS = ("publication", "patient")
 
-def group_of(row: pd.Series) -> str:
-    return (
-        row["publication"]
-        if isinstance(row["publication"], str) and row["publication"]
-        else row["patient_id"]
+
+def group_keys(cases: pd.DataFrame, group_by: str = "publication") -> pd.Series:
+    """The leakage unit of each case: its publication (patient when it has none), or its patient."""
+    if group_by not in GROUPINGS:
+        raise ValueError(f"group_by must be one of {', '.join(GROUPINGS)}, not {group_by!r}")
+    patients = cases["patient_id"].astype(str)
+    if group_by == "patient":
+        return "patient:" + patients
+    publication = cases["publication"]
+    has = publication.map(lambda p: isinstance(p, str) and bool(p))
+    return pd.Series(
+        np.where(has, "publication:" + publication.astype(str), "patient:" + patients), index=cases.index
     )
 
 
@@ -24,5 +33,5 @@ def holdout(
     labelled: pd.DataFrame, validation_share: float = 0.2, salt: str = "dxgraph"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     folds = max(int(round(1 / validation_share)), 2)
-    fold = grouped_fold(labelled.apply(group_of, axis=1), folds, salt)
+    fold = grouped_fold(group_keys(labelled), folds, salt)
     return labelled[fold != 0], labelled[fold == 0]

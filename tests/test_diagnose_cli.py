@@ -135,5 +135,5 @@ def test_evaluate_real_cases_writes_a_report(kb_home, dev_cases_dir, tmp_path, c
     summary = json.loads(capsys.readouterr().out)
     assert summary["cases"] == len(list(sample.glob("*.json")))
     assert 0 <= summary["top1"] <= summary["top3"] <= summary["top10"] <= 1
-    assert 0 <= summary["ece_top1"] <= 1 and summary["brier"] >= 0
+    assert 0 <= summary["ece"] <= 1 and summary["brier"] >= 0
     assert (report / "index.html").exists() and (report / "reliability.png").stat().st_size > 1000

@@ -16,21 +16,18 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from cli.main import main
 from inference.engine import Diagnoser
-from inference.evaluation import NOT_RANKED
+from inference.evaluation import NOT_RANKED, Scores, classification_metrics, rank_summary
 from inference.evidence import make_evidence
 from inference.params import ModelParams
 from learning.baseline import CaseEncoder, OneVsRestBaseline
+from learning.cases import load_cases
 from learning.ingest import ingest_phenopackets
 from learning.protocol import (
     PARTS,
     ProtocolConfig,
-    Scores,
     calibration_of,
-    classification_metrics,
     group_keys,
     learning_grid,
-    load_cases,
-    rank_summary,
     raw_params,
     run_protocol,
     score_network,
@@ -180,7 +177,7 @@ def test_rank_summary_and_brier_by_hand():
     assert summary["mrr"] == pytest.approx((1 + 0.5 + 0.2 + 0) / 4)
     # posterior (0.5, 0.3, 0.2), truth the second disease: Brier = 0.5^2 + 0.7^2 + 0.2^2
     p = np.asarray
-    scores = Scores("m", ["e"], [("B",)], p([2]), ["A"], p([0.5]), p([0.3]), p([0.3]), p([0.38]))
+    scores = Scores("m", ["e"], [("B",)], p([2]), ["A"], p([0.5]), p([0.3]), p([0.3]), p([0.38]), p([0.0]))
     top1, brier = scores.calibrated()
     assert top1[0] == 0.5 and brier[0] == pytest.approx(0.78)
     summary = scores.summary()

@@ -1,0 +1,188 @@
+"""Common-disease accuracy on the published dev vignettes (../shared/data/vignettes/avey_dev.jsonl).
+
+The findings are a reviewed hand mapping of each vignette to HPO terms made before looking at any ranking
+(benchmarks/data/vignette_findings_part*.jsonl: line numbers and terms only, never the texts). A knowledge
+base disease counts as the right answer when one of its ICD-10 codes and one of the vignette's are the same
+code or one contains the other (J02 matches J02.0 and J02.9; J02.0 does not match J02.9). Coverage is the
+share of vignettes whose diagnosis maps, by ICD-10 3-character category, to a knowledge-base disease.
+Vignettes are split into two fixed halves by a hash of their source line: anything fitted on vignettes is
+fitted on half A only; half B is the held-out figure (with a 95% bootstrap interval).
+
+    python benchmarks/vignettes.py [--contexts primary-care,emergency] [--model literature] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from inference.evaluation import (  # noqa: E402
+    EvalCase,
+    bootstrap_interval,
+    expected_calibration_error,
+    rank_summary,
+    score_cases,
+)
+from inference.evidence import make_evidence  # noqa: E402
+from inference.loading import load_diagnoser  # noqa: E402
+from knowledge.build import ensure_kb  # noqa: E402
+from knowledge.config import load_settings  # noqa: E402
+
+MAPPING = sorted((REPO / "benchmarks" / "data").glob("vignette_findings_part*.jsonl"))
+VITAL_KEYS = {"resp_rate": "respiratory_rate"}
+
+
+def vignette_half(source_line: int) -> str:
+    """'A' (may be used to fit) or 'B' (held out), fixed by a hash of the vignette's source line."""
+    return "AB"[int(hashlib.sha256(f"vignette:{source_line}".encode()).hexdigest(), 16) % 2]
+
+
+def read_mapping(paths: list[Path] = MAPPING) -> list[dict]:
+    rows = [
+        json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line
+    ]
+    return sorted(rows, key=lambda r: r["file_line"])
+
+
+def icd_match(a: str, b: str) -> bool:
+    """Same code, or one is a more specific code of the other (J02 ~ J02.0; J02.0 !~ J02.9)."""
+    a, b = a.upper(), b.upper()
+    return (
+        a == b
+        or a.startswith(b + ".")
+        or b.startswith(a + ".")
+        or (len(b) == 3 and a[:3] == b)
+        or (len(a) == 3 and b[:3] == a)
+    )
+
+
+def truths_for(kb, codes: list[str]) -> tuple[str, ...]:
+    """Knowledge-base diseases whose ICD-10 codes match one of the vignette's."""
+    return tuple(
+        kb.disease_ids[i]
+        for i, info in enumerate(kb.disease_info)
+        if any(icd_match(mine, theirs) for mine in info.get("icd10", []) for theirs in codes)
+    )
+
+
+def covered(kb, codes: list[str]) -> bool:
+    categories = {c[:3].upper() for info in kb.disease_info for c in info.get("icd10", [])}
+    return any(code[:3].upper() in categories for code in codes)
+
+
+def vignette_case(kb, row: dict, context: str, use_history: bool = True) -> EvalCase:
+    """The evidence a doctor would enter for the vignette: findings (and past conditions), absent findings,
+    vitals, age and sex."""
+    present = list(dict.fromkeys(row["present"] + (row.get("history", []) if use_history else [])))
+    absent = [t for t in dict.fromkeys(row["absent"]) if t not in present]
+    vitals = {VITAL_KEYS.get(k, k): v for k, v in (row.get("vitals") or {}).items()}
+    evidence = make_evidence(
+        kb,
+        present,
+        absent,
+        age_years=row.get("age"),
+        sex=row.get("sex"),
+        context=context,
+        vitals=vitals or None,
+        strict=False,
+    )
+    return EvalCase(f"vignette:{row['source_line']}", evidence, truths_for(kb, row["diagnosis_icd10"]))
+
+
+def evaluate(kb, diagnoser, rows: list[dict], context: str) -> dict:
+    """Top-k, coverage and calibration per half, with bootstrap intervals on the held-out half."""
+    cases = [vignette_case(kb, row, context) for row in rows]
+    scores = score_cases(diagnoser, cases, f"vignettes {context}")
+    halves = np.asarray([vignette_half(r["source_line"]) for r in rows])
+    cover = np.asarray([covered(kb, r["diagnosis_icd10"]) for r in rows])
+    top1, brier = scores.calibrated()
+    result: dict = {}
+    for name, mask in (
+        ("all", np.ones(len(rows), bool)),
+        ("A", halves == "A"),
+        ("B (held out)", halves == "B"),
+    ):
+        ranks = scores.ranks[mask]
+        part = {**rank_summary(ranks, (1, 3, 10)), "coverage": float(cover[mask].mean())}
+        part["ece"] = expected_calibration_error(top1[mask], ranks == 1)
+        part["brier"] = float(brier[mask].mean())
+        for k in (1, 3, 10):
+            part[f"top{k}_ci"] = bootstrap_interval(ranks, lambda r, k=k: float((r <= k).mean()))
+        part["ece_ci"] = bootstrap_interval(
+            np.c_[top1[mask], ranks == 1], lambda a: expected_calibration_error(a[:, 0], a[:, 1])
+        )
+        part["brier_ci"] = bootstrap_interval(brier[mask], lambda b: float(b.mean()))
+        result[name] = part
+    result["_scores"] = scores
+    result["_halves"] = halves
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contexts", default="primary-care,emergency")
+    parser.add_argument("--model", default="literature", help="literature, latest or a model directory")
+    parser.add_argument("--out", default=str(REPO / "reports" / "vignettes"))
+    args = parser.parse_args()
+    settings = load_settings()
+    kb = ensure_kb(settings)
+    diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
+    rows = read_mapping()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    report: dict = {
+        "vignettes": len(rows),
+        "model": diagnoser.model_version,
+        "kb": kb.version,
+        "contexts": {},
+    }
+    print(f"{len(rows)} mapped vignettes; KB {kb.version} ({len(kb.disease_ids)} diseases)")
+    print(
+        f"{'context':14}{'part':14}{'n':>5}{'cover':>7}{'top1':>7}{'top3':>7}{'top10':>7}{'ECE':>7}{'Brier':>7}"
+    )
+    for context in args.contexts.split(","):
+        result = evaluate(kb, diagnoser, rows, context)
+        scores, halves = result.pop("_scores"), result.pop("_halves")
+        report["contexts"][context] = result
+        for name, p in result.items():
+            print(
+                f"{context:14}{name:14}{p['cases']:>5}{100 * p['coverage']:>6.1f}%"
+                f"{100 * p['top1']:>6.1f}%{100 * p['top3']:>6.1f}%{100 * p['top10']:>6.1f}%"
+                f"{p['ece']:>7.3f}{p['brier']:>7.3f}"
+            )
+        held = result["B (held out)"]
+        print(
+            f"{'':14}held-out 95% CI: top-1 {100 * held['top1_ci'][0]:.1f}-{100 * held['top1_ci'][1]:.1f}, "
+            f"top-3 {100 * held['top3_ci'][0]:.1f}-{100 * held['top3_ci'][1]:.1f}, "
+            f"ECE {held['ece_ci'][0]:.3f}-{held['ece_ci'][1]:.3f}"
+        )
+        from inference.evaluation.report import reliability_plot
+
+        top1, _ = scores.calibrated()
+        mask = halves == "B"
+        reliability_plot(
+            top1[mask],
+            scores.ranks[mask] == 1,
+            out / f"reliability_{context}.png",
+            f"Held-out vignettes, {context} (ECE {held['ece']:.3f})",
+        )
+        per_case = [
+            {"source_line": r["source_line"], "half": h, "rank": int(k), "predicted": p}
+            for r, h, k, p in zip(rows, halves, scores.ranks, scores.predicted, strict=True)
+        ]
+        (out / f"cases_{context}.json").write_text(json.dumps(per_case, indent=0))
+    (out / "vignettes.json").write_text(json.dumps(report, indent=2))
+    print(f"report: {out / 'vignettes.json'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import threading
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -38,6 +39,17 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, "the body must be a JSON object", "body")
     return data
+
+
+_DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: str.isdigit() also accepts "²" and "٣", which int() refuses
+
+
+def int_param(raw: str, name: str, low: int, high: int | None = None) -> int:
+    """A query parameter as an integer in [low, high], or ApiError(400) naming it."""
+    bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+    if not _DIGITS.fullmatch(raw) or int(raw) < low or (high is not None and int(raw) > high):
+        raise ApiError(400, f"{name} must be an integer {bounds}", name)
+    return int(raw)
 
 
 def _lang() -> str:
@@ -97,12 +109,10 @@ def phenotypes() -> Response:
     query = request.args["q"]
     if len(query) > 200:
         raise ApiError(400, "q is longer than 200 characters", "q")
-    raw_limit = request.args.get("limit", "10")
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 50:
-        raise ApiError(400, "limit must be an integer from 1 to 50", "limit")
+    limit = int_param(request.args.get("limit", "10"), "limit", 1, 50)
     lang = _lang()
     current = engine()
-    results = [m.as_dict() for m in current.index.search(query, lang, int(raw_limit))]
+    results = [m.as_dict() for m in current.index.search(query, lang, limit)]
     return jsonify(service.envelope(current, {"query": query, "lang": lang, "results": results}))
 
 
@@ -133,9 +143,8 @@ def sparql() -> Response:
         except UnicodeDecodeError:
             raise ApiError(400, "the query is not UTF-8 text", "query") from None
         raw_limit = request.args.get("limit")
-        if raw_limit is not None and not raw_limit.isdigit():
-            raise ApiError(400, "limit must be a positive integer", "limit")
-        body = {"query": text, **({"limit": int(raw_limit)} if raw_limit else {})}
+        limit = int_param(raw_limit, "limit", 1) if raw_limit is not None else None
+        body = {"query": text, **({"limit": limit} if limit is not None else {})}
     else:
         body = json_body()
     query = validate(SparqlRequest, body)

@@ -9,11 +9,20 @@ import traceback
 import uuid
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from web import metrics
 from web.schemas import ApiError
+
+try:  # the server's own body-parsing errors (bad chunked encoding, a body cut short)
+    from gunicorn.http.errors import NoMoreData, ParseException
+
+    BODY_ERRORS: tuple[type[Exception], ...] = (ParseException, NoMoreData)
+except ImportError:  # pragma: no cover - gunicorn is a dependency; the dev server has no such errors
+    BODY_ERRORS = ()
 
 log = logging.getLogger("dxgraph.web")
 bp = Blueprint("ops", __name__)
@@ -92,6 +101,9 @@ def _wants_json() -> bool:
 
 
 def _html_error(code: int, message_key: str):
+    if request_ctx.url_adapter is None:  # the Host header is unusable (e.g. a label over 63 chars): no URLs
+        text = f"{code} {HTTP_STATUS_CODES.get(code, 'Error')} (check the Host header)\n"
+        return Response(text, status=code, mimetype="text/plain")
     return render_template("error.html", code=code, message_key=message_key), code
 
 
@@ -123,6 +135,18 @@ def _http_error(error: HTTPException):
     return _html_error(code, key)
 
 
+def _bad_body(error: Exception):
+    """A body the server cannot parse (bad chunk size, missing terminator, cut short): 400, then close."""
+    message = f"malformed request body ({type(error).__name__})"
+    if _wants_json():
+        response = jsonify({"error": message, "field": "body"})
+        response.status_code = 400
+    else:
+        response = Response(f"400 {message}\n", status=400, mimetype="text/plain")
+    response.headers["Connection"] = "close"  # the rest of the stream cannot be trusted
+    return response
+
+
 def _unexpected(error: Exception):
     frames = traceback.extract_tb(error.__traceback__)
     where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else None
@@ -140,4 +164,6 @@ def install(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    for kind in BODY_ERRORS:
+        app.register_error_handler(kind, _bad_body)
     app.register_error_handler(Exception, _unexpected)

@@ -76,11 +76,30 @@ def cmd_derive(args, settings: Settings) -> int:
     if not babelon.exists():
         print(f"not found: {babelon} (pass --shared)", file=sys.stderr)
         return 2
-    ontology = read_sources(settings.hpo_dir).ontology
+    sources = read_sources(settings.hpo_dir)
+    ontology = sources.ontology
     labels = official_labels(read_babelon(babelon), ontology)
     target = official_es_path(settings.ontologies_dir)
     write_labels(labels, ontology.release, target)
     print(f"{target}: {len(labels)} official Spanish labels of {len(ontology.terms)} live terms")
+    names = {t: term.name for t, term in ontology.terms.items()}
+    return _derive_symcat(shared, settings.ontologies_dir, names)
+
+
+def _derive_symcat(shared: Path, ontologies_dir: Path, names: dict[str, str]) -> int:
+    from knowledge.curated import read_curated_file
+    from knowledge.derive.symcat import derive
+
+    hand = read_curated_file(ontologies_dir / "common_diseases.ttl")
+    priors = {r.id.replace("DXG:", "DXG_"): r.prevalence for r in hand.diseases if r.prevalence}
+    text, counts = derive(shared, ontologies_dir / "curation", priors, names)
+    target = ontologies_dir / "common_symcat.ttl"
+    target.write_text(text, encoding="utf-8")
+    print(
+        f"{target}: {counts['count']} diseases, {counts['links']} links, {counts['overlays']} overlays, "
+        f"{counts['skipped']} left out (< {counts['min_links']} mapped symptoms); "
+        f"prior scale {counts['scale']:.3g}"
+    )
     return 0
 
 

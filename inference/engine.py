@@ -50,17 +50,26 @@ class Diagnosis:
     notes: list[str]
     log_posterior: np.ndarray = field(repr=False)  # over diseases (candidates; -inf elsewhere)
     log_other: float = 0.0
+    context: str = "primary-care"  # the clinical context the findings were scored in
+
+
+TWIN_PREFERENCE = {"curated": 0, "OMIM": 1, "ORPHA": 2}
 
 
 def twin_pairs(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of (OMIM, ORPHA) twins recorded by the knowledge-base build (knowledge/twins.py)."""
-    pairs = [
-        (i, kb.disease_index[info["twin"]])
-        for i, info in enumerate(kb.disease_info)
-        if kb.disease_source[i] == "OMIM" and info.get("twin") in kb.disease_index
-    ]
-    omim, orpha = zip(*pairs, strict=True) if pairs else ((), ())
-    return np.asarray(omim, dtype=np.int64), np.asarray(orpha, dtype=np.int64)
+    """Indices of (preferred, other) twins recorded by the knowledge-base build: OMIM/ORPHA twins
+    (knowledge/twins.py) and curated common diseases that are an HPO disease (dx:sameDiseaseAs); the
+    preferred entry is the curated one, else the OMIM one."""
+    pairs = []
+    for i, info in enumerate(kb.disease_info):
+        j = kb.disease_index.get(info.get("twin", ""))
+        if j is None:
+            continue
+        mine, theirs = (TWIN_PREFERENCE.get(kb.disease_source[k], 3) for k in (i, j))
+        if (mine, i) < (theirs, j):
+            pairs.append((i, j))
+    first, second = zip(*pairs, strict=True) if pairs else ((), ())
+    return np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
 
 
 def top_indices(values: np.ndarray, k: int) -> np.ndarray:
@@ -91,7 +100,7 @@ class Diagnoser:
         self.demographics = Demographics.from_kb(kb)
         self._priors: dict[str, np.ndarray] = {}
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
-        self.twin_omim, self.twin_orpha = twin_pairs(kb)
+        self.twin_first, self.twin_second = twin_pairs(kb)
         self.model_version = "literature-only"
 
     # ---- pieces ----------------------------------------------------------------------------------
@@ -123,17 +132,21 @@ class Diagnoser:
                     break
         return [f for f in evidence.findings if f.term not in implied], implied
 
-    def finding_log_likelihood(self, finding: Finding) -> tuple[np.ndarray, float]:
-        """log P(finding | disease) for all diseases, and under 'not in the knowledge base'."""
+    def finding_log_likelihood(
+        self, finding: Finding, context: str = "rare-disease-clinic"
+    ) -> tuple[np.ndarray, float]:
+        """log P(finding | disease) for all diseases, and under 'not in the knowledge base' (an absence
+        counts by the context's report sensitivity)."""
         columns = self.cache.columns(self.kb.term_index[finding.term])
         weight = SEVERITY_WEIGHT[finding.severity]
-        if weight == 1.0:
-            if finding.present:
-                return columns.log_present(self.network), columns.log_present_other()
-            return columns.log_absent(self.network), columns.log_absent_other(self.network)
         if finding.present:
-            return weight * columns.log_present(self.network), weight * columns.log_present_other()
-        return weight * columns.log_absent(self.network), weight * columns.log_absent_other(self.network)
+            disease_ll, other_ll = columns.log_present(self.network), columns.log_present_other()
+        else:
+            disease_ll = columns.log_absent(self.network, context)
+            other_ll = columns.log_absent_other(self.network, context)
+        if weight == 1.0:
+            return disease_ll, other_ll
+        return weight * disease_ll, weight * other_ll
 
     def recalibrate(self, log_post: np.ndarray, log_other: float) -> tuple[np.ndarray, float]:
         """Platt-rescale the top-1 probability from its logit and its margin over the runner-up; the rest
@@ -158,9 +171,9 @@ class Diagnoser:
         """An OMIM/ORPHA twin pair is one disease described twice: its two posteriors are summed onto the
         entry that is a candidate (OMIM when both are; the other id is in its xrefs). Also returns, per
         kept entry, the twin merged in and its share of the sum (kept, dropped, share arrays)."""
-        if not self.params.merge_twins or not len(self.twin_omim):
+        if not self.params.merge_twins or not len(self.twin_first):
             return log_post, None
-        omim, orpha = self.twin_omim, self.twin_orpha
+        omim, orpha = self.twin_first, self.twin_second
         keep_omim = np.ones(len(omim), dtype=bool) if mask is None else mask[omim]
         keep, drop = np.where(keep_omim, omim, orpha), np.where(keep_omim, orpha, omim)
         log_post = log_post.copy()
@@ -199,7 +212,7 @@ class Diagnoser:
         total = np.zeros(len(self.kb.disease_ids))
         total_other = 0.0
         for finding in findings:
-            disease_ll, other_ll = self.finding_log_likelihood(finding)
+            disease_ll, other_ll = self.finding_log_likelihood(finding, evidence.context)
             total += disease_ll
             total_other += other_ll
         total += self.unreported_log_likelihood(findings)
@@ -237,6 +250,7 @@ class Diagnoser:
             notes,
             log_post,
             float(log_other),
+            evidence.context,
         )
 
     def _twin_shares(

@@ -95,7 +95,7 @@ def explain(
     tau = diagnoser.params.temperature
     contributions = []
     for finding in diagnosis.used:
-        disease_ll, other_ll = diagnoser.finding_log_likelihood(finding)
+        disease_ll, other_ll = diagnoser.finding_log_likelihood(finding, diagnosis.context)
         kind, matched, freq = _match(diagnoser, finding, disease_index)
         matched_id = kb.term_ids[matched] if matched is not None else None
         contributions.append(

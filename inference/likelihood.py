@@ -21,6 +21,8 @@ import numpy as np
 
 from inference.network import Network
 
+RARE_CLINIC = "rare-disease-clinic"
+
 
 @dataclass
 class TermColumns:
@@ -37,7 +39,7 @@ class TermColumns:
     leak: float
     background: float  # P(term) for a patient whose disease is not in the knowledge base
     _log_present: np.ndarray | None = field(default=None, repr=False)
-    _log_absent: np.ndarray | None = field(default=None, repr=False)
+    _log_absent: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def _dense(self, index: np.ndarray, value: np.ndarray | float) -> np.ndarray:
         out = np.zeros(self.n_diseases)
@@ -83,17 +85,37 @@ class TermColumns:
             self._log_present = np.log(self.present(network))
         return self._log_present
 
-    def log_absent(self, network: Network) -> np.ndarray:
-        """Reported absent: the finding is absent, or present but missed (report sensitivity)."""
-        if self._log_absent is None:
-            self._log_absent = np.log1p(-network.params.exclusion_sensitivity * self.present(network))
-        return self._log_absent
+    def log_absent(self, network: Network, context: str = RARE_CLINIC) -> np.ndarray:
+        """Reported absent: the finding is absent, or present but missed (the report's sensitivity, which
+        depends on the disease's knowledge source and the clinical context: see exclusion_sensitivities)."""
+        if context not in self._log_absent:
+            sensitivity = exclusion_sensitivities(network, context)
+            self._log_absent[context] = np.log1p(-sensitivity * self.present(network))
+        return self._log_absent[context]
 
     def log_present_other(self) -> float:
         return float(np.log(self.background))
 
-    def log_absent_other(self, network: Network) -> float:
-        return float(np.log(1.0 - network.params.exclusion_sensitivity * self.background))
+    def log_absent_other(self, network: Network, context: str = RARE_CLINIC) -> float:
+        sensitivity = (
+            network.params.exclusion_sensitivity
+            if context == RARE_CLINIC
+            else (network.params.consult_exclusion_sensitivity)
+        )
+        return float(np.log(1.0 - sensitivity * self.background))
+
+
+def exclusion_sensitivities(network: Network, context: str) -> np.ndarray:
+    """Per disease: how reliably a present finding would have been reported, so its reported absence
+    counts. Case reports (rare-disease clinic) rarely record absences: one low sensitivity. In a
+    consultation (primary care, emergency) the doctor asks: higher, and higher still for curated common
+    diseases whose frequencies come from clinical data rather than from the literature of case reports."""
+    p = network.params
+    if context == RARE_CLINIC:
+        return np.full(network.n_diseases, p.exclusion_sensitivity)
+    sensitivity = np.full(network.n_diseases, p.consult_exclusion_sensitivity)
+    sensitivity[network.curated] = p.consult_exclusion_sensitivity_curated
+    return sensitivity
 
 
 def disease_leaks(network: Network, leak: float) -> np.ndarray:

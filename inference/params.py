@@ -17,6 +17,9 @@ class ModelParams:
     common_leak_factor: float = 0.1  # curated common diseases: leak = this * leak_floor (incidental finding)
     related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
     exclusion_sensitivity: float = 0.05  # how strongly an excluded annotated finding counts against a disease
+    # (rare-disease clinic: case reports); in a consultation (primary care, emergency) the doctor asks:
+    consult_exclusion_sensitivity: float = 0.3  # ... HPO (literature) diseases
+    consult_exclusion_sensitivity_curated: float = 0.8  # ... curated common diseases (clinical frequencies)
     unreported_rate: float = 0.05  # chance a present annotated feature would have been reported if not asked
     not_annotated_factor: float = 0.05  # an observed finding the disease is annotated NOT to have
     merge_twins: bool = True  # rank an OMIM/ORPHA twin pair as one diagnosis under its OMIM id
@@ -31,6 +34,7 @@ class ModelParams:
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence
     age_mismatch_factor: float = 0.2  # likelihood when the patient's age is outside the disease's range
+    demographic_odds_floor: float = 0.05  # floor of a disease's age-band / sex odds (0 in data is no proof)
     onset_mismatch_factor: float = 0.2  # likelihood when the patient's onset is clearly outside the disease's
     sex_mismatch_factor: float = 0.001  # likelihood of the wrong sex for a sex-limited disease
 

@@ -83,6 +83,10 @@ class Demographics:
     male_only: np.ndarray
     female_lean: np.ndarray  # female-predominant
     male_lean: np.ndarray  # male-predominant or X-linked recessive
+    age_band_lower: np.ndarray  # lower bounds (years) of the age bands of age_odds
+    age_odds: np.ndarray  # disease x band odds of the disease at that age (NaN = none given)
+    male_odds: np.ndarray  # odds of the disease in men / women (NaN = none given)
+    female_odds: np.ndarray
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Demographics:
@@ -94,6 +98,12 @@ class Demographics:
         onset_max = np.asarray([max((b for _, b in r), default=np.nan) for r in ranges], dtype=float)
         pattern = [i.get("sex_pattern") for i in kb.disease_info]
         xlr = np.asarray([X_LINKED_RECESSIVE in i.get("inheritance", []) for i in kb.disease_info])
+        bands = sorted({lower for i in kb.disease_info for lower, _ in i.get("age_odds", [])})
+        age_odds = np.full((len(kb.disease_info), len(bands)), np.nan)
+        for row, info in enumerate(kb.disease_info):
+            for lower, odds in info.get("age_odds", []):
+                age_odds[row, bands.index(lower)] = odds
+        sex_odds = [i.get("sex_odds") or {} for i in kb.disease_info]
         return cls(
             values("age_min"),
             values("age_max"),
@@ -103,6 +113,10 @@ class Demographics:
             np.asarray([p == "male" for p in pattern]),
             np.asarray([p == "female-predominant" for p in pattern]),
             np.asarray([p == "male-predominant" for p in pattern]) | xlr,
+            np.asarray(bands, dtype=float),
+            age_odds,
+            np.asarray([o.get("male", np.nan) for o in sex_odds], dtype=float),
+            np.asarray([o.get("female", np.nan) for o in sex_odds], dtype=float),
         )
 
     def log_likelihood(
@@ -115,6 +129,17 @@ class Demographics:
         """log P(age, sex, onset | disease) up to a constant: a mismatched age range, onset or sex is
         penalised. `onset` is the patient's age range (years) when the disease began."""
         out = np.zeros(len(self.age_min))
+        floor = params.demographic_odds_floor
+        if age is not None and len(self.age_band_lower):
+            band = int(np.searchsorted(self.age_band_lower, age, side="right")) - 1
+            if band >= 0:
+                odds = self.age_odds[:, band]
+                given = ~np.isnan(odds)
+                out[given] += np.log(np.maximum(odds[given], floor))
+        if sex in ("male", "female"):
+            odds = self.male_odds if sex == "male" else self.female_odds
+            given = ~np.isnan(odds)
+            out[given] += np.log(np.maximum(odds[given], floor))
         if age is not None:
             age_penalty = np.log(params.age_mismatch_factor)
             with np.errstate(invalid="ignore"):

@@ -77,4 +77,19 @@ def next_questions(
         )
         questions.append(Question(kb.term_ids[term], kb.term_names[term], gain, p_yes))
     questions.sort(key=lambda q: -q.expected_information_gain)
-    return questions[:limit]
+    return distinct_questions(kb, questions, limit)
+
+
+def distinct_questions(kb, questions: list[Question], limit: int) -> list[Question]:
+    """The best questions, never a term with its ancestor or descendant (one would repeat the other)."""
+    chosen: list[Question] = []
+    related: set[int] = set()
+    for question in questions:
+        index = kb.term_index[question.term]
+        if index in related:
+            continue
+        chosen.append(question)
+        related |= kb.ancestor_sets[index] | kb.descendants(index)
+        if len(chosen) == limit:
+            break
+    return chosen

@@ -23,6 +23,7 @@ from knowledge.kb import (
     load_current,
     publish,
 )
+from knowledge.near_synonyms import NEAR_SYNONYMS, read_pairs, related_rows
 from knowledge.obo import Ontology, parse_obo
 from knowledge.translations import official_es_path, read_official_es
 from knowledge.twins import GENES_FILE, find_twins, read_disease_genes
@@ -75,6 +76,21 @@ def _mark_twins(
             info[here]["twin"] = disease_ids[there]
             info[here]["xrefs"] = sorted(set(info[here]["xrefs"]) | {disease_ids[there]})
     return len(pairs)
+
+
+def _mark_same_diseases(records: list, disease_index: dict[str, int], info: list[dict]) -> int:
+    """A curated common disease that is an HPO disease (dx:sameDiseaseAs) is ranked with it as one diagnosis,
+    as OMIM/ORPHA twins are; skipped when the HPO disease already has a twin. Returns how many pairs."""
+    pairs = 0
+    for record in records:
+        here, there = disease_index.get(record.id), disease_index.get(record.same_as or "")
+        if here is None or there is None or "twin" in info[here] or "twin" in info[there]:
+            continue
+        info[here]["twin"], info[there]["twin"] = record.same_as, record.id
+        info[here]["xrefs"] = sorted(set(info[here]["xrefs"]) | {record.same_as})
+        info[there]["xrefs"] = sorted(set(info[there]["xrefs"]) | {record.id})
+        pairs += 1
+    return pairs
 
 
 def _merge_curated_label(entry: TermLabels, labels_es: dict[str, str], synonyms_es: dict) -> None:
@@ -177,6 +193,9 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             ("setting", record.settings),
             ("prevalence_kind", record.prevalence_kind),
             ("prevalence_source", record.prevalence_source),
+            ("age_odds", [list(pair) for pair in record.age_odds]),
+            ("sex_odds", record.sex_odds or None),
+            ("derived_from", record.derived_from),
         ):
             if value not in (None, []):
                 entry[key] = value
@@ -225,9 +244,14 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
                     link.evidence or "TAS",
                 )
             )
+    curated_indices = {disease_index[r.id] for r in curated_records if r.declared}
+    rows += related_rows(rows, read_pairs(ontologies_dir, set(term_index)), term_index, curated_indices)
     columns = list(zip(*rows, strict=True))
     twins = _mark_twins(sources.hpo_dir, disease_ids, disease_names, info, rows)
-    translations = [official_es_path(ontologies_dir)] if official_es_path(ontologies_dir).exists() else []
+    twins += _mark_same_diseases(curated_records, disease_index, info)
+    translations = [
+        p for p in (official_es_path(ontologies_dir), ontologies_dir / NEAR_SYNONYMS) if p.exists()
+    ]
     version = _fingerprint(sources.hpo_dir, [f.path for f in files] + translations)
     kb = KnowledgeBase(
         meta={

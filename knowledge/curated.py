@@ -82,6 +82,10 @@ class DiseaseRecord:
     sex_pattern: str | None = None
     settings: list[str] = field(default_factory=list)
     links: list[CuratedLink] = field(default_factory=list)
+    age_odds: list[tuple[float, float]] = field(default_factory=list)  # (band lower bound, odds)
+    sex_odds: dict[str, float] = field(default_factory=dict)
+    same_as: str | None = None  # an HPO disease this curated one is (dx:sameDiseaseAs): ranked as one
+    derived_from: str | None = None
 
 
 @dataclass
@@ -213,6 +217,12 @@ def read_curated_file(path: Path) -> CuratedFile:
                 value = _one(graph, subject, pred)
                 setattr(record, attr, int(value) if value is not None else None)
             record.sex_pattern = _one(graph, subject, DX.sexPattern)
+            record.age_odds = _odds(_one(graph, subject, DX.ageOdds), float)
+            record.sex_odds = dict(_odds(_one(graph, subject, DX.sexOdds), str))
+            same = _one(graph, subject, DX.sameDiseaseAs)
+            record.same_as = disease_curie(str(same)) if same is not None else None
+            derived = _one(graph, subject, DX.derivedFrom)
+            record.derived_from = str(derived) if derived is not None else None
             seen: dict[str, int] = {}
             nodes = sorted(graph.objects(subject, DX.hasPhenotype), key=lambda n: _node_order(graph, n))
             for node in nodes:
@@ -232,6 +242,18 @@ def read_curated_file(path: Path) -> CuratedFile:
     return CuratedFile(
         path=path, graph=graph, diseases=diseases, term_labels=labels, unknown_subjects=unknown
     )
+
+
+def _odds(text: object, key_type: type) -> list[tuple]:
+    """'0:1.6 1:2.4 ...' -> [(0.0, 1.6), (1.0, 2.4)]; malformed pairs are left out (validation names them)."""
+    pairs = []
+    for item in str(text or "").split():
+        key, _, value = item.partition(":")
+        try:
+            pairs.append((key_type(key), float(value)))
+        except ValueError:
+            continue
+    return pairs
 
 
 def _node_order(graph: Graph, node: object) -> tuple:

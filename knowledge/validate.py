@@ -100,7 +100,9 @@ def semantic_problems(files: list[CuratedFile], reference: Reference) -> list[Pr
         for iri, where in curated.unknown_subjects:
             problems.append(Problem(where, f"subject {iri} is neither a dxgraph disease nor an HPO term"))
         for record in curated.diseases:
-            if not record.declared and record.id not in reference.hpo_diseases:
+            if record.same_as and record.same_as not in reference.hpo_diseases:
+                problems.append(Problem(record.where, f"sameDiseaseAs {record.same_as}: not an HPO disease"))
+            if not record.declared and record.id not in reference.hpo_diseases | declared:
                 problems.append(
                     Problem(
                         record.where,

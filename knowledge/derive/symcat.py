@@ -1,0 +1,295 @@
+"""Derive ontologies/common_symcat.ttl: SymCat's conditions as curated common diseases.
+
+Inputs: SymCat's conditions.json and symptoms.json (../shared/data/common_sources/symcat, read at derivation
+time only), the reviewed condition table (ontologies/curation/symcat_conditions_part*.tsv: ICD-10, MONDO,
+English/Spanish labels, HPO-disease identity) and the reviewed lay vocabulary
+(ontologies/curation/lay_vocabulary.tsv: SymCat symptom slug -> HPO term). Each link cites the SymCat
+figure it came from; the prior is a visit share estimated from SymCat's two directions of percentages.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
+    ("age-1-years", 0),
+    ("age-1-4-years", 1),
+    ("age-5-14-years", 5),
+    ("age-15-29-years", 15),
+    ("age-30-44-years", 30),
+    ("age-45-59-years", 45),
+    ("age-60-74-years", 60),
+    ("age-75-years", 75),
+)
+MIN_LINKS = 3  # a SymCat condition needs this many symptoms with an HPO term to become a disease
+PREVALENCE_BOUNDS = (1e-6, 0.3)
+SOURCE = "dataset:SymCat"
+
+
+@dataclass
+class Condition:
+    """One reviewed SymCat condition ready to be written as Turtle."""
+
+    slug: str
+    dxg_id: str
+    label_en: str
+    label_es: str
+    icd10: list[str]
+    mondo: str
+    hpo_disease: str
+    existing: bool
+    age_odds: list[tuple[int, float]]
+    sex_odds: dict[str, float]
+    links: list[tuple[str, float, str, int]] = field(default_factory=list)  # (hpo, freq, symptom slug, %)
+    prevalence: float | None = None
+    prevalence_note: str = ""
+
+
+def read_table(paths: list[Path]) -> list[dict]:
+    """Rows of the reviewed tab-separated tables, each with its file and line for error messages."""
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+                rows.append(
+                    {**{k: (v or "").strip() for k, v in row.items()}, "_where": f"{path.name}:{number}"}
+                )
+    return rows
+
+
+def symptom_terms(vocabulary: list[dict]) -> dict[str, str]:
+    """SymCat symptom slug -> HPO id, from the reviewed vocabulary's SymCat rows."""
+    terms = {}
+    for row in vocabulary:
+        grouping = row.get("status") != "reviewed" and row.get("hpo_label", "").startswith("Abnormality of")
+        if row.get("source") == "symcat" and row.get("hpo_id") and row.get("source_id") and not grouping:
+            terms.setdefault(row["source_id"], row["hpo_id"])
+    return terms
+
+
+def visit_shares(conditions: dict, symptoms: dict) -> dict[str, float]:
+    """Relative visit frequency of each condition, log r(c) = log P(c|s) - log P(s|c) + log P(s), solved by
+    least squares over every (condition, symptom) pair that SymCat gives in both directions."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import lsqr
+
+    pairs = []
+    for s_slug, symptom in symptoms.items():
+        for cause in symptom.get("common_causes", {}).values():
+            c_slug = cause["slug"].removeprefix("cause-")
+            given = conditions.get(c_slug, {}).get("symptoms", {}).get(s_slug)
+            if given and given.get("probability") and cause.get("probability"):
+                pairs.append((c_slug, s_slug, math.log(cause["probability"] / given["probability"])))
+    c_index = {c: i for i, c in enumerate(sorted({p[0] for p in pairs}))}
+    s_index = {s: len(c_index) + i for i, s in enumerate(sorted({p[1] for p in pairs}))}
+    rows, cols, vals, target = [], [], [], []
+    for k, (c, s, b) in enumerate(pairs):
+        rows += [k, k]
+        cols += [c_index[c], s_index[s]]
+        vals += [1.0, -1.0]
+        target.append(b)
+    anchor = len(pairs)  # fixes the free offset: mean log r = 0
+    for i in c_index.values():
+        rows.append(anchor)
+        cols.append(i)
+        vals.append(1.0 / len(c_index))
+    target.append(0.0)
+    matrix = coo_matrix((vals, (rows, cols)), shape=(anchor + 1, len(c_index) + len(s_index))).tocsr()
+    solution = lsqr(matrix, np.asarray(target), atol=1e-10, btol=1e-10)[0]
+    return {c: float(math.exp(solution[i])) for c, i in c_index.items()}
+
+
+def build_conditions(
+    table: list[dict], conditions: dict, symptoms: dict, vocabulary: list[dict]
+) -> list[Condition]:
+    terms = symptom_terms(vocabulary)
+    out = []
+    for row in table:
+        if row["include"] != "yes":
+            continue
+        raw = conditions[row["symcat_slug"]]
+        links: dict[str, tuple[str, float, str, int]] = {}
+        for s_slug, value in raw.get("symptoms", {}).items():
+            hpo = terms.get(s_slug)
+            pct = int(value.get("probability") or 0)
+            if hpo and pct > 0 and (hpo not in links or links[hpo][1] < pct / 100):
+                links[hpo] = (hpo, pct / 100, s_slug, pct)
+        age = raw.get("age", {})
+        sex = raw.get("sex", {})
+        out.append(
+            Condition(
+                slug=row["symcat_slug"],
+                dxg_id=row["dxg_id"],
+                label_en=row["label_en"],
+                label_es=row["label_es"],
+                icd10=[c.strip() for c in row["icd10"].split(";") if c.strip()],
+                mondo=row["mondo"],
+                hpo_disease=row["hpo_disease"],
+                existing=row["same_as_existing"] == "yes",
+                age_odds=[(lower, float(age.get(slug, {}).get("odds", 1.0))) for slug, lower in AGE_BANDS],
+                sex_odds={
+                    "male": float(sex.get("sex-male", {}).get("odds", 1.0)),
+                    "female": float(sex.get("sex-female", {}).get("odds", 1.0)),
+                },
+                links=sorted(links.values(), key=lambda link: -link[1]),
+            )
+        )
+    return out
+
+
+def assign_priors(found: list[Condition], shares: dict[str, float], curated: dict[str, float]) -> float:
+    """Scale visit shares to the curated literature priors of the conditions both know (median ratio);
+    conditions SymCat never lists as a top cause get the 10th percentile share. Returns the scale."""
+    ratios = [
+        math.log(curated[c.dxg_id]) - math.log(shares[c.slug])
+        for c in found
+        if c.existing and c.slug in shares and c.dxg_id in curated
+    ]
+    scale = math.exp(float(np.median(ratios))) if ratios else 1e-2
+    fallback = float(np.percentile(list(shares.values()), 10)) if shares else 1e-3
+    low, high = PREVALENCE_BOUNDS
+    for c in found:
+        share = shares.get(c.slug)
+        c.prevalence = float(min(max((share if share else fallback) * scale, low), high))
+        c.prevalence_note = (
+            f"{SOURCE} visit share {share:.3g} (least squares on P(c|s) / P(s|c))"
+            if share
+            else f"{SOURCE}: not a top cause of any symptom; 10th-percentile visit share {fallback:.3g}"
+        ) + f" x {scale:.3g} (median ratio to {len(ratios)} curated priors)"
+    return scale
+
+
+def _literal(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _odds_text(c: Condition) -> str:
+    return " ".join(f"{lower}:{odds:g}" for lower, odds in c.age_odds)
+
+
+def _sex_text(c: Condition) -> str:
+    return f"male:{c.sex_odds['male']:g} female:{c.sex_odds['female']:g}"
+
+
+def _sex_pattern(c: Condition) -> str:
+    male, female = c.sex_odds["male"], c.sex_odds["female"]
+    if female == 0 and male > 0:
+        return "male"
+    if male == 0 and female > 0:
+        return "female"
+    return "any"
+
+
+def turtle(found: list[Condition], labels: dict[str, str], header: str) -> str:
+    """The generated Turtle: new diseases with their links, and overlays (age/sex odds, identity with an HPO
+    disease) on the hand-curated ones they duplicate."""
+    lines = [header, PREFIXES]
+    for c in found:
+        subject = f"dxd:{c.dxg_id}"
+        lines.append(f"# SymCat {c.slug}")
+        statements = [
+            f"dx:ageOdds {_literal(_odds_text(c))}",
+            f"dx:sexOdds {_literal(_sex_text(c))}",
+            f"dx:derivedFrom {_literal(f'{SOURCE}/{c.slug}')}",
+        ]
+        if c.hpo_disease:
+            statements.append(f"dx:sameDiseaseAs dxd:{c.hpo_disease.replace(':', '_')}")
+        if c.existing:
+            lines.append(f"{subject} " + " ;\n    ".join(statements) + " .\n")
+            continue
+        head = [
+            "a dx:Disease",
+            f"rdfs:label {_literal(c.label_en)}@en , {_literal(c.label_es)}@es",
+            "dx:icd10 " + " , ".join(_literal(code) for code in c.icd10),
+        ]
+        if c.mondo:
+            head.append(f"dx:xref {_literal(c.mondo)}")
+        head += [
+            f"dx:prevalence {c.prevalence:.3g}",
+            'dx:prevalenceKind "annual-incidence"',
+            f"dx:prevalenceSource {_literal(c.prevalence_note)}",
+            "dx:orphan false",
+            "dx:ageMin 0 ; dx:ageMax 120",
+            f"dx:sexPattern {_literal(_sex_pattern(c))}",
+            'dx:setting "primary-care" , "emergency"',
+        ]
+        body = []
+        for position, (hpo, freq, s_slug, pct) in enumerate(c.links):
+            end = " ." if position == len(c.links) - 1 else " ,"
+            body.append(
+                f"        [ dx:phenotype obo:{hpo.replace(':', '_')} ; dx:frequency {freq:g} ; "
+                f'dx:source "{SOURCE}/{c.slug}#{s_slug}={pct}%" ; dx:evidence "dataset" ]{end}'
+                f"  # {labels.get(hpo, hpo)}"
+            )
+        links = "dx:hasPhenotype\n" + "\n".join(body)
+        lines.append(f"{subject} " + " ;\n    ".join(head + statements + [links]) + "\n")
+    return "\n".join(lines)
+
+
+PREFIXES = """@prefix dx:   <https://w3id.org/dxgraph/vocab#> .
+@prefix dxd:  <https://w3id.org/dxgraph/disease/> .
+@prefix obo:  <http://purl.obolibrary.org/obo/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+HEADER = """# dxgraph -- common diseases derived from SymCat (GENERATED: do not edit by hand)
+#
+# File: ontologies/common_symcat.ttl, written by `dxgraph kb derive` (knowledge/derive/symcat.py) from
+#   SymCat (symcat.com; Monsen & Do, Johns Hopkins; built from US CDC ambulatory and emergency survey
+#   data), as parsed in teliov/symcat-to-synthea commit c896c846411a2a9eefe976fd9f2d4f13af14afcb,
+#   sample_output/conditions.json and symptoms.json. SymCat states no licence: these are derived facts
+#   (percentages) with their source cited on every link, not a copy of the data.
+# Curation: ontologies/curation/symcat_conditions_part*.tsv (ICD-10, MONDO where sure, English and
+#   Spanish labels, identity with an HPO disease; reviewed) and ontologies/curation/lay_vocabulary.tsv
+#   (SymCat symptom -> HPO term; reviewed).
+# {count} diseases ({links} phenotype links), {overlays} overlays on hand-curated diseases of
+#   ontologies/common_diseases.ttl; {skipped} included conditions left out with fewer than {min_links}
+#   symptoms that have an HPO term.
+# Each link: dx:frequency = SymCat's "% of patients with the condition reporting the symptom" / 100,
+#   cited as dataset:SymCat/<condition>#<symptom>=<percent>. dx:ageOdds / dx:sexOdds are SymCat's odds
+#   of the condition by age band (lower bound in years) and sex, used as likelihood ratios of the
+#   patient's age and sex. One prior for primary care and emergency (SymCat does not tell them apart):
+#   see each dx:prevalenceSource.
+"""
+
+
+def derive(
+    shared: Path, curation_dir: Path, curated_priors: dict[str, float], labels: dict[str, str]
+) -> tuple[str, dict]:
+    """The Turtle text and counts."""
+    root = shared / "data" / "common_sources" / "symcat"
+    conditions = json.loads((root / "conditions.json").read_text(encoding="utf-8"))
+    symptoms = json.loads((root / "symptoms.json").read_text(encoding="utf-8"))
+    table = read_table(sorted(curation_dir.glob("symcat_conditions_part*.tsv")))
+    unknown = [r["_where"] for r in table if r["symcat_slug"] not in conditions]
+    if unknown:
+        raise ValueError(f"slugs not in SymCat: {', '.join(unknown[:5])}")
+    vocabulary = read_table([curation_dir / "lay_vocabulary.tsv"])
+    found = build_conditions(table, conditions, symptoms, vocabulary)
+    kept = [c for c in found if c.existing or len(c.links) >= MIN_LINKS]
+    shares = visit_shares(conditions, symptoms)
+    scale = assign_priors(kept, shares, curated_priors)
+    seen: dict[str, int] = defaultdict(int)
+    for c in kept:
+        seen[c.dxg_id] += 1
+    kept = [c for c in kept if not (c.existing and seen[c.dxg_id] > 1 and c.slug != _first(kept, c.dxg_id))]
+    counts = {
+        "count": sum(not c.existing for c in kept),
+        "links": sum(len(c.links) for c in kept if not c.existing),
+        "overlays": sum(c.existing for c in kept),
+        "skipped": len(found) - len([c for c in found if c.existing or len(c.links) >= MIN_LINKS]),
+        "min_links": MIN_LINKS,
+        "scale": scale,
+    }
+    return turtle(kept, labels, HEADER.format(**counts)), counts
+
+
+def _first(found: list[Condition], dxg_id: str) -> str:
+    return next(c.slug for c in found if c.dxg_id == dxg_id)

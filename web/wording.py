@@ -1,0 +1,169 @@
+"""Plain words for explanations, the same on the site and in the CLI (English and Spanish).
+
+Each finding's effect on a disease is put on one scale: how many times more (or less) likely the
+disease becomes with that finding alone, compared with the average patient of this age and sex in this
+clinical setting, i.e. P(finding | disease) / P(finding). Near 1 it is "no effect". Also: OMIM/Orphanet
+twins in words and the engine's notes and warnings in Spanish.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from inference.engine import Diagnoser
+from inference.evidence import Evidence, Finding
+
+NO_EFFECT = 1.1  # ratios within [1/1.1, 1.1] are "no effect"
+MODERATE = 2.0  # from 2x on: a clear effect
+STRONG = 10.0  # from 10x on: a strong effect
+LARGEST = 10_000.0  # shown as "more than 10,000 times"
+
+WORDS = {
+    "en": {
+        "more": "{n} times more likely",
+        "less": "{n} times less likely",
+        "none": "no effect",
+        "more_than": "more than {n}",
+        "twin": "also catalogued as {id} ({name}), which gives {share} of this probability",
+        "twin_same": "also catalogued as {id}, which gives {share} of this probability",
+        "present": "present",
+        "absent": "absent",
+        "no_effect_list": "no effect on this disease",
+        "frequency": "{pct} of patients",
+        "scale": "effect of each finding alone, compared with the average patient of this age and sex "
+        "in this setting; strongest first",
+    },
+    "es": {
+        "more": "{n} veces más probable",
+        "less": "{n} veces menos probable",
+        "none": "sin efecto",
+        "more_than": "más de {n}",
+        "twin": "también catalogada como {id} ({name}), que aporta {share} de esta probabilidad",
+        "twin_same": "también catalogada como {id}, que aporta {share} de esta probabilidad",
+        "present": "presente",
+        "absent": "ausente",
+        "no_effect_list": "sin efecto sobre esta enfermedad",
+        "frequency": "{pct} de los pacientes",
+        "scale": "efecto de cada hallazgo por sí solo, frente al paciente medio de esta edad y sexo en "
+        "este ámbito; de mayor a menor",
+    },
+}
+
+
+def word(key: str, lang: str = "en") -> str:
+    return WORDS.get(lang, WORDS["en"]).get(key) or WORDS["en"][key]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One finding's effect on one disease, on the common scale."""
+
+    times: float  # P(finding | disease) / P(finding): >1 more likely, <1 less likely
+    effect: str  # up | down | none
+    strength: str  # strong | moderate | weak | none
+    words: str  # "12 times more likely", in the requested language
+
+
+def number(value: float, lang: str = "en") -> str:
+    """3.2, 12, 910, 9,100 (es: 3,2, 12, 910, 9.100): one decimal under 10, else two significant digits."""
+    if value < 10:
+        text = f"{value:.1f}".removesuffix(".0")
+    else:
+        digits = int(math.floor(math.log10(value))) - 1
+        text = f"{round(value, -digits):,.0f}"
+    if lang == "es":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def effect(times: float, lang: str = "en") -> Effect:
+    """The plain-words reading of a ratio on the common scale."""
+    if math.isnan(times) or times <= 0:
+        times = 1.0 / LARGEST
+    size = times if times >= 1 else 1.0 / times
+    if size < NO_EFFECT:
+        return Effect(times, "none", "none", word("none", lang))
+    strength = "strong" if size >= STRONG else "moderate" if size >= MODERATE else "weak"
+    n = word("more_than", lang).format(n=number(LARGEST, lang)) if size >= LARGEST else number(size, lang)
+    return Effect(
+        times,
+        "up" if times > 1 else "down",
+        strength,
+        word("more" if times > 1 else "less", lang).format(n=n),
+    )
+
+
+def twin_words(twin_id: str, twin_name: str | None, share: float, lang: str = "en") -> str:
+    """E.g. 'also catalogued as ORPHA:558, which gives 12% of this probability' (the twin's name when it
+    differs from the entry's)."""
+    key = "twin" if twin_name else "twin_same"
+    return word(key, lang).format(id=twin_id, name=twin_name, share=f"{share:.0%}")
+
+
+# ---- the common scale ----------------------------------------------------------------------------
+
+
+def log_effects(diagnoser: Diagnoser, evidence: Evidence, findings: list[Finding]) -> dict[str, np.ndarray]:
+    """Per finding: log P(finding | disease) - log P(finding) for every disease, where P(finding) averages
+    over the diseases (and "not in the knowledge base") weighted by their prior for this patient."""
+    params = diagnoser.params
+    tau = params.temperature
+    weights = diagnoser.log_prior(evidence.context) + diagnoser.demographics.log_likelihood(
+        params, evidence.age_years, evidence.sex, evidence.onset
+    )
+    log_other = math.log(params.other_prior)
+    total = np.logaddexp(_logsumexp(weights), log_other)
+    effects = {}
+    for finding in findings:
+        disease_ll, other_ll = diagnoser.finding_log_likelihood(finding, evidence.context)
+        scaled = tau * disease_ll
+        average = np.logaddexp(_logsumexp(weights + scaled), log_other + tau * other_ll) - total
+        effects[finding.term] = scaled - average
+    return effects
+
+
+def _logsumexp(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return -math.inf
+    peak = float(finite.max())
+    return peak + math.log(float(np.exp(finite - peak).sum()))
+
+
+# ---- engine notes and warnings in Spanish --------------------------------------------------------
+
+_NOTES_ES = [
+    (
+        re.compile(r"^no findings given: these are the prior probabilities for the context$"),
+        "no se dio ningún hallazgo: son las probabilidades a priori del ámbito clínico",
+    ),
+    (
+        re.compile(r"^(HP:\d{7}) is an alternative id of (HP:\d{7}); using (HP:\d{7})$"),
+        r"\1 es un código alternativo de \2; se usa \3",
+    ),
+    (re.compile(r"^(HP:\d{7}) is obsolete; replaced by (HP:\d{7})$"), r"\1 está obsoleto; sustituido por \2"),
+    (
+        re.compile(r"^(HP:\d{7}) is obsolete with no replacement \(consider (.*)\)$"),
+        r"\1 está obsoleto y sin sustituto (considere \2)",
+    ),
+    (
+        re.compile(r"^unknown HPO id (\S+) \(not in HPO release ([^)]+)\); left out$"),
+        r"código HPO desconocido \1 (no está en la versión \2 de la HPO); no se usa",
+    ),
+    (re.compile(r"^malformed HPO id (.+); left out$"), r"código HPO mal formado \1; no se usa"),
+    (re.compile(r"^implausible age (.+); ignored$"), r"edad inverosímil \1; no se usa"),
+]
+
+
+def note(text: str, lang: str = "en") -> str:
+    """An engine note or warning in `lang` (known sentences are translated; others are kept as they are)."""
+    if lang != "es":
+        return text
+    for pattern, replacement in _NOTES_ES:
+        if pattern.match(text):
+            return pattern.sub(replacement, text)
+    return text

@@ -33,7 +33,8 @@ def test_derivation_keeps_live_official_labels_only(tmp_path: Path) -> None:
 
 def test_broken_translation_line_is_named(tmp_path: Path) -> None:
     (tmp_path / "translations").mkdir()
-    (tmp_path / "translations" / "hp-es.tsv").write_text("# c\nhpo_id\tlabel_es\nHP:0000001\tTodos\nHP:0000002\n")
+    text = "# c\nhpo_id\tlabel_es\nHP:0000001\tTodos\nHP:0000002\n"
+    (tmp_path / "translations" / "hp-es.tsv").write_text(text)
     with pytest.raises(TranslationError, match=r"hp-es.tsv:4"):
         read_official_es(tmp_path)
 

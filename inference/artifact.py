@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from inference.engine import Diagnoser
 from inference.network import compile_network
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
+from knowledge.staging import new_staging
 
 
 @dataclass
@@ -34,8 +34,7 @@ class ModelArtifact:
     info: dict = field(default_factory=dict)  # data fingerprint, hyperparameters, metrics, timestamps
 
     def save(self, directory: Path) -> Path:
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory.parent))
+        staging = new_staging(directory.parent)  # (removes what a killed run left behind)
         np.savez_compressed(
             staging / "links.npz",
             disease=np.asarray(self.link_disease, dtype=str),

@@ -1,21 +1,91 @@
-"""Pick the Diagnoser to serve: literature-only, a given model directory, or the promoted ('latest') model."""
+"""Pick the Diagnoser to serve: literature-only, a given model directory, or the promoted ('latest') model.
+
+`models/production` names the promoted model (one line: its version). A pointer that does not name a
+model directory with a `model.json` (overwritten with garbage, truncated, pointing outside) is never
+followed: the newest valid entry of the promotion history is served instead (the same answer in every
+process), or `PointerError` says what to do when there is none.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 from pathlib import Path
 
 from inference.artifact import ModelArtifact, diagnoser_from_artifact
 from inference.engine import Diagnoser
 from knowledge.kb import KnowledgeBase
 
+log = logging.getLogger(__name__)
+
 PROMOTED_POINTER = "production"
+PRODUCTION_HISTORY = "production_history.jsonl"
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")  # a plain directory name, no path
+
+
+class PointerError(ValueError):
+    """models/production does not name a usable model."""
+
+
+def is_model_dir(models_dir: Path, version: str) -> bool:
+    return bool(VERSION_NAME.fullmatch(version)) and (models_dir / version / "model.json").is_file()
+
+
+def read_pointer(models_dir: Path) -> str | None:
+    """The version models/production names; None when nothing is promoted; PointerError when it is invalid."""
+    pointer = models_dir / PROMOTED_POINTER
+    try:
+        raw = pointer.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise PointerError(f"{pointer} cannot be read ({error.strerror})") from None
+    try:
+        version = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise PointerError(f"{pointer} is not text (damaged?)") from None
+    if not VERSION_NAME.fullmatch(version):
+        raise PointerError(f"{pointer} does not name a model version ({version[:40]!r})")
+    if not (models_dir / version / "model.json").is_file():
+        raise PointerError(f"{pointer} names {version}, which is not a model in {models_dir}")
+    return version
+
+
+def last_valid_promotion(models_dir: Path) -> str | None:
+    """The newest version in the promotion history that is still a valid model directory."""
+    try:
+        lines = (models_dir / PRODUCTION_HISTORY).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        try:
+            version = json.loads(line).get("version")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(version, str) and is_model_dir(models_dir, version):
+            return version
+    return None
+
+
+def served_version(models_dir: Path) -> str | None:
+    """The version to serve (None: literature-only); a damaged pointer falls back to the promotion history."""
+    try:
+        return read_pointer(models_dir)
+    except PointerError as error:
+        fallback = last_valid_promotion(models_dir)
+        if fallback is None:
+            raise PointerError(
+                f"{error}; there is no earlier promoted model to fall back to: "
+                "run `dxgraph models promote VERSION` (see `dxgraph models list`)"
+            ) from None
+        log.error("%s; serving %s, the newest valid promoted model", error, fallback)
+        return fallback
 
 
 def promoted_model_dir(models_dir: Path) -> Path | None:
-    pointer = models_dir / PROMOTED_POINTER
-    if not pointer.exists():
-        return None
-    return models_dir / pointer.read_text(encoding="utf-8").strip()
+    version = served_version(models_dir)
+    return None if version is None else models_dir / version
 
 
 def load_diagnoser(kb: KnowledgeBase, models_dir: Path, model: str | None = "latest") -> Diagnoser:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+
+from knowledge.staging import new_staging
 
 ORIGINS = ("hpo", "curated", "overlay")
 SEXES = ("", "MALE", "FEMALE")
@@ -234,7 +235,7 @@ def publish(kb: KnowledgeBase, kb_root: Path) -> Path:
     kb_root.mkdir(parents=True, exist_ok=True)
     target = kb_root / kb.version
     if not target.exists():
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=kb_root))
+        staging = new_staging(kb_root)  # (removes what a killed build left behind)
         kb.save(staging)
         os.replace(staging, target)
     pointer = kb_root / ".current.tmp"

@@ -18,7 +18,9 @@ import logging
 import os
 import re
 import shutil
-import tempfile
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -26,6 +28,7 @@ import pyoxigraph as ox
 
 from knowledge.kb import KnowledgeBase
 from knowledge.rdf_export import PREFIXES, curie_for_iri, write_ntriples
+from knowledge.staging import new_staging
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ def ensure_store(kb: KnowledgeBase, kb_build_dir: Path) -> Path:
         return target
     kb_build_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    staging = Path(tempfile.mkdtemp(prefix=".sparql-", dir=kb_build_dir))
+    staging = new_staging(kb_build_dir, ".sparql-", max_age_s=6 * 3600)  # a build takes minutes
     staging.chmod(0o755)  # mkdtemp makes it private; the store is meant to be read by other users
     try:
         dump = staging / "kb.nt"
@@ -220,6 +223,111 @@ class SparqlStore:
         if timeout_s is not None and time.monotonic() - started > timeout_s:
             raise TimeoutError(f"query exceeded {timeout_s} s")
         return variables, rows
+
+
+# ---- querying in a separate process -----------------------------------------------------------------
+
+CHILD = Path(__file__).resolve().with_name("sparql_child.py")
+_POLL_S = 0.05
+
+
+class QueryStopped(Exception):
+    """A query stopped by its limits; `reason` is "timeout" or "memory"."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def _resident_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _tagged(cell: list | None, shorten: bool) -> str | None:
+    if cell is None:
+        return None
+    kind, value = cell
+    if kind == "i":
+        return shorten_iri(value) if shorten else value
+    return f"_:{value}" if kind == "b" else value
+
+
+def select_isolated(
+    kb_build_dir: Path,
+    query: str,
+    limit: int,
+    timeout_s: float,
+    memory_mb: int,
+    shorten: bool = True,
+) -> tuple[list[str], list[list[str | None]]]:
+    """Like SparqlStore.select, but in a child process that is killed at `timeout_s` (wall clock, start
+    included) or when its resident memory passes `memory_mb`: a query cannot outlive its limits, whatever
+    it does inside pyoxigraph. Raises ValueError (not SELECT/ASK, syntax), QueryStopped, or RuntimeError."""
+    check_read_only(query)
+    job = {
+        "store": str(kb_build_dir / SPARQL_DIR / STORE_DIR),
+        "query": query,
+        "prefixes": PREFIXES,
+        "limit": limit,
+        "timeout_s": timeout_s,
+        "memory_mb": memory_mb,
+    }
+    deadline = time.monotonic() + timeout_s
+    process = subprocess.Popen(
+        [sys.executable, "-I", str(CHILD)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # Ctrl-C on the server does not reach it; the server stops it
+        env={"PATH": os.defpath, "LC_ALL": "C.UTF-8"},
+    )
+    payload: bytes | None = json.dumps(job).encode("utf-8")
+    stopped: str | None = None
+    try:
+        while True:
+            try:
+                out, err = process.communicate(payload, timeout=_POLL_S)
+                break
+            except subprocess.TimeoutExpired:
+                payload = None
+            if time.monotonic() > deadline:
+                stopped = "timeout"
+            elif _resident_mb(process.pid) > memory_mb:
+                stopped = "memory"
+            if stopped:
+                process.kill()
+                out, err = process.communicate()
+                break
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    code = process.returncode
+    if stopped is None and code in (-signal.SIGALRM, -signal.SIGXCPU, -signal.SIGKILL):
+        stopped = "timeout"
+    if stopped is None and (code == -signal.SIGABRT or b"memory allocation" in err):
+        stopped = "memory"
+    if stopped == "timeout":
+        raise QueryStopped("timeout", f"the query was stopped after {timeout_s:g} s")
+    if stopped == "memory":
+        raise QueryStopped("memory", f"the query was stopped: it needed more than {memory_mb} MB")
+    try:
+        answer = json.loads(out)
+    except ValueError:
+        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit code {code}"]
+        raise RuntimeError(f"the query process failed: {detail[0][:200]}") from None
+    if "error" in answer:
+        if answer["error"] == "memory":
+            raise QueryStopped("memory", f"the query was stopped: it needed more than {memory_mb} MB")
+        if answer["error"] in ("syntax", "form"):
+            raise ValueError(answer["message"])
+        raise RuntimeError(answer["message"])
+    rows = [[_tagged(cell, shorten) for cell in row] for row in answer["rows"]]
+    return answer["variables"], rows
 
 
 # ---- output ----------------------------------------------------------------------------------------

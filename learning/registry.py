@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
-from inference.loading import PROMOTED_POINTER
+from inference.loading import PRODUCTION_HISTORY, PROMOTED_POINTER, PointerError, is_model_dir, served_version
 
 REGISTRY = "registry.jsonl"
-HISTORY = "production_history.jsonl"
+HISTORY = PRODUCTION_HISTORY
 
 
 def record(models_dir: Path, entry: dict) -> None:
@@ -27,16 +28,23 @@ def entries(models_dir: Path) -> list[dict]:
 
 
 def champion(models_dir: Path) -> str | None:
-    pointer = models_dir / PROMOTED_POINTER
-    return pointer.read_text(encoding="utf-8").strip() if pointer.exists() else None
+    """The model being served (a damaged pointer: the newest valid promotion; None: literature-only)."""
+    try:
+        return served_version(models_dir)
+    except PointerError:
+        return None
 
 
 def promote(models_dir: Path, version: str, reason: str) -> None:
     """Atomically point production at a model and append to the history (for rollback)."""
-    if not (models_dir / version / "model.json").exists():
+    if not is_model_dir(models_dir, version):
         raise FileNotFoundError(f"no model {version} in {models_dir}")
-    temporary = models_dir / f".{PROMOTED_POINTER}.tmp"
-    temporary.write_text(version + "\n", encoding="utf-8")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{PROMOTED_POINTER}.", dir=models_dir)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(version + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(temporary, 0o644)
     os.replace(temporary, models_dir / PROMOTED_POINTER)
     with open(models_dir / HISTORY, "a", encoding="utf-8") as handle:
         handle.write(
@@ -50,7 +58,9 @@ def rollback(models_dir: Path) -> str:
     path = models_dir / HISTORY
     history = [json.loads(x) for x in path.read_text().splitlines() if x.strip()] if path.exists() else []
     current = champion(models_dir)
-    previous = [h["version"] for h in history if h["version"] != current]
+    previous = [
+        h["version"] for h in history if h["version"] != current and is_model_dir(models_dir, h["version"])
+    ]
     if not previous:
         raise ValueError("no earlier champion to roll back to")
     promote(models_dir, previous[-1], f"rollback from {current}")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from inference.artifact import ModelArtifact
+from inference.loading import PROMOTED_POINTER, PointerError, load_diagnoser
+from inference.params import ModelParams
 from knowledge.build import build, read_sources
 from knowledge.config import Settings, load_settings
-from knowledge.kb import KnowledgeBase, publish
+from knowledge.kb import KnowledgeBase, load_current, publish
+from knowledge.sparql import ensure_store
+from knowledge.staging import STALE_AFTER_S, clean_stale
+from learning import registry
 from web import create_app
 
 TOY_HPO = Path(__file__).resolve().parent / "data" / "toy_hpo"
@@ -60,7 +69,9 @@ def client(toy_home):
 # ---- odd digits and hosts: 4xx, never 500 ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("limit", ["%C2%B2", "%D9%A3", "%EF%BC%95", "1e1", "-1", "+5", " 5", "", "99999999999"])
+@pytest.mark.parametrize(
+    "limit", ["%C2%B2", "%D9%A3", "%EF%BC%95", "1e1", "-1", "+5", " 5", "", "99999999999"]
+)
 def test_phenotype_limit_accepts_ascii_digits_only(client, limit):
     response = client.get(f"/api/v1/phenotypes?q=seiz&limit={limit}")
     assert response.status_code == 400
@@ -86,3 +97,123 @@ def test_an_unusable_host_header_is_400(client, host, path):
         assert response.get_json()["error"]
     else:
         assert "Host" in response.get_data(as_text=True)
+
+
+# ---- the production pointer and staging leftovers -------------------------------------------------
+
+
+def _save_model(home: Path, version: str) -> None:
+    kb = load_current(home / "kb")
+    ModelArtifact(version, kb.version, ModelParams()).save(home / "models" / version)
+
+
+@pytest.mark.parametrize("garbage", [b"\xff\xfe\x00garbage", b"../../etc/passwd", b"", b"no-such-model\n"])
+def test_a_damaged_pointer_serves_the_last_valid_promotion(tmp_path, garbage):
+    home = tmp_path / "home"
+    publish(toy_kb(tmp_path / "ontologies"), home / "kb")
+    for version in ("toy-a", "toy-b"):
+        _save_model(home, version)
+        registry.promote(home / "models", version, "test")
+    client = make_app(home).test_client()
+    (home / "models" / PROMOTED_POINTER).write_bytes(garbage)
+    for _ in range(5):
+        response = client.post("/api/v1/diagnose", json={"observed": [SEIZURE]})
+        assert response.status_code == 200
+        assert response.get_json()["model_version"] == "toy-b"
+        assert response.headers["X-Model-Version"] == "toy-b"
+    assert registry.champion(home / "models") == "toy-b"
+    # a fresh process (a re-forked worker, the CLI) resolves the same model
+    assert make_app(home).test_client().get("/api/v1/").get_json()["model_version"] == "toy-b"
+    assert load_diagnoser(load_current(home / "kb"), home / "models").model_version == "toy-b"
+
+
+def test_a_damaged_pointer_without_history_is_a_clear_error(tmp_path):
+    home = tmp_path / "home"
+    publish(toy_kb(tmp_path / "ontologies"), home / "kb")
+    (home / "models").mkdir(parents=True)
+    (home / "models" / PROMOTED_POINTER).write_bytes(b"\x00\x01 garbage")
+    with pytest.raises(PointerError, match="dxgraph models promote"):
+        load_diagnoser(load_current(home / "kb"), home / "models")
+    with pytest.raises(PointerError, match="does not name a model version"):
+        make_app(home)
+
+
+def test_stale_staging_directories_are_removed_by_the_next_save(tmp_path):
+    home = tmp_path / "home"
+    publish(toy_kb(tmp_path / "ontologies"), home / "kb")
+    models = home / "models"
+    stale, fresh = models / ".staging-killed", models / ".staging-running"
+    for directory in (stale, fresh):
+        directory.mkdir(parents=True)
+        (directory / "links.npz").write_bytes(b"partial")
+    old = time.time() - 2 * STALE_AFTER_S
+    os.utime(stale, (old, old))
+    _save_model(home, "toy-c")
+    assert not stale.exists(), "a killed run's staging directory stays forever"
+    assert fresh.exists(), "a concurrent save's staging directory must be spared"
+    assert (models / "toy-c" / "model.json").is_file()
+    assert clean_stale(home / "kb") == []
+
+
+# ---- SPARQL: a query that runs away is stopped, and its slot is free again -----------------------
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+CARTESIAN_SORTED = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+@pytest.fixture(scope="module")
+def sparql_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("sparql_home")
+    kb = toy_kb(home / "ontologies")
+    ensure_store(kb, publish(kb, home / "kb"))
+    return home
+
+
+def test_expensive_sparql_is_stopped_and_frees_its_slot_while_diagnose_answers(sparql_home):
+    app = make_app(sparql_home, DXGRAPH_SPARQL_TIMEOUT="1.5", DXGRAPH_SPARQL_SLOTS="2")
+    answers: list[tuple[int, dict, str | None, float]] = []
+
+    def expensive() -> None:
+        started = time.monotonic()
+        response = app.test_client().post("/api/v1/sparql", json={"query": CARTESIAN})
+        answers.append(
+            (
+                response.status_code,
+                response.get_json(),
+                response.headers.get("Retry-After"),
+                time.monotonic() - started,
+            )
+        )
+
+    threads = [threading.Thread(target=expensive) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    client = app.test_client()
+    latencies = []
+    for _ in range(10):
+        started = time.monotonic()
+        assert client.post("/api/v1/diagnose", json={"observed": [SEIZURE]}).status_code == 200
+        latencies.append(time.monotonic() - started)
+    for thread in threads:
+        thread.join(timeout=30)
+    statuses = sorted(status for status, *_ in answers)
+    assert len(answers) == 4 and set(statuses) <= {422, 503}, answers
+    assert statuses.count(422) >= 2  # both slots ran a query until it was stopped
+    for status, body, retry_after, elapsed in answers:
+        if status == 422:
+            assert body["field"] == "query" and "stopped after 1.5 s" in body["error"], body
+            assert elapsed < 1.5 + 2.0  # the hard timeout, not "between result rows"
+        else:
+            assert retry_after and int(retry_after) >= 1 and "busy" in body["error"]
+    assert max(latencies) < 1.0, latencies  # diagnose never waited for SPARQL
+    cheap = client.post("/api/v1/sparql", json={"query": "ASK { ?s ?p ?o }"})
+    assert cheap.status_code == 200 and cheap.get_json()["rows"] == [{"ask": "true"}]  # slots freed
+
+
+def test_sparql_memory_limit_stops_a_query(sparql_home):
+    client = make_app(sparql_home, DXGRAPH_SPARQL_TIMEOUT="20", DXGRAPH_SPARQL_MEMORY_MB="64").test_client()
+    started = time.monotonic()
+    response = client.post("/api/v1/sparql", json={"query": CARTESIAN_SORTED, "limit": 5})
+    assert response.status_code == 422, response.get_json()
+    assert "64 MB" in response.get_json()["error"]
+    assert time.monotonic() - started < 20

@@ -16,6 +16,7 @@ from knowledge.config import Settings, load_settings
 from web import api, i18n, ops, pages
 from web.config import WebConfig
 from web.logs import setup_logging
+from web.slots import Slots
 from web.state import EngineHolder
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -72,15 +73,16 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     app.extensions["dxgraph"] = EngineHolder(settings, config.reload_check_s, background=not testing)
     app.extensions["dxgraph.config"] = config
     app.extensions["dxgraph.settings"] = settings
+    app.extensions["dxgraph.sparql_slots"] = Slots(settings.home / "run", config.sparql_slots, "sparql")
 
     ops.install(app)  # first: its request hooks (timing, request id) run before CSRF and rate limits
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies: nothing to forge
-    Limiter(
+    Limiter(  # one budget per client address over all routes, counted in each worker (docs/web.md)
         get_remote_address,
         app=app,
-        default_limits=[config.rate_limit],
-        default_limits_exempt_when=_quiet,
+        application_limits=[config.rate_limit],
+        application_limits_exempt_when=_quiet,
         storage_uri="memory://",
         headers_enabled=True,
         strategy="fixed-window",

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 import re
-import threading
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from knowledge.sparql import QueryStopped, check_read_only, select_isolated, store_is_built
 from web import service
 from web.openapi import spec
 from web.schemas import ApiError, DiagnoseRequest, ExtractRequest, FeedbackRequest, SparqlRequest, validate
 from web.state import engine, holder
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-_SPARQL_SLOTS = threading.BoundedSemaphore(2)  # per process: SPARQL is the one expensive endpoint
+SPARQL_WAIT_S = 1.0  # wait this long for a free SPARQL slot, then 503 with Retry-After
+
+
+class Busy(ApiError):
+    """503: every slot for this kind of work is taken; answered with Retry-After."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(503, message, None)
+        self.retry_after = retry_after
 
 
 def _reject_constant(name: str) -> None:
@@ -151,23 +160,31 @@ def sparql() -> Response:
     limit = query.limit or min(1000, config.sparql_max_rows)
     if limit > config.sparql_max_rows:
         raise ApiError(400, f"limit: at most {config.sparql_max_rows} rows", "limit")
-    current = engine()
     try:
-        store = current.sparql()
-    except FileNotFoundError:
-        raise ApiError(503, "the SPARQL store is not built; run `dxgraph kb build`", None) from None
-    if not _SPARQL_SLOTS.acquire(timeout=config.sparql_timeout_s):
-        raise ApiError(503, "the SPARQL endpoint is busy; try again shortly", None)
-    try:
-        variables, rows = store.select(query.query, limit=limit + 1, timeout_s=config.sparql_timeout_s)
-    except TimeoutError:
-        raise ApiError(
-            422, f"query: stopped after {config.sparql_timeout_s:g} s; narrow it or add a LIMIT", "query"
-        ) from None
-    except (ValueError, SyntaxError) as error:
+        check_read_only(query.query)
+    except ValueError as error:
         raise ApiError(400, f"query: {error}", "query") from None
-    finally:
-        _SPARQL_SLOTS.release()
+    current = engine()
+    if not store_is_built(current.build_dir):
+        raise ApiError(503, "the SPARQL store is not built; run `dxgraph kb build`", None)
+    retry = max(1, math.ceil(config.sparql_timeout_s))
+    with current_app.extensions["dxgraph.sparql_slots"].hold(SPARQL_WAIT_S) as held:
+        if not held:
+            raise Busy("the SPARQL endpoint is busy; try again shortly", retry)
+        try:
+            variables, rows = select_isolated(
+                current.build_dir,
+                query.query,
+                limit=limit + 1,
+                timeout_s=config.sparql_timeout_s,
+                memory_mb=config.sparql_memory_mb,
+            )
+        except QueryStopped as stopped:
+            raise ApiError(422, f"query: {stopped}; narrow it or add a LIMIT", "query") from None
+        except ValueError as error:
+            raise ApiError(400, f"query: {error}", "query") from None
+        except RuntimeError as error:
+            raise ApiError(422, f"query: {error}", "query") from None
     truncated = len(rows) > limit
     rows = rows[:limit]
     payload = {

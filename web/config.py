@@ -43,6 +43,10 @@ class WebConfig:
     reload_check_s: float = 3.0
     sparql_timeout_s: float = 10.0
     sparql_max_rows: int = 10_000
+    sparql_memory_mb: int = 768
+    sparql_slots: int = 2
+    request_budget_s: float = 2.0
+    cache_mb: float = 96.0
     trust_proxy: bool = False
     secure_cookies: bool = False
     log_level: str = "INFO"
@@ -67,6 +71,10 @@ class WebConfig:
             reload_check_s=0.0 if testing else _number(env, "DXGRAPH_RELOAD_CHECK_SECONDS", 3.0, 0.0),
             sparql_timeout_s=_number(env, "DXGRAPH_SPARQL_TIMEOUT", 10.0, 0.1),
             sparql_max_rows=int(_number(env, "DXGRAPH_SPARQL_MAX_ROWS", 10_000, 1)),
+            sparql_memory_mb=int(_number(env, "DXGRAPH_SPARQL_MEMORY_MB", 768, 64)),
+            sparql_slots=int(_number(env, "DXGRAPH_SPARQL_SLOTS", 2, 1)),
+            request_budget_s=_number(env, "DXGRAPH_REQUEST_BUDGET_MS", 2000, 10) / 1000,
+            cache_mb=_number(env, "DXGRAPH_CACHE_MB", 96, 0),
             trust_proxy=_flag(env, "DXGRAPH_TRUST_PROXY"),
             secure_cookies=_flag(env, "DXGRAPH_SECURE_COOKIES"),
             log_level=(env.get("DXGRAPH_LOG_LEVEL") or "INFO").upper(),

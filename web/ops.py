@@ -108,7 +108,12 @@ def _html_error(code: int, message_key: str):
 
 
 def _api_error(error: ApiError):
-    return jsonify(error.as_dict()), error.status
+    response = jsonify(error.as_dict())
+    response.status_code = error.status
+    retry_after = getattr(error, "retry_after", None)  # web.api.Busy
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _csrf_error(error: CSRFError):

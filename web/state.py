@@ -24,6 +24,7 @@ from knowledge.search import PhenotypeIndex, phenotype_index
 
 log = logging.getLogger("dxgraph.web")
 RELOAD_STAMP = ".web-reload"
+RETRY_S = 30.0  # a failed reload (damaged pointer, unreadable model) is retried this often
 
 
 @dataclass
@@ -36,8 +37,6 @@ class Engine:
     build_dir: Path
     loaded_at: float = field(default_factory=time.time)
     lock: threading.Lock = field(default_factory=threading.Lock)  # the diagnoser's caches are not thread-safe
-    _sparql: object | None = field(default=None, repr=False)
-    _sparql_pid: int = -1
 
     @property
     def model_version(self) -> str:
@@ -51,17 +50,6 @@ class Engine:
     def credit(self) -> str:
         return self.kb.meta.get("credit") or f"Human Phenotype Ontology, release {self.kb.release}"
 
-    def sparql(self):
-        """The read-only SPARQL store of this build, opened lazily in this process."""
-        from knowledge.sparql import SparqlStore, store_is_built
-
-        if self._sparql is None or self._sparql_pid != os.getpid():
-            if not store_is_built(self.build_dir):
-                raise FileNotFoundError("the SPARQL store of this knowledge base is not built")
-            self._sparql = SparqlStore.open(self.build_dir, build_if_missing=False)
-            self._sparql_pid = os.getpid()
-        return self._sparql
-
 
 def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     """Load the current KB build (reused when unchanged) and the promoted model."""
@@ -74,9 +62,10 @@ def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
 
 
-def _read(path: Path) -> tuple[str, int] | None:
+def _read(path: Path) -> tuple[bytes, int] | None:
+    """A pointer's bytes and mtime (bytes: a damaged, non-UTF-8 pointer must not break a request)."""
     try:
-        return path.read_text(encoding="utf-8").strip(), path.stat().st_mtime_ns
+        return path.read_bytes().strip()[:512], path.stat().st_mtime_ns
     except OSError:
         return None
 
@@ -92,7 +81,9 @@ class EngineHolder:
         self._signature = self.signature()
         self._engine = load_engine(settings)
         self._checked = time.monotonic()
+        self._retry_after = 0.0
         self._reloading = threading.Lock()
+        self._pid = os.getpid()
 
     @property
     def stamp_path(self) -> Path:
@@ -116,30 +107,50 @@ class EngineHolder:
         return self._engine
 
     def get(self) -> Engine:
+        if self._pid != os.getpid():
+            self._after_fork()
         now = time.monotonic()
         if now - self._checked >= self.check_interval:
             self._checked = now
             signature = self.signature()
-            if signature != self._signature and self._reloading.acquire(blocking=False):
-                self._signature = signature
+            if (
+                signature != self._signature
+                and now >= self._retry_after
+                and self._reloading.acquire(blocking=False)
+            ):
                 if self.background:
-                    threading.Thread(target=self._reload_locked, name="dxgraph-reload", daemon=True).start()
+                    threading.Thread(
+                        target=self._reload_locked, args=(signature,), name="dxgraph-reload", daemon=True
+                    ).start()
                 else:
-                    self._reload_locked()
+                    self._reload_locked(signature)
         return self._engine
 
-    def _reload_locked(self) -> None:
+    def _after_fork(self) -> None:
+        """A worker forked from the preloaded master: catch up with a change the master never loaded,
+        before answering (a re-forked worker must not serve an older model than its siblings)."""
+        with self._reloading:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._checked = time.monotonic()
+            signature = self.signature()
+            if signature != self._signature:
+                self._reload(signature)
+
+    def _reload_locked(self, signature: tuple) -> None:
         try:
-            self._reload()
+            self._reload(signature)
         finally:
             self._reloading.release()
 
-    def _reload(self) -> Engine:
+    def _reload(self, signature: tuple) -> Engine:
         started = time.perf_counter()
         try:
             engine = load_engine(self.settings, self._engine)
-        except Exception as error:  # keep serving the previous engine; the next change retries
+        except Exception as error:  # keep serving the previous engine; retried after RETRY_S
             self.last_error = f"{type(error).__name__}: {error}"
+            self._retry_after = time.monotonic() + RETRY_S
             log.error(
                 "reload failed",
                 extra={"event": "reload", "outcome": "failed", "error_type": type(error).__name__},
@@ -149,6 +160,8 @@ class EngineHolder:
             RELOADS.labels(outcome="failed").inc()
             return self._engine
         self._engine = engine
+        self._signature = signature
+        self._retry_after = 0.0
         self.last_error = None
         from web.metrics import RELOADS
 
@@ -173,9 +186,8 @@ class EngineHolder:
         except OSError:
             log.warning("cannot write the reload stamp; other workers reload on their own checks")
         with self._reloading:
-            self._signature = self.signature()
             self._checked = time.monotonic()
-            return self._reload()
+            return self._reload(self.signature())
 
 
 def holder() -> EngineHolder:

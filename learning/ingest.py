@@ -36,6 +36,9 @@ def generalise_age(age: float | None) -> float | None:
     return 90.0 if age > 89 else round(age, 1)
 
 
+_LISTS = ("patients", "encounters", "findings", "diagnoses", "quarantine", "sources")
+
+
 @dataclass
 class Batch:
     """Rows of one run, accumulated in memory, written in one transaction."""
@@ -47,6 +50,34 @@ class Batch:
     quarantine: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     rows_read: int = 0
+
+    def checkpoint(self) -> dict[str, int]:
+        """Lengths of every row list (and rows read), to undo one file's rows with `rollback`."""
+        return {name: len(getattr(self, name)) for name in self._lists()} | {"rows_read": self.rows_read}
+
+    def rollback(self, mark: dict[str, int]) -> None:
+        for name in self._lists():
+            del getattr(self, name)[mark[name] :]
+        self.rows_read = mark["rows_read"]
+
+    def _lists(self) -> tuple[str, ...]:
+        return _LISTS
+
+
+def quarantine_row(
+    run_id: str, source_id: str, row_ref: str, field_name: str, reason: str, outcome: str = "dropped"
+) -> dict:
+    """One quarantine row; numbers in the reason rounded ("onset at 0.38 years")."""
+    from learning.ingest_summary import round_numbers
+
+    return {
+        "run_id": run_id,
+        "source_id": source_id,
+        "row_ref": row_ref,
+        "field": field_name,
+        "reason": round_numbers(reason),
+        "outcome": outcome,
+    }
 
 
 @dataclass
@@ -80,36 +111,20 @@ def add_phenopacket(
         case = packet_to_case(kb, packet)
     except EvidenceError as error:
         batch.quarantine.append(
-            {
-                "run_id": run_id,
-                "source_id": source_id,
-                "row_ref": row_ref,
-                "field": error.field,
-                "reason": error.message,
-            }
+            quarantine_row(run_id, source_id, row_ref, error.field, error.message, "refused")
         )
         return
     raw_id = str(packet.get("id") or "")
     if not raw_id:
         batch.quarantine.append(
-            {
-                "run_id": run_id,
-                "source_id": source_id,
-                "row_ref": row_ref,
-                "field": "id",
-                "reason": "phenopacket without id",
-            }
+            quarantine_row(run_id, source_id, row_ref, "id", "phenopacket without id", "refused")
         )
         return
     if not case.diagnoses:
         batch.quarantine.append(
-            {
-                "run_id": run_id,
-                "source_id": source_id,
-                "row_ref": row_ref,
-                "field": "interpretations",
-                "reason": "no diagnosis",
-            }
+            quarantine_row(
+                run_id, source_id, row_ref, "interpretations", "no diagnosis (stored unlabelled)", "warning"
+            )
         )
     encounter = pseudonym(key, f"phenopacket:{raw_id}", "encounter")
     patient = pseudonym(key, raw_id, "patient")
@@ -152,14 +167,9 @@ def add_phenopacket(
             {"encounter_id": encounter, "disease_id": disease, "label": labels.get(disease)}
         )
     for warning in case.evidence.warnings:
+        field_name = "onset" if "onset" in warning else "phenotypicFeatures"
         batch.quarantine.append(
-            {
-                "run_id": run_id,
-                "source_id": source_id,
-                "row_ref": row_ref,
-                "field": "phenotypicFeatures",
-                "reason": _reason(warning),
-            }
+            quarantine_row(run_id, source_id, row_ref, field_name, _reason(warning), "warning")
         )
 
 
@@ -178,37 +188,28 @@ def ingest_phenopackets(
     return ingest_paths(store, kb, key, paths, fmt="phenopackets", progress=progress)
 
 
-def _packets(path: Path, batch: Batch, source_id: str, run_id: str):
-    try:
-        if path.suffix == ".jsonl":
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if line.strip():
-                    try:
-                        yield number, json.loads(line)
-                    except json.JSONDecodeError as error:
-                        batch.rows_read += 1
-                        batch.quarantine.append(
-                            {
-                                "run_id": run_id,
-                                "source_id": source_id,
-                                "row_ref": f"{path.name}:{number}",
-                                "field": "json",
-                                "reason": f"invalid JSON: {error.msg}",
-                            }
+def _packets(path: Path, batch: Batch, source_id: str, run_id: str, label: str | None = None):
+    """(line number, packet) of a phenopacket file; bad lines are refused, an unreadable file raises."""
+    label = label or path.name
+    if path.suffix == ".jsonl":
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+            if line.strip():
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as error:
+                    batch.rows_read += 1
+                    batch.quarantine.append(
+                        quarantine_row(
+                            run_id,
+                            source_id,
+                            f"{label}:{number}",
+                            "json",
+                            f"invalid JSON: {error.msg}",
+                            "refused",
                         )
-        else:
-            yield 1, json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        batch.rows_read += 1
-        batch.quarantine.append(
-            {
-                "run_id": run_id,
-                "source_id": source_id,
-                "row_ref": path.name,
-                "field": "file",
-                "reason": f"unreadable: {type(error).__name__}",
-            }
-        )
+                    )
+    else:
+        yield 1, json.loads(path.read_text(encoding="utf-8-sig"))
 
 
 def write_batch(store: Store, batch: Batch, run_id: str, started: str) -> int:

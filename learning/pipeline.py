@@ -17,19 +17,19 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
 from knowledge.kb import KnowledgeBase
-from learning import fields as F
 from learning.anonymize import Scrubber
-from learning.ingest import IngestSummary, _packets, add_phenopacket, sha256_file, write_batch
+from learning.ingest import _packets, add_phenopacket, quarantine_row, sha256_file, write_batch
+from learning.ingest_summary import REFUSED, FileOutcome, RunSummary
 from learning.jsonrecords import json_documents, json_record, unwrap
-from learning.kanon import DEFAULT_K, KAnonymityReport, batch_quasi_identifiers, k_anonymity
+from learning.kanon import DEFAULT_K, batch_quasi_identifiers, k_anonymity
 from learning.notes import NOTE_SUFFIXES, note_record
+from learning.pseudonym import pseudonym
 from learning.records import RawRecord, RecordBatch, RecordCleaner, SourceContext
 from learning.store import Store
 from learning.tabular import TABULAR_SUFFIXES, read_table, table_records
@@ -91,29 +91,6 @@ def input_files(paths: list[Path], fmt: str | None = None) -> list[Path]:
     return files
 
 
-@dataclass
-class RunSummary(IngestSummary):
-    """The ingest summary plus formats, merged visits, findings and notes stored, and k-anonymity."""
-
-    formats: dict[str, int] = field(default_factory=dict)
-    findings_stored: int = 0
-    notes_stored: int = 0
-    merged_into_stored: int = 0
-    kanon: KAnonymityReport | None = None
-
-    def as_text(self) -> str:
-        lines = [super().as_text()]
-        if self.formats:
-            lines.append("  formats: " + ", ".join(f"{k} {v}" for k, v in sorted(self.formats.items())))
-        lines.append(
-            f"  {self.findings_stored} finding(s) and {self.notes_stored} scrubbed note(s) stored; "
-            f"{self.merged_into_stored} record(s) merged into visits stored by earlier runs"
-        )
-        if self.kanon is not None:
-            lines.append("  " + self.kanon.as_text(rows=8).replace("\n", "\n  "))
-        return "\n".join(lines)
-
-
 def ingest_paths(
     store: Store,
     kb: KnowledgeBase,
@@ -123,8 +100,10 @@ def ingest_paths(
     progress: bool = True,
     k: int = DEFAULT_K,
     scrubber: Scrubber | None = None,
+    sheet: str | None = None,
 ) -> RunSummary:
-    """Ingest files (format given or detected per file) as one transactional, idempotent run."""
+    """Ingest files (format given or detected per file) as one transactional, idempotent run. A file that
+    cannot be read is quarantined with its reason and the rest of the run is stored."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     run_id = uuid.uuid4().hex[:12]
@@ -132,48 +111,140 @@ def ingest_paths(
     files = input_files(paths, fmt)
     batch = RecordBatch()
     cleaner = RecordCleaner(kb, key, scrubber)
-    skipped = 0
     seen: set[str] = set()
     formats: Counter[str] = Counter()
+    outcomes: list[FileOutcome] = []
+    touched: dict[str, set[str]] = {}  # label -> encounters its records went to
     for path in tqdm(files, desc="ingesting", unit="file", disable=not progress):
-        digest = sha256_file(path)
-        if digest in seen or store.has_source(digest):
-            skipped += 1
+        try:
+            digest = sha256_file(path)
+        except OSError:
+            digest = "unreadable"
+        path_key = source_path_key(key, path)
+        label = source_label(key, path, digest)
+        source_id = label.split(".")[0]
+        outcome = FileOutcome(label, shown_name(path.name, cleaner.scrubber))
+        outcomes.append(outcome)
+        if source_id in seen or store.has_source(source_id, digest):
+            outcome.status = "already loaded"
             continue
-        seen.add(digest)
-        source_id = digest[:16]
-        kind = fmt or detect_format(path)
-        formats[kind] += 1
-        context = SourceContext(source_id, kind, run_id)
-        before = batch.rows_read
-        name = _read_source(batch, cleaner, kb, key, path, context)
+        seen.add(source_id)
+        context = SourceContext(source_id, fmt or "", run_id, label)
+        mark, cleaner_mark = batch.checkpoint(), cleaner.checkpoint()
+        try:
+            context.kind = fmt or detect_format(path)
+            outcome.kind = context.kind
+            touched[label] = _read_source(batch, cleaner, kb, key, path, context, sheet)
+        except Exception as error:  # one bad file never stops the run: its rows are undone, it is quarantined
+            batch.rollback(mark)
+            cleaner.rollback(cleaner_mark)
+            outcome.status, outcome.reason = "quarantined", unreadable_reason(error, path)
+            batch.quarantine.append(quarantine_row(run_id, source_id, label, "file", outcome.reason, REFUSED))
+            log.debug("source %s quarantined: %s", label, outcome.reason)
+        else:
+            formats[context.kind] += 1
+            outcome.records = batch.rows_read - mark["rows_read"]
+            log.debug("source %s (%s): %d record(s) read", label, context.kind, outcome.records)
         batch.sources.append(
             {
                 "source_id": source_id,
-                "kind": kind,
-                "name": name,
+                "kind": context.kind or None,
+                "name": label,
                 "sha256": digest,
                 "first_run": run_id,
+                "path_key": path_key,
+                "status": outcome.status,
             }
         )
-        log.debug("source %s (%s): %d record(s) read", source_id, kind, batch.rows_read - before)
+    stored_before = _stored_encounters(store, batch)
     written = write_run(store, batch, run_id, started)
-    reasons = Counter(row["reason"] for row in batch.quarantine)
+    _count_visits(outcomes, touched, stored_before)
+    by_outcome: dict[str, Counter] = {}
+    per_source: dict[str, Counter] = {}
+    for row in batch.quarantine:
+        by_outcome.setdefault(row["outcome"], Counter())[row["reason"]] += 1
+        per_source.setdefault(row["source_id"], Counter())[row["outcome"]] += 1
+    for outcome in outcomes:
+        if outcome.status == "stored":
+            outcome.outcomes = per_source.get(outcome.label.split(".")[0], Counter())
     frame = batch_quasi_identifiers(batch.encounters, batch.patients, batch.quasi)
     return RunSummary(
         run_id,
         len(files),
-        skipped,
+        sum(o.status == "already loaded" for o in outcomes),
         batch.rows_read,
         written["encounters"],
         len(batch.quarantine),
-        dict(reasons),
+        dict(Counter(row["reason"] for row in batch.quarantine)),
         formats=dict(formats),
         findings_stored=written["findings"],
         notes_stored=written["notes"],
         merged_into_stored=written["merged"],
         kanon=k_anonymity(frame, k=k) if len(frame) else None,
+        files_detail=outcomes,
+        reasons_by_outcome={o: dict(c) for o, c in by_outcome.items()},
+        files_quarantined=sum(o.status == "quarantined" for o in outcomes),
     )
+
+
+def source_label(key: bytes, path: Path, digest: str | None = None) -> str:
+    """ "<source_id><suffix>": how the store names a file (source id: keyed hash of path and content)."""
+    digest = digest or sha256_file(path)
+    source_id = pseudonym(key, f"{source_path_key(key, path)}|{digest}", "source")[2:18]
+    return f"{source_id}{path.suffix.lower()[:8]}"
+
+
+def source_path_key(key: bytes, path: Path) -> str:
+    """A keyed hash of the file's absolute path: the source key without keeping the path."""
+    return pseudonym(key, str(path.resolve()), "path")[2:18]
+
+
+def unreadable_reason(error: Exception, path: Path) -> str:
+    """Why a file could not be read, without its name or path (they may hold a patient's name)."""
+    if isinstance(error, SourceRefused):
+        return str(error)
+    text = str(error)
+    for part in {str(path), str(path.resolve()), path.name, path.stem}:
+        if part:
+            text = text.replace(part, "<file>")
+    text = re.sub(r"[\'\"]?(?:/[^\s'\"]+)+[\'\"]?", "<path>", text)  # any other absolute path
+    detail = text.strip().splitlines()[0][:80] if text.strip() else ""
+    kind = {
+        "BadZipFile": "not a valid .xlsx (zip) file",
+        "InvalidFileException": "not a valid Excel file",
+        "UnicodeDecodeError": "not text in a known encoding",
+        "JSONDecodeError": "invalid JSON",
+        "EmptyDataError": "no columns",
+    }.get(type(error).__name__, type(error).__name__)
+    return f"unreadable: {kind}" + (f" ({detail})" if detail and kind == type(error).__name__ else "")
+
+
+class SourceRefused(ValueError):
+    """A readable file that is not patient data of a known shape (an empty file, a sales spreadsheet)."""
+
+
+def _stored_encounters(store: Store, batch: RecordBatch) -> set[str]:
+    ids = sorted({row["encounter_id"] for row in batch.encounters})
+    if not ids:
+        return set()
+    return {
+        r[0]
+        for r in store.connection.execute(
+            "SELECT encounter_id FROM encounters WHERE encounter_id IN (SELECT unnest(?))", [ids]
+        ).fetchall()
+    }
+
+
+def _count_visits(outcomes: list[FileOutcome], touched: dict[str, set[str]], stored: set[str]) -> None:
+    """New visits of each file (first file of the run to bring them), the rest merged."""
+    claimed: set[str] = set(stored)
+    for outcome in outcomes:
+        ids = touched.get(outcome.label)
+        if not ids or outcome.status != "stored":
+            continue
+        new = ids - claimed
+        outcome.new_visits, outcome.merged_visits = len(new), len(ids) - len(new)
+        claimed |= ids
 
 
 def _read_source(
@@ -183,56 +254,28 @@ def _read_source(
     key: bytes,
     path: Path,
     context: SourceContext,
-) -> str:
-    """Feed one file's records to the cleaner; returns the file name to store (identifiers removed)."""
-    words: set[str] = set()
-    if context.kind == "phenopackets":  # row refs and names exactly as learning.ingest gives them
-        for number, packet in _packets(path, batch, context.source_id, context.run_id):
-            row_ref = f"{path.name}:{number}"
-            add_phenopacket(batch, kb, key, packet, context.source_id, row_ref, context.run_id)
-        return path.name
-    display = safe_name(path.name, set(), cleaner.scrubber)
-    try:
-        records = list(_records(path, context.kind, display))
-    except (OSError, UnicodeDecodeError, ValueError, ImportError) as error:
-        batch.rows_read += 1
-        batch.quarantine.append(
-            {
-                "run_id": context.run_id,
-                "source_id": context.source_id,
-                "row_ref": display,
-                "field": "file",
-                "reason": f"unreadable: {type(error).__name__}",
-            }
-        )
-        return display
-    tokens = {F.fold(t) for t in _NAME_WORDS.findall(path.stem) if len(t) > 2}
-    for record in records:  # which words of the file name are identifiers of its own records
-        values = [v for vs in record.identifiers.values() for v in vs] + [str(record.fields.get(F.PATIENT))]
-        for value in values:
-            plain = value.lower() if value.isascii() else F.fold(value)
-            words.update(t for t in tokens if t in plain)
-    final = safe_name(path.name, words, cleaner.scrubber)
+    sheet: str | None = None,
+) -> set[str]:
+    """Feed one file's records to the cleaner; returns the encounters they went to. Raises when the file
+    cannot be read at all (the caller quarantines it)."""
+    if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip():
+        raise SourceRefused("empty file")
+    label = context.label
+    if context.kind == "phenopackets":
+        before = len(batch.encounters)
+        for number, packet in _packets(path, batch, context.source_id, context.run_id, label):
+            add_phenopacket(batch, kb, key, packet, context.source_id, f"{label}:{number}", context.run_id)
+        return {row["encounter_id"] for row in batch.encounters[before:]}
+    records = list(_records(path, context.kind, label, sheet))
+    encounters = set()
     for record in records:
-        if final != display:
-            _rename(record, display, final)
-        cleaner.add(batch, context, record)
-    return final
+        encounter = cleaner.add(batch, context, record)
+        if encounter is not None:
+            encounters.add(encounter)
+    return encounters
 
 
-def _rename(record: RawRecord, old: str, new: str) -> None:
-    """Row refs of a record under the file's final (identifier-free) name."""
-
-    def fix(ref: str) -> str:
-        return new + ref[len(old) :] if ref.startswith(old) else ref
-
-    record.row_ref = fix(record.row_ref)
-    for cell in record.symptoms:
-        cell.row_ref = fix(cell.row_ref)
-    record.problems = [(fix(ref), name, reason) for ref, name, reason in record.problems]
-
-
-def _records(path: Path, kind: str, display: str) -> Iterator[RawRecord]:
+def _records(path: Path, kind: str, display: str, sheet: str | None = None) -> Iterator[RawRecord]:
     if kind == "csv":
         yield from table_records(read_table(path), display)
     elif kind == "json":
@@ -248,28 +291,16 @@ def _records(path: Path, kind: str, display: str) -> Iterator[RawRecord]:
         if path.suffix.lower() in JSON_SUFFIXES:
             yield from _records(path, "json", display)
         elif path.suffix.lower() in TABULAR_SUFFIXES:
-            yield from _records(path, "csv", display)
+            yield from _records(path, "csv", display, sheet)
         else:
             yield note_record(path.read_text(encoding="utf-8-sig", errors="replace"), f"{display}:1")
     else:
         raise ValueError(f"unknown format {kind!r}")
 
 
-_NAME_WORDS = re.compile(r"[^\W_]+")
-
-
-def safe_name(name: str, identifier_words: set[str], scrubber: Scrubber) -> str:
-    """A file name with identifiers removed: words of the file's own identifiers and pattern matches."""
-    stem, dot, suffix = name.rpartition(".")
-    stem = stem if dot else name
-    cleaned = _NAME_WORDS.sub(
-        lambda m: "x" if F.fold(m.group()) in identifier_words and len(m.group()) > 2 else m.group(), stem
-    )
-    spaced = re.sub(r"[_]+", " ", cleaned)
-    scrubbed = scrubber.scrub(spaced)
-    if scrubbed != spaced:
-        cleaned = re.sub(r"\[[A-Z]+\]", "x", scrubbed).replace(" ", "_")
-    return f"{cleaned}.{suffix}" if dot else cleaned
+def shown_name(name: str, scrubber: Scrubber) -> str:
+    """The file name as shown on the console: name-like words masked. Never stored."""
+    return scrubber.scrub_file_name(name) if hasattr(scrubber, "scrub_file_name") else "file"
 
 
 class _JoinedStore:
@@ -301,7 +332,7 @@ def write_run(store: Store, batch: RecordBatch, run_id: str, started: str) -> di
         else set()
     )
     merge_findings, merge_diagnoses = _merges(store, batch, stored_ids, run_id)
-    merged = len({r["encounter_id"] for r in merge_findings + merge_diagnoses})
+    merged = len(stored_ids)
     batch.findings = [r for r in batch.findings if r["encounter_id"] not in stored_ids]
     batch.diagnoses = [r for r in batch.diagnoses if r["encounter_id"] not in stored_ids]
     findings_before = store.count("findings")
@@ -361,13 +392,14 @@ def _merges(
         elif status != row["status"]:
             source_id, row_ref = _provenance_parts(row["provenance"])
             batch.quarantine.append(
-                {
-                    "run_id": run_id,
-                    "source_id": source_id,
-                    "row_ref": row_ref,
-                    "field": row["term_id"],
-                    "reason": "conflicts with a finding stored by an earlier run: kept the stored one",
-                }
+                quarantine_row(
+                    run_id,
+                    source_id,
+                    row_ref,
+                    row["term_id"],
+                    "conflicts with a finding stored by an earlier run: kept the stored one",
+                    "warning",
+                )
             )
     diagnoses = [
         row
@@ -378,7 +410,8 @@ def _merges(
 
 
 def _provenance_parts(provenance: str) -> tuple[str, str]:
+    """(source id, row ref) of the first statement "<format>:<label>:<row>" of a provenance."""
     parts = provenance.split(";")[0].split(":")
     while parts and parts[0] in ("note", "vitals") + FORMATS:
         parts = parts[1:]
-    return (parts[0], ":".join(parts[1:])) if parts else ("", "")
+    return (parts[0].split(".")[0], ":".join(parts)) if parts else ("", "")

@@ -27,7 +27,7 @@ from learning.anonymize import (
     normalise_patient_id,
     postal_prefix,
 )
-from learning.ingest import Batch, age_band, generalise_age
+from learning.ingest import Batch, age_band, generalise_age, quarantine_row
 from learning.pseudonym import pseudonym
 from learning.text_to_hpo import SymptomMapper, extract_findings
 
@@ -36,6 +36,7 @@ PREGNANCY_TERMS = ("HP:6000485",)  # positive pregnancy test / beta-hCG (local "
 FEMALE_ONLY_ROOTS = ("HP:0010460", "HP:0000140", *PREGNANCY_TERMS)  # female genitalia, menstrual cycle
 MALE_ONLY_ROOTS = ("HP:0010461",)  # male genitalia
 _HPO_LIKE = re.compile(r"^\s*HP[:_]?\s*\d{1,8}\s*$", re.IGNORECASE)
+REFUSING_FIELDS = frozenset({"json", "record", "file"})  # a problem there, and nothing read: record refused
 DISEASE_ID = re.compile(r"^(OMIM|ORPHA|DECIPHER|MONDO|DXG)[:_ ]?\s*([A-Za-z0-9_]+)$", re.IGNORECASE)
 
 
@@ -60,6 +61,10 @@ class RawRecord:
     temperature_unit: str | None = None  # unit given by the header ("Temperatura (°F)")
     rows: int = 1  # source rows behind this record (long format: several)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (row_ref, field, reason)
+
+    def is_empty(self) -> bool:
+        """Nothing usable was read (only problems): the record is refused, no visit is made of it."""
+        return not (self.fields or self.symptoms or self.identifiers or self.diagnoses or self.notes)
 
     def add_identifier(self, kind: str, value: object) -> None:
         if not F.is_missing(value):
@@ -124,12 +129,29 @@ class RecordBatch(Batch):
     notes: list[dict] = field(default_factory=list)
     quasi: dict[str, dict] = field(default_factory=dict)  # encounter -> age band, sex, year, postal prefix
 
+    def _lists(self) -> tuple[str, ...]:
+        return (*super()._lists(), "notes")
+
+    def checkpoint(self) -> dict[str, int]:
+        return super().checkpoint() | {"quasi": len(self.quasi)}
+
+    def rollback(self, mark: dict[str, int]) -> None:
+        super().rollback(mark)
+        _truncate(self.quasi, mark["quasi"])
+
+
+def _truncate(index: dict, length: int) -> None:
+    """Drop the keys added after the first `length` (dicts keep insertion order)."""
+    for stale in list(index)[length:]:
+        del index[stale]
+
 
 @dataclass
 class SourceContext:
     source_id: str
     kind: str  # csv | json | notes | phenopackets
     run_id: str
+    label: str = ""  # "<source_id><suffix>": how row refs and provenance name the file
 
 
 class RecordCleaner:
@@ -143,8 +165,18 @@ class RecordCleaner:
         self._encounters: dict[str, dict] = {}
         self._patients: dict[str, dict] = {}
         self._findings: dict[tuple[str, str], dict] = {}
-        self._diagnoses: set[tuple[str, str]] = set()
-        self._notes: set[tuple[str, str]] = set()
+        self._diagnoses: dict[tuple[str, str], None] = {}
+        self._notes: dict[tuple[str, str], None] = {}
+
+    _INDEXES = ("_encounters", "_patients", "_findings", "_diagnoses", "_notes")
+
+    def checkpoint(self) -> dict[str, int]:
+        """Sizes of the per-run indexes, to forget a failed file's records with `rollback`."""
+        return {name: len(getattr(self, name)) for name in self._INDEXES}
+
+    def rollback(self, mark: dict[str, int]) -> None:
+        for name in self._INDEXES:
+            _truncate(getattr(self, name), mark[name])
 
     # ---- lookups --------------------------------------------------------------------------------
     @cached_property
@@ -192,14 +224,18 @@ class RecordCleaner:
         return self.kb.disease_ids[index] if index is not None else None
 
     # ---- one record -----------------------------------------------------------------------------
-    def add(self, batch: RecordBatch, context: SourceContext, record: RawRecord) -> None:
+    def add(self, batch: RecordBatch, context: SourceContext, record: RawRecord) -> str | None:
+        """Validate one record into the batch; returns its encounter, or None when it is refused whole."""
         batch.rows_read += record.rows
         values = record.fields
         known = self._known_identifiers(record) if record.notes else None
         lazy = known if known is not None else (lambda: self._known_identifiers(record))
         quarantine = _Quarantine(batch, context, record.row_ref, self.scrubber.scrub, lazy)
+        refused = record.is_empty() and any(f in REFUSING_FIELDS for _, f, _ in record.problems)
         for row_ref, field_name, reason in record.problems:
-            quarantine.add(field_name, reason, row_ref)
+            quarantine.add(field_name, reason, row_ref, "refused" if refused else "dropped")
+        if refused:
+            return None
 
         raw_patient = values.get(F.PATIENT)
         patient_key = (
@@ -235,11 +271,11 @@ class RecordCleaner:
             },
         )
 
-        provenance = f"{context.kind}:{context.source_id}:{record.row_ref}"
+        provenance = f"{context.kind}:{record.row_ref}"
         findings: list[tuple[str, str, str | None, str, str]] = []  # term, status, severity, prov, row
         self._temperature(quarantine, record, age, findings, provenance)
         for cell in record.symptoms:
-            self._symptom(quarantine, cell, findings, f"{context.kind}:{context.source_id}:{cell.row_ref}")
+            self._symptom(quarantine, cell, findings, f"{context.kind}:{cell.row_ref}")
         language = F.parse_language(values.get(F.LANGUAGE))
         for text in record.notes:
             if F.is_missing(text):
@@ -247,7 +283,7 @@ class RecordCleaner:
             scrubbed = self.scrubber.scrub(str(text), known)
             lang = language or F.guess_language(scrubbed)
             if (encounter, scrubbed) not in self._notes:
-                self._notes.add((encounter, scrubbed))
+                self._notes[(encounter, scrubbed)] = None
                 batch.notes.append({"encounter_id": encounter, "language": lang, "text_scrubbed": scrubbed})
             for found in extract_findings(self.kb, scrubbed, lang):
                 status = F.PRESENT if found.present else F.ABSENT
@@ -264,9 +300,10 @@ class RecordCleaner:
                 quarantine.add(F.DIAGNOSIS, "unknown diagnosis")
                 continue
             if (encounter, disease) not in self._diagnoses:
-                self._diagnoses.add((encounter, disease))
+                self._diagnoses[(encounter, disease)] = None
                 label = self.kb.disease_names[self.kb.disease_index[disease]]
                 batch.diagnoses.append({"encounter_id": encounter, "disease_id": disease, "label": label})
+        return encounter
 
     # ---- parts ----------------------------------------------------------------------------------
     @staticmethod
@@ -440,7 +477,9 @@ class RecordCleaner:
                 existing["provenance"] += ";" + provenance
             return
         # present in one source, absent in another: keep present, quarantine the absent statement
-        quarantine.add(term, "conflicting present/absent statements for one visit: kept present", row_ref)
+        quarantine.add(
+            term, "conflicting present/absent statements for one visit: kept present", row_ref, "warning"
+        )
         if status == F.PRESENT:
             existing.update(status=status, severity=severity, provenance=provenance)
 
@@ -463,13 +502,14 @@ class _Quarantine:
             self._known = self._known()
         return self._scrub(text, self._known)
 
-    def add(self, field_name: str, reason: str, row_ref: str | None = None) -> None:
+    def add(self, field_name: str, reason: str, row_ref: str | None = None, outcome: str = "dropped") -> None:
         self.batch.quarantine.append(
-            {
-                "run_id": self.context.run_id,
-                "source_id": self.context.source_id,
-                "row_ref": row_ref or self.row_ref,
-                "field": field_name,
-                "reason": reason,
-            }
+            quarantine_row(
+                self.context.run_id,
+                self.context.source_id,
+                row_ref or self.row_ref,
+                field_name,
+                reason,
+                outcome,
+            )
         )

@@ -8,9 +8,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+SCHEMA_VERSION = 2
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS sources (          -- one row per ingested file (content hash = idempotency key)
-    source_id VARCHAR PRIMARY KEY, kind VARCHAR, name VARCHAR, sha256 VARCHAR, first_run VARCHAR);
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER);
+CREATE TABLE IF NOT EXISTS sources (          -- one row per ingested file, keyed by its path and content
+    source_id VARCHAR PRIMARY KEY,            -- HMAC of (path, sha256): a file at one path is loaded once
+    kind VARCHAR,
+    name VARCHAR,                             -- label "<source_id>.<suffix>", never the file name
+    sha256 VARCHAR, first_run VARCHAR,
+    path_key VARCHAR,                         -- HMAC of the path (NULL: loaded before schema 2)
+    status VARCHAR);                          -- stored | quarantined (the whole file refused)
 CREATE TABLE IF NOT EXISTS ingestion_runs (   -- one row per `dxgraph ingest`
     run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
     rows_read INTEGER, rows_stored INTEGER, rows_quarantined INTEGER);
@@ -20,14 +27,27 @@ CREATE TABLE IF NOT EXISTS encounters (       -- a case / visit; age generalised
     encounter_id VARCHAR PRIMARY KEY, patient_id VARCHAR, source_id VARCHAR, age_years DOUBLE,
     age_band VARCHAR, year INTEGER, context VARCHAR, publication VARCHAR, run_id VARCHAR);
 CREATE TABLE IF NOT EXISTS findings (         -- HPO findings: present / absent, severity, provenance
-    encounter_id VARCHAR, term_id VARCHAR, status VARCHAR, severity VARCHAR, provenance VARCHAR);
+    encounter_id VARCHAR, term_id VARCHAR, status VARCHAR, severity VARCHAR,
+    provenance VARCHAR);                      -- "<format>:<source label>:<row>" statements joined by ";"
 CREATE TABLE IF NOT EXISTS diagnoses (        -- confirmed diagnoses (the labels learning uses)
     encounter_id VARCHAR, disease_id VARCHAR, label VARCHAR);
 CREATE TABLE IF NOT EXISTS notes (            -- free text, scrubbed of identifiers before storage
     encounter_id VARCHAR, language VARCHAR, text_scrubbed VARCHAR);
-CREATE TABLE IF NOT EXISTS quarantine (       -- rows refused, with where they came from and why
-    run_id VARCHAR, source_id VARCHAR, row_ref VARCHAR, field VARCHAR, reason VARCHAR);
+CREATE TABLE IF NOT EXISTS quarantine (       -- what was refused or noted, with where it came from and why
+    run_id VARCHAR, source_id VARCHAR, row_ref VARCHAR, field VARCHAR, reason VARCHAR,
+    outcome VARCHAR,                          -- refused (not stored) | dropped (a value) | warning
+    row_key VARCHAR);                         -- content key of the record: the same problem is kept once
 """
+# ALTERs bringing an older store to SCHEMA (CREATE TABLE IF NOT EXISTS leaves old tables as they are)
+MIGRATIONS: dict[int, list[str]] = {
+    2: [
+        "ALTER TABLE sources ADD COLUMN IF NOT EXISTS path_key VARCHAR",
+        "ALTER TABLE sources ADD COLUMN IF NOT EXISTS status VARCHAR",
+        "ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS outcome VARCHAR",
+        "ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS row_key VARCHAR",
+    ],
+}
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 class Store:
@@ -38,6 +58,31 @@ class Store:
         self.path = path
         self.connection = duckdb.connect(str(path))
         self.connection.execute(SCHEMA).fetchall()
+        self.migrate()
+
+    def schema_version(self) -> int:
+        row = self.connection.execute("SELECT max(version) FROM schema_version").fetchone()
+        if row and row[0] is not None:
+            return int(row[0])
+        # no version recorded: a new store (nothing in it) or one written before versions were kept (1)
+        return 1 if self.count("sources") or self.count("encounters") else SCHEMA_VERSION
+
+    def migrate(self) -> int:
+        """Bring an older store to SCHEMA_VERSION in one transaction; returns the version it had."""
+        found = self.schema_version()
+        if found >= SCHEMA_VERSION:
+            if not self.connection.execute("SELECT 1 FROM schema_version").fetchall():
+                self.connection.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION]).fetchall()
+            return found
+        with self.transaction():
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS.get(version, []):
+                    self.connection.execute(statement).fetchall()
+                if version == 2:
+                    _pseudonymise_legacy_names(self.connection)
+            self.connection.execute("DELETE FROM schema_version").fetchall()
+            self.connection.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION]).fetchall()
+        return found
 
     def close(self) -> None:
         self.connection.close()
@@ -59,8 +104,16 @@ class Store:
         else:
             self.connection.execute("COMMIT").fetchall()
 
-    def has_source(self, sha256: str) -> bool:
-        return bool(self.connection.execute("SELECT 1 FROM sources WHERE sha256 = ?", [sha256]).fetchall())
+    def has_source(self, source_id: str, sha256: str) -> bool:
+        """The file (same path, same content) was loaded before; a file loaded before schema 2 (no path
+        kept) counts as loaded when its content matches, unless it was empty."""
+        return bool(
+            self.connection.execute(
+                """SELECT 1 FROM sources WHERE source_id = ?
+                   OR (path_key IS NULL AND sha256 = ? AND sha256 <> ?)""",
+                [source_id, sha256, EMPTY_SHA256],
+            ).fetchall()
+        )
 
     def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
         """Insert rows whose key is not there yet (idempotent); returns how many were added."""
@@ -129,6 +182,30 @@ class Store:
             "SELECT coalesce(sum(hash(encounter_id || disease_id)), 0) FROM diagnoses"
         ).fetchall()[0]
         return f"{row[0]}-{abs(int(row[1])) % 10**12:012d}-{abs(int(cases[0])) % 10**12:012d}"
+
+
+def _pseudonymise_legacy_names(connection) -> None:
+    """Schema 2 stores no file name: legacy names become "<source_id><suffix>" in sources, row refs and
+    provenance (a file name may hold a patient's surname)."""
+    legacy = connection.execute(
+        "SELECT source_id, name FROM sources WHERE path_key IS NULL AND name IS NOT NULL"
+    ).fetchall()
+    for source_id, name in legacy:
+        suffix = Path(name).suffix.lower()[:8] if "." in name else ""
+        label = f"{source_id}{suffix}"
+        if name == label:
+            continue
+        connection.execute("UPDATE sources SET name = ? WHERE source_id = ?", [label, source_id]).fetchall()
+        connection.execute(
+            "UPDATE findings SET provenance = replace(provenance, ?, ?) WHERE contains(provenance, ?)",
+            [f"{source_id}:{name}:", f"{label}:", f"{source_id}:{name}:"],
+        ).fetchall()
+        connection.execute(
+            """UPDATE quarantine SET row_ref = ? || substr(row_ref, ?)
+               WHERE source_id = ? AND (row_ref = ? OR starts_with(row_ref, ?))""",
+            [label, len(name) + 1, source_id, name, f"{name}:"],
+        ).fetchall()
+    connection.execute("UPDATE sources SET status = 'stored' WHERE status IS NULL").fetchall()
 
 
 def _subset(encounters: list[str] | None, alias: str = "") -> tuple[str, list]:

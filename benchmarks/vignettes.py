@@ -78,9 +78,10 @@ def covered(kb, codes: list[str]) -> bool:
     return any(code[:3].upper() in categories for code in codes)
 
 
-def vignette_case(kb, row: dict, context: str, use_history: bool = True) -> EvalCase:
-    """The evidence a doctor would enter for the vignette: findings (and past conditions), absent findings,
-    vitals, age and sex."""
+def vignette_case(kb, row: dict, context: str, use_history: bool = False) -> EvalCase:
+    """The evidence a doctor would enter for the vignette: current findings, absent findings, vitals, age and
+    sex. Past conditions (hypertension, diabetes...) are comorbidities, not manifestations of the current
+    disease, so they are left out unless asked for (--with-history)."""
     present = list(dict.fromkeys(row["present"] + (row.get("history", []) if use_history else [])))
     absent = [t for t in dict.fromkeys(row["absent"]) if t not in present]
     vitals = {VITAL_KEYS.get(k, k): v for k, v in (row.get("vitals") or {}).items()}

@@ -119,10 +119,11 @@ def exclusion_sensitivities(network: Network, context: str) -> np.ndarray:
 
 
 def disease_leaks(network: Network, leak: float) -> np.ndarray:
-    """Per disease: the term's leak; a curated common disease's feature list is complete, so a finding it
-    does not explain is incidental, at a small rate that does not grow with how many rare diseases list it."""
+    """Per disease: the term's leak; a curated common disease's profile lists its usual features, so a finding
+    it does not explain is incidental, at one rate (curated_leak) that does not grow with how many rare
+    diseases list the finding."""
     leaks = np.full(network.n_diseases, leak)
-    leaks[network.curated] = min(network.params.common_leak_factor * network.params.leak_floor, leak)
+    leaks[network.curated] = network.params.curated_leak
     return leaks
 
 

@@ -14,12 +14,13 @@ class ModelParams:
     frequency_cap: float = 0.98  # even obligate features go unrecorded sometimes
     leak_floor: float = 0.002  # P(finding | disease) for a finding the disease's annotations do not explain
     leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
-    common_leak_factor: float = 0.1  # curated common diseases: leak = this * leak_floor (incidental finding)
+    common_leak_factor: float = 0.1  # curated common diseases: weight of a sibling/cousin match
+    curated_leak: float = 0.002  # curated common diseases: P(finding | disease), finding not in its profile
     related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
     exclusion_sensitivity: float = 0.05  # how strongly an excluded annotated finding counts against a disease
     # (rare-disease clinic: case reports); in a consultation (primary care, emergency) the doctor asks:
     consult_exclusion_sensitivity: float = 0.3  # ... HPO (literature) diseases
-    consult_exclusion_sensitivity_curated: float = 0.8  # ... curated common diseases (clinical frequencies)
+    consult_exclusion_sensitivity_curated: float = 0.9  # ... curated common diseases (clinical frequencies)
     unreported_rate: float = 0.05  # chance a present annotated feature would have been reported if not asked
     not_annotated_factor: float = 0.05  # an observed finding the disease is annotated NOT to have
     merge_twins: bool = True  # rank an OMIM/ORPHA twin pair as one diagnosis under its OMIM id

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import re
 import shutil
+import signal
 import sys
 import tempfile
 
@@ -30,7 +34,7 @@ def _positive_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
         raise ValueError(f"{name}={raw!r} must be a positive integer")
     return int(raw)
 
@@ -73,6 +77,17 @@ def _child_exit(server, worker) -> None:
         multiprocess.mark_process_dead(worker.pid)
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def prepare_for_fork() -> None:
+    """In the master, after the app is loaded: move every object into the permanent GC generation, so
+    the workers' garbage collections never write to (and so copy) the pages they share with it."""
+    gc.collect()
+    gc.freeze()
+
+
 def serve(settings: Settings, host: str, port: int, production: bool = False) -> int:
     """Serve until interrupted. Production: gunicorn; otherwise the Flask development server."""
     if not production:
@@ -80,7 +95,9 @@ def serve(settings: Settings, host: str, port: int, production: bool = False) ->
 
         app = create_app(settings)
         print(f"dxgraph: serving http://{host}:{port} (development server)", file=sys.stderr)
-        app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
+        signal.signal(signal.SIGTERM, _stop)  # like Ctrl-C: stop quietly, exit code 0
+        with contextlib.suppress(KeyboardInterrupt):
+            app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
         return 0
     # metrics shared by all workers: the directory must be set before prometheus_client is imported
     metrics_dir = tempfile.mkdtemp(prefix="dxgraph-metrics-")
@@ -105,7 +122,9 @@ def _run_gunicorn(settings: Settings, host: str, port: int) -> int:
                     self.cfg.set(key, value)
 
         def load(self):
-            return create_app(settings)
+            app = create_app(settings)
+            prepare_for_fork()
+            return app
 
     print(f"dxgraph: serving http://{host}:{port} (gunicorn)", file=sys.stderr)
     DxgraphServer().run()

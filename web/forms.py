@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -113,9 +114,23 @@ def _number(value: str, field_name: str) -> float | None:
     if not value:
         return None
     try:
-        return float(value.replace(",", "."))
+        number = float(value.replace(",", "."))
     except ValueError:
-        raise ApiError(400, f"{field_name}: {value!r} is not a number", field_name) from None
+        number = math.nan
+    if not math.isfinite(number):
+        message = f"{field_name}: {value!r} is not a number"
+        raise ApiError(400, message, field_name, "number", {"value": value})
+    return number
+
+
+def _check_onset(onset: float, age: float | None) -> None:
+    """The form's onset (years) is checked here so its message can be worded in the page's language."""
+    if onset < 0:
+        raise ApiError(400, "onset: must be at least 0", "onset", "greater_than_equal", {"ge": 0})
+    if onset > 130:
+        raise ApiError(400, "onset: must be at most 130", "onset", "less_than_equal", {"le": 130})
+    if age is not None and onset > age:
+        raise ApiError(400, f"onset: {onset:g} is after the current age {age:g}", "onset", "onset_after_age")
 
 
 def request_payload(state: PageState, lang: str) -> dict:
@@ -146,6 +161,7 @@ def request_payload(state: PageState, lang: str) -> dict:
         payload["age"] = age
     onset = _number(state.onset, "onset")
     if onset is not None:
+        _check_onset(onset, age)
         payload["onset"] = onset
     if state.sex in ("female", "male"):
         payload["sex"] = state.sex

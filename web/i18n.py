@@ -5,8 +5,17 @@ from __future__ import annotations
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from web.wording import WORDS, number
+
 LANGS = ("en", "es")
 COOKIE = "dxgraph_lang"
+
+
+
+def _scale(lang: str) -> str:
+    text = WORDS[lang]["scale"]
+    return text[0].upper() + text[1:] + "."
+
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -67,8 +76,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "common": "Common",
         "other": "Other / not in the knowledge base",
         "why": "Why?",
-        "why_caption": "How each finding moved this disease (likelihood ratio against a disease "
-        "outside the knowledge base)",
         "effect": "Effect",
         "match": "Match",
         "annotation": "Matched annotation",
@@ -126,6 +133,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "match_excluded_present": "absent, but a feature of the disease",
         "match_excluded_consistent": "absent, as expected",
         "match_excluded_unrelated": "absent; unrelated",
+        "why_caption": _scale("en"),
+        "no_effect_summary": "Findings with no effect on this disease",
+        "of_patients": WORDS["en"]["frequency"],
+        "how_matched": "how it matched",
+        "stale": "The form changed after these results: they are out of date. "
+        "Press “Show probabilities” to update them.",
+        "updating": "Updating the results…",
+        "english_names": "Rare diseases with no published Spanish name are shown in English.",
+        "show_form": "Show probabilities",
+        "prevalence_value": "{value}",
+        "sexp_any": "both sexes",
+        "sexp_female": "female only",
+        "sexp_male": "male only",
+        "sexp_female-predominant": "mostly female",
+        "sexp_male-predominant": "mostly male",
+        "pk_point-prevalence": "point prevalence",
+        "pk_annual-incidence": "annual incidence",
+        "pk_lifetime-prevalence": "lifetime prevalence",
+        "pk_birth-prevalence": "birth prevalence",
+        "one_in": "1 in {n}",
+        "origin_hpo": "HPO annotation",
+        "origin_curated": "dxgraph curation",
+        "origin_overlay": "dxgraph correction",
+        "link_sex_female": "in females",
+        "link_sex_male": "in males",
+        "ev_PCS": "published clinical study",
+        "ev_TAS": "traceable author statement",
+        "ev_IEA": "electronic annotation",
+        "ev_guideline": "clinical guideline",
+        "err_less_than_equal": "{label}: must be at most {le}",
+        "err_less_than": "{label}: must be less than {lt}",
+        "err_greater_than_equal": "{label}: must be at least {ge}",
+        "err_greater_than": "{label}: must be more than {gt}",
+        "err_range": "{label}: {value} is outside the plausible range {low}–{high}",
+        "err_number": "{label}: “{value}” is not a number",
+        "err_onset_after_age": "{label}: the onset cannot be after the current age",
+        "err_invalid": "{label}: this value is not accepted",
+        "err_request": "The request was not accepted; check the form.",
+        "err_busy": "The server is busy; wait a moment and try again.",
+        "not_recognised": "Not recognised",
+        "disclaimer_label": "Disclaimer",
     },
     "es": {
         "title": "dxgraph — apoyo al diagnóstico diferencial",
@@ -185,8 +233,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "common": "Frecuente",
         "other": "Otra / no incluida en la base de conocimiento",
         "why": "¿Por qué?",
-        "why_caption": "Cuánto movió cada hallazgo esta enfermedad (cociente de verosimilitud frente a "
-        "una enfermedad fuera de la base)",
         "effect": "Efecto",
         "match": "Coincidencia",
         "annotation": "Anotación coincidente",
@@ -244,8 +290,90 @@ MESSAGES: dict[str, dict[str, str]] = {
         "match_excluded_present": "ausente, pero es rasgo de la enfermedad",
         "match_excluded_consistent": "ausente, como se espera",
         "match_excluded_unrelated": "ausente; sin relación",
+        "why_caption": _scale("es"),
+        "no_effect_summary": "Hallazgos sin efecto sobre esta enfermedad",
+        "of_patients": WORDS["es"]["frequency"],
+        "how_matched": "cómo coincide",
+        "stale": "El formulario cambió después de estos resultados: están desactualizados. "
+        "Pulse «Calcular probabilidades» para actualizarlos.",
+        "updating": "Actualizando los resultados…",
+        "english_names": "Las enfermedades raras sin nombre publicado en español se muestran en inglés.",
+        "show_form": "Calcular probabilidades",
+        "prevalence_value": "{value}",
+        "sexp_any": "ambos sexos",
+        "sexp_female": "solo mujeres",
+        "sexp_male": "solo varones",
+        "sexp_female-predominant": "predominio femenino",
+        "sexp_male-predominant": "predominio masculino",
+        "pk_point-prevalence": "prevalencia puntual",
+        "pk_annual-incidence": "incidencia anual",
+        "pk_lifetime-prevalence": "prevalencia a lo largo de la vida",
+        "pk_birth-prevalence": "prevalencia al nacer",
+        "one_in": "1 de cada {n}",
+        "origin_hpo": "anotación de la HPO",
+        "origin_curated": "curación de dxgraph",
+        "origin_overlay": "corrección de dxgraph",
+        "link_sex_female": "en mujeres",
+        "link_sex_male": "en varones",
+        "ev_PCS": "estudio clínico publicado",
+        "ev_TAS": "afirmación de autor rastreable",
+        "ev_IEA": "anotación electrónica",
+        "ev_guideline": "guía clínica",
+        "err_less_than_equal": "{label}: debe ser como máximo {le}",
+        "err_less_than": "{label}: debe ser menor que {lt}",
+        "err_greater_than_equal": "{label}: debe ser al menos {ge}",
+        "err_greater_than": "{label}: debe ser mayor que {gt}",
+        "err_range": "{label}: {value} está fuera del intervalo plausible {low}–{high}",
+        "err_number": "{label}: «{value}» no es un número",
+        "err_onset_after_age": "{label}: el inicio no puede ser posterior a la edad actual",
+        "err_invalid": "{label}: este valor no es válido",
+        "err_request": "No se aceptó la solicitud; revise el formulario.",
+        "err_busy": "El servidor está ocupado; espere un momento y vuelva a intentarlo.",
+        "not_recognised": "No reconocido",
+        "disclaimer_label": "Aviso",
     },
 }
+
+
+# API field names -> the message key naming that field on the form
+FIELD_LABELS = {
+    "age": "age",
+    "onset": "onset_age",
+    "sex": "sex",
+    "context": "context",
+    "temperature": "temperature",
+    "vitals.temperature_c": "temperature",
+    "vitals.temperature_f": "temperature",
+    **{
+        f"{prefix}{name}": name
+        for name in ("heart_rate", "respiratory_rate", "systolic_bp", "diastolic_bp", "spo2")
+        for prefix in ("", "vitals.")
+    },
+}
+NUMBER_CODES = frozenset(["number", "float_type", "float_parsing", "int_type", "int_parsing"])
+
+
+def error_text(field: str | None, code: str | None, params: dict | None, lang: str) -> str:
+    """A client mistake worded in `lang` for the form (the API's English message is never shown)."""
+    params = params or {}
+    label_key = FIELD_LABELS.get(field or "")
+    if label_key is None:
+        return translate("err_request", lang)
+    key = "err_number" if code in NUMBER_CODES else f"err_{code}"
+    if key not in MESSAGES["en"]:
+        key = "err_invalid"
+    values = {name: _shown(value, lang) for name, value in params.items()}
+    try:
+        return translate(key, lang).format(label=translate(label_key, lang), **values)
+    except (KeyError, IndexError):
+        return translate("err_invalid", lang).format(label=translate(label_key, lang))
+
+
+def _shown(value, lang: str) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    return text.replace(".", ",") if lang == "es" and isinstance(value, float) else text
 
 
 def translate(key: str, lang: str | None = None) -> str:
@@ -281,6 +409,24 @@ def _remember(response: Response) -> Response:
     return response
 
 
+def has_text(key: str) -> bool:
+    return key in MESSAGES["en"]
+
+
+def share(value: float | None, lang: str | None = None) -> str:
+    """A prevalence in words: '1.2%' from 1% up, else '1 in 2,500' (es: '1,2 %', '1 de cada 2.500')."""
+    lang = lang or current_lang()
+    if value is None or value <= 0:
+        return "–"
+    if value >= 0.01:
+        text = f"{value * 100:.1f}".removesuffix(".0")
+        return text.replace(".", ",") + " %" if lang == "es" else text + "%"
+    return translate("one_in", lang).format(n=number(1 / value, lang))
+
+
 def install(app: Flask) -> None:
-    app.jinja_env.globals.update(_=translate, current_lang=current_lang, LANGS=LANGS)
+    app.jinja_env.globals.update(
+        _=translate, current_lang=current_lang, LANGS=LANGS, error_text=error_text, has_text=has_text
+    )
+    app.jinja_env.filters["share"] = share
     app.after_request(_remember)

@@ -60,6 +60,8 @@ def _spec(max_rows: int, max_body: int) -> dict:
         "properties": {
             "error": {"type": "string"},
             "field": {"type": ["string", "null"], "description": "the field at fault, e.g. observed[2]"},
+            "code": {"type": "string", "description": "the kind of mistake, e.g. less_than_equal"},
+            "params": {"type": "object", "description": "its parameters (e.g. {\"le\": 130})"},
         },
     }
     schemas["Envelope"] = {"type": "object", "properties": ENVELOPE}

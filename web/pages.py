@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from web import forms, service
-from web.i18n import MESSAGES, current_lang
+from web.i18n import FIELD_LABELS, MESSAGES, current_lang
 from web.schemas import ApiError, DiagnoseRequest, validate
 from web.state import engine
 
@@ -36,6 +36,7 @@ def _page(state: forms.PageState, result: dict | None = None, error: ApiError | 
             error_input=FIELD_INPUTS.get(error.field or "") if error else None,
             messages=MESSAGES[lang],
             field_inputs=FIELD_INPUTS,
+            field_labels=FIELD_LABELS,
         ),
         status,
     )

@@ -17,16 +17,29 @@ assert set(Context.__args__) == set(CONTEXTS)  # type: ignore[attr-defined]
 
 
 class ApiError(Exception):
-    """A client mistake: answered as {"error": message, "field": field} with a 4xx status."""
+    """A client mistake: answered as {"error": message, "field": field} with a 4xx status; `code` and
+    `params` (when known) let a client word the message itself, e.g. in the page's language."""
 
-    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        field: str | None = None,
+        code: str | None = None,
+        params: dict | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.field = field
+        self.code = code
+        self.params = params or {}
 
     def as_dict(self) -> dict:
-        return {"error": self.message, "field": self.field}
+        answer = {"error": self.message, "field": self.field}
+        if self.code:
+            answer.update(code=self.code, params=self.params)
+        return answer
 
 
 class Strict(BaseModel):
@@ -132,4 +145,9 @@ def validate(model: type[Strict], data: dict) -> Strict:
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         field = field_name(tuple(first["loc"]))
-        raise ApiError(400, f"{field}: {first['msg']}", field) from None
+        params = {
+            key: value
+            for key, value in (first.get("ctx") or {}).items()
+            if isinstance(value, str | int | float | bool)
+        }
+        raise ApiError(400, f"{field}: {first['msg']}", field, first["type"], params) from None

@@ -16,6 +16,7 @@ from inference.questions import next_questions
 from inference.vitals import PLAUSIBLE, temperature_celsius
 from knowledge.kb import ORIGINS, SEXES
 from learning import serving_log
+from web import wording
 from web.metrics import DIAGNOSES
 from web.schemas import ApiError, DiagnoseRequest
 from web.state import Engine
@@ -81,7 +82,8 @@ def _vitals(request: DiagnoseRequest) -> dict[str, float]:
         low, high = PLAUSIBLE[name]
         if not low <= value <= high:
             field = unit_field if name == "temperature_c" else f"vitals.{name}"
-            raise ApiError(400, f"{field}: {value:g} is outside the plausible range {low:g}-{high:g}", field)
+            message = f"{field}: {value:g} is outside the plausible range {low:g}-{high:g}"
+            raise ApiError(400, message, field, "range", {"value": value, "low": low, "high": high})
     return given
 
 
@@ -142,6 +144,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             for row in diagnosis.ranking[: request.explain]
         }
         questions = next_questions(diagnoser, diagnosis, limit=request.questions) if request.questions else []
+        effects = wording.log_effects(diagnoser, evidence, diagnosis.used) if explanations else {}
     DIAGNOSES.labels(context=evidence.context, via=via).inc()
     request_id = log_served(engine, evidence, diagnosis, via)
     ranking = []
@@ -151,6 +154,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             "disease_id": row.disease_id,
             "label": kb.disease_label(row.index, lang),
             "label_en": row.label,
+            "label_lang": _label_lang(kb, row.index, lang),
             "probability": row.probability,
             "orphan": row.orphan,
             "kind": "orphan" if row.orphan else "common",
@@ -159,13 +163,18 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             "url": disease_url(row.disease_id),
         }
         if row.twin is not None:
+            twin_label = kb.disease_label(kb.disease_index[row.twin[0]], lang)
             item["also_described_as"] = {
                 "disease_id": row.twin[0],
+                "label": twin_label,
                 "share": row.twin[1],
                 "url": disease_url(row.twin[0]),
+                "words": wording.twin_words(
+                    row.twin[0], twin_label if twin_label != item["label"] else None, row.twin[1], lang
+                ),
             }
         if row.index in explanations:
-            item["explanation"] = _explanation(kb, explanations[row.index], lang)
+            item["explanation"] = _explanation(kb, explanations[row.index], lang, effects, row.index)
         ranking.append(item)
     return {
         "request_id": request_id,
@@ -202,8 +211,8 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             }
             for q in questions
         ],
-        "warnings": diagnosis.warnings,
-        "notes": diagnosis.notes,
+        "warnings": [wording.note(text, lang) for text in diagnosis.warnings],
+        "notes": [wording.note(text, lang) for text in diagnosis.notes],
         "disclaimer": DISCLAIMER,
     }
 
@@ -246,24 +255,33 @@ def log_feedback(request_id: str, disease_id: str) -> bool:
     return True
 
 
-def _explanation(kb, explanation, lang: str) -> dict:
+def _explanation(kb, explanation, lang: str, effects: dict, disease: int) -> dict:
+    """Each finding's contribution, strongest effect first, with its effect in plain words (web.wording)."""
+    contributions = []
+    for c in explanation.contributions:
+        log_times = float(effects[c.term][disease]) if c.term in effects else c.log_lr
+        reading = wording.effect(math.exp(max(min(log_times, 700.0), -700.0)), lang)
+        item = {
+            "id": c.term,
+            "label": kb.label(c.term, lang),
+            "present": c.present,
+            "severity": c.severity,
+            "log_lr": c.log_lr,
+            "likelihood_ratio": math.exp(max(min(c.log_lr, 700.0), -700.0)),
+            "direction": "up" if c.log_lr >= 0 else "down",
+            "match": c.match,
+            "matched_term": c.matched_term,
+            "matched_label": kb.label(c.matched_term, lang) if c.matched_term else None,
+            "matched_frequency": _finite(c.matched_frequency),
+            "times": reading.times,
+            "effect": reading.effect,
+            "strength": reading.strength,
+            "words": reading.words,
+        }
+        contributions.append((-abs(log_times), len(contributions), item))
+    contributions.sort(key=lambda entry: entry[:2])
     return {
-        "contributions": [
-            {
-                "id": c.term,
-                "label": kb.label(c.term, lang),
-                "present": c.present,
-                "severity": c.severity,
-                "log_lr": c.log_lr,
-                "likelihood_ratio": math.exp(max(min(c.log_lr, 700.0), -700.0)),
-                "direction": "up" if c.log_lr >= 0 else "down",
-                "match": c.match,
-                "matched_term": c.matched_term,
-                "matched_label": kb.label(c.matched_term, lang) if c.matched_term else None,
-                "matched_frequency": _finite(c.matched_frequency),
-            }
-            for c in explanation.contributions
-        ],
+        "contributions": [item for _, _, item in contributions],
         "missing_frequent": [
             {"id": m.term, "label": kb.label(m.term, lang), "frequency": _finite(m.frequency)}
             for m in explanation.missing_frequent
@@ -272,6 +290,12 @@ def _explanation(kb, explanation, lang: str) -> dict:
 
 
 # ---- a disease ---------------------------------------------------------------------------------
+
+
+def _label_lang(kb, index: int, lang: str) -> str:
+    """The language of a disease's label: English where no source gives one in `lang`."""
+    return "es" if lang == "es" and kb.disease_info[index].get("label_es") else "en"
+
 
 
 def disease(engine: Engine, disease_id: str, lang: str = "en") -> dict:
@@ -310,6 +334,7 @@ def disease(engine: Engine, disease_id: str, lang: str = "en") -> dict:
         "disease_id": disease_id,
         "label": kb.disease_label(index, lang),
         "label_en": kb.disease_names[index],
+        "label_lang": _label_lang(kb, index, lang),
         "source": kb.disease_source[index],
         "source_url": source_ref["url"],
         "orphan": bool(kb.disease_orphan[index]),

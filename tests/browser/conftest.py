@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -15,6 +16,9 @@ from knowledge.config import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "reports" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"  # axe-core 4.14.1
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -123,3 +127,30 @@ def shoot():
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The vendored axe-core (see vendor/axe-core/README.md), checked against its recorded digest."""
+    data = AXE.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == AXE_SHA256, "vendored axe-core changed: update AXE_SHA256"
+    return data.decode("utf-8")
+
+
+@pytest.fixture()
+def axe(axe_source):
+    """axe(page) -> the serious and critical accessibility violations axe-core finds on the page."""
+
+    def run(page) -> list[dict]:
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(axe_source)  # evaluated by the driver: the page's CSP stays as it is
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+            }))"""
+        )
+        return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+    return run
+

@@ -7,12 +7,15 @@
   const $ = (selector, root = document) => root.querySelector(selector);
   const T = JSON.parse($("#i18n").textContent);
   const FIELDS = JSON.parse($("#field-inputs").textContent);
+  const LABELS = JSON.parse($("#field-labels").textContent);
   const t = (key) => T[key] || key;
   const lang = form.elements.lang.value;
   const rows = $("#rows"), noRows = $("#no-rows"), input = $("#add"), list = $("#add-list");
   const results = $("#results"), resultsBody = $("#results-body"), errors = $("#errors"), status = $("#status");
+  const stale = $("#stale"), notFound = $("#not-found");
   const NEGATED = /^(?:-\s*|(?:no|not|sin|niega|denies)\s+)/i;
   const VITALS = ["heart_rate", "respiratory_rate", "systolic_bp", "diastolic_bp", "spo2"];
+  const NUMBER_CODES = new Set(["number", "float_type", "float_parsing", "int_type", "int_parsing"]);
 
   // ---- small helpers ------------------------------------------------------------------------
   function h(tag, attrs, ...children) {
@@ -28,54 +31,74 @@
   }
   const pct = (p) => (p < 0.001 ? "<0.1%" : (p * 100).toFixed(1) + "%");
   const pct0 = (p) => (p === null || p === undefined ? "–" : Math.round(p * 100) + "%");
-  function ratio(c) {
-    const r = c.likelihood_ratio;
-    if (r >= 1) return r < 1000 ? "×" + r.toFixed(1) : "×>999";
-    const inverse = r > 0 ? 1 / r : Infinity;
-    return inverse < 1000 ? "÷" + inverse.toFixed(1) : "÷>999";
-  }
+  const format = (template, values) => template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
+  const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
   const meter = (value, label) => h("meter", { min: 0, max: 1, value, "aria-label": label });
+  const langAttr = (labelLang) => (labelLang && labelLang !== lang ? labelLang : null);
 
-  async function call(url, body) {
+  // ---- errors, worded in the page's language -------------------------------------------------
+  function shown(value) {
+    return lang === "es" && typeof value === "number" ? String(value).replace(".", ",") : String(value);
+  }
+  function errorText(field, code, params) {
+    const labelKey = LABELS[field || ""];
+    if (!labelKey) return t("err_request");
+    let key = NUMBER_CODES.has(code) ? "err_number" : "err_" + code;
+    if (!(key in T)) key = "err_invalid";
+    const values = { label: t(labelKey) };
+    for (const [name, value] of Object.entries(params || {})) values[name] = shown(value);
+    const text = format(t(key), values);
+    return /\{\w+\}/.test(text) ? format(t("err_invalid"), values) : text;
+  }
+  function showError(field, message) {
+    errors.replaceChildren(h("p", { class: "error" }, h("strong", { text: t("check") + ": " }), message));
+    const target = field && FIELDS[field] && document.getElementById(FIELDS[field]);
+    if (target) target.setAttribute("aria-invalid", "true");
+  }
+  function clearErrors() {
     errors.replaceChildren();
     for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  }
+  async function call(url, body) {
     try {
-      const options = body === undefined ? {} : {
+      const response = await fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(body),
-      };
-      const response = await fetch(url, options);
-      const data = await response.json().catch(() => ({ error: response.statusText }));
-      if (!response.ok) { showError(data); return null; }
-      return data;
+      });
+      const data = await response.json().catch(() => ({}));
+      if (response.ok) return data;
+      if (response.status === 429 || response.status === 503) showError(null, t("err_busy"));
+      else showError(data.field, errorText(data.field, data.code, data.params));
     } catch (error) {
-      showError({ error: t("network_error") });
-      return null;
+      showError(null, t("network_error"));
     }
-  }
-  function showError(data) {
-    errors.replaceChildren(h("p", { class: "error" }, h("strong", { text: t("check") + ": " }), data.error || ""));
-    const target = data.field && FIELDS[data.field] && document.getElementById(FIELDS[data.field]);
-    if (target) target.setAttribute("aria-invalid", "true");
+    return null;
   }
 
   // ---- chosen findings ----------------------------------------------------------------------
   const syncEmpty = () => { noRows.hidden = rows.children.length > 0; };
-  function addRow(id, label, present = true, severity = "") {
+  function makeRow(id, label) {
+    const row = $("#tpl-row").content.firstElementChild.cloneNode(true);
+    row.dataset.id = id;
+    row.querySelector("input[name=f_id]").value = id;
+    row.querySelector(".label").textContent = label;
+    row.querySelector(".term-id").textContent = id;
+    row.querySelector(".state").setAttribute("aria-label", `${t("status")}: ${label}`);
+    row.querySelector(".severity").setAttribute("aria-label", `${t("severity")}: ${label}`);
+    const remove = row.querySelector(".remove");
+    remove.value = id;
+    remove.setAttribute("aria-label", `${t("remove")}: ${label}`);
+    return row;
+  }
+  function addRow(id, label, present = true, severity = "", where = null) {
     let row = [...rows.children].find((li) => li.dataset.id === id);
     if (!row) {
-      row = $("#tpl-row").content.firstElementChild.cloneNode(true);
-      row.dataset.id = id;
-      row.querySelector("input[name=f_id]").value = id;
-      row.querySelector(".label").textContent = label;
-      row.querySelector(".term-id").textContent = id;
-      row.querySelector(".state").setAttribute("aria-label", `${t("status")}: ${label}`);
-      row.querySelector(".severity").setAttribute("aria-label", `${t("severity")}: ${label}`);
-      const remove = row.querySelector(".remove");
-      remove.value = id;
-      remove.setAttribute("aria-label", `${t("remove")}: ${label}`);
-      rows.append(row);
+      row = makeRow(id, label);
+      if (where) where.replaceWith(row);
+      else rows.append(row);
+    } else if (where) {
+      where.remove();
     }
     row.querySelector(".state").value = present ? "present" : "absent";
     if (severity) row.querySelector(".severity").value = severity;
@@ -84,31 +107,37 @@
   }
 
   // ---- autocomplete (ARIA combobox) ---------------------------------------------------------
-  let options = [], active = -1, timer = 0, pending = null;
+  let options = [], optionsFor = null, active = -1, timer = 0, pending = null;
+  const query = (text) => text.replace(NEGATED, "").trim();
   function closeList() {
     list.hidden = true;
     list.replaceChildren();
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
     options = [];
+    optionsFor = null;
     active = -1;
   }
-  async function lookup(text, limit) {
-    pending?.abort();
-    pending = new AbortController();
+  async function lookup(text, limit, signal) {
     const url = `/api/v1/phenotypes?q=${encodeURIComponent(text)}&lang=${lang}&limit=${limit}`;
-    const response = await fetch(url, { signal: pending.signal });
+    const response = await fetch(url, { signal });
     return response.ok ? (await response.json()).results : [];
   }
   async function suggest() {
-    const text = input.value.replace(NEGATED, "").trim();
+    const text = query(input.value);
     if (text.length < 2) { closeList(); return; }
+    pending?.abort();
+    pending = new AbortController();
+    let found;
     try {
-      options = await lookup(text, 8);
+      found = await lookup(text, 8, pending.signal);
     } catch (error) {
       return; // aborted by a newer keystroke
     }
-    if (!options.length) { closeList(); return; }
+    if (query(input.value) !== text) return; // the box changed meanwhile
+    if (!found.length) { closeList(); return; }
+    options = found;
+    optionsFor = text;
     list.replaceChildren(...options.map((option, i) => h("li",
       { id: `add-opt-${i}`, role: "option", "aria-selected": "false", "data-index": i },
       option.label,
@@ -123,24 +152,64 @@
     input.setAttribute("aria-activedescendant", `add-opt-${active}`);
     list.children[active]?.scrollIntoView({ block: "nearest" });
   }
+  function takeInput() {
+    // the typed text leaves the box at once, so keys typed next start a new finding
+    clearTimeout(timer);
+    pending?.abort();
+    const text = input.value.trim();
+    input.value = "";
+    closeList();
+    return text;
+  }
   function choose(index) {
     const option = options[index];
     if (!option) return;
-    addRow(option.id, option.label, !NEGATED.test(input.value));
-    input.value = "";
-    closeList();
+    const present = !NEGATED.test(input.value);
+    takeInput();
+    addRow(option.id, option.label, present);
     input.focus();
+    findingsChanged();
+  }
+
+  // findings typed but not picked from the list: looked up in order, none lost to the next keystroke
+  const adding = new Set();
+  function addTyped(text) {
+    const words = query(text);
+    if (!words) return;
+    const present = !NEGATED.test(text);
+    if (!adding.size) notFound.hidden = true;
+    const placeholder = h("li", { class: "row pending", "aria-busy": "true" }, h("span", { class: "row-label", text: words + " …" }));
+    rows.append(placeholder);
+    syncEmpty();
+    const job = (async () => {
+      let found = [];
+      try { found = await lookup(words, 1); } catch (error) { found = []; }
+      if (found.length) {
+        addRow(found[0].id, found[0].label, present, "", placeholder);
+      } else {
+        placeholder.remove();
+        syncEmpty();
+        const missing = notFound.querySelector(".words");
+        missing.textContent = missing.textContent && !notFound.hidden ? `${missing.textContent}, ${text}` : text;
+        notFound.hidden = false;
+      }
+    })();
+    adding.add(job);
+    job.finally(() => adding.delete(job));
+    return job;
   }
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(suggest, 120); });
   input.addEventListener("keydown", (event) => {
-    const open = !list.hidden && options.length > 0;
-    if (event.key === "ArrowDown" && open) { event.preventDefault(); highlight(active + 1); }
-    else if (event.key === "ArrowUp" && open) { event.preventDefault(); highlight(active - 1); }
-    else if (event.key === "Escape" && open) { event.preventDefault(); closeList(); }
+    if (event.key === "ArrowDown" && !list.hidden && options.length) { event.preventDefault(); highlight(active + 1); }
+    else if (event.key === "ArrowUp" && !list.hidden && options.length) { event.preventDefault(); highlight(active - 1); }
+    else if (event.key === "Escape" && !list.hidden) { event.preventDefault(); closeList(); }
     else if (event.key === "Enter" && input.value.trim()) {
       event.preventDefault();
-      if (open) choose(Math.max(active, 0));
-      else addTyped();
+      if (!list.hidden && options.length && optionsFor === query(input.value)) choose(Math.max(active, 0));
+      else {
+        const job = addTyped(takeInput());
+        job?.then(findingsChanged);
+      }
     }
   });
   input.addEventListener("blur", () => setTimeout(closeList, 150));
@@ -149,20 +218,11 @@
     const li = event.target.closest("[role=option]");
     if (li) choose(Number(li.dataset.index));
   });
-  async function addTyped() {
-    // text typed but not picked from the list: take the best match
-    const text = input.value.trim();
-    if (!text) return;
-    const negated = NEGATED.test(text);
-    let found = [];
-    try { found = await lookup(text.replace(NEGATED, ""), 1); } catch (error) { return; }
-    if (found.length) { addRow(found[0].id, found[0].label, !negated); input.value = ""; }
-    closeList();
-  }
 
   // ---- the clinical note --------------------------------------------------------------------
   const suggestions = $("#suggestions");
   async function extract() {
+    clearErrors();
     const data = await call("/api/v1/extract", { text: $("#note").value, lang });
     if (!data) return;
     const known = new Set([...rows.children].map((li) => li.dataset.id));
@@ -186,17 +246,20 @@
     }
     suggestions.replaceChildren();
     input.focus();
+    findingsChanged();
   }
 
-  // ---- the differential ---------------------------------------------------------------------
+  // ---- the request --------------------------------------------------------------------------
   function number(name) {
     const raw = form.elements[name].value.trim().replace(",", ".");
     if (raw === "") return undefined;
-    return Number.isNaN(Number(raw)) ? raw : Number(raw);
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw { field: name, code: "number", params: { value: form.elements[name].value.trim() } };
+    return value;
   }
   function payload() {
     const observed = [], excluded = [];
-    for (const row of rows.children) {
+    for (const row of rows.querySelectorAll("li[data-id]")) {
       const id = row.dataset.id, severity = row.querySelector(".severity").value;
       if (row.querySelector(".state").value === "absent") excluded.push(id);
       else observed.push(severity ? { id, severity } : { id });
@@ -204,6 +267,13 @@
     const body = { observed, excluded, context: form.elements.context.value, lang, top: 10, explain: 10, questions: 5 };
     const age = number("age");
     if (age !== undefined) body.age = age;
+    const onset = number("onset");
+    if (onset !== undefined) {
+      if (onset < 0) throw { field: "onset", code: "greater_than_equal", params: { ge: 0 } };
+      if (onset > 130) throw { field: "onset", code: "less_than_equal", params: { le: 130 } };
+      if (age !== undefined && onset > age) throw { field: "onset", code: "onset_after_age" };
+      body.onset = onset;
+    }
     if (form.elements.sex.value) body.sex = form.elements.sex.value;
     const vitals = {};
     const temperature = number("temperature");
@@ -214,38 +284,52 @@
     if (Object.keys(vitals).length) body.vitals = vitals;
     return body;
   }
+
+  // ---- the differential ---------------------------------------------------------------------
+  function effectRow(c) {
+    const how = t("match_" + c.match) + (c.matched_term
+      ? `: ${c.matched_label}${c.matched_frequency !== null ? ", " + format(t("of_patients"), { pct: pct0(c.matched_frequency) }) : ""}` : "");
+    return h("li", { class: `${c.effect} ${c.strength}` },
+      h("span", { class: "effect-words" },
+        c.effect !== "none" ? h("span", { "aria-hidden": "true", text: c.effect === "up" ? "▲ " : "▼ " }) : null, c.words),
+      h("span", { class: "finding" }, c.label + " ",
+        h("small", { text: `(${t(c.present ? "present" : "absent")}${c.severity ? ", " + t("sev_" + c.severity) : ""})` })),
+      h("small", { class: "how", text: how }));
+  }
   function explanation(d) {
     const e = d.explanation;
+    const quiet = e.contributions.filter((c) => c.effect === "none");
     return h("details", { class: "why" },
       h("summary", null, t("why") + " ", h("span", { class: "sr", text: d.label })),
-      h("div", { class: "table-wrap" }, h("table", null,
-        h("caption", { text: t("why_caption") }),
-        h("thead", null, h("tr", null, ["finding", "effect", "match", "annotation"].map((k) => h("th", { scope: "col", text: t(k) })))),
-        h("tbody", null, e.contributions.map((c) => h("tr", { class: c.direction },
-          h("td", null, c.label + " ", h("small", { text: `(${t(c.present ? "present" : "absent")}${c.severity ? ", " + t("sev_" + c.severity) : ""})` })),
-          h("td", { class: "effect" }, h("span", { "aria-hidden": "true", text: c.direction === "up" ? "▲ " : "▼ " }),
-            `${t(c.direction === "up" ? "raises" : "lowers")} ${ratio(c)}`),
-          h("td", { text: t("match_" + c.match) }),
-          h("td", null, c.matched_term ? [c.matched_label, c.matched_frequency !== null
-            ? h("small", { text: ` (${t("frequency")} ${pct0(c.matched_frequency)})` }) : null] : null)))))),
+      h("p", { class: "hint scale", text: t("why_caption") }),
+      h("ul", { class: "effects" }, e.contributions.filter((c) => c.effect !== "none").map(effectRow)),
+      quiet.length ? h("details", { class: "no-effect" },
+        h("summary", { text: `${t("no_effect_summary")} (${quiet.length})` }),
+        h("ul", { class: "effects" }, quiet.map(effectRow))) : null,
       e.missing_frequent.length ? [h("p", { class: "missing-title", text: t("missing") + ":" }),
-        h("ul", { class: "missing" }, e.missing_frequent.map((m) => h("li", null, m.label + " ", h("small", { text: `(${pct0(m.frequency)})` }))))] : null,
-      h("p", null, h("a", { href: d.url, target: "_blank", rel: "noopener", text: `${t("details")}: ${d.label}` })));
+        h("ul", { class: "missing" }, e.missing_frequent.map((m) => h("li", null, m.label + " ",
+          h("small", { text: `(${format(t("of_patients"), { pct: pct0(m.frequency) })})` }))))] : null,
+      h("p", null, h("a", { class: "details-link", href: d.url, target: "_blank", rel: "noopener" }, `${t("details")}: `,
+        h("span", { lang: langAttr(d.label_lang), text: d.label }))));
   }
   function render(r) {
-    const parts = [
+    const parts = [];
+    if (lang !== "en" && r.ranking.some((d) => d.label_lang === "en")) {
+      parts.push(h("p", { class: "hint english-names", text: t("english_names") }));
+    }
+    parts.push(
       h("ol", { class: "ranking" }, r.ranking.map((d) => h("li", { class: "disease" },
         h("div", { class: "disease-head" },
           h("span", { class: "rank", text: d.rank + "." }),
-          h("a", { class: "name", href: d.url, target: "_blank", rel: "noopener", text: d.label }),
+          h("a", { class: "name", href: d.url, target: "_blank", rel: "noopener", lang: langAttr(d.label_lang), text: d.label }),
           h("span", { class: `badge ${d.kind}`, text: t(d.kind) }),
           h("span", { class: "prob", text: pct(d.probability) })),
         meter(d.probability, `${t("probability")} ${pct(d.probability)}`),
+        d.also_described_as ? h("p", { class: "twin hint", text: capital(d.also_described_as.words) + "." }) : null,
         d.explanation ? explanation(d) : null))),
       h("div", { class: "other" },
         h("div", { class: "disease-head" }, h("span", { class: "name", text: t("other") }), h("span", { class: "prob", text: pct(r.other_probability) })),
-        meter(r.other_probability, `${t("other")} ${pct(r.other_probability)}`)),
-    ];
+        meter(r.other_probability, `${t("other")} ${pct(r.other_probability)}`)));
     if (r.questions.length) {
       parts.push(h("section", { class: "questions", "aria-labelledby": "questions-title" },
         h("h3", { id: "questions-title", text: t("questions") }),
@@ -259,10 +343,10 @@
     }
     if (r.findings.length) {
       parts.push(h("details", { class: "used" }, h("summary", { text: `${t("used")} (${r.findings.length})` }),
-        h("ul", null, r.findings.map((f) => h("li", null,
+        h("ul", null, r.findings.map((f) => h("li", { "data-id": f.id },
           `${f.label} — ${t(f.present ? "present" : "absent")}${f.severity ? ", " + t("sev_" + f.severity) : ""}`,
           f.source === "vitals" ? h("small", { text: ` (${t("from_vitals")})` }) : null)),
-        r.implied.map((i) => h("li", null, i.label + " ", h("small", { text: `(${t("implied")}: ${i.implied_by_label})` }))))));
+        r.implied.map((i) => h("li", { "data-id": i.id }, i.label + " ", h("small", { text: `(${t("implied")}: ${i.implied_by_label})` }))))));
     }
     const notes = r.warnings.concat(r.notes);
     if (notes.length) {
@@ -273,20 +357,48 @@
     for (const el of document.querySelectorAll(".model-version")) el.textContent = r.model_version;
     status.textContent = `${t("results")}: ${r.ranking.length}`;
   }
-  let sequence = 0;
-  async function diagnose(focusResults = false) {
-    if (input.value.trim()) await addTyped();
+
+  // results on screen follow the form: findings changes recalculate, typing marks them out of date
+  const hasResults = () => resultsBody.querySelector(".ranking") !== null;
+  function markStale() {
+    if (!hasResults()) return;
+    stale.hidden = false;
+    resultsBody.classList.add("is-stale");
+  }
+  let sequence = 0, recalc = 0;
+  function findingsChanged() {
+    if (!hasResults()) return;
+    markStale();
+    clearTimeout(recalc);
+    recalc = setTimeout(() => diagnose({ quiet: true }), 0);
+  }
+  async function diagnose({ focusResults = false, quiet = false } = {}) {
+    clearTimeout(recalc);
+    if (input.value.trim()) addTyped(takeInput());
     const mine = ++sequence;
     const button = $("#diagnose");
-    button.disabled = true;
-    button.textContent = t("working");
-    const data = await call("/api/v1/diagnose", payload());
-    button.disabled = false;
+    if (!quiet) button.textContent = t("working");
+    results.setAttribute("aria-busy", "true");
+    await Promise.all([...adding]);
+    let body;
+    clearErrors();
+    try {
+      body = payload();
+    } catch (problem) {
+      if (!problem || !problem.field) throw problem;
+      showError(problem.field, errorText(problem.field, problem.code, problem.params));
+      body = null;
+    }
+    const data = body && (await call("/api/v1/diagnose", body));
+    if (mine !== sequence) return;
     button.textContent = t("diagnose");
-    if (!data || mine !== sequence) return;
+    results.removeAttribute("aria-busy");
+    if (!data) { markStale(); return; }
     render(data);
+    stale.hidden = true;
+    resultsBody.classList.remove("is-stale");
     if (focusResults) results.focus();
-    if (window.matchMedia("(max-width: 52rem)").matches) results.scrollIntoView({ block: "start" });
+    if (!quiet && window.matchMedia("(max-width: 52rem)").matches) results.scrollIntoView({ block: "start" });
   }
 
   form.addEventListener("submit", (event) => {
@@ -294,12 +406,15 @@
     if (button && button.name === "set_lang") return; // a real round trip re-renders everything in that language
     event.preventDefault();
     if (button && button.name === "remove") {
-      button.closest("li").remove();
+      const row = button.closest("li");
+      const next = row.nextElementSibling?.querySelector(".remove") || row.previousElementSibling?.querySelector(".remove");
+      row.remove();
       syncEmpty();
-      input.focus();
+      (next || input).focus();
+      findingsChanged();
     } else if (button && button.name === "answer") {
       addRow(button.dataset.id, button.dataset.label, button.dataset.present === "1");
-      diagnose(true);
+      diagnose({ focusResults: true, quiet: true });
     } else if (button && button.value === "extract") {
       extract();
     } else if (button && button.value === "confirm") {
@@ -308,4 +423,10 @@
       diagnose();
     }
   });
+  rows.addEventListener("change", findingsChanged); // present/absent, severity
+  for (const name of ["sex", "context", "temperature_unit"]) form.elements[name].addEventListener("change", findingsChanged);
+  for (const name of ["age", "onset", "temperature", ...VITALS]) {
+    form.elements[name].addEventListener("input", markStale);
+    form.elements[name].addEventListener("change", findingsChanged);
+  }
 })();

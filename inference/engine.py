@@ -51,6 +51,9 @@ class Diagnosis:
     log_posterior: np.ndarray = field(repr=False)  # over diseases (candidates; -inf elsewhere)
     log_other: float = 0.0
     context: str = "primary-care"  # the clinical context the findings were scored in
+    # per scored finding: (log P(finding | disease) for all diseases, under "other"), computed once and
+    # shared with explanations and next questions
+    likelihoods: list[tuple[np.ndarray, float]] = field(default_factory=list, repr=False)
 
 
 TWIN_PREFERENCE = {"curated": 0, "OMIM": 1, "ORPHA": 2}
@@ -211,8 +214,10 @@ class Diagnoser:
         tau = self.params.temperature
         total = np.zeros(len(self.kb.disease_ids))
         total_other = 0.0
+        likelihoods = []
         for finding in findings:
             disease_ll, other_ll = self.finding_log_likelihood(finding, evidence.context)
+            likelihoods.append((disease_ll, other_ll))
             total += disease_ll
             total_other += other_ll
         total += self.unreported_log_likelihood(findings)
@@ -251,6 +256,7 @@ class Diagnoser:
             log_post,
             float(log_other),
             evidence.context,
+            likelihoods,
         )
 
     def _twin_shares(

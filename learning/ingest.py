@@ -65,7 +65,13 @@ class Batch:
 
 
 def quarantine_row(
-    run_id: str, source_id: str, row_ref: str, field_name: str, reason: str, outcome: str = "dropped"
+    run_id: str,
+    source_id: str,
+    row_ref: str,
+    field_name: str,
+    reason: str,
+    outcome: str = "dropped",
+    row_key: str | None = None,
 ) -> dict:
     """One quarantine row; numbers in the reason rounded ("onset at 0.38 years")."""
     from learning.ingest_summary import round_numbers
@@ -77,6 +83,7 @@ def quarantine_row(
         "field": field_name,
         "reason": round_numbers(reason),
         "outcome": outcome,
+        "row_key": row_key,
     }
 
 
@@ -107,17 +114,18 @@ def add_phenopacket(
     batch: Batch, kb: KnowledgeBase, key: bytes, packet: dict, source_id: str, row_ref: str, run_id: str
 ) -> None:
     batch.rows_read += 1
+    raw_id = str(packet.get("id") or "")
+    row_key = pseudonym(key, f"phenopacket:{raw_id}", "row")[2:18] if raw_id else None
     try:
         case = packet_to_case(kb, packet)
     except EvidenceError as error:
         batch.quarantine.append(
-            quarantine_row(run_id, source_id, row_ref, error.field, error.message, "refused")
+            quarantine_row(run_id, source_id, row_ref, error.field, error.message, "refused", row_key)
         )
         return
-    raw_id = str(packet.get("id") or "")
     if not raw_id:
         batch.quarantine.append(
-            quarantine_row(run_id, source_id, row_ref, "id", "phenopacket without id", "refused")
+            quarantine_row(run_id, source_id, row_ref, "id", "phenopacket without id", "refused", row_key)
         )
         return
     if not case.diagnoses:
@@ -169,7 +177,7 @@ def add_phenopacket(
     for warning in case.evidence.warnings:
         field_name = "onset" if "onset" in warning else "phenotypicFeatures"
         batch.quarantine.append(
-            quarantine_row(run_id, source_id, row_ref, field_name, _reason(warning), "warning")
+            quarantine_row(run_id, source_id, row_ref, field_name, _reason(warning), "warning", row_key)
         )
 
 

@@ -129,7 +129,7 @@ def ingest_paths(
             outcome.status = "already loaded"
             continue
         seen.add(source_id)
-        context = SourceContext(source_id, fmt or "", run_id, label)
+        context = SourceContext(source_id, fmt or "", run_id, label, path_key)
         mark, cleaner_mark = batch.checkpoint(), cleaner.checkpoint()
         try:
             context.kind = fmt or detect_format(path)
@@ -332,6 +332,7 @@ def write_run(store: Store, batch: RecordBatch, run_id: str, started: str) -> di
         else set()
     )
     merge_findings, merge_diagnoses = _merges(store, batch, stored_ids, run_id)
+    batch.quarantine = _new_problems(store, batch.quarantine)
     merged = len(stored_ids)
     batch.findings = [r for r in batch.findings if r["encounter_id"] not in stored_ids]
     batch.diagnoses = [r for r in batch.diagnoses if r["encounter_id"] not in stored_ids]
@@ -360,6 +361,19 @@ def write_run(store: Store, batch: RecordBatch, run_id: str, started: str) -> di
         "notes": store.count("notes") - notes_before,
         "merged": merged,
     }
+
+
+def _new_problems(store: Store, rows: list[dict]) -> list[dict]:
+    """Quarantine rows not already stored for the same record content (a re-exported file's old rows)."""
+    keys = sorted({r["row_key"] for r in rows if r.get("row_key")})
+    if not keys:
+        return rows
+    stored = set(
+        store.connection.execute(
+            "SELECT row_key, field, reason FROM quarantine WHERE row_key IN (SELECT unnest(?))", [keys]
+        ).fetchall()
+    )
+    return [r for r in rows if (r.get("row_key"), r["field"], r["reason"]) not in stored]
 
 
 def _merges(

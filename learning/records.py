@@ -12,7 +12,10 @@ pseudonymous patient on the same date (or visit id) merge into one encounter, ac
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -61,6 +64,19 @@ class RawRecord:
     temperature_unit: str | None = None  # unit given by the header ("Temperatura (°F)")
     rows: int = 1  # source rows behind this record (long format: several)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (row_ref, field, reason)
+
+    def content_digest(self) -> str:
+        """A hash of what the record says (fields, symptoms, identifiers, diagnoses, notes), not where."""
+        content = (
+            sorted((k, str(v)) for k, v in self.fields.items()),
+            [(c.name, str(c.value), str(c.severity)) for c in self.symptoms],
+            sorted((k, sorted(vs)) for k, vs in self.identifiers.items()),
+            [str(d) for d in self.diagnoses],
+            self.notes,
+            self.temperature_unit,
+            [(f, r) for _, f, r in self.problems],
+        )
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
 
     def is_empty(self) -> bool:
         """Nothing usable was read (only problems): the record is refused, no visit is made of it."""
@@ -152,6 +168,7 @@ class SourceContext:
     kind: str  # csv | json | notes | phenopackets
     run_id: str
     label: str = ""  # "<source_id><suffix>": how row refs and provenance name the file
+    path_key: str = ""  # keyed hash of the file's path: part of the content key of rows without dates
 
 
 class RecordCleaner:
@@ -167,8 +184,9 @@ class RecordCleaner:
         self._findings: dict[tuple[str, str], dict] = {}
         self._diagnoses: dict[tuple[str, str], None] = {}
         self._notes: dict[tuple[str, str], None] = {}
+        self._occurrences: Counter[tuple[str, str, str]] = Counter()
 
-    _INDEXES = ("_encounters", "_patients", "_findings", "_diagnoses", "_notes")
+    _INDEXES = ("_encounters", "_patients", "_findings", "_diagnoses", "_notes", "_occurrences")
 
     def checkpoint(self) -> dict[str, int]:
         """Sizes of the per-run indexes, to forget a failed file's records with `rollback`."""
@@ -230,19 +248,23 @@ class RecordCleaner:
         values = record.fields
         known = self._known_identifiers(record) if record.notes else None
         lazy = known if known is not None else (lambda: self._known_identifiers(record))
-        quarantine = _Quarantine(batch, context, record.row_ref, self.scrubber.scrub, lazy)
+        raw_patient = values.get(F.PATIENT)
+        base = normalise_patient_id(raw_patient) if not F.is_missing(raw_patient) else ""
+        # the row's own content (not its position): a re-exported file maps its old rows to the same keys;
+        # identical rows of one file are told apart by their occurrence
+        digest = record.content_digest()
+        occurrence = self._occurrences[(context.source_id, base, digest)]
+        self._occurrences[(context.source_id, base, digest)] = occurrence + 1
+        content_key = f"content:{context.path_key}|{digest}|{occurrence}"
+        row_key = pseudonym(self.key, f"{base}|{content_key}", "row")[2:18]
+        quarantine = _Quarantine(batch, context, record.row_ref, self.scrubber.scrub, lazy, row_key)
         refused = record.is_empty() and any(f in REFUSING_FIELDS for _, f, _ in record.problems)
         for row_ref, field_name, reason in record.problems:
             quarantine.add(field_name, reason, row_ref, "refused" if refused else "dropped")
         if refused:
             return None
 
-        raw_patient = values.get(F.PATIENT)
-        patient_key = (
-            normalise_patient_id(raw_patient)
-            if not F.is_missing(raw_patient)
-            else f"{context.source_id}:{record.row_ref}"
-        )
+        patient_key = base or f"anonymous|{content_key}"
         patient = pseudonym(self.key, patient_key, "patient")
         visit_date = self._parse(quarantine, F.DATE, values.get(F.DATE), F.parse_date)
         birth = self._parse(quarantine, F.BIRTH_DATE, values.get(F.BIRTH_DATE), F.parse_date)
@@ -252,7 +274,14 @@ class RecordCleaner:
         elif not F.is_missing(visit):
             visit_key = f"visit:{F.fold(visit)}"
         else:
-            visit_key = f"row:{context.source_id}:{record.row_ref}"
+            visit_key = content_key
+            if occurrence:
+                quarantine.add(
+                    "record",
+                    "identical to an earlier row of the same file: kept as a separate visit",
+                    None,
+                    "warning",
+                )
         encounter = pseudonym(self.key, f"{patient_key}|{visit_key}", "encounter")
 
         age = self._age(quarantine, values.get(F.AGE), birth, visit_date)
@@ -488,9 +517,9 @@ class _Quarantine:
     """Appends quarantine rows for one record."""
 
     def __init__(
-        self, batch: RecordBatch, context: SourceContext, row_ref: str, scrub=None, known=()
+        self, batch: RecordBatch, context: SourceContext, row_ref: str, scrub=None, known=(), row_key=None
     ) -> None:
-        self.batch, self.context, self.row_ref = batch, context, row_ref
+        self.batch, self.context, self.row_ref, self.row_key = batch, context, row_ref, row_key
         self._scrub, self._known = scrub, known  # identifiers, or a function computing them when needed
 
     def label(self, name: object) -> str:
@@ -511,5 +540,6 @@ class _Quarantine:
                 field_name,
                 reason,
                 outcome,
+                self.row_key,
             )
         )

@@ -115,3 +115,100 @@ def test_a_run_over_a_folder_with_a_bad_workbook_exits_zero_from_the_cli(
     assert main(["--home", str(home), "ingest", str(data)]) == 0
     err = capsys.readouterr().err
     assert "quarantined, not read: unreadable: not a valid .xlsx (zip) file" in err
+
+
+# ---- stable content keys -------------------------------------------------------------------------------
+DATELESS = [
+    "Paciente;Edad;Sexo;Fiebre;Tos;Disnea;Temperatura;Diagnóstico",
+    "P-1;40;mujer;sí;no;;38,5;Gripe",
+    "P-2;51;hombre;no;sí;quizás;37;",
+    "P-3;33;mujer;sí;sí;no;61;Gripe",
+    "P-3;33;mujer;sí;sí;no;61;Gripe",  # the same row twice: two visits, one warning
+    ";;;sí;;;;",  # no patient id either
+]
+
+
+def _counts(store: Store) -> dict[str, int]:
+    return {t: store.count(t) for t in ("patients", "encounters", "findings", "diagnoses", "quarantine")}
+
+
+def test_a_re_exported_file_with_one_row_appended_adds_only_that_row(kb, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(DATELESS) + "\n", encoding="utf-8")
+    with Store(tmp_path / "store.duckdb") as store:
+        first = ingest_paths(store, kb, KEY, [path], progress=False)
+        assert first.rows_stored == 5  # P-3's identical rows are two visits
+        warnings = first.reasons_by_outcome["warning"]
+        assert warnings == {"identical to an earlier row of the same file: kept as a separate visit": 1}
+        before = _counts(store)
+        path.write_text("\n".join([*DATELESS, "P-4;70;hombre;no;no;sí;36,8;"]) + "\n", encoding="utf-8")
+        second = ingest_paths(store, kb, KEY, [path], progress=False)
+        after = _counts(store)
+        assert second.skipped_files == 0 and second.rows_read == 6
+        assert second.rows_stored == 1 and second.merged_into_stored == 5
+        assert after["encounters"] == before["encounters"] + 1 and after["patients"] == before["patients"] + 1
+        # only the new row's findings (fever, cough, dyspnoea; vitals) and no repeated problems
+        assert 0 < after["findings"] - before["findings"] <= 4
+        assert after["quarantine"] == before["quarantine"] and after["diagnoses"] == before["diagnoses"]
+        # the same rows in a new order at the same path: nothing new either
+        path.write_text("\n".join([DATELESS[0], *reversed(DATELESS[1:])]) + "\n", encoding="utf-8")
+        third = ingest_paths(store, kb, KEY, [path], progress=False)
+        assert third.rows_stored == 0 and _counts(store) == after
+
+
+def test_the_same_rows_in_a_file_at_another_path_are_another_source(kb, tmp_path):
+    first, second = tmp_path / "a" / "export.csv", tmp_path / "b" / "export.csv"
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_text("\n".join(DATELESS[:3]) + "\n", encoding="utf-8")
+    with Store(tmp_path / "store.duckdb") as store:
+        ingest_paths(store, kb, KEY, [first], progress=False)
+        summary = ingest_paths(store, kb, KEY, [second], progress=False)
+        assert summary.skipped_files == 0 and summary.rows_stored == 2  # dateless rows are keyed by path
+
+
+def test_a_schema_1_store_is_migrated(kb, tmp_path):
+    import duckdb
+
+    path = tmp_path / "legacy.duckdb"
+    connection = duckdb.connect(str(path))
+    connection.execute(
+        """CREATE TABLE sources (source_id VARCHAR PRIMARY KEY, kind VARCHAR, name VARCHAR, sha256 VARCHAR,
+               first_run VARCHAR);
+           CREATE TABLE encounters (encounter_id VARCHAR PRIMARY KEY, patient_id VARCHAR, source_id VARCHAR,
+               age_years DOUBLE, age_band VARCHAR, year INTEGER, context VARCHAR, publication VARCHAR,
+               run_id VARCHAR);
+           CREATE TABLE findings (encounter_id VARCHAR, term_id VARCHAR, status VARCHAR, severity VARCHAR,
+               provenance VARCHAR);
+           CREATE TABLE quarantine (run_id VARCHAR, source_id VARCHAR, row_ref VARCHAR, field VARCHAR,
+               reason VARCHAR);
+           INSERT INTO sources VALUES ('0123456789abcdef', 'notes', 'nota_Iparraguirre_2024.txt', 'ab', 'r0');
+           INSERT INTO encounters VALUES ('e1', 'p1', '0123456789abcdef', 40, '40-64', 2024, 'primary-care',
+               NULL, 'r0');
+           INSERT INTO findings VALUES ('e1', 'HP:0001945', 'present', NULL,
+               'note:notes:0123456789abcdef:nota_Iparraguirre_2024.txt:1');
+           INSERT INTO quarantine VALUES ('r0', '0123456789abcdef', 'nota_Iparraguirre_2024.txt:1', 'age',
+               'negative age');"""
+    )
+    connection.close()
+    with Store(path) as store:
+        assert store.schema_version() == 2
+        values = " ".join(
+            str(v)
+            for table in ("sources", "findings", "quarantine")
+            for row in store.connection.execute(f"SELECT * FROM {table}").fetchall()
+            for v in row
+        )
+        assert "Iparraguirre" not in values
+        assert store.connection.execute("SELECT provenance FROM findings").fetchone() == (
+            "note:notes:0123456789abcdef.txt:1",
+        )
+        assert store.connection.execute("SELECT row_ref FROM quarantine").fetchone() == (
+            "0123456789abcdef.txt:1",
+        )
+        assert store.connection.execute("SELECT name, status FROM sources").fetchone() == (
+            "0123456789abcdef.txt",
+            "stored",
+        )
+        # a store already at schema 2 is left as it is
+        assert store.migrate() == 2

@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint bench clean
+AXE_VERSION ?= 4.14.1
+AXE_DIR := tests/browser/vendor/axe-core
+
+.PHONY: install run test lint bench clean axe-core
 
 $(BIN)/dxgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +31,10 @@ bench: install
 
 clean:
 	rm -rf var reports
+
+# the browser tests' accessibility checker, vendored (no npm needed to test); this re-fetches a version
+axe-core:
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	  tar xzf axe-core-$(AXE_VERSION).tgz && \
+	  cp package/axe.min.js package/LICENSE package/LICENSE-3RD-PARTY.txt $(CURDIR)/$(AXE_DIR)/ && \
+	  rm -rf $$tmp && sha256sum $(CURDIR)/$(AXE_DIR)/axe.min.js

@@ -287,8 +287,9 @@
 
   // ---- the differential ---------------------------------------------------------------------
   function effectRow(c) {
-    const how = t("match_" + c.match) + (c.matched_term
-      ? `: ${c.matched_label}${c.matched_frequency !== null ? ", " + format(t("of_patients"), { pct: pct0(c.matched_frequency) }) : ""}` : "");
+    const how = t("match_" + c.match)
+      + (c.matched_term && c.match !== "exact" ? `: ${c.matched_label}` : "")
+      + (c.matched_term && c.matched_frequency !== null ? ", " + format(t("of_patients"), { pct: pct0(c.matched_frequency) }) : "");
     return h("li", { class: `${c.effect} ${c.strength}` },
       h("span", { class: "effect-words" },
         c.effect !== "none" ? h("span", { "aria-hidden": "true", text: c.effect === "up" ? "▲ " : "▼ " }) : null, c.words),

@@ -20,6 +20,9 @@ def register(sub) -> None:
     p = sub.add_parser("ingest", help="load patient data into the central store")
     p.add_argument("paths", nargs="+")
     p.add_argument("--format", choices=FORMATS, help="input format (detected when not given)")
+    p.add_argument(
+        "--sheet", help="Excel: the sheet to read, by name or number (default: the one with records)"
+    )
     p.set_defaults(handler=cmd_ingest)
     p = sub.add_parser("learn", help="refine the network from the store into a new versioned model")
     p.add_argument("--no-promote", action="store_true", help="register as challenger only")
@@ -59,7 +62,9 @@ def cmd_ingest(args, settings: Settings) -> int:
     kb = load_current(settings.kb_dir)
     paths = [Path(p) for p in args.paths]
     with Store(settings.store_path) as store:
-        summary = ingest_paths(store, kb, load_key(settings.key_file), paths, fmt=args.format)
+        summary = ingest_paths(
+            store, kb, load_key(settings.key_file), paths, fmt=args.format, sheet=getattr(args, "sheet", None)
+        )
         print(summary.as_text(), file=sys.stderr)
     return 0
 

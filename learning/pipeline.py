@@ -30,9 +30,9 @@ from learning.jsonrecords import json_documents, json_record, unwrap
 from learning.kanon import DEFAULT_K, batch_quasi_identifiers, k_anonymity
 from learning.notes import NOTE_SUFFIXES, note_record
 from learning.pseudonym import pseudonym
-from learning.records import RawRecord, RecordBatch, RecordCleaner, SourceContext
+from learning.records import RawRecord, RecordBatch, RecordCleaner, SourceContext, SourceRefused
 from learning.store import Store
-from learning.tabular import TABULAR_SUFFIXES, read_table, table_records
+from learning.tabular import TABULAR_SUFFIXES, TableRead, read_table, table_records, table_shape
 
 log = logging.getLogger(__name__)
 FORMATS = ("phenopackets", "csv", "json", "notes")
@@ -219,10 +219,6 @@ def unreadable_reason(error: Exception, path: Path) -> str:
     return f"unreadable: {kind}" + (f" ({detail})" if detail and kind == type(error).__name__ else "")
 
 
-class SourceRefused(ValueError):
-    """A readable file that is not patient data of a known shape (an empty file, a sales spreadsheet)."""
-
-
 def _stored_encounters(store: Store, batch: RecordBatch) -> set[str]:
     ids = sorted({row["encounter_id"] for row in batch.encounters})
     if not ids:
@@ -266,7 +262,12 @@ def _read_source(
         for number, packet in _packets(path, batch, context.source_id, context.run_id, label):
             add_phenopacket(batch, kb, key, packet, context.source_id, f"{label}:{number}", context.run_id)
         return {row["encounter_id"] for row in batch.encounters[before:]}
-    records = list(_records(path, context.kind, label, sheet))
+    warnings: list[tuple[str, str]] = []
+    records = list(_records(path, context.kind, label, sheet, cleaner.mapper.map_name, warnings))
+    for field_name, reason in warnings:
+        batch.quarantine.append(
+            quarantine_row(context.run_id, context.source_id, label, field_name, reason, "warning")
+        )
     encounters = set()
     for record in records:
         encounter = cleaner.add(batch, context, record)
@@ -275,9 +276,16 @@ def _read_source(
     return encounters
 
 
-def _records(path: Path, kind: str, display: str, sheet: str | None = None) -> Iterator[RawRecord]:
+def _records(
+    path: Path,
+    kind: str,
+    display: str,
+    sheet: str | None = None,
+    is_symptom=None,
+    warnings: list[tuple[str, str]] | None = None,
+) -> Iterator[RawRecord]:
     if kind == "csv":
-        yield from table_records(read_table(path), display)
+        yield from table_records(_clinical_table(path, sheet, is_symptom, warnings), display)
     elif kind == "json":
         for line, document, error in json_documents(path):
             if error:
@@ -291,11 +299,30 @@ def _records(path: Path, kind: str, display: str, sheet: str | None = None) -> I
         if path.suffix.lower() in JSON_SUFFIXES:
             yield from _records(path, "json", display)
         elif path.suffix.lower() in TABULAR_SUFFIXES:
-            yield from _records(path, "csv", display, sheet)
+            yield from _records(path, "csv", display, sheet, is_symptom, warnings)
         else:
             yield note_record(path.read_text(encoding="utf-8-sig", errors="replace"), f"{display}:1")
     else:
         raise ValueError(f"unknown format {kind!r}")
+
+
+def _clinical_table(path: Path, sheet, is_symptom, warnings) -> pd.DataFrame | TableRead:
+    """The table of a tabular file (a workbook: the sheet holding the records), refused when its columns
+    do not look like clinical records (a sales spreadsheet)."""
+    table = read_table(path, sheet, is_symptom)
+    frame = table.frame if isinstance(table, TableRead) else table
+    shape = table_shape(list(frame.columns), is_symptom)
+    if not shape.clinical:
+        raise SourceRefused(shape.refusal())
+    if isinstance(table, TableRead) and warnings is not None and (table.sheets > 1 or table.first_line > 2):
+        warnings.append(
+            (
+                "sheet",
+                f"workbook of {table.sheets} sheet(s): read sheet {table.sheet}, header on row "
+                f"{table.first_line - 1} (the one holding the records)",
+            )
+        )
+    return table
 
 
 def shown_name(name: str, scrubber: Scrubber) -> str:

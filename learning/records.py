@@ -43,6 +43,10 @@ REFUSING_FIELDS = frozenset({"json", "record", "file"})  # a problem there, and 
 DISEASE_ID = re.compile(r"^(OMIM|ORPHA|DECIPHER|MONDO|DXG)[:_ ]?\s*([A-Za-z0-9_]+)$", re.IGNORECASE)
 
 
+class SourceRefused(ValueError):
+    """A readable file that is not patient data of a known shape (an empty file, a sales spreadsheet)."""
+
+
 @dataclass
 class SymptomCell:
     name: str  # local symptom name, label, synonym or HPO id

@@ -212,3 +212,86 @@ def test_a_schema_1_store_is_migrated(kb, tmp_path):
         )
         # a store already at schema 2 is left as it is
         assert store.migrate() == 2
+
+
+# ---- workbooks -----------------------------------------------------------------------------------------
+RECORDS = pd.DataFrame(
+    {
+        "Paciente": ["W-1", "W-2"],
+        "Fecha consulta": ["2024-03-01", "2024-03-02"],
+        "Edad": [44, 61],
+        "Sexo": ["mujer", "hombre"],
+        "Fiebre": ["sí", "no"],
+        "Tos": ["sí", "sí"],
+        "Diagnóstico": ["Gripe", ""],
+    }
+)
+
+
+def _cover_workbook(path: Path) -> None:
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame({"Informe": ["Exportación de historias clínicas", "Servicio de urgencias"]}).to_excel(
+            writer, sheet_name="Portada", index=False
+        )
+        # the records' sheet starts with a title line and a blank row above its header
+        pd.DataFrame([["Consultas marzo 2024"], [None]]).to_excel(
+            writer, sheet_name="Datos", index=False, header=False
+        )
+        RECORDS.to_excel(writer, sheet_name="Datos", index=False, startrow=2)
+
+
+def test_a_workbook_is_read_from_the_sheet_holding_the_records(kb, tmp_path):
+    path = tmp_path / "historias.xlsx"
+    _cover_workbook(path)
+    with Store(tmp_path / "store.duckdb") as store:
+        summary = ingest_paths(store, kb, KEY, [path], progress=False)
+        assert summary.rows_read == 2 and summary.rows_stored == 2 and store.count("notes") == 0
+        warning = store.connection.execute("SELECT reason FROM quarantine WHERE field = 'sheet'").fetchone()[
+            0
+        ]
+        assert warning.startswith("workbook of 2 sheet(s): read sheet 2, header on row 3")
+        provenance = " ".join(
+            r[0] for r in store.connection.execute("SELECT provenance FROM findings").fetchall()
+        )
+        label = source_label(KEY, path)
+        assert f"csv:{label}:2!4" in provenance and f"csv:{label}:2!5" in provenance  # sheet 2, Excel rows
+        fever = store.connection.execute(
+            "SELECT status FROM findings WHERE term_id = 'HP:0001945' ORDER BY status"
+        ).fetchall()
+        assert fever == [("absent",), ("present",)]
+
+
+def test_sheet_option_and_refusal_of_a_cover_sheet(kb, tmp_path):
+    path = tmp_path / "historias.xlsx"
+    _cover_workbook(path)
+    with Store(tmp_path / "a.duckdb") as store:
+        summary = ingest_paths(store, kb, KEY, [path], progress=False, sheet="Datos")
+        assert summary.rows_stored == 2
+    with Store(tmp_path / "b.duckdb") as store:
+        summary = ingest_paths(store, kb, KEY, [path], progress=False, sheet="1")
+        assert summary.files_quarantined == 1 and store.count("encounters") == 0
+        assert summary.files_detail[0].reason.startswith("not clinical records")
+
+
+def test_a_sales_spreadsheet_is_refused_with_its_reason(kb, tmp_path):
+    sales = pd.DataFrame(
+        {
+            "Fecha": ["2024-01-02", "2024-01-03"],
+            "ID": [1, 2],
+            "Cliente": ["Ferretería Pérez", "Bar Luna"],
+            "Producto": ["Tornillos", "Café"],
+            "Cantidad": [100, 3],
+            "Importe": [12.5, 4.2],
+            "Observaciones": ["pago al contado", "urgente"],
+        }
+    )
+    sales.to_excel(tmp_path / "ventas.xlsx", index=False, sheet_name="Ventas")
+    sales.to_csv(tmp_path / "ventas.csv", index=False)
+    with Store(tmp_path / "store.duckdb") as store:
+        summary = ingest_paths(store, kb, KEY, [tmp_path], progress=False)
+        assert summary.files_quarantined == 2 and store.count("encounters") == 0 and store.count("notes") == 0
+        reasons = {f.reason for f in summary.files_detail}
+        assert reasons == {
+            "not clinical records: of 7 column(s), 0 name a finding, diagnosis or vital sign "
+            "and 0 a patient, age, sex or visit"
+        }

@@ -290,7 +290,7 @@
     const how = t("match_" + c.match)
       + (c.matched_term && c.match !== "exact" ? `: ${c.matched_label}` : "")
       + (c.matched_term && c.matched_frequency !== null ? ", " + format(t("of_patients"), { pct: pct0(c.matched_frequency) }) : "");
-    return h("li", { class: `${c.effect} ${c.strength}` },
+    return h("li", { class: `${c.effect} ${c.strength}`, "data-id": c.id, "data-times": c.times.toPrecision(6) },
       h("span", { class: "effect-words" },
         c.effect !== "none" ? h("span", { "aria-hidden": "true", text: c.effect === "up" ? "▲ " : "▼ " }) : null, c.words),
       h("span", { class: "finding" }, c.label + " ",

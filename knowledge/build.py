@@ -23,6 +23,12 @@ from knowledge.kb import (
     load_current,
     publish,
 )
+from knowledge.lay_vocabulary import (
+    lay_vocabulary_path,
+    note_phrases_path,
+    read_lay_vocabulary,
+    read_note_phrases,
+)
 from knowledge.near_synonyms import NEAR_SYNONYMS, read_pairs, related_rows
 from knowledge.obo import Ontology, parse_obo
 from knowledge.translations import official_es_path, read_official_es
@@ -153,6 +159,8 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             t: [s for s in dict.fromkeys(texts) if s.casefold() != labels_es.get(t, "").casefold()]
             for t, texts in synonyms_es.items()
         },
+        "lay_phrases": read_lay_vocabulary(ontologies_dir, set(term_index)),
+        "note_phrases": read_note_phrases(ontologies_dir, set(term_index)),
         "alt_ids": onto.alt_ids,
         "obsolete": {
             t: {"name": term.name, "replaced_by": term.replaced_by, "consider": term.consider}
@@ -250,7 +258,14 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
     twins = _mark_twins(sources.hpo_dir, disease_ids, disease_names, info, rows)
     twins += _mark_same_diseases(curated_records, disease_index, info)
     translations = [
-        p for p in (official_es_path(ontologies_dir), ontologies_dir / NEAR_SYNONYMS) if p.exists()
+        p
+        for p in (
+            official_es_path(ontologies_dir),
+            ontologies_dir / NEAR_SYNONYMS,
+            lay_vocabulary_path(ontologies_dir),
+            note_phrases_path(ontologies_dir),
+        )
+        if p.exists()
     ]
     version = _fingerprint(sources.hpo_dir, [f.path for f in files] + translations)
     kb = KnowledgeBase(

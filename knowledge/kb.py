@@ -15,7 +15,7 @@ from knowledge.staging import new_staging
 
 ORIGINS = ("hpo", "curated", "overlay")
 SEXES = ("", "MALE", "FEMALE")
-FORMAT_VERSION = 3  # bump whenever the build changes what it compiles
+FORMAT_VERSION = 4  # bump whenever the build changes what it compiles
 
 
 class OutdatedFormatError(ValueError):
@@ -34,7 +34,7 @@ class KnowledgeBase:
     term_names: list[str]
     term_parent_ptr: np.ndarray  # CSR over term index -> parent term indices
     term_parent_idx: np.ndarray
-    term_info: dict  # synonyms, labels_es, synonyms_es, alt_ids, obsolete, definitions
+    term_info: dict  # synonyms, labels_es, synonyms_es, lay_phrases, note_phrases, alt_ids, obsolete
     disease_ids: list[str]
     disease_names: list[str]
     disease_source: list[str]  # OMIM | ORPHA | DECIPHER | curated

@@ -1,0 +1,157 @@
+"""Words that change what a mention means, English and Spanish (normalized: lower case, no accents).
+
+NegEx / pyConText-style trigger lists: negation before and after a finding, pseudo-negations that only look
+like one ("no change in", "sin embargo"), hypothetical and uncertain mentions ("if", "rule out", "si
+presenta"), family members, past history, and the words that end a trigger's scope ("but", "pero", "has").
+Multi-word cues are tuples; `CueTable.at` finds the longest cue starting at a token.
+"""
+
+from __future__ import annotations
+
+from knowledge.notes.text import words
+
+NEGATION, PSEUDO, HYPOTHETICAL, HISTORY, NO_HISTORY, TERMINATE = (
+    "negation",
+    "pseudo",
+    "hypothetical",
+    "history",
+    "no history",
+    "terminate",
+)
+
+
+def _cues(kind: str, text: str) -> list[tuple[tuple[str, ...], str]]:
+    return [(tuple(item.split()), kind) for item in text.split("|") if item.strip()]
+
+
+PRE_CUES = (
+    _cues(
+        NEGATION,
+        "no|not|denies|denied|deny|denying|without|nor|never|negative for|free of|absence of|absent|"
+        "no evidence of|no signs of|no sign of|no complaints of|no complaint of|neither|"
+        "doesn t|don t|didn t|isn t|wasn t|hasn t|haven t|won t|no longer|"
+        "sin|niega|nego|niegan|negando|ni|nunca|ausencia de|libre de|negativo para|negativa para|"
+        "no presenta|no refiere|no hay|no tiene|no se objetiva|no se observa|no se aprecia|no se palpa|"
+        "no se palpan|tampoco|niego|",
+    )
+    + _cues(
+        PSEUDO,
+        "not only|no increase|no decrease|no further|not necessarily|no relation|not improve|"
+        "did not improve|not resolve|not relieved|not respond|no response|not responding|"
+        "not related|no significant change|no new|without any change|no improvement|not improved|"
+        "gram negative|not certain|not sure|unsure|no other|prior to|not able|no able|"
+        "sin embargo|sin cambios|sin cambio|no obstante|no solo|no mejora|sin mejoria|"
+        "ni mejora|no mejoria|",
+    )
+    + _cues(
+        HYPOTHETICAL,
+        "if|should|in case|in case of|return if|come back if|watch for|monitor for|risk of|at risk for|"
+        "at risk of|rule out|to rule out|r o|to exclude|exclude|possible|possibly|probable|probably|"
+        "suspected|suspicion of|suspect|concern for|concerning for|may|might|likely|unlikely|"
+        "differential|ddx|versus|vs|prevent|prevention of|si|"
+        "en caso de|ante|vigilar|riesgo de|descartar|para descartar|posible|posibles|probable|"
+        "probables|sospecha de|sospecha|podria|puede|pueden|compatible con|diagnostico diferencial|"
+        "prevenir|prevencion de|",
+    )
+    + _cues(
+        HISTORY,
+        "history of|past history of|past medical history of|previous|previously|prior|known|known case of|"
+        "diagnosed with|diagnosed of|status post|s p|in the past|"
+        "antecedente de|antecedentes de|previamente|previo|previa|previos|previas|conocido|conocida|"
+        "diagnosticado de|diagnosticada de|diagnosticado|diagnosticada|en el pasado|",
+    )
+    + _cues(
+        NO_HISTORY,
+        "no history of|no previous history of|no past history of|no prior history of|no known history of|"
+        "no past medical history of|no hx of|sin antecedentes de|no antecedentes de|niega antecedentes de|"
+        "sin historia de|",
+    )
+    + _cues(
+        TERMINATE,
+        "but|however|although|though|except|yet|apart from|aside from|other than|which|whereas|while|"
+        "presents|presented|presenting|reports|reported|reporting|complains|complaining|complained|has|"
+        "have|had|having|developed|develops|noticed|notes|noted|shows|showed|"
+        "pero|aunque|sino|excepto|salvo|mientras|aparte de|con|refiere|presenta|presento|tiene|aqueja|"
+        "comenta|destaca|muestra|desarrolla|nota|asocia|acompanado de|acompanada de|",
+    )
+)
+# a cue after the finding: "fever absent", "fiebre: negativa", "rash was ruled out"
+POST_NEGATION = (
+    "absent|negative|denied|excluded|ruled out|was ruled out|not present|not seen|not found|resolved|"
+    "ausente|ausentes|negativo|negativa|negativos|negativas|negado|negada|descartado|descartada|"
+    "descartados|descartadas|nulo|nula"
+)
+POST_NEGATIONS = tuple(tuple(item.split()) for item in POST_NEGATION.split("|"))
+
+RELATIVES = words(
+    "mother father sister brother sisters brothers sibling siblings son sons daughter daughters aunt uncle "
+    "aunts uncles grandmother grandfather grandparent grandparents cousin cousins parent parents mom dad "
+    "relative relatives niece nephew twin "
+    "madre padre hermano hermana hermanos hermanas hijo hija hijos hijas tio tia tios tias abuelo abuela "
+    "abuelos primo prima primos primas padres familiar familiares sobrino sobrina mama papa gemelo gemela"
+)
+FAMILY_PHRASES = (
+    ("family", "history"),
+    ("fhx",),
+    ("in", "the", "family"),
+    ("runs", "in", "the", "family"),
+    ("antecedentes", "familiares"),
+    ("antecedente", "familiar"),
+    ("en", "la", "familia"),
+    ("historia", "familiar"),
+)
+# a relative who tells or brings, not one who has the finding ("her mother noticed she was jaundiced")
+REPORTING = words(
+    "reports reported says said states stated noticed notices notes noted brought brings describes "
+    "described observed observes thinks thought worried concerned complains complained tells told "
+    "refiere refirio comenta comento nota noto dice dijo trae trajo acude acompana observa describe "
+    "cuenta explica preocupada preocupado"
+)
+# "a 3 day history of", "6 months history of", "historia de 2 dias": the current illness, not past history
+# "presented with a history of fever": the illness being presented, not past history
+PRESENTING = words(
+    "present presents presented presenting comes came complains complaining complained admitted "
+    "consulta consulto acude acudio ingresa ingreso"
+)
+DURATION_UNITS = words(
+    "minute minutes hour hours hr hrs day days week weeks wk wks month months mo year years yr yrs "
+    "minuto minutos hora horas dia dias semana semanas mes meses ano anos"
+)
+SEVERITY_WORDS = {
+    **dict.fromkeys(
+        words("mild slight slightly light leve leves ligero ligera ligeros ligeras discreto discreta"),
+        "mild",
+    ),
+    **dict.fromkeys(words("moderate moderately moderado moderada moderados moderadas"), "moderate"),
+    **dict.fromkeys(
+        words(
+            "severe severely intense marked serious excruciating unbearable crushing "
+            "severo severa severos severas intenso intensa intensos intensas grave graves insoportable"
+        ),
+        "severe",
+    ),
+}
+
+
+class CueTable:
+    """Longest multi-word cue starting at a token."""
+
+    def __init__(self, cues: list[tuple[tuple[str, ...], str]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for cue, kind in cues:
+            self._by_first.setdefault(cue[0], []).append((cue, kind))
+        for options in self._by_first.values():
+            options.sort(key=lambda item: -len(item[0]))
+
+    def at(self, norm: list[str], position: int) -> tuple[str, int] | None:
+        """(kind, length) of the longest cue at `position`, or None."""
+        options = self._by_first.get(norm[position])
+        if not options:
+            return None
+        for cue, kind in options:
+            if tuple(norm[position : position + len(cue)]) == cue:
+                return kind, len(cue)
+        return None
+
+
+PRE = CueTable(PRE_CUES)

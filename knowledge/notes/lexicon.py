@@ -1,0 +1,205 @@
+"""The phrase table of the note extractor: HPO labels and synonyms, the official Spanish labels, curated
+Spanish synonyms, the reviewed lay vocabulary and the note phrases, keyed by folded content words.
+
+When one phrase names several terms the best source wins (note phrase, label, reviewed lay phrase, exact or
+layperson synonym, unverified lay phrase), then the term with more disease annotations. Lay phrases
+reviewed as having no HPO term are kept as blockers: they are read and name nothing, so a shorter phrase
+inside them is not matched either.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from knowledge.kb import KnowledgeBase
+from knowledge.notes.forms import FORMS, NEGATED_FORMS
+from knowledge.notes.text import fold, phrase_key
+
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+BLOCKER = -1
+NOTE, LABEL, LAY, SYNONYM, UNVERIFIED = -1, 0, 1, 2, 3
+# phrases too vague to be a finding on their own
+GENERIC = frozenset(
+    phrase_key(p)
+    for p in [
+        "all",
+        "abnormal",
+        "abnormality",
+        "normal",
+        "increased",
+        "decreased",
+        "other",
+        "unknown",
+        "anomalia",
+        "anormal",
+        "elevated",
+        "reduced",
+        "high",
+        "low",
+        "positive",
+        "negative",
+        "present",
+        "absent",
+        "death",
+        "mass",
+        "lesion",
+        "disease",
+        "symptom",
+        "symptoms",
+        "sign",
+        "finding",
+        "syndrome",
+        "change",
+        "changes",
+        "problem",
+        "disorder",
+        "onset",
+        "progressive",
+        "episodic",
+        "recurrent",
+        "chronic",
+        "acute",
+        "severe",
+        "mild",
+        "moderate",
+        "feeling",
+        "feelings",
+        "general",
+        "generalized",
+        "generalizado",
+        "sintoma",
+        "sintomas",
+        "cambio",
+        "enfermedad",
+        "trastorno",
+        "aguda",
+        "agudo",
+        "cronico",
+        "cronica",
+        "intenso",
+        "intensa",
+        "leve",
+        "grave",
+        "frequency",
+        "course",
+        "variable",
+        "history",
+        "family history",
+        "stress",
+        "tiredness",
+        "fit",
+        "fits",
+        "cold",
+        "spell",
+        "spells",
+        "attack",
+        "attacks",
+        "crisis",
+        "shock",
+        "stroke",
+        "tone",
+        "mole",
+        "moles",
+        "spot",
+        "spots",
+        "pigment",
+        "pigmentation",
+        "lump",
+        "lumps",
+        "bump",
+        "bumps",
+        "edad",
+        "age",
+        "weight",
+        "peso",
+        "size",
+        "tamano",
+        "color",
+        "colour",
+        "pain",
+        "pains",
+        "dolor",
+        "dolores",
+        "ache",
+        "aches",
+        "discharge",
+        "secrecion",
+        "hp",
+        "ta",
+        "fc",
+        "fr",
+        "t",
+        "p",
+        "pa",
+        "bp",
+        "hr",
+        "rr",
+    ]
+)
+
+
+class Lexicon:
+    """Folded phrase key -> (term index or BLOCKER, abbreviation?, negated?), with the lengths to try."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        info = kb.term_info
+        if PHENOTYPIC_ABNORMALITY in kb.term_index:
+            allowed = kb.descendants(kb.term_index[PHENOTYPIC_ABNORMALITY]) - {
+                kb.term_index[PHENOTYPIC_ABNORMALITY]
+            }
+        else:  # a tiny test ontology without the usual root
+            allowed = {i for i in range(len(kb.term_ids)) if len(kb.parents(i))}
+        counts = np.bincount(kb.link_term, minlength=len(kb.term_ids)) if len(kb.link_term) else None
+        best: dict[tuple[str, ...], tuple[int, float, int, bool, bool]] = {}
+
+        def add(
+            key: tuple[str, ...], term: int, rank: int, abbreviation: bool = False, negated: bool = False
+        ) -> None:
+            if not key or key in GENERIC or (len(key) == 1 and len(key[0]) < 3 and not abbreviation):
+                return
+            popularity = -float(counts[term]) if counts is not None and term >= 0 else 0.0
+            candidate = (rank, popularity, term, abbreviation, negated)
+            if key not in best or candidate < best[key]:
+                best[key] = candidate
+
+        for t in sorted(allowed):
+            term_id = kb.term_ids[t]
+            add(phrase_key(kb.term_names[t]), t, LABEL)
+            for text, scope, kind in info["synonyms"].get(term_id, []):
+                if scope == "EXACT" or kind == "layperson":
+                    add(phrase_key(text), t, SYNONYM, abbreviation=kind == "abbreviation")
+            if term_id in info["labels_es"]:
+                add(phrase_key(info["labels_es"][term_id]), t, LABEL)
+            for text in info["synonyms_es"].get(term_id, []):
+                add(phrase_key(text), t, SYNONYM)
+        for term_id, phrases in info.get("lay_phrases", {}).items():
+            t = kb.term_index.get(term_id, BLOCKER) if term_id else BLOCKER
+            for phrase, _lang, reviewed in phrases:
+                rank = (LAY if reviewed else UNVERIFIED) if t != BLOCKER else UNVERIFIED + 1
+                add(phrase_key(phrase), t, rank)
+        for term_id, phrases in info.get("note_phrases", {}).items():
+            if term_id in kb.term_index:
+                for phrase, _lang, absent in phrases:
+                    add(phrase_key(phrase), kb.term_index[term_id], NOTE, negated=absent)
+        self.table: dict[tuple[str, ...], tuple[int, bool, bool]] = {
+            key: (term, abbreviation, negated) for key, (_, _, term, abbreviation, negated) in best.items()
+        }
+        self.words = frozenset(word for key in self.table for word in key)
+        self.forms = {
+            variant: fold(target) for variant, target in FORMS.items() if fold(variant) not in self.words
+        }
+        for variant, target in NEGATED_FORMS.items():
+            hit = self.table.get((fold(target),))
+            if hit and hit[0] != BLOCKER:
+                self.table[(fold(variant),)] = (hit[0], False, True)
+        self.words = frozenset(word for key in self.table for word in key)
+        lengths: dict[str, set[int]] = {}
+        for key in self.table:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+    def key_of(self, norm: str) -> str:
+        """The folded lookup word of a normalized note token (an inflected form mapped to its word)."""
+        folded = fold(norm)
+        return self.forms.get(norm, folded) if folded not in self.words else folded

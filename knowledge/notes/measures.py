@@ -1,0 +1,319 @@
+"""Numbers in a note: vital signs ("fiebre de 39", "T 38.5", "FC 120", "SpO2 89%", "BP 85/50"), the patient's
+age ("37 year old", "mujer de 34 años") and sex, and durations ("for 3 days", "desde hace 2 semanas").
+
+Works on the note's tokens. The tokens of a reading are consumed so that numbers, units and durations are
+never matched as findings; a fever word that carries a temperature ("fiebre de 39") stays a mention.
+Readings outside a plausible range are reported as unreadable instead of being guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.notes.cues import DURATION_UNITS
+from knowledge.notes.text import Tokens, words
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+# vital name -> labels (normalized token tuples)
+_LABELS = {
+    "temperature_c": "t|temp|temperature|temperatura|body temperature|temperatura corporal|tax|"
+    "temperatura axilar|fiebre|fever|febrile|febril|pyrexia|fiebre de hasta|fever up to|febricula",
+    "heart_rate": "fc|hr|heart rate|pulse|pulse rate|pulso|frecuencia cardiaca|frec cardiaca|f c|h r",
+    "respiratory_rate": "fr|rr|respiratory rate|resp rate|respiration rate|respirations|"
+    "frecuencia respiratoria|frec respiratoria|f r|r r",
+    "spo2": "spo2|sato2|sao2|sat|sats|saturation|saturacion|o2 sat|o2 sats|sat o2|oxygen saturation|"
+    "saturacion de oxigeno|saturacion de o2|pulse ox|pulse oximetry|pulsioximetria|sat 02|spo 2",
+    "blood_pressure": "bp|ta|pa|blood pressure|tension arterial|presion arterial|t a|b p",
+}
+LABELS = {tuple(item.split()): vital for vital, text in _LABELS.items() for item in text.split("|") if item}
+_MAX_LABEL = max(len(k) for k in LABELS)
+FEVER_WORDS = words("fiebre fever febrile febril pyrexia febricula")
+_FILLERS = words(
+    "of de is was at to up hasta a en around about alrededor approximately aprox axilar oral rectal "
+    "timpanica measured medida tomada reaching llegando rising of de del la el maximum maxima max"
+)
+_UNITS = {
+    "temperature_c": words("c f oc of grados degrees ºc ºf celsius fahrenheit"),
+    "heart_rate": words("bpm lpm min x beats latidos ppm"),
+    "respiratory_rate": words("rpm min x breaths respiraciones"),
+    "spo2": frozenset(),
+    "blood_pressure": words("mmhg mm hg"),
+}
+_PLAUSIBLE = {
+    "temperature_c": (30.0, 44.0),
+    "heart_rate": (20.0, 300.0),
+    "respiratory_rate": (3.0, 80.0),
+    "spo2": (50.0, 100.0),
+    "systolic_bp": (40.0, 300.0),
+    "diastolic_bp": (20.0, 200.0),
+}
+_AGE_AFTER = {  # "37 year old", "37-year-old", "18 months old" -> divisor of the number
+    ("year", "old"): 1,
+    ("years", "old"): 1,
+    ("yr", "old"): 1,
+    ("yrs", "old"): 1,
+    ("y", "o"): 1,
+    ("yo",): 1,
+    ("years", "of", "age"): 1,
+    ("month", "old"): 12,
+    ("months", "old"): 12,
+    ("mo", "old"): 12,
+    ("week", "old"): 52,
+    ("weeks", "old"): 52,
+    ("day", "old"): 365,
+    ("days", "old"): 365,
+    ("anos", "de", "edad"): 1,
+    ("meses", "de", "edad"): 12,
+    ("meses", "de", "vida"): 12,
+    ("semanas", "de", "vida"): 52,
+    ("dias", "de", "vida"): 365,
+}
+_AGE_BEFORE = words("aged age edad")
+_PERSON = words(
+    "paciente mujer varon hombre nino nina lactante chico chica senora senor joven anciano anciana "
+    "adolescente bebe recien nacido nacida femenina masculino gestante"
+)
+_AGE_UNITS_ES = {"anos": 1, "ano": 1, "meses": 12, "mes": 12, "semanas": 52, "dias": 365}
+SEX_WORDS = {
+    **dict.fromkeys(words("male man boy gentleman varon hombre nino masculino chico senor"), "male"),
+    **dict.fromkeys(
+        words("female woman girl lady mujer nina femenina femenino chica senora gestante"), "female"
+    ),
+}
+
+
+@dataclass
+class Reading:
+    name: str  # temperature_c | heart_rate | respiratory_rate | spo2 | systolic_bp | diastolic_bp | age
+    value: float
+    start: int  # character offsets of the whole reading
+    end: int
+    text: str
+    unreadable: str | None = None  # why the number was not used (out of range)
+
+    def as_dict(self) -> dict:
+        found = {
+            "name": self.name,
+            "value": self.value,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+        if self.unreadable:
+            found["unreadable"] = self.unreadable
+        return found
+
+
+@dataclass
+class Measures:
+    readings: list[Reading] = field(default_factory=list)
+    age: Reading | None = None
+    sex: tuple[str, int, int] | None = None
+    consumed: set[int] = field(default_factory=set)  # token positions that are not findings
+    findings: list[tuple[str, int, int]] = field(
+        default_factory=list
+    )  # (HPO id, first, last token): "lost 5 kg"
+
+    @property
+    def vitals(self) -> dict[str, float]:
+        """The first usable reading of each vital sign, ready for inference.vitals.bin_vitals."""
+        found: dict[str, float] = {}
+        for r in self.readings:
+            if r.unreadable is None:
+                found.setdefault(r.name, r.value)
+        return found
+
+
+def _number(token: str) -> float | None:
+    return float(token.replace(",", ".")) if _NUMBER.match(token) else None
+
+
+def read_measures(tokens: Tokens) -> Measures:
+    """Vital signs, age, sex and durations in the tokens; their positions are marked consumed."""
+    found = Measures()
+    norm, n = tokens.norm, len(tokens)
+    position = 0
+    while position < n:
+        step = (
+            _age(tokens, position, found)
+            or _duration(tokens, position, found)
+            or _weight_change(tokens, position, found)
+            or _vital(tokens, position, found)
+        )
+        position += step or 1
+    for position, word in enumerate(norm):
+        if word in SEX_WORDS and found.sex is None:
+            found.sex = (SEX_WORDS[word], tokens.start[position], tokens.end[position])
+    return found
+
+
+def _span(tokens: Tokens, first: int, last: int) -> tuple[int, int, str]:
+    start, end = tokens.start[first], tokens.end[last]
+    return start, end, tokens.text[start:end]
+
+
+def _age(tokens: Tokens, position: int, found: Measures) -> int:
+    norm = tokens.norm
+    value = _number(norm[position])
+    if value is None:
+        if norm[position] in _AGE_BEFORE and position + 1 < len(norm):
+            following = position + 1 + (norm[position + 1] == "de")
+            number = _number(norm[following]) if following < len(norm) else None
+            if number is not None and number <= 130:
+                last = following + (following + 1 < len(norm) and norm[following + 1] in _AGE_UNITS_ES)
+                divisor = _AGE_UNITS_ES.get(norm[last], 1) if last > following else 1
+                return _set_age(tokens, found, position, last, number / divisor)
+        return 0
+    for after, divisor in _AGE_AFTER.items():
+        if tuple(norm[position + 1 : position + 1 + len(after)]) == after:
+            return _set_age(tokens, found, position, position + len(after), value / divisor)
+    # Spanish: "mujer de 34 años", "paciente de 7 meses"
+    if (
+        position >= 2
+        and norm[position - 1] == "de"
+        and any(w in _PERSON for w in norm[max(0, position - 3) : position - 1])
+        and position + 1 < len(norm)
+        and norm[position + 1] in _AGE_UNITS_ES
+    ):
+        return _set_age(tokens, found, position - 1, position + 1, value / _AGE_UNITS_ES[norm[position + 1]])
+    return 0
+
+
+def _set_age(tokens: Tokens, found: Measures, first: int, last: int, value: float) -> int:
+    start, end, text = _span(tokens, first, last)
+    reading = Reading("age", round(value, 2), start, end, text, None if value <= 130 else "not an age")
+    if found.age is None and reading.unreadable is None:
+        found.age = reading
+    found.consumed.update(range(first, last + 1))
+    return last - first + 1
+
+
+def _duration(tokens: Tokens, position: int, found: Measures) -> int:
+    norm = tokens.norm
+    if (
+        _number(norm[position]) is None
+        or position + 1 >= len(norm)
+        or norm[position + 1] not in DURATION_UNITS
+    ):
+        return 0
+    found.consumed.update((position, position + 1))
+    return 2
+
+
+WEIGHT_LOSS, WEIGHT_GAIN = "HP:0001824", "HP:0004324"
+_WEIGHT_VERBS = {
+    **dict.fromkeys(words("lost losing loses lose perdido perdio pierde perdiendo bajado bajo"), WEIGHT_LOSS),
+    **dict.fromkeys(
+        words("gained gaining gains gain ganado gano gana ganando engordado engordo"), WEIGHT_GAIN
+    ),
+}
+_MASS_UNITS = words("kg kgs kilo kilos kilograms kilogramos lb lbs pound pounds libras")
+_ABOUT = words(
+    "about around approximately some nearly almost over unos alrededor de aproximadamente casi mas"
+)
+
+
+def _weight_change(tokens: Tokens, position: int, found: Measures) -> int:
+    """ "lost 10 kg", "ha perdido 5 kilos", "gained 4.5 kg": weight loss or gain, a finding."""
+    norm = tokens.norm
+    term = _WEIGHT_VERBS.get(norm[position])
+    if term is None:
+        return 0
+    cursor = position + 1
+    while cursor < len(norm) and norm[cursor] in _ABOUT and cursor - position <= 2:
+        cursor += 1
+    if cursor + 1 >= len(norm) or _number(norm[cursor]) is None or norm[cursor + 1] not in _MASS_UNITS:
+        return 0
+    last = cursor + 1
+    if tuple(norm[last + 1 : last + 3]) in (("of", "weight"), ("de", "peso")):
+        last += 2
+    found.findings.append((term, position, last))
+    found.consumed.update(range(position, last + 1))
+    return last - position + 1
+
+
+def _vital(tokens: Tokens, position: int, found: Measures) -> int:
+    norm, raw = tokens.norm, tokens.raw
+    label = None
+    for length in range(min(_MAX_LABEL, len(norm) - position), 0, -1):
+        label = LABELS.get(tuple(norm[position : position + length]))
+        if label:
+            break
+    if label is None and raw[position] == "tª":
+        label, length = "temperature_c", 1
+    if label is None:
+        return _unit_only(tokens, position, found)
+    cursor = position + length
+    skipped = 0
+    while cursor < len(norm) and norm[cursor] in _FILLERS and skipped < 3:
+        cursor += 1
+        skipped += 1
+    if cursor >= len(norm) or tokens.sentence[cursor] != tokens.sentence[position]:
+        return 0
+    value = _number(norm[cursor])
+    if value is None:
+        return 0
+    if cursor + 1 < len(norm) and norm[cursor + 1] in DURATION_UNITS:
+        return 0  # "fiebre de 3 días": a duration, read by _duration
+    first = position + 1 if norm[position] in FEVER_WORDS else position  # the fever word stays a finding
+    return _reading(tokens, found, label, first, cursor, value) - position
+
+
+def _unit_only(tokens: Tokens, position: int, found: Measures) -> int:
+    """A number with an unambiguous unit and no label: "38.5 ºC", "101 F", "120 lpm", "85/50 mmHg"."""
+    norm = tokens.norm
+    value = _number(norm[position])
+    if value is None or position + 1 >= len(norm):
+        return 0
+    unit = norm[position + 1]
+    gap = tokens.text[tokens.end[position] : tokens.start[position + 1]]
+    if unit in ("c", "f", "oc", "of", "ºc", "ºf") and (("°" in gap or "º" in gap) or unit in ("ºc", "ºf")):
+        return _reading(tokens, found, "temperature_c", position, position, value) - position
+    if unit in ("bpm", "lpm"):
+        return _reading(tokens, found, "heart_rate", position, position, value) - position
+    if unit == "rpm":
+        return _reading(tokens, found, "respiratory_rate", position, position, value) - position
+    if "/" in gap and _number(unit) is not None and position + 2 < len(norm) and norm[position + 2] == "mmhg":
+        return _reading(tokens, found, "blood_pressure", position, position, value) - position
+    return 0
+
+
+def _reading(tokens: Tokens, found: Measures, vital: str, first: int, cursor: int, value: float) -> int:
+    """Record the reading whose number is at `cursor`; returns the position after it."""
+    norm, text = tokens.norm, tokens.text
+    last = cursor
+    unit_tokens = _UNITS[vital]
+    if vital == "blood_pressure":
+        gap = text[tokens.end[cursor] : tokens.start[cursor + 1]] if cursor + 1 < len(norm) else ""
+        diastolic = _number(norm[cursor + 1]) if cursor + 1 < len(norm) and "/" in gap else None
+        if diastolic is None:
+            return cursor + 1
+        last = cursor + 1
+        while last + 1 < len(norm) and norm[last + 1] in unit_tokens:
+            last += 1
+        start, end, span = _span(tokens, first, last)
+        for name, number in (("systolic_bp", value), ("diastolic_bp", diastolic)):
+            found.readings.append(Reading(name, number, start, end, span, _implausible(name, number)))
+        found.consumed.update(range(first, last + 1))
+        return last + 1
+    unit = None
+    if last + 1 < len(norm) and norm[last + 1] in unit_tokens:
+        last += 1
+        unit = norm[last]
+        if last + 1 < len(norm) and (norm[last], norm[last + 1]) in (("x", "min"), ("beats", "min")):
+            last += 1
+    if vital == "temperature_c" and (
+        unit in ("f", "of", "ºf", "fahrenheit") or (unit is None and 93 <= value <= 110)
+    ):
+        value = round((value - 32.0) * 5.0 / 9.0, 1)
+    start, end, span = _span(tokens, first, last)
+    found.readings.append(Reading(vital, value, start, end, span, _implausible(vital, value)))
+    found.consumed.update(range(first, last + 1))
+    return last + 1
+
+
+def _implausible(name: str, value: float) -> str | None:
+    low, high = _PLAUSIBLE[name]
+    return None if low <= value <= high else f"{value:g} is outside {low:g}-{high:g}"

@@ -1,0 +1,68 @@
+"""Section headers of a clinical note ("Past medical history:", "Antecedentes familiares:", "Exploración:")
+and what a finding named under each one is: current, past history, family history or planned / suspected."""
+
+from __future__ import annotations
+
+from knowledge.notes.text import Tokens
+
+CURRENT, HISTORY, FAMILY, PLAN = "current", "history", "family", "plan"
+
+_SECTIONS = {
+    CURRENT: "chief complaint|chief complaints|cc|presenting complaint|presenting complaints|complaint|"
+    "hpi|history of present illness|present illness|history of presenting complaint|current illness|"
+    "exam|examination|physical exam|physical examination|on examination|o e|pe|clinical examination|"
+    "review of systems|ros|symptoms|signs|vitals|vital signs|findings|clinical findings|presentation|"
+    "motivo de consulta|mc|enfermedad actual|ea|anamnesis|exploracion|exploracion fisica|ef|"
+    "exploracion general|sintomas|signos|constantes|signos vitales|hallazgos|cuadro clinico|"
+    "revision por sistemas|revision por aparatos|note|nota|subjective|objective|s|o",
+    HISTORY: "history|past history|past medical history|pmh|medical history|pmhx|past illnesses|"
+    "past surgical history|surgical history|psh|social history|sh|habits|comorbidities|"
+    "physical history|background|antecedentes|antecedentes personales|ap|app|antecedentes medicos|"
+    "antecedentes patologicos|antecedentes quirurgicos|habitos|habitos toxicos|comorbilidades|"
+    "antecedentes personales patologicos|historia previa",
+    FAMILY: "family history|fh|fhx|family medical history|antecedentes familiares|af|historia familiar",
+    PLAN: "plan|assessment|impression|assessment and plan|a p|diagnosis|diagnoses|dx|ddx|differential|"
+    "differential diagnosis|working diagnosis|treatment|medications|meds|allergies|recommendations|"
+    "juicio clinico|jc|diagnostico|diagnosticos|impresion diagnostica|diagnostico diferencial|"
+    "tratamiento|medicacion|alergias|recomendaciones|orientacion diagnostica|a",
+}
+SECTIONS = {tuple(h.split()): kind for kind, text in _SECTIONS.items() for h in text.split("|") if h}
+_LONGEST = max(len(h) for h in SECTIONS)
+
+
+def find_sections(tokens: Tokens) -> tuple[list[str], set[int]]:
+    """The section kind of every token, and the positions of header words (not findings).
+
+    A header is a known heading at the start of a line or sentence followed by a colon (or by the end of
+    its line); it holds until the next header."""
+    n = len(tokens)
+    kinds = [CURRENT] * n
+    headers: set[int] = set()
+    text, norm = tokens.text, tokens.norm
+    current = CURRENT
+    position = 0
+    while position < n:
+        found = 0
+        if (
+            position == 0
+            or tokens.sentence[position] != tokens.sentence[position - 1]
+            or "\n" in text[tokens.end[position - 1] : tokens.start[position]]
+        ):
+            for length in range(min(_LONGEST, n - position), 0, -1):
+                kind = SECTIONS.get(tuple(norm[position : position + length]))
+                if kind is None:
+                    continue
+                last = position + length - 1
+                after = text[tokens.end[last] : tokens.start[last + 1]] if last + 1 < n else "\n"
+                if ":" in after or "\n" in after:
+                    current, found = kind, length
+                    break
+        if found:
+            headers.update(range(position, position + found))
+            for p in range(position, position + found):
+                kinds[p] = current
+            position += found
+            continue
+        kinds[position] = current
+        position += 1
+    return kinds, headers

@@ -1,0 +1,115 @@
+"""Tokens of a clinical note with their offsets, normal forms and the punctuation that separates them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W_]+")
+_WORD = re.compile(r"[^\W_]+")
+SENTENCE_MARKS = frozenset(".;!?\n\r")
+CLAUSE_MARKS = frozenset(",:()[]{}")
+
+_GENDERED = ("ado", "ada", "ido", "ida", "oso", "osa")
+
+
+def words(text: str) -> frozenset[str]:
+    """The set of the space-separated words of a word list written as one string."""
+    return frozenset(text.split())
+
+
+# words dropped inside phrases on both sides ("pain in the chest" ~ "pain chest", "dolor en el pecho" ~
+# "dolor de pecho"): articles, possessives and the prepositions that join a finding to its site
+FUNCTION_WORDS = words(
+    "the a an of in on at his her their its my your our to "
+    "de del la el los las en un una unos unas su sus al lo le les me mi se"
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents removed, punctuation collapsed to single spaces."""
+    return " ".join(_WORD.findall(strip_accents(text).casefold()))
+
+
+def fold(token: str) -> str:
+    """A crude number fold shared by phrases and notes: "seizures" ~ "seizure", "dolores" ~ "dolor",
+    "convulsiones" ~ "convulsion", "nodes" ~ "node", "mareada" ~ "mareado"; only the two sides agreeing
+    matters."""
+    if len(token) <= 3 or token.isdigit():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith("ss"):
+        token = token[:-1]
+    if token.endswith("e") and len(token) > 3:
+        token = token[:-1]
+    if len(token) > 5 and token.endswith(_GENDERED):
+        token = token[
+            :-1
+        ]  # Spanish participles and adjectives: "cansada" ~ "cansado", "sudorosa" ~ "sudoroso"
+    return token
+
+
+def phrase_key(text: str) -> tuple[str, ...]:
+    """The lookup key of a label, synonym or lay phrase: folded content words."""
+    return tuple(fold(t) for t in normalize(text).split() if t not in FUNCTION_WORDS)
+
+
+@dataclass
+class Tokens:
+    """Parallel lists over the tokens of a text (kept as lists: the extractor's inner loop reads them)."""
+
+    text: str
+    start: list[int]
+    end: list[int]
+    raw: list[str]  # lower case, accents kept ("sí" is not "si")
+    norm: list[str]  # lower case, no accents
+    sentence: list[int]  # sentence number
+    clause: list[int]  # clause number (commas, colons, brackets also separate)
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+
+def tokenize(text: str) -> Tokens:
+    """Tokens (words and decimal numbers) with their sentence and clause numbers."""
+    start: list[int] = []
+    end: list[int] = []
+    raw: list[str] = []
+    sentence: list[int] = []
+    clause: list[int] = []
+    s = c = 0
+    previous = 0
+    for match in _TOKEN.finditer(text):
+        gap = text[previous : match.start()]
+        if gap:
+            if any(ch in SENTENCE_MARKS for ch in gap) and not _abbreviation_dot(text, previous, gap):
+                s += 1
+                c += 1
+            elif any(ch in CLAUSE_MARKS for ch in gap) or " - " in gap or "–" in gap or "—" in gap:
+                c += 1
+        start.append(match.start())
+        end.append(match.end())
+        raw.append(match.group().casefold())
+        sentence.append(s)
+        clause.append(c)
+        previous = match.end()
+    norm = [strip_accents(r) if not r.isascii() else r for r in raw]
+    return Tokens(text, start, end, raw, norm, sentence, clause)
+
+
+_ABBREVIATIONS = words("dr dra sr sra mr mrs ms vs approx aprox aprox prof")
+
+
+def _abbreviation_dot(text: str, gap_start: int, gap: str) -> bool:
+    """A lone '.' after a known abbreviation ("Dr. Ruiz", "approx. 3") does not end the sentence."""
+    if gap.strip() != ".":
+        return False
+    word = _WORD.findall(text[max(0, gap_start - 8) : gap_start])
+    return bool(word) and word[-1].casefold() in _ABBREVIATIONS

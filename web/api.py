@@ -12,7 +12,16 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from knowledge.sparql import QueryStopped, check_read_only, select_isolated, store_is_built
 from web import service
 from web.openapi import spec
-from web.schemas import ApiError, DiagnoseRequest, ExtractRequest, FeedbackRequest, SparqlRequest, validate
+from web.schemas import (
+    ApiError,
+    DiagnoseRequest,
+    ExtractRequest,
+    FeedbackRequest,
+    SparqlRequest,
+    diagnose_body,
+    not_a_field_hint,
+    validate,
+)
 from web.state import engine, holder
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -92,8 +101,18 @@ def index() -> Response:
 
 @bp.post("/diagnose")
 def diagnose() -> Response:
-    """The differential for findings (or a phenopacket), with explanations and next questions."""
-    request_model = validate(DiagnoseRequest, json_body())
+    """The differential for findings (or a phenopacket, wrapped or as the body), with explanations and
+    next questions."""
+    options = {name: request.args[name] for name in ("lang", "context") if name in request.args}
+    for name, high in (("top", 100), ("explain", 20), ("questions", 20)):
+        if name in request.args:
+            options[name] = int_param(request.args[name], name, 0, high)
+    if "sources" in request.args:
+        options["sources"] = [s.strip() for s in request.args["sources"].split(",") if s.strip()]
+    try:
+        request_model = validate(DiagnoseRequest, diagnose_body(json_body(), options))
+    except ApiError as error:
+        raise not_a_field_hint(error) from None
     current = engine()
     return jsonify(service.envelope(current, service.diagnose(current, request_model)))
 

@@ -151,3 +151,60 @@ def validate(model: type[Strict], data: dict) -> Strict:
             if isinstance(value, str | int | float | bool)
         }
         raise ApiError(400, f"{field}: {first['msg']}", field, first["type"], params) from None
+
+
+# ---- a bare phenopacket as the body of /diagnose ---------------------------------------------------
+
+# top-level fields of a GA4GH phenopacket (v1 and v2, camelCase and snake_case) that no request uses
+PHENOPACKET_FIELDS = frozenset(
+    [
+        "subject",
+        "phenotypicFeatures",
+        "phenotypic_features",
+        "measurements",
+        "biosamples",
+        "interpretations",
+        "diseases",
+        "medicalActions",
+        "medical_actions",
+        "files",
+        "metaData",
+        "meta_data",
+        "genes",
+        "variants",
+        "htsFiles",
+        "hts_files",
+    ]
+)
+OPTION_FIELDS = ("top", "explain", "questions", "lang", "context", "sources")
+
+
+def diagnose_body(data: dict, options: dict) -> dict:
+    """The /diagnose body as a request: a bare phenopacket (recognised by its fields) becomes
+    {"phenopacket": body} with the request options found beside it or in `options` (the query string)."""
+    packet_fields = set(data) & PHENOPACKET_FIELDS
+    if "phenopacket" in data or not packet_fields:
+        return data
+    packet = dict(data)
+    chosen = {name: packet.pop(name) for name in OPTION_FIELDS if name in packet}
+    findings = sorted(set(packet) & (set(DiagnoseRequest.model_fields) - set(OPTION_FIELDS)))
+    if findings:
+        raise ApiError(
+            400,
+            f"{findings[0]}: the body is a phenopacket ({', '.join(sorted(packet_fields))}); give either a "
+            "phenopacket or findings, not both",
+            findings[0],
+        )
+    return {"phenopacket": packet, **options, **chosen}
+
+
+def not_a_field_hint(error: ApiError) -> ApiError:
+    """'id: Extra inputs are not permitted' says how to send a phenopacket when the field is one of its."""
+    field = error.field or ""
+    if error.code == "extra_forbidden" and (field == "id" or field in PHENOPACKET_FIELDS):
+        hint = (
+            f"{field}: not a field of this request; to send a GA4GH phenopacket, post it as the body "
+            'itself (recognised by phenotypicFeatures, subject, ...) or as {"phenopacket": {...}}'
+        )
+        return ApiError(error.status, hint, error.field, error.code, error.params)
+    return error

@@ -113,6 +113,15 @@ def _print_table(diagnoser, diagnosis, n_explain: int) -> None:
         twin = f" (includes {row.twin[0]}: {row.twin[1]:.0%})" if row.twin else ""
         out.write(f"{rank:>3}  {row.probability:>11.4f}  {kind:6}  {row.disease_id} {row.label}{twin}\n")
     out.write(f"     {diagnosis.other_probability:>11.4f}          other / not in the knowledge base\n")
+    if diagnosis.dont_miss:
+        out.write("\ndon't miss (time-critical; kept in view while its cautious probability is >= ")
+        out.write(f"{diagnoser.params.dont_miss_threshold:g}):\n")
+        for item in diagnosis.dont_miss:
+            because = ", ".join(kb.label(t) for t in item.supporting[:4]) or "no finding against it"
+            out.write(
+                f"  ! {item.disease_id} {kb.disease_names[item.index]}: {item.probability:.2%} now, rank "
+                f"{item.rank} ({item.citation}); kept alive by: {because}\n"
+            )
     for row in diagnosis.ranking[:n_explain]:
         explanation = explain(diagnoser, diagnosis, row.index)
         out.write(f"\nwhy {row.disease_id} {row.label}:\n")
@@ -153,6 +162,7 @@ def _batch(args, diagnoser) -> int:
                 "case_id": case.case_id,
                 "ranking": [r.as_dict() for r in diagnosis.ranking],
                 "other_probability": diagnosis.other_probability,
+                "dont_miss": [d.as_dict() for d in diagnosis.dont_miss],
                 "warnings": diagnosis.warnings,
                 "model": diagnoser.model_version,
                 "hpo_release": kb.release,

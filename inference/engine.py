@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from inference.calibration import IDENTITY, calibration_features, recalibrate_top1
+from inference.dont_miss import DontMiss, cautious_log_posterior, dont_miss_mask, flagged
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
 from inference.likelihood import LikelihoodCache
 from inference.network import Network, compile_network
@@ -51,6 +52,7 @@ class Diagnosis:
     log_posterior: np.ndarray = field(repr=False)  # over diseases (candidates; -inf elsewhere)
     log_other: float = 0.0
     context: str = "primary-care"  # the clinical context the findings were scored in
+    dont_miss: list[DontMiss] = field(default_factory=list)  # time-critical diagnoses above the threshold
     # per scored finding: (log P(finding | disease) for all diseases, under "other"), computed once and
     # shared with explanations and next questions
     likelihoods: list[tuple[np.ndarray, float]] = field(default_factory=list, repr=False)
@@ -104,6 +106,7 @@ class Diagnoser:
         self._priors: dict[str, np.ndarray] = {}
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
         self.twin_first, self.twin_second = twin_pairs(kb)
+        self.dont_miss_mask = dont_miss_mask(kb)
         self.model_version = "literature-only"
 
     # ---- pieces ----------------------------------------------------------------------------------
@@ -256,8 +259,30 @@ class Diagnoser:
             log_post,
             float(log_other),
             evidence.context,
-            likelihoods,
+            dont_miss=self.dont_miss(log_post, findings, likelihoods),
+            likelihoods=likelihoods,
         )
+
+    def dont_miss(
+        self, log_post: np.ndarray, findings: list[Finding], likelihoods: list[tuple[np.ndarray, float]]
+    ) -> list[DontMiss]:
+        """The time-critical diagnoses whose cautious posterior reaches the threshold, each with the present
+        findings that raise it above a disease outside the knowledge base (strongest first)."""
+        present = [ll for finding, ll in zip(findings, likelihoods, strict=True) if finding.present]
+        cautious = cautious_log_posterior(log_post, present, self.dont_miss_mask)
+        out = []
+        for index, probability, safe, rank in flagged(log_post, cautious, self.params.dont_miss_threshold, 5):
+            effects = [
+                (float(disease_ll[index] - other_ll), finding.term)
+                for finding, (disease_ll, other_ll) in zip(findings, likelihoods, strict=True)
+                if finding.present and disease_ll[index] > other_ll
+            ]
+            supporting = [term for _, term in sorted(effects, reverse=True)]
+            citation = self.kb.disease_info[index]["dont_miss"]
+            out.append(
+                DontMiss(index, self.kb.disease_ids[index], probability, safe, rank, citation, supporting)
+            )
+        return out
 
     def _twin_shares(
         self, merged: tuple[np.ndarray, np.ndarray, np.ndarray] | None, order: np.ndarray

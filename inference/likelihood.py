@@ -38,6 +38,7 @@ class TermColumns:
     curated_general: np.ndarray  # per curated disease: the fuzzy match through more general annotations only
     leak: float
     background: float  # P(term) for a patient whose disease is not in the knowledge base
+    curated_leak: float = 0.0  # the leak of curated common diseases for this term (curated_leaks)
     _log_present: np.ndarray | None = field(default=None, repr=False)
     _log_absent: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -59,7 +60,7 @@ class TermColumns:
         return self._dense(self.not_index, 1.0).astype(bool)
 
     def leaks(self, network: Network) -> np.ndarray:
-        return disease_leaks(network, self.leak)
+        return disease_leaks(network, self.leak, self.curated_leak)
 
     def effective_related(self, network: Network) -> np.ndarray:
         """The fuzzy match per disease; for a curated common disease a sibling or cousin match counts
@@ -118,12 +119,12 @@ def exclusion_sensitivities(network: Network, context: str) -> np.ndarray:
     return sensitivity
 
 
-def disease_leaks(network: Network, leak: float) -> np.ndarray:
+def disease_leaks(network: Network, leak: float, curated_leak: float) -> np.ndarray:
     """Per disease: the term's leak; a curated common disease's profile lists its usual features, so a finding
-    it does not explain is incidental, at one rate (curated_leak) that does not grow with how many rare
-    diseases list the finding."""
+    it does not explain is incidental, at a rate of its own (curated_leak) that follows how ordinary the
+    finding is among common diseases, not how many rare diseases list it."""
     leaks = np.full(network.n_diseases, leak)
-    leaks[network.curated] = network.params.curated_leak
+    leaks[network.curated] = curated_leak
     return leaks
 
 
@@ -154,11 +155,23 @@ class LikelihoodCache:
         return result
 
     def leak(self, term: int) -> float:
+        return float(self.term_leaks(np.asarray([term]))[0])
+
+    def term_leaks(self, terms: np.ndarray) -> np.ndarray:
+        """The leak of each of `terms` (what `leak` gives for one)."""
         p = self.network.params
-        return min(p.leak_floor + p.leak_scale * float(self.network.term_background[term]), 0.5)
+        return np.minimum(p.leak_floor + p.leak_scale * self.network.term_background[terms], 0.5)
+
+    def curated_leaks(self, terms: np.ndarray) -> np.ndarray:
+        """The incidental rate of each of `terms` for a curated common disease that does not list it:
+        proportional to how many common diseases imply the finding (fatigue is often incidental, nuchal
+        rigidity rarely), between curated_leak and curated_leak_max."""
+        p = self.network.params
+        scaled = p.curated_leak_scale * self.network.curated_background[terms]
+        return np.clip(scaled, p.curated_leak, p.curated_leak_max)
 
     def leaks(self, term: int) -> np.ndarray:
-        return disease_leaks(self.network, self.leak(term))
+        return disease_leaks(self.network, self.leak(term), float(self.curated_leaks(np.asarray([term]))[0]))
 
     def _compute(self, term: int) -> TermColumns:
         net = self.network
@@ -179,6 +192,7 @@ class LikelihoodCache:
             general[net.curated_index],
             self.leak(term),
             float(net.term_background[term]),
+            float(self.curated_leaks(np.asarray([term]))[0]),
         )
 
     def match_weights(self, term: int) -> tuple[np.ndarray, np.ndarray]:
@@ -206,6 +220,39 @@ class LikelihoodCache:
             if not assigned[ancestor] or via[ancestor] == ancestor:
                 weight[ancestor] = ratio  # annotation more general than the patient's term
                 via[ancestor] = ancestor
+        return weight, via
+
+    def match_weights_at(self, term: int, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """match_weights(term) read at the ontology terms `at` only (the same numbers, without a pass over
+        every term): an annotation on x is weighted through the first of `term`'s ancestors, in
+        match_weights' order, that is also an ancestor of x."""
+        net = self.network
+        at = np.asarray(at, dtype=np.int64)
+        weight = np.zeros(len(at))
+        via = np.full(len(at), -1, dtype=np.int64)
+        ancestors = [a for a in net.ancestors_of(term).tolist() if a != term and not net.too_general[a]]
+        if not ancestors or not len(at):
+            return weight, via
+        ancestors.sort(key=lambda a: (-net.information_content[a], -net.depth[a]))
+        order = np.asarray(ancestors, dtype=np.int64)
+        starts, ends = net.ancestors.indptr[at], net.ancestors.indptr[at + 1]
+        lengths = ends - starts
+        owner = np.repeat(np.arange(len(at)), lengths)
+        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        their = net.ancestors.indices[np.repeat(starts, lengths) + offsets]
+        by_id = np.argsort(order)
+        where = np.minimum(np.searchsorted(order[by_id], their), len(order) - 1)
+        rank = np.where(order[by_id][where] == their, by_id[where], len(order))
+        best = np.minimum.reduceat(
+            rank, np.cumsum(lengths) - lengths
+        )  # (a term is its own ancestor: no gaps)
+        below = np.zeros(len(at), dtype=bool)
+        below[owner[their == term]] = True  # at or below the patient's term: matched exactly instead
+        usable = (best < len(order)) & ~below
+        common = order[best[usable]]
+        ratio = np.minimum(net.term_background[term] / net.term_background[common], 1.0)
+        weight[usable] = np.where(common == at[usable], ratio, ratio * net.params.related_discount)
+        via[usable] = common
         return weight, via
 
     def _related(self, term: int) -> tuple[np.ndarray, np.ndarray]:

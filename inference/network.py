@@ -64,6 +64,17 @@ class Network:
         return np.asarray([s == "curated" for s in self.kb.disease_source], dtype=bool)
 
     @cached_property
+    def curated_background(self) -> np.ndarray:
+        """Per term: the fraction of curated common diseases implying it (ontology-propagated), how
+        ordinary the finding is among everyday diagnoses."""
+        keep = self.curated[self.ann_disease]
+        rows, terms = self.ann_disease[keep], self.ann_term[keep]
+        shape = (self.n_diseases, len(self.kb.term_ids))
+        indicator = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, terms)), shape=shape)
+        implied = (indicator @ self.ancestors) > 0
+        return (np.asarray(implied.sum(axis=0)).ravel() + 0.5) / (max(int(self.curated.sum()), 1) + 1.0)
+
+    @cached_property
     def curated_index(self) -> np.ndarray:
         return np.flatnonzero(self.curated)
 

@@ -15,7 +15,9 @@ class ModelParams:
     leak_floor: float = 0.002  # P(finding | disease) for a finding the disease's annotations do not explain
     leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
     common_leak_factor: float = 0.1  # curated common diseases: weight of a sibling/cousin match
-    curated_leak: float = 0.002  # curated common diseases: P(finding | disease), finding not in its profile
+    curated_leak: float = 0.002  # curated common diseases: P(finding | disease), finding not in its profile:
+    curated_leak_scale: float = 0.0  # ... this x the fraction of common diseases implying it, within
+    curated_leak_max: float = 0.02  # [curated_leak, curated_leak_max]
     related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
     exclusion_sensitivity: float = 0.05  # how strongly an excluded annotated finding counts against a disease
     # (rare-disease clinic: case reports); in a consultation (primary care, emergency) the doctor asks:
@@ -37,6 +39,7 @@ class ModelParams:
     age_mismatch_factor: float = 0.2  # likelihood when the patient's age is outside the disease's range
     demographic_odds_floor: float = 0.05  # floor of a disease's age-band / sex odds (0 in data is no proof)
     onset_mismatch_factor: float = 0.2  # likelihood when the patient's onset is clearly outside the disease's
+    dont_miss_threshold: float = 0.001  # flag a time-critical diagnosis whose cautious posterior reaches this
     sex_mismatch_factor: float = 0.001  # likelihood of the wrong sex for a sex-limited disease
 
     def as_dict(self) -> dict:

@@ -44,11 +44,27 @@ def base_prevalence(kb: KnowledgeBase, params: ModelParams) -> np.ndarray:
     return prevalence
 
 
+CONSULTATION_CONTEXTS = ("primary-care", "emergency")
+
+
+def consultation_weights(kb: KnowledgeBase, prevalence: np.ndarray) -> np.ndarray:
+    """In a consultation, a curated disease's prior is how often it is the diagnosis of a visit
+    (dx:consultationPrior, from SymCat's visit shares) where known: a chronic condition's point prevalence
+    (tension-type headache 26%) overstates how often it is what brings a patient in."""
+    weight = prevalence.copy()
+    for index, info in enumerate(kb.disease_info):
+        if info.get("consultation_prior") is not None:
+            weight[index] = info["consultation_prior"]
+    return weight
+
+
 def context_log_prior(
     kb: KnowledgeBase, params: ModelParams, context: str, prevalence: np.ndarray | None = None
 ) -> np.ndarray:
     """log prior per disease; the diseases share 1 - other_prior, the rest is 'not in the knowledge base'."""
     weight = (prevalence if prevalence is not None else base_prevalence(kb, params)).copy()
+    if context in CONSULTATION_CONTEXTS:
+        weight = consultation_weights(kb, weight)
     curated = np.asarray([s == "curated" for s in kb.disease_source])
     settings = [set(info.get("setting", [])) for info in kb.disease_info]
     if context == "emergency":

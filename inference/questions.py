@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inference.engine import Diagnoser, Diagnosis
+from inference.engine import Diagnoser, Diagnosis, top_indices
+from inference.explain import csr_slices, touched_terms
 
 
 @dataclass
@@ -17,9 +18,10 @@ class Question:
     probability_present: float
 
 
-def _entropy(p: np.ndarray) -> float:
-    p = p[p > 0]
-    return float(-(p * np.log2(p)).sum())
+def _entropy(p: np.ndarray) -> np.ndarray:
+    """Entropy in bits of each column of p (columns are distributions)."""
+    safe = np.where(p > 0, p, 1.0)
+    return -(p * np.log2(safe)).sum(axis=0)
 
 
 def next_questions(
@@ -29,59 +31,77 @@ def next_questions(
     pool: int = 30,
     candidates_per_disease: int = 12,
 ) -> list[Question]:
-    """Expected information gain over the top `pool` diseases (plus the remaining mass as one outcome)."""
+    """Expected information gain over the top `pool` diseases (plus the remaining mass as one outcome),
+    for every candidate finding at once (a diseases x candidates matrix)."""
     kb, net = diagnoser.kb, diagnoser.network
     posterior = np.exp(diagnosis.log_posterior)
-    top = np.argsort(-posterior)[:pool]
+    top = top_indices(posterior, pool)
     top = top[posterior[top] > 0]
+    # the flagged time-critical diagnoses join the pool at their cautious probability, so the questions
+    # include those that would rule them in or out
+    weight = posterior.copy()
+    for item in diagnosis.dont_miss:
+        weight[item.index] = max(weight[item.index], item.cautious_probability)
+    flagged = [d.index for d in diagnosis.dont_miss if d.index not in set(top.tolist())]
+    top = np.concatenate([top, np.asarray(flagged, dtype=top.dtype)])
     if top.size == 0:
         return []
     rest = max(1.0 - float(posterior[top].sum()), 0.0)
-    probs = np.append(posterior[top], rest)
+    probs = np.append(weight[top], rest)
     probs = probs / probs.sum()
-    asked: set[int] = set()
-    for finding in diagnosis.used + [f for f in diagnosis.used]:
-        index = kb.term_index[finding.term]
-        asked |= kb.ancestor_sets[index]
-        asked |= set(net.descendants_of(index).tolist())
+    asked = touched_terms(diagnoser, diagnosis.used)
     for term in diagnosis.implied:
-        asked.add(kb.term_index[term])
-    candidates: set[int] = set()
-    for disease in top.tolist():
-        start, end = net.ann_ptr[disease], net.ann_ptr[disease + 1]
-        terms, strengths = net.ann_term[start:end], net.ann_strength[start:end]
-        for t in terms[np.argsort(-strengths)][:candidates_per_disease].tolist():
-            if t not in asked and net.term_background[t] < 0.25:
-                candidates.add(t)
-    tau = diagnoser.params.temperature
-    prior_entropy = _entropy(probs)
-    questions = []
+        asked[kb.term_index[term]] = True
+    # each pool disease's strongest annotations (ties: the lower term index first), not yet asked about
+    positions, owner = csr_slices(net.ann_ptr, top)
+    order = np.lexsort((-net.ann_strength[positions], owner))
+    owner, terms = owner[order], net.ann_term[positions][order].astype(np.int64)
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
+    strongest = terms[rank < candidates_per_disease]
+    candidates = np.unique(strongest[~asked[strongest] & (net.term_background[strongest] < 0.25)])
+    if not candidates.size:
+        return []
+    # exact[i, t]: 1 - prod(1 - f) over disease top[i]'s annotations at or below candidate t
     column = net.closure_log
-    for term in candidates:
-        exact = np.zeros(len(top))
-        rows = column.indices[column.indptr[term] : column.indptr[term + 1]]
-        values = -np.expm1(column.data[column.indptr[term] : column.indptr[term + 1]])
-        position = {d: i for i, d in enumerate(top.tolist())}
-        for row, value in zip(rows.tolist(), values.tolist(), strict=True):
-            if row in position:
-                exact[position[row]] = value
-        leak = diagnoser.cache.leaks(term)[top]
-        present = np.append(1.0 - (1.0 - leak) * (1.0 - exact), float(net.term_background[term]))
-        p_yes = float((probs * present).sum())
-        post_yes = probs * present**tau
-        post_no = probs * (1.0 - present) ** tau
+    positions, owner = csr_slices(column.indptr, candidates)
+    row_of = np.full(net.n_diseases, -1, dtype=np.int64)
+    row_of[top] = np.arange(len(top))
+    rows = row_of[column.indices[positions]]
+    keep = rows >= 0
+    exact = np.zeros((len(top), len(candidates)))
+    exact[rows[keep], owner[keep]] = -np.expm1(column.data[positions][keep])
+    leak = _leaks(diagnoser, top, candidates)
+    present = np.vstack([1.0 - (1.0 - leak) * (1.0 - exact), net.term_background[candidates][None, :]])
+    tau = diagnoser.params.temperature
+    p_yes = probs @ present
+    post_yes = probs[:, None] * present**tau
+    post_no = probs[:, None] * (1.0 - present) ** tau
+    with np.errstate(invalid="ignore", divide="ignore"):
         gain = (
-            prior_entropy
-            - p_yes * _entropy(post_yes / post_yes.sum())
-            - (1 - p_yes) * _entropy(post_no / post_no.sum())
+            _entropy(probs[:, None])[0]
+            - p_yes * _entropy(post_yes / post_yes.sum(axis=0))
+            - (1 - p_yes) * _entropy(post_no / post_no.sum(axis=0))
         )
-        questions.append(Question(kb.term_ids[term], kb.term_names[term], gain, p_yes))
+    questions = [
+        Question(kb.term_ids[t], kb.term_names[t], float(g), float(p))
+        for t, g, p in zip(candidates.tolist(), gain.tolist(), p_yes.tolist(), strict=True)
+    ]
     questions.sort(key=lambda q: -q.expected_information_gain)
-    return distinct_questions(kb, questions, limit)
+    return distinct_questions(diagnoser, questions, limit)
 
 
-def distinct_questions(kb, questions: list[Question], limit: int) -> list[Question]:
+def _leaks(diagnoser: Diagnoser, diseases: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """disease_leaks(...)[disease] for every (disease, term) pair: a term's leak, or for curated common
+    diseases the term's curated leak."""
+    term_leak = diagnoser.cache.term_leaks(terms)
+    curated_leak = diagnoser.cache.curated_leaks(terms)
+    curated = diagnoser.network.curated[diseases]
+    return np.where(curated[:, None], curated_leak[None, :], term_leak[None, :])
+
+
+def distinct_questions(diagnoser: Diagnoser, questions: list[Question], limit: int) -> list[Question]:
     """The best questions, never a term with its ancestor or descendant (one would repeat the other)."""
+    kb, network = diagnoser.kb, diagnoser.network
     chosen: list[Question] = []
     related: set[int] = set()
     for question in questions:
@@ -89,7 +109,8 @@ def distinct_questions(kb, questions: list[Question], limit: int) -> list[Questi
         if index in related:
             continue
         chosen.append(question)
-        related |= kb.ancestor_sets[index] | kb.descendants(index)
+        related |= kb.ancestor_sets[index]
+        related.update(network.descendants_of(index).tolist())
         if len(chosen) == limit:
             break
     return chosen

@@ -204,10 +204,13 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             ("age_odds", [list(pair) for pair in record.age_odds]),
             ("sex_odds", record.sex_odds or None),
             ("derived_from", record.derived_from),
+            ("dont_miss", record.dont_miss),
+            ("consultation_prior", record.consultation_prior),
         ):
             if value not in (None, []):
                 entry[key] = value
-        entry["xrefs"] = sorted(set(entry["xrefs"]) | set(record.xrefs))
+        icd10 = {f"ICD10:{code}" for code in record.icd10}
+        entry["xrefs"] = sorted(set(entry["xrefs"]) | set(record.xrefs) | icd10)
         entry["curated_in"] = str(record.where)
         if record.prevalence is not None:
             prevalence[index] = record.prevalence

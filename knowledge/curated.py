@@ -86,6 +86,8 @@ class DiseaseRecord:
     sex_odds: dict[str, float] = field(default_factory=dict)
     same_as: str | None = None  # an HPO disease this curated one is (dx:sameDiseaseAs): ranked as one
     derived_from: str | None = None
+    consultation_prior: float | None = None  # P(this diagnosis | a primary-care / emergency visit)
+    dont_miss: str | None = None  # the guideline that makes this a time-critical diagnosis (dx:dontMiss)
 
 
 @dataclass
@@ -221,6 +223,10 @@ def read_curated_file(path: Path) -> CuratedFile:
             record.sex_odds = dict(_odds(_one(graph, subject, DX.sexOdds), str))
             same = _one(graph, subject, DX.sameDiseaseAs)
             record.same_as = disease_curie(str(same)) if same is not None else None
+            consultation = _one(graph, subject, DX.consultationPrior)
+            record.consultation_prior = float(consultation) if consultation is not None else None
+            dont_miss = _one(graph, subject, DX.dontMiss)
+            record.dont_miss = str(dont_miss) if dont_miss is not None else None
             derived = _one(graph, subject, DX.derivedFrom)
             record.derived_from = str(derived) if derived is not None else None
             seen: dict[str, int] = {}

@@ -183,6 +183,20 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
         "lang": lang,
         "ranking": ranking,
         "other_probability": diagnosis.other_probability,
+        "dont_miss": [
+            {
+                "disease_id": item.disease_id,
+                "label": kb.disease_label(item.index, lang),
+                "probability": item.probability,
+                "cautious_probability": item.cautious_probability,
+                "rank": item.rank,
+                "guideline": item.citation,
+                "supporting": [{"id": t, "label": kb.label(t, lang)} for t in item.supporting],
+                "xrefs": kb.disease_info[item.index].get("xrefs", []),
+                "url": disease_url(item.disease_id),
+            }
+            for item in diagnosis.dont_miss
+        ],
         "findings": [
             {
                 "id": f.term,

@@ -30,6 +30,7 @@ AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
 )
 MIN_LINKS = 3  # a SymCat condition needs this many symptoms with an HPO term to become a disease
 PREVALENCE_BOUNDS = (1e-6, 0.3)
+FALLBACK_SHARE_FRACTION = 0.25  # prior share of a condition that is no symptom's top cause, x the smallest
 SOURCE = "dataset:SymCat"
 
 
@@ -50,6 +51,7 @@ class Condition:
     links: list[tuple[str, float, str, int]] = field(default_factory=list)  # (hpo, freq, symptom slug, %)
     prevalence: float | None = None
     prevalence_note: str = ""
+    has_share: bool = False  # SymCat gives this condition's visit share (it is a top cause of a symptom)
 
 
 def read_table(paths: list[Path]) -> list[dict]:
@@ -146,22 +148,24 @@ def build_conditions(
 
 def assign_priors(found: list[Condition], shares: dict[str, float], curated: dict[str, float]) -> float:
     """Scale visit shares to the curated literature priors of the conditions both know (median ratio);
-    conditions SymCat never lists as a top cause get the 10th percentile share. Returns the scale."""
+    conditions SymCat never lists among a symptom's top causes are rarer than every condition it does list:
+    they get a quarter of the smallest estimated share. Returns the scale."""
     ratios = [
         math.log(curated[c.dxg_id]) - math.log(shares[c.slug])
         for c in found
         if c.existing and c.slug in shares and c.dxg_id in curated
     ]
     scale = math.exp(float(np.median(ratios))) if ratios else 1e-2
-    fallback = float(np.percentile(list(shares.values()), 10)) if shares else 1e-3
+    fallback = FALLBACK_SHARE_FRACTION * min(shares.values()) if shares else 1e-3
     low, high = PREVALENCE_BOUNDS
     for c in found:
         share = shares.get(c.slug)
+        c.has_share = share is not None
         c.prevalence = float(min(max((share if share else fallback) * scale, low), high))
         c.prevalence_note = (
             f"{SOURCE} visit share {share:.3g} (least squares on P(c|s) / P(s|c))"
             if share
-            else f"{SOURCE}: not a top cause of any symptom; 10th-percentile visit share {fallback:.3g}"
+            else f"{SOURCE}: not a top cause of any symptom; 1/4 of the smallest visit share, {fallback:.3g}"
         ) + f" x {scale:.3g} (median ratio to {len(ratios)} curated priors)"
     return scale
 
@@ -202,6 +206,9 @@ def turtle(found: list[Condition], labels: dict[str, str], header: str) -> str:
         if c.hpo_disease:
             statements.append(f"dx:sameDiseaseAs dxd:{c.hpo_disease.replace(':', '_')}")
         if c.existing:
+            if c.has_share:
+                statements.append(f"dx:consultationPrior {c.prevalence:.3g}")
+                statements.append(f"dx:consultationPriorSource {_literal(c.prevalence_note)}")
             lines.append(f"{subject} " + " ;\n    ".join(statements) + " .\n")
             continue
         head = [

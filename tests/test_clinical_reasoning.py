@@ -1,0 +1,115 @@
+"""Everyday presentations through the real engine and the shipped knowledge base (issue 11 scenarios)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from inference.engine import Diagnoser
+from inference.evidence import make_evidence
+
+CHEST_PAIN, DYSPNEA, SWEATING = "HP:0100749", "HP:0002094", "HP:0000975"
+SORE_THROAT, FEVER, COUGH = "HP:0033050", "HP:0001945", "HP:0012735"
+FLANK_PAIN, DYSURIA = "HP:0030157", "HP:0100518"
+HEADACHE, STIFF_NECK, NUCHAL_RIGIDITY, PHOTOPHOBIA = "HP:0002315", "HP:0025258", "HP:0031179", "HP:0000613"
+MI, STREP, VIRAL = "DXG:acute_myocardial_infarction", "DXG:streptococcal_pharyngitis", "DXG:viral_pharyngitis"
+PYELO, MENINGITIS = "DXG:acute_pyelonephritis", "DXG:bacterial_meningitis"
+
+
+@pytest.fixture(scope="module")
+def diagnoser(kb) -> Diagnoser:
+    return Diagnoser(kb)
+
+
+def _posterior(diagnoser, present, absent=(), **options):
+    diagnosis = diagnoser.diagnose(
+        make_evidence(diagnoser.kb, list(present), list(absent), **options), top=10
+    )
+    return diagnosis, np.exp(diagnosis.log_posterior)
+
+
+def _rank(diagnoser, diagnosis, disease_id) -> int:
+    log_post = diagnosis.log_posterior
+    return int((log_post > log_post[diagnoser.kb.disease_index[disease_id]]).sum()) + 1
+
+
+def test_chest_pain_in_an_older_man_puts_myocardial_infarction_first_and_flags_it(diagnoser):
+    diagnosis, _ = _posterior(
+        diagnoser, [CHEST_PAIN, DYSPNEA, SWEATING], age_years=68, sex="male", context="emergency"
+    )
+    assert _rank(diagnoser, diagnosis, MI) <= 3
+    flagged = {item.disease_id: item for item in diagnosis.dont_miss}
+    assert MI in flagged and CHEST_PAIN in flagged[MI].supporting
+    # the same findings make MI less likely in a 25-year-old woman (age and sex odds)
+    young, young_post = _posterior(
+        diagnoser, [CHEST_PAIN, DYSPNEA, SWEATING], age_years=25, sex="female", context="emergency"
+    )
+    _, old_post = _posterior(
+        diagnoser, [CHEST_PAIN, DYSPNEA, SWEATING], age_years=68, sex="male", context="emergency"
+    )
+    index = diagnoser.kb.disease_index[MI]
+    assert young_post[index] < old_post[index] / 3
+
+
+@pytest.mark.parametrize("context", ["primary-care", "emergency"])
+def test_no_cough_favours_streptococcal_over_viral_pharyngitis(diagnoser, context):
+    index = diagnoser.kb.disease_index
+    _, with_cough_unknown = _posterior(diagnoser, [SORE_THROAT, FEVER], context=context)
+    _, without_cough = _posterior(diagnoser, [SORE_THROAT, FEVER], [COUGH], context=context)
+    before = with_cough_unknown[index[STREP]] / with_cough_unknown[index[VIRAL]]
+    after = without_cough[index[STREP]] / without_cough[index[VIRAL]]
+    assert after > 1.3 * before
+
+
+def test_absent_fever_lowers_pyelonephritis(diagnoser):
+    index = diagnoser.kb.disease_index[PYELO]
+    _, unknown = _posterior(diagnoser, [FLANK_PAIN, DYSURIA], context="primary-care")
+    _, afebrile = _posterior(diagnoser, [FLANK_PAIN, DYSURIA], [FEVER], context="primary-care")
+    assert afebrile[index] < 0.5 * unknown[index]
+
+
+@pytest.mark.parametrize("context", ["primary-care", "emergency"])
+def test_either_neck_term_keeps_bacterial_meningitis_in_view(diagnoser, context):
+    ranks, probabilities = [], []
+    for neck in (STIFF_NECK, NUCHAL_RIGIDITY):
+        diagnosis, posterior = _posterior(diagnoser, [HEADACHE, FEVER, neck], age_years=35, context=context)
+        assert MENINGITIS in {item.disease_id for item in diagnosis.dont_miss}
+        probabilities.append(posterior[diagnoser.kb.disease_index[MENINGITIS]])
+        with_photophobia, _ = _posterior(
+            diagnoser, [HEADACHE, FEVER, neck, PHOTOPHOBIA], age_years=35, context=context
+        )
+        ranks.append(_rank(diagnoser, with_photophobia, MENINGITIS))
+    assert max(ranks) <= 3
+    assert max(probabilities) < 3 * min(probabilities)  # the two terms no longer decide the answer
+
+
+def test_no_single_answer_gives_certainty(diagnoser, kb):
+    curated = np.asarray([s == "curated" for s in kb.disease_source])
+    terms = sorted(
+        {
+            kb.term_ids[t]
+            for t, d, negated in zip(kb.link_term, kb.link_disease, kb.link_negated, strict=True)
+            if curated[d] and not negated
+        }
+    )
+    assert len(terms) > 300
+    for context in ("primary-care", "emergency"):
+        prior = np.exp(diagnoser.log_prior(context))
+        for term in terms:
+            diagnosis, _ = _posterior(diagnoser, [term], context=context)
+            top = diagnosis.ranking[0]
+            if prior[top.index] < 0.5:
+                assert top.probability < 0.995, (context, term, top.disease_id)
+
+
+def test_next_questions_never_pair_a_term_with_its_ancestor(diagnoser, kb):
+    from inference.questions import next_questions
+
+    diagnosis, _ = _posterior(diagnoser, [SORE_THROAT, FEVER], context="primary-care")
+    questions = next_questions(diagnoser, diagnosis, limit=8)
+    indices = [kb.term_index[q.term] for q in questions]
+    assert len(indices) >= 3
+    for a in indices:
+        for b in indices:
+            if a != b:
+                assert a not in kb.ancestor_sets[b]

@@ -60,101 +60,276 @@ def _disease_annotations(diagnoser: Diagnoser, disease: int) -> tuple[np.ndarray
     return net.ann_term[start:end], net.ann_strength[start:end]
 
 
-def _match(diagnoser: Diagnoser, finding: Finding, disease: int) -> tuple[str, int | None, float | None]:
+def csr_slices(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the CSR slices ptr[r]:ptr[r+1] for every r in rows, concatenated, and which r each
+    position belongs to (an index into rows)."""
+    starts, ends = ptr[rows], ptr[rows + 1]
+    lengths = ends - starts
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets, owner
+
+
+def _values_at(index: np.ndarray, values: np.ndarray | float, at: np.ndarray) -> np.ndarray:
+    """A sparse vector (sorted `index`, `values`) read at the positions `at` (0 where absent)."""
+    out = np.zeros(len(at))
+    if index.size == 0:
+        return out
+    if index.size > 1 and not (index[1:] > index[:-1]).all():  # not sorted: read it densely
+        dense = np.zeros(int(max(index.max(), at.max())) + 1)
+        dense[index] = values
+        return dense[at]
+    where = np.minimum(np.searchsorted(index, at), index.size - 1)
+    hit = index[where] == at
+    out[hit] = values[where[hit]] if isinstance(values, np.ndarray) else values
+    return out
+
+
+def touched_terms(diagnoser: Diagnoser, findings: list[Finding]) -> np.ndarray:
+    """Per ontology term: True when a finding is that term, one of its ancestors or one of its subtypes."""
+    net = diagnoser.network
+    touched = np.zeros(len(diagnoser.kb.term_ids), dtype=bool)
+    if not findings:
+        return touched
+    terms = np.unique([diagnoser.kb.term_index[f.term] for f in findings])
+    touched[net.ancestors.indices[csr_slices(net.ancestors.indptr, terms)[0]]] = True
+    below = net.descendants_matrix
+    touched[below.indices[csr_slices(below.indptr, terms)[0]]] = True
+    return touched
+
+
+def _first_best(values: np.ndarray, owner: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per group and column of `values` (rows grouped by `owner`, which is sorted): the largest value and
+    the first row that has it (-1 where the group is empty or its best value is negative)."""
+    columns = values.shape[1]
+    best = np.full((groups, columns), -1.0)
+    first = np.full((groups, columns), -1, dtype=np.int64)
+    if not len(owner):
+        return best, first
+    present, starts = np.unique(owner, return_index=True)
+    best[present] = np.maximum.reduceat(values, starts, axis=0)
+    rows = np.arange(len(owner))[:, None]
+    candidate = np.where((values == best[owner]) & (values >= 0), rows, len(owner))
+    lowest = np.minimum.reduceat(candidate, starts, axis=0)
+    first[present] = np.where(lowest < len(owner), lowest, -1)
+    return best, first
+
+
+def _members(index: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Which of `at` are in the sorted array `index`."""
+    if index.size == 0:
+        return np.zeros(len(at), dtype=bool)
+    where = np.minimum(np.searchsorted(index, at), index.size - 1)
+    return index[where] == at
+
+
+def _effective_related(diagnoser: Diagnoser, columns, diseases: np.ndarray) -> np.ndarray:
+    """TermColumns.effective_related read at `diseases` only."""
+    net = diagnoser.network
+    related = _values_at(columns.related_index, columns.related_value, diseases)
+    curated = net.curated[diseases]
+    if curated.any():
+        position = np.searchsorted(net.curated_index, diseases[curated])
+        related[curated] = np.maximum(
+            columns.curated_general[position], related[curated] * net.params.common_leak_factor
+        )
+    return related
+
+
+(
+    EXACT,
+    VIA_DESCENDANT,
+    VIA_ANCESTOR,
+    RELATED,
+    UNMATCHED,
+    NOT_ANNOTATED,
+    EXCLUDED_PRESENT,
+    EXCLUDED_CONSISTENT,
+    EXCLUDED_UNRELATED,
+) = range(len(MATCH_TYPES))
+
+
+def match_table(
+    diagnoser: Diagnoser, findings: list[Finding], diseases: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How each finding matched each disease, all pairs at once: the match kind (an index into
+    MATCH_TYPES), the matched annotation's term (-1: none) and its strength (NaN: none), each an array of
+    shape (findings, diseases). The kinds follow inference.likelihood: NOT annotations first, then the
+    exact match (annotations at or below the finding) when it is at least the fuzzy one."""
     kb, net = diagnoser.kb, diagnoser.network
-    term = kb.term_index[finding.term]
-    columns = diagnoser.cache.columns(term)
-    terms, strengths = _disease_annotations(diagnoser, disease)
-    below = np.isin(terms, net.descendants_of(term))
-    if not finding.present:
-        if columns.not_annotated[disease]:
-            return "excluded_consistent", None, None
-        if below.any():
-            best = int(np.argmax(np.where(below, strengths, -1)))
-            return "excluded_present", int(terms[best]), float(strengths[best])
-        return "excluded_unrelated", None, None
-    if columns.not_annotated[disease]:
-        return "not_annotated", None, None
-    exact, related = columns.exact[disease], columns.effective_related(diagnoser.network)[disease]
-    if exact == 0 and related == 0:
-        return "unmatched", None, None
-    if exact >= related:
-        best = int(np.argmax(np.where(below, strengths, -1)))
-        kind = "exact" if terms[best] == term else "via_descendant"
-        return kind, int(terms[best]), float(strengths[best])
-    weights, via = diagnoser.cache.match_weights(term)
-    best = int(np.argmax(strengths * weights[terms]))
-    kind = "via_ancestor" if via[terms[best]] == terms[best] else "related"
-    return kind, int(terms[best]), float(strengths[best])
+    n_f, n_d = len(findings), len(diseases)
+    kind = np.full((n_f, n_d), UNMATCHED, dtype=np.int64)
+    matched = np.full((n_f, n_d), -1, dtype=np.int64)
+    strength = np.full((n_f, n_d), np.nan)
+    if not n_f or not n_d:
+        return kind, matched, strength
+    terms = np.asarray([kb.term_index[f.term] for f in findings], dtype=np.int64)
+    positions, owner = csr_slices(net.ann_ptr, diseases)
+    ann_terms, ann_strength = net.ann_term[positions].astype(np.int64), net.ann_strength[positions]
+    # below[m, j]: annotation m is at or below finding j's term (the term is among its ancestors)
+    unique, inverse = np.unique(terms, return_inverse=True)
+    slot = np.full(len(kb.term_ids), -1, dtype=np.int64)
+    slot[unique] = np.arange(len(unique))
+    anc_positions, anc_owner = csr_slices(net.ancestors.indptr, ann_terms)
+    hits = slot[net.ancestors.indices[anc_positions]]
+    below_unique = np.zeros((len(ann_terms), len(unique)), dtype=bool)
+    keep = hits >= 0
+    below_unique[anc_owner[keep], hits[keep]] = True
+    best_below, first_below = _first_best(np.where(below_unique, ann_strength[:, None], -1.0), owner, n_d)
+    first_below, best_below = first_below[:, inverse].T, best_below[:, inverse].T  # (findings, diseases)
+    has_below = first_below >= 0
+    below_term = np.where(has_below, ann_terms[np.maximum(first_below, 0)], -1)
+    for j, finding in enumerate(findings):
+        term = int(terms[j])
+        columns = diagnoser.cache.columns(term)
+        not_annotated = _members(columns.not_index, diseases)
+        if not finding.present:
+            kind[j] = np.where(
+                not_annotated,
+                EXCLUDED_CONSISTENT,
+                np.where(has_below[j], EXCLUDED_PRESENT, EXCLUDED_UNRELATED),
+            )
+            shown = ~not_annotated & has_below[j]
+            matched[j, shown], strength[j, shown] = below_term[j, shown], best_below[j, shown]
+            continue
+        exact = _values_at(columns.exact_index, columns.exact_value, diseases)
+        related = _effective_related(diagnoser, columns, diseases)
+        use_exact = ~not_annotated & (exact > 0) & (exact >= related) & has_below[j]
+        use_related = ~not_annotated & (related > exact)
+        kind[j] = np.where(not_annotated, NOT_ANNOTATED, UNMATCHED)
+        kind[j, use_exact] = np.where(below_term[j, use_exact] == term, EXACT, VIA_DESCENDANT)
+        matched[j, use_exact], strength[j, use_exact] = below_term[j, use_exact], best_below[j, use_exact]
+        if use_related.any():
+            rows = np.flatnonzero(use_related[owner])  # annotations of the diseases matched fuzzily
+            weights, via = diagnoser.cache.match_weights_at(term, ann_terms[rows])
+            best_related, first_related = _first_best(
+                (ann_strength[rows] * weights)[:, None], owner[rows], n_d
+            )
+            chosen = np.flatnonzero(use_related & (first_related[:, 0] >= 0))
+            picked = rows[first_related[chosen, 0]]
+            matched[j, chosen], strength[j, chosen] = ann_terms[picked], ann_strength[picked]
+            kind[j, chosen] = np.where(
+                via[first_related[chosen, 0]] == ann_terms[picked], VIA_ANCESTOR, RELATED
+            )
+    return kind, matched, strength
+
+
+def finding_likelihoods(diagnoser: Diagnoser, diagnosis: Diagnosis) -> list[tuple[np.ndarray, float]]:
+    """The likelihood arrays the diagnosis was scored with (computed again only for an older Diagnosis)."""
+    if len(diagnosis.likelihoods) == len(diagnosis.used):
+        return diagnosis.likelihoods
+    return [diagnoser.finding_log_likelihood(f, diagnosis.context) for f in diagnosis.used]
+
+
+def explain_many(
+    diagnoser: Diagnoser, diagnosis: Diagnosis, diseases: list[int], max_missing: int = 5
+) -> dict[int, Explanation]:
+    """Explanations for several diseases of one diagnosis at once (likelihoods shared, matches vectorized)."""
+    kb = diagnoser.kb
+    tau = diagnoser.params.temperature
+    chosen = np.asarray(diseases, dtype=np.int64)
+    findings = diagnosis.used
+    likelihoods = finding_likelihoods(diagnoser, diagnosis)
+    log_lr = np.asarray(
+        [tau * (disease_ll[chosen] - other_ll) for disease_ll, other_ll in likelihoods]
+    ).reshape(len(findings), len(chosen))
+    kind, matched, strength = match_table(diagnoser, findings, chosen)
+    touched = touched_terms(diagnoser, findings)
+    labels = [kb.label(f.term) for f in findings]
+    matched_labels = {
+        int(t): (kb.term_ids[t], kb.label(kb.term_ids[t])) for t in np.unique(matched[matched >= 0])
+    }
+    strongest_first = np.argsort(-np.abs(log_lr), axis=0, kind="stable")
+    result = {}
+    for k, disease in enumerate(chosen.tolist()):
+        contributions = []
+        for j in strongest_first[:, k].tolist():
+            finding = findings[j]
+            matched_id, matched_label = matched_labels.get(int(matched[j, k]), (None, None))
+            contributions.append(
+                Contribution(
+                    finding.term,
+                    labels[j],
+                    finding.present,
+                    finding.severity,
+                    float(log_lr[j, k]),
+                    MATCH_TYPES[kind[j, k]],
+                    matched_id,
+                    matched_label,
+                    None if np.isnan(strength[j, k]) else float(strength[j, k]),
+                )
+            )
+        result[disease] = Explanation(
+            kb.disease_ids[disease],
+            kb.disease_names[disease],
+            float(np.exp(diagnosis.log_posterior[disease])),
+            contributions,
+            _missing(diagnoser, touched, disease, max_missing),
+        )
+    return result
 
 
 def explain(
     diagnoser: Diagnoser, diagnosis: Diagnosis, disease_index: int, max_missing: int = 5
 ) -> Explanation:
-    kb = diagnoser.kb
-    tau = diagnoser.params.temperature
-    contributions = []
-    for finding in diagnosis.used:
-        disease_ll, other_ll = diagnoser.finding_log_likelihood(finding, diagnosis.context)
-        kind, matched, freq = _match(diagnoser, finding, disease_index)
-        matched_id = kb.term_ids[matched] if matched is not None else None
-        contributions.append(
-            Contribution(
-                finding.term,
-                kb.label(finding.term),
-                finding.present,
-                finding.severity,
-                float(tau * (disease_ll[disease_index] - other_ll)),
-                kind,
-                matched_id,
-                kb.label(matched_id) if matched_id else None,
-                freq,
-            )
-        )
-    contributions.sort(key=lambda c: -abs(c.log_lr))
-    return Explanation(
-        kb.disease_ids[disease_index],
-        kb.disease_names[disease_index],
-        float(np.exp(diagnosis.log_posterior[disease_index])),
-        contributions,
-        missing_frequent(diagnoser, diagnosis.used, disease_index, max_missing),
-    )
+    """Why one disease ranks where it does (see explain_many for several at once)."""
+    return explain_many(diagnoser, diagnosis, [disease_index], max_missing)[disease_index]
 
 
 def missing_frequent(
     diagnoser: Diagnoser, findings: list[Finding], disease: int, limit: int, threshold: float = 0.3
 ) -> list[MissingFeature]:
     """The disease's frequent features that no reported finding touches (itself, ancestor or subtype)."""
+    return _missing(diagnoser, touched_terms(diagnoser, findings), disease, limit, threshold)
+
+
+def _missing(
+    diagnoser: Diagnoser, touched: np.ndarray, disease: int, limit: int, threshold: float = 0.3
+) -> list[MissingFeature]:
     kb = diagnoser.kb
-    touched: set[int] = set()
-    for finding in findings:
-        index = kb.term_index[finding.term]
-        touched |= kb.ancestor_sets[index]
-        touched |= set(diagnoser.network.descendants_of(index).tolist())
-    terms, strengths = _disease_annotations(diagnoser, disease)
-    stated = _stated_frequencies(diagnoser, disease)
-    rows = [
-        (float(stated.get(int(t), s)), int(t))
-        for t, s in zip(terms, strengths, strict=True)
-        if int(t) not in touched and stated.get(int(t)) is not None and stated[int(t)] >= threshold
-    ]
-    rows.sort(reverse=True)
+    terms, _ = _disease_annotations(diagnoser, disease)
+    stated = stated_frequencies(kb, disease, terms)
+    keep = ~touched[terms] & (stated >= threshold)  # (NaN: no stated frequency)
+    rows = sorted(zip(stated[keep].tolist(), terms[keep].tolist(), strict=True), reverse=True)
     return [MissingFeature(kb.term_ids[t], kb.term_names[t], f) for f, t in rows[:limit]]
 
 
-def _stated_frequencies(diagnoser: Diagnoser, disease: int) -> dict[int, float]:
-    """Frequencies the sources actually state for the disease's links (no default for missing ones)."""
-    cache = diagnoser.__dict__.setdefault("_stated_cache", {})
-    if disease not in cache:
-        kb = diagnoser.kb
-        rows = np.flatnonzero((kb.link_disease == disease) & ~kb.link_negated)
-        stated: dict[int, float] = {}
-        for row in rows.tolist():
-            value = float(kb.link_freq[row])
-            if not np.isnan(value):
-                stated[int(kb.link_term[row])] = max(value, stated.get(int(kb.link_term[row]), 0.0))
-        cache[disease] = stated
-    return cache[disease]
+def stated_frequencies(kb, disease: int, terms: np.ndarray) -> np.ndarray:
+    """The highest frequency the sources state for (disease, term) links; NaN where none is stated.
+    Reads a per-disease index of the KB's links, built once per knowledge base (before workers fork)."""
+    ptr, link_terms, link_freq = stated_index(kb)
+    out = np.full(len(terms), np.nan)
+    if disease + 1 >= len(ptr):  # a disease only the data knows: no literature links
+        return out
+    start, end = ptr[disease], ptr[disease + 1]
+    if start == end:
+        return out
+    own_terms, own_freq = link_terms[start:end], link_freq[start:end]
+    where = np.minimum(np.searchsorted(own_terms, terms), end - start - 1)
+    hit = own_terms[where] == terms
+    out[hit] = own_freq[where[hit]]
+    return out
+
+
+def stated_index(kb) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ptr over diseases, term, max stated frequency): positive links with a frequency, one per pair."""
+    cached = kb._cache.get("stated_frequencies")
+    if cached is not None:
+        return cached
+    positive = ~kb.link_negated & ~np.isnan(kb.link_freq)
+    disease = kb.link_disease[positive].astype(np.int64)
+    term = kb.link_term[positive].astype(np.int64)
+    freq = kb.link_freq[positive].astype(np.float64)
+    order = np.lexsort((-freq, term, disease))
+    disease, term, freq = disease[order], term[order], freq[order]
+    first = np.ones(len(disease), dtype=bool)
+    first[1:] = (disease[1:] != disease[:-1]) | (term[1:] != term[:-1])
+    disease, term, freq = disease[first], term[first], freq[first]
+    ptr = np.zeros(len(kb.disease_ids) + 1, dtype=np.int64)
+    np.add.at(ptr, disease + 1, 1)
+    index = (np.cumsum(ptr), term, freq)
+    kb._cache["stated_frequencies"] = index
+    return index
 
 
 def severity_weight(finding: Finding) -> float:

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from inference.evaluation import (  # noqa: E402
+    IDENTITY,
     EvalCase,
     bootstrap_interval,
     expected_calibration_error,
@@ -127,16 +128,39 @@ def evaluate(kb, diagnoser, rows: list[dict], context: str) -> dict:
     return result
 
 
+def fit_consult_calibration(kb, diagnoser, rows: list[dict]) -> int:
+    """Platt recalibration of the top-1 probability on half A, pooled over primary care and emergency."""
+    from inference.calibration import fit_calibration
+
+    half_a = [r for r in rows if vignette_half(r["source_line"]) == "A"]
+    top1, second, correct = [], [], []
+    for context in ("primary-care", "emergency"):
+        scores = score_cases(diagnoser, [vignette_case(kb, r, context) for r in half_a], calibration=IDENTITY)
+        top1 += scores.top1_raw.tolist()
+        second += scores.second_raw.tolist()
+        correct += (scores.ranks == 1).tolist()
+    fitted = fit_calibration(np.asarray(top1), np.asarray(second), np.asarray(correct))
+    print(f"consult_calibration = ({fitted[0]:.3f}, {fitted[1]:.3f}, {fitted[2]:.3f})  # {len(top1)} cases")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contexts", default="primary-care,emergency")
     parser.add_argument("--model", default="literature", help="literature, latest or a model directory")
     parser.add_argument("--out", default=str(REPO / "reports" / "vignettes"))
+    parser.add_argument(
+        "--fit-calibration",
+        action="store_true",
+        help="fit the consultation recalibration on half A (both contexts) and print it for ModelParams",
+    )
     args = parser.parse_args()
     settings = load_settings()
     kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
     rows = read_mapping()
+    if args.fit_calibration:
+        return fit_consult_calibration(kb, diagnoser, rows)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     report: dict = {

@@ -154,11 +154,13 @@ class Diagnoser:
             return disease_ll, other_ll
         return weight * disease_ll, weight * other_ll
 
-    def recalibrate(self, log_post: np.ndarray, log_other: float) -> tuple[np.ndarray, float]:
+    def recalibrate(
+        self, log_post: np.ndarray, log_other: float, context: str = "rare-disease-clinic"
+    ) -> tuple[np.ndarray, float]:
         """Platt-rescale the top-1 probability from its logit and its margin over the runner-up; the rest
         keeps its proportions, so the ranking is unchanged and everything still sums to 1."""
         p = self.params
-        calibration = (p.calibration_slope, p.calibration_margin, p.calibration_intercept)
+        calibration = p.calibration_for(context)
         if calibration == IDENTITY:
             return log_post, log_other
         top, second = calibration_features(log_post)
@@ -237,8 +239,8 @@ class Diagnoser:
         norm = peak + np.log(np.exp(log_post - peak).sum() + np.exp(log_other - peak))
         log_post = log_post - norm
         log_other -= norm
-        if recalibrate and evidence.context in self.params.calibration_contexts:
-            log_post, log_other = self.recalibrate(log_post, log_other)
+        if recalibrate:
+            log_post, log_other = self.recalibrate(log_post, log_other, evidence.context)
         order = top_indices(log_post, top)
         notes = []
         if not findings:

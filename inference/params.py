@@ -34,6 +34,10 @@ class ModelParams:
     calibration_margin: float = 0.252  # p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept)
     calibration_intercept: float = -1.301
     calibration_contexts: tuple[str, ...] = ("rare-disease-clinic",)  # where that fit applies (its cases)
+    # the same recalibration for primary care and emergency, fitted on the common-disease dev vignettes
+    # (half A; benchmarks/vignettes.py --fit-calibration gave slope -0.060, kept at 0 so the map stays
+    # monotone in the top-1 probability): (slope, margin weight, intercept)
+    consult_calibration: tuple[float, float, float] = (0.0, 0.289, -2.157)
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence
     age_mismatch_factor: float = 0.2  # likelihood when the patient's age is outside the disease's range
@@ -41,6 +45,14 @@ class ModelParams:
     onset_mismatch_factor: float = 0.2  # likelihood when the patient's onset is clearly outside the disease's
     dont_miss_threshold: float = 0.001  # flag a time-critical diagnosis whose cautious posterior reaches this
     sex_mismatch_factor: float = 0.001  # likelihood of the wrong sex for a sex-limited disease
+
+    def calibration_for(self, context: str) -> tuple[float, float, float]:
+        """The top-1 recalibration the engine applies in a context (identity where none was fitted)."""
+        if context in self.calibration_contexts:
+            return (self.calibration_slope, self.calibration_margin, self.calibration_intercept)
+        if context in ("primary-care", "emergency"):
+            return tuple(self.consult_calibration)
+        return (1.0, 0.0, 0.0)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -158,11 +158,9 @@ def score_cases(
 
 
 def engine_calibration(diagnoser: Diagnoser, contexts: set[str]) -> tuple[float, float, float]:
-    """The recalibration the engine applies to cases of these contexts (identity outside its contexts)."""
-    params = diagnoser.params
-    if not contexts or not contexts <= set(params.calibration_contexts):
-        return IDENTITY
-    return (params.calibration_slope, params.calibration_margin, params.calibration_intercept)
+    """The recalibration the engine applies to cases of these contexts (identity when they differ)."""
+    calibrations = {tuple(diagnoser.params.calibration_for(context)) for context in contexts}
+    return calibrations.pop() if len(calibrations) == 1 else IDENTITY
 
 
 def top_k_of(scores: Scores, masks: dict[str, np.ndarray], ks: Sequence[int] = (1, 3, 10)) -> dict:

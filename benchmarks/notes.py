@@ -128,8 +128,8 @@ def candidates(kb, names: list[str]) -> dict[str, Callable[[str], tuple[set, set
 
         def run_new(text: str) -> tuple[set, set]:
             result = new.extract(text)
-            present = {f.term for f in result.usable() if f.present}
-            absent = {f.term for f in result.usable() if not f.present}
+            observed, excluded, _ = result.evidence()
+            present, absent = {t for t, _ in observed}, set(excluded)
             return with_vitals(present, absent, result.vitals, result.age.value if result.age else None)
 
         found["new"] = run_new
@@ -199,11 +199,22 @@ def main() -> int:
     parser.add_argument("--candidates", default="old,new,spacy")
     parser.add_argument("--errors", type=int, default=0, help="print this many tuning-sample errors (new)")
     parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument(
+        "--reload-phrases",
+        action="store_true",
+        help="read the lay vocabulary and note phrases from ontologies/, not the compiled KB (curating)",
+    )
     args = parser.parse_args()
     if not VIGNETTES.exists():
         print(f"{VIGNETTES} is not here: nothing to measure", file=sys.stderr)
         return 1
-    kb = ensure_kb(load_settings())
+    settings = load_settings()
+    kb = ensure_kb(settings)
+    if args.reload_phrases:
+        from knowledge.lay_vocabulary import read_lay_vocabulary, read_note_phrases
+
+        kb.term_info["lay_phrases"] = read_lay_vocabulary(settings.ontologies_dir, set(kb.term_ids))
+        kb.term_info["note_phrases"] = read_note_phrases(settings.ontologies_dir, set(kb.term_ids))
     notes = {line: vignette_note(v) for line, v in read_vignettes().items()}
     names = [s.strip() for s in args.candidates.split(",")]
     runners = candidates(kb, names)

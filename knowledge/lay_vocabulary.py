@@ -41,11 +41,11 @@ def read_lay_vocabulary(ontologies_dir: Path, known_terms: set[str] | None = Non
 
 
 def read_note_phrases(ontologies_dir: Path, known_terms: set[str] | None = None) -> dict[str, list[list]]:
-    """HPO id -> [[phrase, lang, absent?], ...]; a phrase may state its finding absent ("normal power")."""
+    """HPO id -> [[phrase, lang, absent?], ...]; a phrase may state its finding absent ("normal power"), and
+    phrases without a term ("fell asleep") are kept under "" as blockers, as in the lay vocabulary."""
     phrases: dict[str, list[list]] = {}
     for phrase, lang, term, _, meaning in _rows(note_phrases_path(ontologies_dir), known_terms):
-        if term:
-            phrases.setdefault(term, []).append([phrase, lang, meaning == "absent"])
+        phrases.setdefault(term, []).append([phrase, lang, meaning == "absent"])
     return phrases
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from knowledge.notes.text import words
 
-NEGATION, PSEUDO, HYPOTHETICAL, HISTORY, NO_HISTORY, TERMINATE = (
+NEGATION, PSEUDO, HYPOTHETICAL, HISTORY, NO_HISTORY, TERMINATE, TRIGGER = (
     "negation",
     "pseudo",
     "hypothetical",
     "history",
     "no history",
     "terminate",
+    "trigger",
 )
 
 
@@ -67,6 +68,12 @@ PRE_CUES = (
         "sin historia de|",
     )
     + _cues(
+        TRIGGER,
+        "exacerbated by|aggravated by|worse with|worsens with|worsened by|increases with|increased by|"
+        "triggered by|precipitated by|provoked by|brought on by|relieved by|improves with|improved by|"
+        "empeora con|empeora al|mejora con|mejora al|desencadenado por|desencadenada por|se desencadena con|",
+    )
+    + _cues(
         TERMINATE,
         "but|however|although|though|except|yet|apart from|aside from|other than|which|whereas|while|"
         "presents|presented|presenting|reports|reported|reporting|complains|complaining|complained|has|"
@@ -82,6 +89,9 @@ POST_NEGATION = (
     "descartados|descartadas|nulo|nula"
 )
 POST_NEGATIONS = tuple(tuple(item.split()) for item in POST_NEGATION.split("|"))
+POST_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _cue in sorted(POST_NEGATIONS, key=len, reverse=True):
+    POST_FIRST.setdefault(_cue[0], []).append(_cue)
 
 RELATIVES = words(
     "mother father sister brother sisters brothers sibling siblings son sons daughter daughters aunt uncle "
@@ -100,6 +110,16 @@ FAMILY_PHRASES = (
     ("en", "la", "familia"),
     ("historia", "familiar"),
 )
+# after a relative, the words that say the relative has the finding ("mother has", "padre con")
+RELATIVE_HAS = words(
+    "has had have with diagnosed died dies suffers suffered suffering passed developed carries "
+    "tiene tuvo tenia con diagnosticado diagnosticada fallecio fallecido fallecida murio muerto muerta "
+    "padece padecio presenta presento sufre sufrio afecto afecta afectado afectada"
+)
+RELATIVE_FILLERS = words("his her their the who also both el la su sus que tambien ambos mother's father's s")
+FAMILY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in FAMILY_PHRASES:
+    FAMILY_FIRST.setdefault(_phrase[0], []).append(_phrase)
 # a relative who tells or brings, not one who has the finding ("her mother noticed she was jaundiced")
 REPORTING = words(
     "reports reported says said states stated noticed notices notes noted brought brings describes "
@@ -109,6 +129,7 @@ REPORTING = words(
 )
 # "a 3 day history of", "6 months history of", "historia de 2 dias": the current illness, not past history
 # "presented with a history of fever": the illness being presented, not past history
+PAST_EVENT = words("ago back before atras antes")  # "an infection 1 week ago", "hace 2 años"
 PRESENTING = words(
     "present presents presented presenting comes came complains complaining complained admitted "
     "consulta consulto acude acudio ingresa ingreso"
@@ -142,6 +163,9 @@ class CueTable:
             self._by_first.setdefault(cue[0], []).append((cue, kind))
         for options in self._by_first.values():
             options.sort(key=lambda item: -len(item[0]))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._by_first
 
     def at(self, norm: list[str], position: int) -> tuple[str, int] | None:
         """(kind, length) of the longest cue at `position`, or None."""

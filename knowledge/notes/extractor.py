@@ -24,8 +24,10 @@ from knowledge.notes.text import FUNCTION_WORDS, tokenize, words
 
 PRESENT, ABSENT = "present", "absent"
 FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypothetical"
+TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on
 _COORDINATORS = words("or and nor o u y e ni")
 _JOINING = words("of in on at around over de en")  # "swelling of the ankles" ~ "ankle swelling"
+_LONG = words("term standing evolucion")  # "a long-term history of": still the current illness
 _COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
 
 
@@ -35,7 +37,7 @@ class Mention:
 
     term: str
     label: str
-    status: str  # present | absent | history | family | hypothetical
+    status: str  # present | absent | history | family | hypothetical | trigger
     severity: str | None
     text: str  # the words of the note that matched
     start: int  # character offsets in the note
@@ -43,6 +45,7 @@ class Mention:
     negated: bool = False  # for history / family / hypothetical mentions: "no family history of X"
     section: str = "current"
     cue: str | None = None  # the words that set the status ("denies", "his mother", "history of")
+    qualifier: str | None = None  # words between a negation and the term: "no *bloody* nipple discharge"
 
     @property
     def present(self) -> bool:
@@ -61,6 +64,7 @@ class Mention:
             "negated": self.negated,
             "section": self.section,
             "cue": self.cue,
+            "qualifier": self.qualifier,
         }
 
 
@@ -126,9 +130,32 @@ class Extraction:
     def repeats(self) -> list[Finding]:
         return [f for f in self.findings if f.repeated and not f.conflict]
 
-    def usable(self) -> list[Finding]:
-        """Findings that can be used as evidence as they stand: no conflict in the note or with the entry."""
-        return [f for f in self.findings if not f.conflict and f.known != "contradicts"]
+    def evidence(self) -> tuple[list[tuple[str, str | None]], list[str], list[str]]:
+        """(observed [(term, severity)], excluded [term], warnings) to diagnose with.
+
+        A term the note names both ways keeps its first mention's state and is named in a warning; a finding
+        that contradicts what the doctor entered (`known`) is left to the entry and named in a warning."""
+        observed: list[tuple[str, str | None]] = []
+        excluded: list[str] = []
+        warnings: list[str] = []
+        for f in self.findings:
+            if f.known == "contradicts":
+                state = "present" if f.present else "absent"
+                warnings.append(
+                    f"{f.term} {f.label}: the note says {state}, the entry says otherwise; kept the entry"
+                )
+                continue
+            if f.conflict:
+                said = "; ".join(f"{m.status} ('{m.text}')" for m in f.mentions)
+                first = "present" if f.present else "absent"
+                warnings.append(
+                    f"{f.term} {f.label}: the note says {said}; used the first ({first}), please check"
+                )
+            if f.present:
+                observed.append((f.term, f.severity))
+            else:
+                excluded.append(f.term)
+        return observed, excluded, warnings
 
     def as_dict(self) -> dict:
         return {
@@ -141,6 +168,19 @@ class Extraction:
             "conflicts": [f.term for f in self.conflicts],
             "repeats": [f.term for f in self.repeats],
         }
+
+
+@dataclass
+class _Scope:
+    """A cue in force: where it is, what it said, and whether it reaches past its clause."""
+
+    start: int
+    end: int
+    text: str
+    clause: int
+    wide: bool = True  # "No fever, chills or cough": a list; "bruising without trauma, pain": one clause
+    no_history: bool = False  # "no history of": a denied past history, not a current absent finding
+    trigger: bool = False  # "worse with": what follows brings the complaint on
 
 
 @dataclass
@@ -180,6 +220,7 @@ class NoteExtractor:
         content = [p for p in range(len(tokens)) if p not in skip and tokens.norm[p] not in FUNCTION_WORDS]
         keys = [lex.key_of(tokens.norm[p]) for p in content]
         alts = [lex.forms.get(tokens.norm[p], k) for p, k in zip(content, keys, strict=True)]
+        differs = [a != k for a, k in zip(alts, keys, strict=True)]
         # linked[i]: content i+1 follows content i in the same clause with only function words between
         linked = [False] * len(content)
         joined = [False] * len(content)  # ... and a joining preposition between them
@@ -192,16 +233,22 @@ class NoteExtractor:
         matches: list[_Match] = []
         i = 0
         while i < len(content):
-            best = self._longest(keys, linked, i) or (0, BLOCKER, False)
-            if alts[i] != keys[i] or any(alts[j] != keys[j] for j in range(i, min(i + 4, len(content)))):
-                other = self._longest(alts, linked, i)
-                if other and other[0] > best[0]:
-                    best = other
-            if linked[i] and joined[i]:
-                swapped = self._swapped(keys, alts, linked, i)
-                if swapped and swapped[0] > best[0]:
-                    best = swapped
-            length, term, negated_form = best
+            candidates = [self._longest(keys, linked, i)]
+            if True in differs[i : i + 4]:
+                candidates.append(self._longest(alts, linked, i))
+            if linked[i] and (
+                joined[i] and alts[i] == keys[i] or (alts[i] == "pain" != keys[i] and not joined[i])
+            ):
+                candidates.append(self._swapped(keys, alts, linked, i))  # "pain in the chest", "aching bones"
+            best: tuple[int, int, bool, bool] = (0, BLOCKER, False, False)
+            for found in candidates:
+                if (
+                    found
+                    and found[0] > best[0]
+                    and self._case_ok(tokens, content[i], content[i + found[0] - 1], found)
+                ):
+                    best = found
+            length, term, negated_form, _ = best
             if length == 0:
                 i += 1
                 continue
@@ -210,25 +257,25 @@ class NoteExtractor:
                     i += 1
                     continue
                 negated_form = not negated_form  # "non-itchy": no itching
-            first, last = content[i], content[i + length - 1]
-            if term != BLOCKER and self._case_ok(tokens, first, last, keys[i : i + length]):
-                matches.append(_Match(first, last, term, negated_form))
+            if term != BLOCKER:
+                matches.append(_Match(content[i], content[i + length - 1], term, negated_form))
             i += length
         matches += self._distributed(tokens, content, keys, linked, matches)
         matches.sort(key=lambda m: (m.first, m.last))
         return matches
 
-    def _longest(self, keys: list[str], linked: list[bool], i: int) -> tuple[int, int, bool] | None:
+    def _longest(self, keys: list[str], linked: list[bool], i: int) -> tuple[int, int, bool, bool] | None:
+        """(length, term, negated form?, abbreviation?) of the longest phrase starting at content i."""
         table = self.lexicon.table
         for length in self.lexicon.lengths.get(keys[i], ()):
             if i + length > len(keys) or not all(linked[i : i + length - 1]):
                 continue
             hit = table.get(tuple(keys[i : i + length]))
             if hit is not None:
-                return length, hit[0], hit[2]
+                return length, hit[0], hit[2], hit[1]
         return None
 
-    def _swapped(self, keys, alts, linked, i: int) -> tuple[int, int, bool] | None:
+    def _swapped(self, keys, alts, linked, i: int) -> tuple[int, int, bool, bool] | None:
         """ "pain in the chest" ~ "chest pain", "swelling of both ankles" ~ "ankle swelling"."""
         table = self.lexicon.table
         for sequence in (keys, alts):
@@ -237,15 +284,13 @@ class NoteExtractor:
                     continue
                 hit = table.get(tuple(sequence[i + 1 : i + 1 + length]) + (sequence[i],))
                 if hit is not None:
-                    return length + 1, hit[0], hit[2]
+                    return length + 1, hit[0], hit[2], hit[1]
         return None
 
-    def _case_ok(self, tokens, first: int, last: int, keys: list[str]) -> bool:
-        """An abbreviation ("MI", "TB") only in capitals in the note."""
-        hit = self.lexicon.table.get(tuple(keys))
-        if hit is None or not hit[1]:
-            return True
-        return tokens.text[tokens.start[first] : tokens.end[last]].isupper()
+    @staticmethod
+    def _case_ok(tokens, first: int, last: int, found: tuple[int, int, bool, bool]) -> bool:
+        """An abbreviation ("MI", "DOE", "JVD") only in capitals in the note."""
+        return not found[3] or tokens.text[tokens.start[first] : tokens.end[last]].isupper()
 
     def _distributed(self, tokens, content, keys, linked, matches: list[_Match]) -> list[_Match]:
         """Coordinated phrases: "abdominal pain or distension" -> abdominal distension, "cold or heat
@@ -273,9 +318,11 @@ class NoteExtractor:
                         carried[b_run] = list(key)
                         break
             if len(kb) > 1 and not any(p in covered for p in range(a_span[0], a_span[1] + 1)):
-                hit = table.get(tuple(ka + kb[-1:]))
-                if hit and hit[0] != BLOCKER:
-                    extra.append(_Match(a_span[0], a_span[1], hit[0], hit[2]))
+                for key in (tuple(ka + kb[-1:]), tuple(ka[-1:] + kb[-1:])):  # "central chest and abdominal
+                    hit = table.get(key)  # discomfort": chest discomfort
+                    if hit and hit[0] != BLOCKER:
+                        extra.append(_Match(content[a[-len(key) + 1]], a_span[1], hit[0], hit[2]))
+                        break
         return extra
 
     def _trim(self, tokens, content, run: list[int]) -> list[int]:
@@ -319,49 +366,60 @@ class NoteExtractor:
         for m in matches:
             starts.setdefault(m.first, []).append(m)
             inside.update(range(m.first, m.last + 1))
-        family_sentences = self._family_sentences(tokens)
+        family = self._family_marks(tokens)
+        blocked = skip | inside
         mentions: list[Mention] = []
-        negation = hypothetical = history = None  # (cue start, cue end, cue text) while in scope
+        negation: _Scope | None = None
+        hypothetical: _Scope | None = None
+        history: _Scope | None = None
+        trigger: _Scope | None = None
         sentence = -1
         position = 0
         n = len(tokens)
         while position < n:
             if tokens.sentence[position] != sentence:
                 sentence = tokens.sentence[position]
-                negation = hypothetical = history = None
+                negation = hypothetical = history = trigger = None
+            else:
+                if negation and not negation.wide and tokens.clause[position] != negation.clause:
+                    negation = None
+                if trigger and tokens.clause[position] != trigger.clause:
+                    trigger = None
             for m in starts.get(position, ()):
                 mentions.append(
                     self._mention(
-                        tokens, m, sections, skip, family_sentences, negation, hypothetical, history, lang
+                        tokens, m, sections, blocked, family, negation, hypothetical or trigger, history, lang
                     )
                 )
             if position in inside or position in skip:
                 position += 1
                 continue
-            cue = C.PRE.at(norm, position)
+            cue = C.PRE.at(norm, position) if norm[position] in C.PRE else None
             if cue is None or (norm[position] == "si" and raw[position] != "si"):
                 position += 1
                 continue
             kind, length = cue
-            span = (
-                position,
-                position + length,
-                tokens.text[tokens.start[position] : tokens.end[position + length - 1]],
-            )
+            text = tokens.text[tokens.start[position] : tokens.end[position + length - 1]]
+            scope = _Scope(position, position + length, text, tokens.clause[position])
             if kind == C.NEGATION:
-                negation = span
+                scope.wide = self._leads_sentence(tokens, position, skip)
+                negation = scope
             elif kind == C.HYPOTHETICAL:
-                hypothetical = span
+                hypothetical = scope
+            elif kind == C.TRIGGER:
+                scope.trigger = True
+                trigger = scope
             elif kind == C.NO_HISTORY:
-                negation = history = span + (C.NO_HISTORY,)
+                scope.no_history = True
+                negation = history = scope
             elif kind == C.HISTORY and not self._current_illness(tokens, position):
-                history = span
+                history = scope
             elif kind == C.TERMINATE:
-                if negation and position > negation[1] + 1:
+                if negation and position > negation.end + 1:
                     negation = None
-                if hypothetical and position > hypothetical[1] + 1:
+                if hypothetical and position > hypothetical.end + 1:
                     hypothetical = None
-                if history and position > history[1] + 1:
+                if history and position > history.end + 1:
                     history = None
             position += length
         return mentions
@@ -374,18 +432,24 @@ class NoteExtractor:
         section = sections[m.first]
         post = self._post_negation(tokens, m.last)
         negated = bool(negation) or m.negated_form or post is not None
-        cue = negation[2] if negation else post
-        if negation and len(negation) > 3 and section != FAMILY:  # "no history of X": past history, denied
-            status, cue = HISTORY_STATUS, negation[2]
-        elif section == FAMILY or tokens.sentence[m.first] in family:
-            status = FAMILY_STATUS
-            cue = family.get(tokens.sentence[m.first], "family history")
+        cue = negation.text if negation else post
+        relative = self._relative(tokens, m, family)
+        qualifier = None
+        if negation and negation.no_history and section != FAMILY:  # "no history of X": past history, denied
+            status, cue = HISTORY_STATUS, negation.text
+        elif section == FAMILY or relative:
+            status, cue = FAMILY_STATUS, relative or section
         elif negated:
             status = ABSENT
+            qualifier = self._qualifier(tokens, negation.end, m.first, skip) if negation else None
+        elif hypothetical and hypothetical.trigger:
+            status, cue = TRIGGER_STATUS, hypothetical.text
         elif hypothetical or section == PLAN:
-            status, cue = HYPOTHETICAL_STATUS, hypothetical[2] if hypothetical else section
+            status, cue = HYPOTHETICAL_STATUS, hypothetical.text if hypothetical else section
+        elif self._past_event(tokens, m, skip):
+            status, cue = HISTORY_STATUS, "ago"
         elif history or section == HISTORY:
-            status, cue = HISTORY_STATUS, history[2] if history else section
+            status, cue = HISTORY_STATUS, history.text if history else section
         else:
             status, cue = PRESENT, None
         start, end = tokens.start[m.first], tokens.end[m.last]
@@ -400,17 +464,66 @@ class NoteExtractor:
             negated=negated and status not in (ABSENT, PRESENT),
             section=section,
             cue=cue,
+            qualifier=qualifier,
         )
+
+    @staticmethod
+    def _past_event(tokens, m: _Match, skip) -> bool:
+        """ "She had an infection 1 week ago": a past event (a duration then "ago" right after the term,
+        after "had" or "was" in its clause), not a current finding."""
+        norm, clause = tokens.norm, tokens.clause[m.first]
+        cursor = m.last + 1
+        while cursor < len(norm) and cursor in skip and tokens.clause[cursor] == clause:
+            cursor += 1
+        if cursor == m.last + 1 or cursor >= len(norm) or norm[cursor] not in C.PAST_EVENT:
+            return False
+        p = m.first - 1
+        while p >= 0 and tokens.clause[p] == clause:
+            if norm[p] in ("had", "was", "were", "tuvo", "tenia", "habia"):
+                return True
+            p -= 1
+        return False
+
+    @staticmethod
+    def _leads_sentence(tokens, position: int, blocked) -> bool:
+        """A negation near the start of its sentence ("No fever, chills", "The patient denies fever, cough")
+        reaches over commas; one after a finding ("bruising without trauma, weakness") keeps to its clause."""
+        sentence, before, p = tokens.sentence[position], 0, position - 1
+        while p >= 0 and tokens.sentence[p] == sentence:
+            if p not in blocked and tokens.norm[p] not in FUNCTION_WORDS:
+                before += 1
+            p -= 1
+        return before <= 2
+
+    @staticmethod
+    def _qualifier(tokens, cue_end: int, first: int, skip) -> str | None:
+        """Content words between a negation and its term that are not another finding: "no *bloody* nipple
+        discharge" denies the blood, not the discharge named elsewhere."""
+        norm = tokens.norm
+        words = [
+            tokens.text[tokens.start[p] : tokens.end[p]]
+            for p in range(cue_end, first)
+            if p not in skip
+            and norm[p] not in FUNCTION_WORDS
+            and norm[p] not in _COORDINATORS
+            and norm[p] not in C.PRE
+            and tokens.clause[p] == tokens.clause[first]
+        ]
+        return " ".join(words) or None
 
     @staticmethod
     def _current_illness(tokens, position: int) -> bool:
         """ "a 3 day history of", "presented with a history of": the current illness, not past history."""
         norm = tokens.norm
-        if position > 0 and norm[position - 1] in C.DURATION_UNITS:
+        if position > 0 and (norm[position - 1] in C.DURATION_UNITS or norm[position - 1] in _LONG):
             return True
         sentence = tokens.sentence[position]
-        behind = [p for p in range(max(0, position - 5), position) if tokens.sentence[p] == sentence]
-        return any(norm[p] in C.PRESENTING for p in behind)
+        p = position - 1
+        while p >= 0 and tokens.sentence[p] == sentence:
+            if norm[p] in C.PRESENTING:
+                return True
+            p -= 1
+        return False
 
     @staticmethod
     def _post_negation(tokens, last: int) -> str | None:
@@ -421,7 +534,7 @@ class NoteExtractor:
             cursor += 1
         if cursor >= n or tokens.sentence[cursor] != tokens.sentence[last]:
             return None
-        for cue in C.POST_NEGATIONS:
+        for cue in C.POST_FIRST.get(norm[cursor], ()):
             if tuple(norm[cursor : cursor + len(cue)]) == cue:
                 return " ".join(cue)
         gap = tokens.text[tokens.end[last] : tokens.start[cursor]]
@@ -431,22 +544,42 @@ class NoteExtractor:
         return None
 
     @staticmethod
-    def _family_sentences(tokens) -> dict[int, str]:
-        """Sentences about a relative's health ("his mother has diabetes"), not a relative reporting."""
+    def _family_marks(tokens) -> list[tuple[int, int, str]]:
+        """(position, sentence, words) where a relative's own health starts being described: a relative who
+        has something ("his mother has", "padre con", "father died of") or "family history of"."""
         norm = tokens.norm
-        found: dict[int, str] = {}
+        marks: list[tuple[int, int, str]] = []
         for p, word in enumerate(norm):
             if word in C.RELATIVES:
-                ahead = norm[p + 1 : p + 4]
-                behind = norm[max(0, p - 3) : p]
-                if any(w in C.REPORTING for w in ahead) or "patient" in behind and "s" in behind:
-                    continue
-                found.setdefault(tokens.sentence[p], tokens.text[tokens.start[p] : tokens.end[p]])
-        for phrase in C.FAMILY_PHRASES:
-            for p in range(len(norm) - len(phrase) + 1):
-                if tuple(norm[p : p + len(phrase)]) == phrase:
-                    found.setdefault(tokens.sentence[p], " ".join(phrase))
-        return found
+                ahead = [
+                    norm[q]
+                    for q in range(p + 1, min(p + 5, len(norm)))
+                    if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in C.RELATIVE_FILLERS
+                ]
+                if ahead and ahead[0] in C.RELATIVE_HAS and not any(w in C.REPORTING for w in ahead):
+                    marks.append((p, tokens.sentence[p], tokens.text[tokens.start[p] : tokens.end[p]]))
+            elif word in C.FAMILY_FIRST:
+                for phrase in C.FAMILY_FIRST[word]:
+                    if tuple(norm[p : p + len(phrase)]) == phrase:
+                        marks.append((p, tokens.sentence[p], " ".join(phrase)))
+        return marks
+
+    @staticmethod
+    def _relative(tokens, m: _Match, marks) -> str | None:
+        """The relative whose finding this is: after a family mark in its sentence, or "X in his mother"."""
+        sentence = tokens.sentence[m.first]
+        for position, mark_sentence, cue in marks:
+            if mark_sentence == sentence and position < m.first:
+                return cue
+        norm = tokens.norm
+        cursor = m.last + 1
+        if cursor < len(norm) and norm[cursor] in ("in", "en", "de") and tokens.sentence[cursor] == sentence:
+            cursor += 1
+            while cursor < len(norm) and norm[cursor] in C.RELATIVE_FILLERS and cursor - m.last < 5:
+                cursor += 1
+            if cursor < len(norm) and norm[cursor] in C.RELATIVES and tokens.sentence[cursor] == sentence:
+                return tokens.text[tokens.start[cursor] : tokens.end[cursor]]
+        return None
 
     @staticmethod
     def _severity(tokens, m: _Match, skip, lang: str) -> str | None:
@@ -477,13 +610,18 @@ class NoteExtractor:
                 by_term[mention.term] = Finding(
                     mention.term, mention.label, mention.present, mention.severity, [mention]
                 )
-                continue
-            finding.mentions.append(mention)
-            if mention.present != finding.present:
-                finding.conflict = True
-            if finding.severity is None and mention.present:
-                finding.severity = mention.severity
+            else:
+                finding.mentions.append(mention)
         for finding in by_term.values():
+            present = [m for m in finding.mentions if m.present]
+            absent = [m for m in finding.mentions if not m.present]
+            if present and absent:
+                # "no bloody nipple discharge" beside "purulent nipple discharge" is not a contradiction
+                finding.conflict = any(m.qualifier is None for m in absent)
+                if not finding.conflict:
+                    finding.present = True
+            if present and finding.severity is None:
+                finding.severity = next((m.severity for m in present if m.severity), None)
             if finding.term in known:
                 finding.known = "listed" if known[finding.term] == finding.present else "contradicts"
         return Extraction(

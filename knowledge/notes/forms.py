@@ -45,6 +45,10 @@ FORMS = _forms(
     "constipation: constipated;"
     "tenderness: tender;"
     "restlessness: restless;"
+    "anorexia: anorexic;"
+    "fatigue: fatigued;"
+    "dyspnea: dyspneic dyspnoeic;"
+    "syncope: syncopal;"
     # Spanish
     "tos: tose tosiendo tosia tosio tosido toser tosen;"
     "vomito: vomita vomitando vomitado vomitaba vomitar vomitan vomitos;"
@@ -69,6 +73,8 @@ FORMS = _forms(
     "ansiedad: ansioso ansiosa;"
     "irritabilidad: irritable;"
     "inquietud: inquieto inquieta;"
+    "anorexia: anorexico anorexica;"
+    "disnea: disneico disneica;"
     "estrenimiento: estrenido estrenida"
 )
 

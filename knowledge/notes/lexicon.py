@@ -19,123 +19,41 @@ PHENOTYPIC_ABNORMALITY = "HP:0000118"
 BLOCKER = -1
 NOTE, LABEL, LAY, SYNONYM, UNVERIFIED = -1, 0, 1, 2, 3
 # phrases too vague to be a finding on their own
-GENERIC = frozenset(
-    phrase_key(p)
-    for p in [
-        "all",
-        "abnormal",
-        "abnormality",
-        "normal",
-        "increased",
-        "decreased",
-        "other",
-        "unknown",
-        "anomalia",
-        "anormal",
-        "elevated",
-        "reduced",
-        "high",
-        "low",
-        "positive",
-        "negative",
-        "present",
-        "absent",
-        "death",
-        "mass",
-        "lesion",
-        "disease",
-        "symptom",
-        "symptoms",
-        "sign",
-        "finding",
-        "syndrome",
-        "change",
-        "changes",
-        "problem",
-        "disorder",
-        "onset",
-        "progressive",
-        "episodic",
-        "recurrent",
-        "chronic",
-        "acute",
-        "severe",
-        "mild",
-        "moderate",
-        "feeling",
-        "feelings",
-        "general",
-        "generalized",
-        "generalizado",
-        "sintoma",
-        "sintomas",
-        "cambio",
-        "enfermedad",
-        "trastorno",
-        "aguda",
-        "agudo",
-        "cronico",
-        "cronica",
-        "intenso",
-        "intensa",
-        "leve",
-        "grave",
-        "frequency",
-        "course",
-        "variable",
-        "history",
-        "family history",
-        "stress",
-        "tiredness",
-        "fit",
-        "fits",
-        "cold",
-        "spell",
-        "spells",
-        "attack",
-        "attacks",
-        "crisis",
-        "shock",
-        "stroke",
-        "tone",
-        "mole",
-        "moles",
-        "spot",
-        "spots",
-        "pigment",
-        "pigmentation",
-        "lump",
-        "lumps",
-        "bump",
-        "bumps",
-        "edad",
-        "age",
-        "weight",
-        "peso",
-        "size",
-        "tamano",
-        "color",
-        "colour",
-        "pain",
-        "pains",
-        "dolor",
-        "dolores",
-        "ache",
-        "aches",
-        "discharge",
-        "secrecion",
-        "hp",
-        "ta",
-        "fc",
-        "fr",
-        "t",
-        "p",
-        "pa",
-        "bp",
-        "hr",
-        "rr",
-    ]
+_GENERIC = (
+    "all|abnormal|abnormality|normal|increased|decreased|other|unknown|anomalia|anormal|elevated|"
+    "reduced|high|low|positive|negative|present|absent|death|mass|lesion|disease|symptom|symptoms|"
+    "sign|finding|syndrome|change|changes|problem|disorder|onset|progressive|episodic|recurrent|"
+    "chronic|acute|severe|mild|moderate|feeling|feelings|general|generalized|generalizado|sintoma|"
+    "sintomas|cambio|enfermedad|trastorno|aguda|agudo|cronico|cronica|intenso|intensa|leve|grave|"
+    "course|variable|history|family history|stress|fit|fits|cold|spell|spells|attack|attacks|crisis|"
+    "shock|stroke|tone|mole|moles|spot|spots|pigment|pigmentation|lump|lumps|bump|bumps|edad|age|"
+    "weight|peso|size|tamano|color|colour|vision|visions|pain|pains|dolor|dolores|ache|aches|"
+    "discharge|secrecion|hp|ta|fc|fr|t|p|pa|bp|hr|rr"
 )
+GENERIC = frozenset(phrase_key(p) for p in _GENERIC.split(sep="|"))
+
+# words that are not abbreviations although short
+_SHORT_WORDS = frozenset(["tos", "ira", "flu", "gas", "tic", "tics", "mal", "ojo", "pus"])
+# interchangeable quantity words at the start of a phrase
+_SYNONYM_STARTS = (
+    ("decreased", "reduced", "diminished", "low", "lower"),
+    ("increased", "elevated", "raised", "high"),
+    ("disminucion", "descenso", "reduccion"),
+    ("aumento", "elevacion", "incremento"),
+)
+
+
+def _short(key: tuple[str, ...]) -> bool:
+    """A one-word phrase of three letters or fewer ("DOE", "SOB", "LAD") is matched only in capitals."""
+    return len(key) == 1 and len(key[0]) <= 3 and key[0] not in _SHORT_WORDS
+
+
+def _variants(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    for group in _SYNONYM_STARTS:
+        folded = [fold(w) for w in group]
+        if len(key) > 1 and key[0] in folded:
+            return [(other,) + key[1:] for other in folded if other != key[0]]
+    return []
 
 
 class Lexicon:
@@ -179,16 +97,19 @@ class Lexicon:
                 rank = (LAY if reviewed else UNVERIFIED) if t != BLOCKER else UNVERIFIED + 1
                 add(phrase_key(phrase), t, rank)
         for term_id, phrases in info.get("note_phrases", {}).items():
-            if term_id in kb.term_index:
-                for phrase, _lang, absent in phrases:
-                    add(phrase_key(phrase), kb.term_index[term_id], NOTE, negated=absent)
+            t = kb.term_index.get(term_id, BLOCKER) if term_id else BLOCKER
+            for phrase, _lang, absent in phrases:
+                add(phrase_key(phrase), t, NOTE, negated=absent)
+        for key, (rank, popularity, term, abbreviation, negated) in list(best.items()):
+            for variant in _variants(key):  # "reduced libido" ~ "decreased libido"
+                if variant not in best:
+                    best[variant] = (rank + 0.5, popularity, term, abbreviation, negated)
         self.table: dict[tuple[str, ...], tuple[int, bool, bool]] = {
-            key: (term, abbreviation, negated) for key, (_, _, term, abbreviation, negated) in best.items()
+            key: (term, abbreviation or _short(key), negated)
+            for key, (_, _, term, abbreviation, negated) in best.items()
         }
         self.words = frozenset(word for key in self.table for word in key)
-        self.forms = {
-            variant: fold(target) for variant, target in FORMS.items() if fold(variant) not in self.words
-        }
+        self.forms = {variant: fold(target) for variant, target in FORMS.items()}
         for variant, target in NEGATED_FORMS.items():
             hit = self.table.get((fold(target),))
             if hit and hit[0] != BLOCKER:
@@ -198,8 +119,14 @@ class Lexicon:
         for key in self.table:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+        self._keys: dict[str, str] = {}
 
     def key_of(self, norm: str) -> str:
         """The folded lookup word of a normalized note token (an inflected form mapped to its word)."""
-        folded = fold(norm)
-        return self.forms.get(norm, folded) if folded not in self.words else folded
+        key = self._keys.get(norm)
+        if key is None:
+            folded = fold(norm)
+            key = self.forms.get(norm, folded) if folded not in self.words else folded
+            if len(self._keys) < 200_000:  # a cache of the words notes use; bounded for long-lived servers
+                self._keys[norm] = key
+        return key

@@ -29,6 +29,7 @@ _LABELS = {
 }
 LABELS = {tuple(item.split()): vital for vital, text in _LABELS.items() for item in text.split("|") if item}
 _MAX_LABEL = max(len(k) for k in LABELS)
+_LABEL_FIRST = frozenset(k[0] for k in LABELS)
 FEVER_WORDS = words("fiebre fever febrile febril pyrexia febricula")
 _FILLERS = words(
     "of de is was at to up hasta a en around about alrededor approximately aprox axilar oral rectal "
@@ -136,16 +137,23 @@ def read_measures(tokens: Tokens) -> Measures:
     norm, n = tokens.norm, len(tokens)
     position = 0
     while position < n:
-        step = (
-            _age(tokens, position, found)
-            or _duration(tokens, position, found)
-            or _weight_change(tokens, position, found)
-            or _vital(tokens, position, found)
-        )
-        position += step or 1
-    for position, word in enumerate(norm):
-        if word in SEX_WORDS and found.sex is None:
+        word = norm[position]
+        step = 0
+        if word[0].isdigit():
+            step = (
+                _age(tokens, position, found)
+                or _duration(tokens, position, found)
+                or _unit_only(tokens, position, found)
+            )
+        elif word in _AGE_BEFORE:
+            step = _age(tokens, position, found)
+        elif word in _WEIGHT_VERBS:
+            step = _weight_change(tokens, position, found)
+        elif word in _LABEL_FIRST:
+            step = _vital(tokens, position, found)
+        if found.sex is None and word in SEX_WORDS:
             found.sex = (SEX_WORDS[word], tokens.start[position], tokens.end[position])
+        position += step or 1
     return found
 
 
@@ -211,7 +219,7 @@ _WEIGHT_VERBS = {
 }
 _MASS_UNITS = words("kg kgs kilo kilos kilograms kilogramos lb lbs pound pounds libras")
 _ABOUT = words(
-    "about around approximately some nearly almost over unos alrededor de aproximadamente casi mas"
+    "about around approximately some nearly almost over more than unos alrededor de aproximadamente casi mas"
 )
 
 
@@ -222,7 +230,7 @@ def _weight_change(tokens: Tokens, position: int, found: Measures) -> int:
     if term is None:
         return 0
     cursor = position + 1
-    while cursor < len(norm) and norm[cursor] in _ABOUT and cursor - position <= 2:
+    while cursor < len(norm) and norm[cursor] in _ABOUT and cursor - position <= 3:
         cursor += 1
     if cursor + 1 >= len(norm) or _number(norm[cursor]) is None or norm[cursor + 1] not in _MASS_UNITS:
         return 0
@@ -236,15 +244,14 @@ def _weight_change(tokens: Tokens, position: int, found: Measures) -> int:
 
 def _vital(tokens: Tokens, position: int, found: Measures) -> int:
     norm, raw = tokens.norm, tokens.raw
-    label = None
-    for length in range(min(_MAX_LABEL, len(norm) - position), 0, -1):
-        label = LABELS.get(tuple(norm[position : position + length]))
+    label, length = ("temperature_c", 1) if raw[position] == "tª" else (None, 0)
+    for size in range(min(_MAX_LABEL, len(norm) - position), 0, -1) if label is None else ():
+        label = LABELS.get(tuple(norm[position : position + size]))
         if label:
+            length = size
             break
-    if label is None and raw[position] == "tª":
-        label, length = "temperature_c", 1
     if label is None:
-        return _unit_only(tokens, position, found)
+        return 0
     cursor = position + length
     skipped = 0
     while cursor < len(norm) and norm[cursor] in _FILLERS and skipped < 3:

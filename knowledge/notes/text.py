@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W_]+")
 _WORD = re.compile(r"[^\W_]+")
-SENTENCE_MARKS = frozenset(".;!?\n\r")
-CLAUSE_MARKS = frozenset(",:()[]{}")
 
 _GENDERED = ("ado", "ada", "ido", "ida", "oso", "osa")
 
@@ -21,8 +19,9 @@ def words(text: str) -> frozenset[str]:
 
 # words dropped inside phrases on both sides ("pain in the chest" ~ "pain chest", "dolor en el pecho" ~
 # "dolor de pecho"): articles, possessives and the prepositions that join a finding to its site
+_ABBREVIATIONS = words("dr dra sr sra mr mrs ms vs approx aprox prof")  # "Dr. Ruiz": not a sentence end
 FUNCTION_WORDS = words(
-    "the a an of in on at his her their its my your our to "
+    "the a an of in on at his her their its my your our to any some significant considerable much very "
     "de del la el los las en un una unos unas su sus al lo le les me mi se"
 )
 
@@ -77,6 +76,9 @@ class Tokens:
         return len(self.start)
 
 
+_PIECE = re.compile(r"(\d+(?:[.,]\d+)?|[^\W_]+)|([.;!?\n\r]+)|([,:()\[\]{}]| - |[–—])")
+
+
 def tokenize(text: str) -> Tokens:
     """Tokens (words and decimal numbers) with their sentence and clause numbers."""
     start: list[int] = []
@@ -85,31 +87,26 @@ def tokenize(text: str) -> Tokens:
     sentence: list[int] = []
     clause: list[int] = []
     s = c = 0
-    previous = 0
-    for match in _TOKEN.finditer(text):
-        gap = text[previous : match.start()]
-        if gap:
-            if any(ch in SENTENCE_MARKS for ch in gap) and not _abbreviation_dot(text, previous, gap):
-                s += 1
-                c += 1
-            elif any(ch in CLAUSE_MARKS for ch in gap) or " - " in gap or "–" in gap or "—" in gap:
-                c += 1
+    new_sentence = new_clause = False
+    for match in _PIECE.finditer(text):
+        token, stop, mark = match.groups()
+        if token is None:
+            if stop is not None:
+                if not (stop == "." and raw and raw[-1] in _ABBREVIATIONS):
+                    new_sentence = True
+            else:
+                new_clause = True
+            continue
+        if new_sentence:
+            s += 1
+            c += 1
+        elif new_clause:
+            c += 1
+        new_sentence = new_clause = False
         start.append(match.start())
         end.append(match.end())
-        raw.append(match.group().casefold())
+        raw.append(token.casefold())
         sentence.append(s)
         clause.append(c)
-        previous = match.end()
-    norm = [strip_accents(r) if not r.isascii() else r for r in raw]
+    norm = [r if r.isascii() else strip_accents(r) for r in raw]
     return Tokens(text, start, end, raw, norm, sentence, clause)
-
-
-_ABBREVIATIONS = words("dr dra sr sra mr mrs ms vs approx aprox aprox prof")
-
-
-def _abbreviation_dot(text: str, gap_start: int, gap: str) -> bool:
-    """A lone '.' after a known abbreviation ("Dr. Ruiz", "approx. 3") does not end the sentence."""
-    if gap.strip() != ".":
-        return False
-    word = _WORD.findall(text[max(0, gap_start - 8) : gap_start])
-    return bool(word) and word[-1].casefold() in _ABBREVIATIONS

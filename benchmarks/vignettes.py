@@ -9,6 +9,10 @@ Vignettes are split into two fixed halves by a hash of their source line: anythi
 fitted on half A only; half B is the held-out figure (with a 95% bootstrap interval).
 
     python benchmarks/vignettes.py [--contexts primary-care,emergency] [--model literature] [--out DIR]
+        [--text]
+
+--text also gives each vignette as its note (benchmarks/notes.py: vignette_note) to the note extractor, as
+`dxgraph diagnose --notes` does, and prints the text path's top-1/top-3 beside the hand-mapped path.
 """
 
 from __future__ import annotations
@@ -99,9 +103,22 @@ def vignette_case(kb, row: dict, context: str, use_history: bool = False) -> Eva
     return EvalCase(f"vignette:{row['source_line']}", evidence, truths_for(kb, row["diagnosis_icd10"]))
 
 
-def evaluate(kb, diagnoser, rows: list[dict], context: str) -> dict:
-    """Top-k, coverage and calibration per half, with bootstrap intervals on the held-out half."""
-    cases = [vignette_case(kb, row, context) for row in rows]
+def text_case(kb, row: dict, note: str, context: str) -> EvalCase:
+    """The vignette given as its note (demographics, complaint, presentation, negatives, history), read by
+    the note extractor exactly as `dxgraph diagnose --notes` reads a JSONL line."""
+    from cli.note_cases import note_from_object
+
+    case = note_from_object(kb, {"id": f"vignette:{row['source_line']}", "text": note, "context": context})
+    return EvalCase(case.case_id, case.evidence, truths_for(kb, row["diagnosis_icd10"]))
+
+
+def evaluate(kb, diagnoser, rows: list[dict], context: str, notes: dict[int, str] | None = None) -> dict:
+    """Top-k, coverage and calibration per half, with bootstrap intervals on the held-out half; with `notes`
+    (source line -> note text) the findings come from the text instead of the hand mapping."""
+    cases = [
+        text_case(kb, row, notes[row["source_line"]], context) if notes else vignette_case(kb, row, context)
+        for row in rows
+    ]
     scores = score_cases(diagnoser, cases, f"vignettes {context}")
     halves = np.asarray([vignette_half(r["source_line"]) for r in rows])
     cover = np.asarray([covered(kb, r["diagnosis_icd10"]) for r in rows])
@@ -125,6 +142,27 @@ def evaluate(kb, diagnoser, rows: list[dict], context: str) -> dict:
         result[name] = part
     result["_scores"] = scores
     result["_halves"] = halves
+    return result
+
+
+def text_path(kb, diagnoser, rows: list[dict], context: str, hand: dict) -> dict:
+    """The text path's figures, printed beside the hand-mapped ones (difference on the held-out half)."""
+    from notes import read_vignettes, vignette_note
+
+    notes = {line: vignette_note(v) for line, v in read_vignettes().items()}
+    result = evaluate(kb, diagnoser, rows, context, notes)
+    result.pop("_scores"), result.pop("_halves")
+    for name, p in result.items():
+        print(
+            f"{'(text)':14}{name:14}{p['cases']:>5}{100 * p['coverage']:>6.1f}%"
+            f"{100 * p['top1']:>6.1f}%{100 * p['top3']:>6.1f}%{100 * p['top10']:>6.1f}%"
+            f"{p['ece']:>7.3f}{p['brier']:>7.3f}"
+        )
+    held, text = hand["B (held out)"], result["B (held out)"]
+    print(
+        f"{'':14}held-out text minus hand: top-1 {100 * (text['top1'] - held['top1']):+.1f}, "
+        f"top-3 {100 * (text['top3'] - held['top3']):+.1f} points"
+    )
     return result
 
 
@@ -153,6 +191,9 @@ def main() -> int:
         "--fit-calibration",
         action="store_true",
         help="fit the consultation recalibration on half A (both contexts) and print it for ModelParams",
+    )
+    parser.add_argument(
+        "--text", action="store_true", help="also read each vignette's text with the note extractor"
     )
     args = parser.parse_args()
     settings = load_settings()
@@ -204,6 +245,8 @@ def main() -> int:
             for r, h, k, p in zip(rows, halves, scores.ranks, scores.predicted, strict=True)
         ]
         (out / f"cases_{context}.json").write_text(json.dumps(per_case, indent=0))
+        if args.text:
+            report["contexts"][f"{context} (text)"] = text_path(kb, diagnoser, rows, context, result)
     (out / "vignettes.json").write_text(json.dumps(report, indent=2))
     print(f"report: {out / 'vignettes.json'}", file=sys.stderr)
     return 0

@@ -19,11 +19,16 @@ def register(sub) -> None:
     p = sub.add_parser("diagnose", help="rank diseases for phenopackets or a list of symptoms")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--phenopackets", help="a phenopacket JSON file, a directory of them, or a JSONL file")
+    what.add_argument("--note", help="a clinical note in English or Spanish (the text, or @FILE)")
+    what.add_argument(
+        "--notes", help="a JSONL file of notes: id, text, optional lang, age, sex, context (one per line)"
+    )
     what.add_argument(
         "--symptoms",
         help="comma-separated HPO ids; prefix '-' for excluded, ':mild|moderate|"
         "severe' for severity, e.g. HP:0001945,HP:0012735,-HP:0002094",
     )
+    p.add_argument("--lang", choices=["en", "es"], default="en", help="language of --note/--notes")
     p.add_argument("--model", default="latest", help="model directory, 'latest' (promoted) or 'literature'")
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--out", help="write JSONL here instead of stdout")
@@ -62,6 +67,12 @@ def cmd_diagnose(args, settings: Settings) -> int:
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
     if args.phenopackets:
         return _batch(args, diagnoser)
+    if args.note is not None or args.notes:
+        from cli.note_cases import diagnose_note, diagnose_notes
+
+        if args.notes:
+            return diagnose_notes(args, diagnoser, batch_record)
+        return diagnose_note(args, diagnoser, lambda d, diagnosis, n, _: _print_table(d, diagnosis, n))
     try:
         observed, excluded = parse_symptom_list(args.symptoms)
     except EvidenceError as error:
@@ -158,15 +169,7 @@ def _batch(args, diagnoser) -> int:
                 print(f"dxgraph: skipping {where}: {error}", file=sys.stderr)
                 continue
             diagnosis = diagnoser.diagnose(case.evidence, top=args.top, sources=sources)
-            record = {
-                "case_id": case.case_id,
-                "ranking": [r.as_dict() for r in diagnosis.ranking],
-                "other_probability": diagnosis.other_probability,
-                "dont_miss": [d.as_dict() for d in diagnosis.dont_miss],
-                "warnings": diagnosis.warnings,
-                "model": diagnoser.model_version,
-                "hpo_release": kb.release,
-            }
+            record = batch_record(diagnoser, case.case_id, diagnosis)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     finally:
@@ -174,6 +177,19 @@ def _batch(args, diagnoser) -> int:
             out.close()
     print(f"diagnosed {count} case(s) with model {diagnoser.model_version}", file=sys.stderr)
     return 0
+
+
+def batch_record(diagnoser, case_id: str, diagnosis) -> dict:
+    """One JSONL line of `dxgraph diagnose --phenopackets` (and --notes)."""
+    return {
+        "case_id": case_id,
+        "ranking": [r.as_dict() for r in diagnosis.ranking],
+        "other_probability": diagnosis.other_probability,
+        "dont_miss": [d.as_dict() for d in diagnosis.dont_miss],
+        "warnings": diagnosis.warnings,
+        "model": diagnoser.model_version,
+        "hpo_release": diagnoser.kb.release,
+    }
 
 
 def cmd_evaluate(args, settings: Settings) -> int:

@@ -1,12 +1,11 @@
-"""Local symptom names and free-text notes -> HPO terms, reusing the phenotype index of knowledge.search.
+"""Local symptom names and free-text notes -> HPO terms.
 
 `SymptomMapper.map_name` resolves a column header or a long-format symptom cell ("Fiebre", "dolor de
 cabeza", "HP:0001945", "vómitos", a one-letter typo of a label) to one live HPO id; anything else is
-unknown (the caller quarantines it). `extract_findings` finds terms in a note, negated ones ("niega
-fiebre", "sin tos", "denies rash", "no fever") as absent, with the index's own extractor: measured on 12
-hand-annotated notes (6 Spanish, 6 English) it matched a spaCy 3.8 blank pipeline + entity_ruler (42k
-label/synonym patterns) + negspacy 1.1.0 in precision (0.93 vs 0.93) and recall (0.86 vs 0.84) at 0.13 ms
-instead of 3.2 ms per note, without the 7 s pattern build or the extra dependency.
+unknown (the caller quarantines it). `extract_findings` reads a note with the one note extractor of the
+project (knowledge.notes, also behind the site's note box and /api/v1/extract; measured in docs/notes.md):
+current findings present or absent, vital signs in the text binned as the engine bins them, and nothing
+from past or family history or hypothetical mentions.
 """
 
 from __future__ import annotations
@@ -14,7 +13,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
+from knowledge.notes import note_extractor
 from knowledge.search import PhenotypeIndex, normalize, phenotype_index
 
 # clinic words that are not HPO labels or synonyms but name one term unambiguously
@@ -126,6 +127,21 @@ def _singular(key: str) -> str:
 
 
 def extract_findings(kb: KnowledgeBase, text: str, lang: str) -> list[NoteFinding]:
-    """HPO findings named in a note; negated mentions are absent."""
-    mentions = phenotype_index(kb).extract(text, lang=lang, limit=200)
-    return [NoteFinding(m.term, m.present, m.severity) for m in mentions]
+    """Current HPO findings of a note (negated ones absent) and those of the vital signs it states; a term the
+    note names both ways keeps its first mention's state."""
+    result = note_extractor(kb).extract(text, lang)
+    observed, excluded, _ = result.evidence()
+    found = [NoteFinding(t, True, severity) for t, severity in observed]
+    found += [NoteFinding(t, False, None) for t in excluded]
+    named = {f.term for f in found}
+    try:
+        age = result.age.value if result.age else None
+        vitals = bin_vitals(age_years=age, **result.vitals) if result.vitals else []
+    except ValueError:
+        vitals = []
+    found += [
+        NoteFinding(v.term, v.present, None)
+        for v in vitals
+        if v.term not in named and v.term in kb.term_index
+    ]
+    return found

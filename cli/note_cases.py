@@ -1,0 +1,189 @@
+"""`dxgraph diagnose --note TEXT|@FILE` and `--notes FILE.jsonl`: clinical notes read by the one note
+extractor (knowledge.notes) into evidence and diagnosed, with what was read from each note shown."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from inference.evidence import CONTEXTS, Evidence, EvidenceError, make_evidence
+from knowledge.kb import KnowledgeBase
+from knowledge.notes import Extraction, note_extractor
+
+LANGS = ("en", "es")
+
+
+@dataclass
+class NoteCase:
+    case_id: str
+    evidence: Evidence
+    extraction: Extraction
+    warnings: list[str]  # what the doctor should check: conflicts in the note, contradictions with entries
+
+
+def note_case(
+    kb: KnowledgeBase,
+    text: str,
+    *,
+    case_id: str = "note",
+    lang: str = "en",
+    age: float | None = None,
+    sex: str | None = None,
+    context: str = "primary-care",
+    onset: float | str | None = None,
+    vitals: dict | None = None,
+) -> NoteCase:
+    """Evidence from a note; age, sex and vitals given by the caller win over those read in the text."""
+    if lang not in LANGS:
+        raise EvidenceError("lang", f"must be en or es, not {lang!r}")
+    if not isinstance(text, str) or not text.strip():
+        raise EvidenceError("text", "the note is empty")
+    extraction = note_extractor(kb).extract(text, lang)
+    observed, excluded, warnings = extraction.evidence()
+    if age is None and extraction.age is not None:
+        age = extraction.age.value
+    evidence = make_evidence(
+        kb,
+        observed,
+        excluded,
+        age_years=age,
+        sex=sex or extraction.sex,
+        context=context,
+        vitals={**extraction.vitals, **(vitals or {})} or None,
+        onset=onset,
+        strict=False,
+    )
+    evidence.warnings.extend(warnings)
+    return NoteCase(case_id, evidence, extraction, warnings)
+
+
+def read_note_argument(value: str) -> str:
+    """The note itself, or the text of the file after '@'."""
+    if value.startswith("@"):
+        return Path(value[1:]).read_text(encoding="utf-8")
+    return value
+
+
+def diagnose_note(args, diagnoser, print_table) -> int:
+    """One note: what was read from it, then the ranked differential as for --symptoms."""
+    kb = diagnoser.kb
+    try:
+        text = read_note_argument(args.note)
+        case = note_case(
+            kb,
+            text,
+            lang=args.lang,
+            age=args.age,
+            sex=args.sex if args.sex in ("female", "male") else None,
+            context=args.context or "primary-care",
+            onset=args.onset,
+        )
+    except (OSError, EvidenceError) as error:
+        print(f"dxgraph: error: {error}", file=sys.stderr)
+        return 2
+    write_reading(sys.stdout, kb, case, args.lang)
+    diagnosis = diagnoser.diagnose(case.evidence, top=args.top, sources=_sources(args.sources))
+    print_table(diagnoser, diagnosis, args.explain, case.evidence)
+    return 0
+
+
+def write_reading(out, kb: KnowledgeBase, case: NoteCase, lang: str) -> None:
+    """What the note said, as the engine will use it."""
+    result = case.extraction
+    out.write("read from the note:\n")
+    for f in result.findings:
+        state = ("present" if f.present else "absent") + (f", {f.severity}" if f.severity else "")
+        flags = " [conflict]" if f.conflict else (" [repeated]" if f.repeated else "")
+        quoted = " / ".join(f"'{m.text}'" for m in f.mentions)
+        out.write(f"  {f.term} {f.label} ({state}){flags} <- {quoted}\n")
+    for m in result.context:
+        negated = "no " if m.negated else ""
+        out.write(f"  not used: {m.term} {m.label} ({negated}{m.status}: '{m.cue}') <- '{m.text}'\n")
+    for r in result.readings:
+        note = f" (not used: {r.unreadable})" if r.unreadable else ""
+        out.write(f"  {r.name} = {r.value:g} <- '{r.text}'{note}\n")
+    if case.evidence.age_years is not None or case.evidence.sex:
+        out.write(f"  age {case.evidence.age_years}, sex {case.evidence.sex}\n")
+    for warning in case.warnings:
+        out.write(f"  check: {warning}\n")
+    if not result.findings and not result.readings:
+        out.write("  no findings recognised\n")
+    out.write("\n")
+
+
+def diagnose_notes(args, diagnoser, batch_record) -> int:
+    """A JSONL file of notes (id, text, optional lang, age, sex, context) -> the JSONL of --phenopackets, with
+    what was extracted from each note."""
+    kb = diagnoser.kb
+    sources = _sources(args.sources)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    count = 0
+    try:
+        for where, obj in iter_notes(Path(args.notes)):
+            try:
+                case = note_from_object(kb, obj, args)
+            except EvidenceError as error:
+                print(f"dxgraph: skipping {where}: {error}", file=sys.stderr)
+                continue
+            diagnosis = diagnoser.diagnose(case.evidence, top=args.top, sources=sources)
+            record = batch_record(diagnoser, case.case_id, diagnosis)
+            record["extracted"] = case.extraction.as_dict()
+            record["evidence"] = {
+                "present": [f.term for f in case.evidence.observed],
+                "absent": [f.term for f in case.evidence.excluded],
+                "age": case.evidence.age_years,
+                "sex": case.evidence.sex,
+                "context": case.evidence.context,
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if args.out:
+            out.close()
+    print(f"diagnosed {count} note(s) with model {diagnoser.model_version}", file=sys.stderr)
+    return 0
+
+
+def iter_notes(path: Path):
+    """(where, object) for each non-empty line of a JSONL file; other lines are reported and skipped."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as error:
+                print(f"dxgraph: skipping {where}: not JSON ({error.msg})", file=sys.stderr)
+                continue
+            if not isinstance(obj, dict):
+                print(f"dxgraph: skipping {where}: not a JSON object", file=sys.stderr)
+                continue
+            yield where, obj
+
+
+def note_from_object(kb: KnowledgeBase, obj: dict, args=None) -> NoteCase:
+    """One JSONL note: `id`, `text`, optional `lang`, `age`, `sex`, `context` (defaults: the command line)."""
+    default_context = getattr(args, "context", None) or "primary-care"
+    context = obj.get("context") or default_context
+    if context not in CONTEXTS:
+        raise EvidenceError("context", f"must be one of {', '.join(CONTEXTS)}, not {context!r}")
+    age = obj.get("age", getattr(args, "age", None))
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int | float)):
+        raise EvidenceError("age", f"{age!r} is not a number of years")
+    sex = obj.get("sex") or getattr(args, "sex", None)
+    return note_case(
+        kb,
+        obj.get("text"),
+        case_id=str(obj.get("id", "")) or "note",
+        lang=obj.get("lang") or getattr(args, "lang", None) or "en",
+        age=age,
+        sex=sex if sex in ("female", "male") else None,
+        context=context,
+    )
+
+
+def _sources(text: str | None) -> tuple[str, ...] | None:
+    return tuple(s.strip() for s in text.split(",") if s.strip()) if text else None

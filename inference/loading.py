@@ -97,8 +97,18 @@ def load_diagnoser(kb: KnowledgeBase, models_dir: Path, model: str | None = "lat
         directory = promoted_model_dir(models_dir)
         if directory is None:
             return Diagnoser(kb)
-        artifact = ModelArtifact.load(directory)
+        try:
+            artifact = ModelArtifact.load(directory)
+        except ValueError as error:
+            log.error("model %s cannot be loaded (%s); serving literature-only", directory.name, error)
+            return Diagnoser(kb)
         if artifact.kb_version != kb.version:
+            log.warning(
+                "promoted model %s was learned on knowledge base %s, not %s; serving literature-only",
+                directory.name,
+                artifact.kb_version,
+                kb.version,
+            )
             return Diagnoser(kb)
         return diagnoser_from_artifact(kb, artifact)
     directory = Path(model)

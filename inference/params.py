@@ -45,6 +45,25 @@ class ModelParams:
     onset_mismatch_factor: float = 0.2  # likelihood when the patient's onset is clearly outside the disease's
     dont_miss_threshold: float = 0.001  # flag a time-critical diagnosis whose cautious posterior reaches this
     sex_mismatch_factor: float = 0.001  # likelihood of the wrong sex for a sex-limited disease
+    # The fitted likelihood (inference/fitted.py, fitted by learning/fit on case reports; docs/model.md):
+    # used for HPO diseases in these contexts (curated common diseases keep the formulas above). The
+    # values below reproduce the literature defaults until a fit replaces them.
+    fitted_contexts: tuple[str, ...] = ()
+    fit_below_weight: float = 1.0  # weight of a match through a more specific annotation (q implied)
+    fit_ancestor_weight: float = 1.0  # weight of a match through a more general annotation ...
+    fit_ancestor_exponent: float = 1.0  # ... times (p(q) / p(annotation)) ** this
+    fit_related_weight: float = 0.1  # weight of a sibling/cousin match ...
+    fit_related_exponent: float = 1.0  # ... times (p(q) / p(common ancestor)) ** this
+    fit_leak_floor: float = 0.002  # leak = floor * (annotations / 20) ** -completeness
+    fit_leak_completeness: float = 0.0  # (sparsely annotated diseases explain less of a real patient)
+    fit_leak_scale: float = 0.5  # ... + scale * p(q) ** exponent
+    fit_leak_exponent: float = 1.0
+    fit_exclusion_sensitivity: float = 0.05  # an absent finding: 1 - this * P(q | D)
+    fit_unreported_rate: float = 0.05  # unreported annotated features: prod (1 - this * f)
+    fit_not_annotated_factor: float = 0.05  # an observed finding annotated NOT: leak * this
+    fit_ic_exponent: float = 0.0  # a present finding's log likelihood weighted (IC(q) / 5) ** this
+    similarity_weight: float = 0.0  # + this x Resnik similarity of the finding to the disease (nats)
+    fit_temperature: float = 1.0  # tempering of the evidence in the fitted contexts
 
     def calibration_for(self, context: str) -> tuple[float, float, float]:
         """The top-1 recalibration the engine applies in a context (identity where none was fitted)."""
@@ -59,6 +78,10 @@ class ModelParams:
 
     @classmethod
     def from_dict(cls, data: dict) -> ModelParams:
+        """Parameters recorded in a model artifact; a name this version does not know raises ValueError
+        (a model saved by another version must not be served with parts of it silently dropped)."""
         known = {f.name for f in fields(cls)}
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
-        return cls(**values)
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown model parameter(s) {', '.join(unknown)} (saved by another version?)")
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})

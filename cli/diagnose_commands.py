@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from inference.evidence import CONTEXTS, EvidenceError, make_evidence, parse_symptom_list
-from inference.explain import explain
+from cli.symptoms import read_symptoms
+from cli.why import twin_line, write_why
+from inference.evidence import CONTEXTS, EvidenceError, make_evidence
 from inference.loading import load_diagnoser
 from inference.phenopackets import iter_packets, packet_to_case
 from inference.questions import next_questions
@@ -25,8 +26,8 @@ def register(sub) -> None:
     )
     what.add_argument(
         "--symptoms",
-        help="comma-separated HPO ids; prefix '-' for excluded, ':mild|moderate|"
-        "severe' for severity, e.g. HP:0001945,HP:0012735,-HP:0002094",
+        help="comma-separated HPO ids, names or synonyms (English or Spanish); prefix '-' for excluded, "
+        "':mild|moderate|severe' for severity, e.g. 'fever:severe,cough,-HP:0002094' or 'fiebre,tos'",
     )
     p.add_argument("--lang", choices=["en", "es"], default="en", help="language of --note/--notes")
     p.add_argument("--model", default="latest", help="model directory, 'latest' (promoted) or 'literature'")
@@ -39,7 +40,7 @@ def register(sub) -> None:
         help="clinical context (default: rare-disease-clinic for phenopackets, primary-care for symptoms)",
     )
     p.add_argument("--age", type=float)
-    p.add_argument("--sex", choices=["female", "male"])
+    p.add_argument("--sex", choices=["female", "male", "unknown"])
     p.add_argument("--onset", help="when the disease began: age in years or an HPO onset term (HP:0003577)")
     p.add_argument("--temperature", type=float, help="body temperature")
     p.add_argument("--temperature-unit", choices=["C", "F"], default="C")
@@ -72,12 +73,14 @@ def cmd_diagnose(args, settings: Settings) -> int:
 
         if args.notes:
             return diagnose_notes(args, diagnoser, batch_record)
-        return diagnose_note(args, diagnoser, lambda d, diagnosis, n, _: _print_table(d, diagnosis, n))
+        return diagnose_note(args, diagnoser, _print_table)
     try:
-        observed, excluded = parse_symptom_list(args.symptoms)
+        observed, excluded, readings = read_symptoms(kb, args.symptoms)
     except EvidenceError as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)
         return 2
+    for typed, term in readings:
+        print(f"reading {typed!r} as {term} {kb.label(term)}", file=sys.stderr)
     vitals = {
         k: v
         for k, v in {
@@ -107,11 +110,11 @@ def cmd_diagnose(args, settings: Settings) -> int:
         print(f"dxgraph: error: {error}", file=sys.stderr)
         return 2
     diagnosis = diagnoser.diagnose(evidence, top=args.top, sources=_sources(args.sources))
-    _print_table(diagnoser, diagnosis, args.explain)
+    _print_table(diagnoser, diagnosis, args.explain, evidence)
     return 0
 
 
-def _print_table(diagnoser, diagnosis, n_explain: int) -> None:
+def _print_table(diagnoser, diagnosis, n_explain: int, evidence) -> None:
     kb = diagnoser.kb
     out = sys.stdout
     for warning in diagnosis.warnings:
@@ -121,8 +124,10 @@ def _print_table(diagnoser, diagnosis, n_explain: int) -> None:
     out.write(f"{'#':>3}  {'probability':>11}  {'kind':6}  disease\n")
     for rank, row in enumerate(diagnosis.ranking, start=1):
         kind = "orphan" if row.orphan else "common"
-        twin = f" (includes {row.twin[0]}: {row.twin[1]:.0%})" if row.twin else ""
-        out.write(f"{rank:>3}  {row.probability:>11.4f}  {kind:6}  {row.disease_id} {row.label}{twin}\n")
+        out.write(f"{rank:>3}  {row.probability:>11.4f}  {kind:6}  {row.disease_id} {row.label}\n")
+        twin = twin_line(diagnoser, row)
+        if twin:
+            out.write(f"{'':>27}{twin}\n")
     out.write(f"     {diagnosis.other_probability:>11.4f}          other / not in the knowledge base\n")
     if diagnosis.dont_miss:
         out.write("\ndon't miss (time-critical; kept in view while its cautious probability is >= ")
@@ -133,21 +138,7 @@ def _print_table(diagnoser, diagnosis, n_explain: int) -> None:
                 f"  ! {item.disease_id} {kb.disease_names[item.index]}: {item.probability:.2%} now, rank "
                 f"{item.rank} ({item.citation}); kept alive by: {because}\n"
             )
-    for row in diagnosis.ranking[:n_explain]:
-        explanation = explain(diagnoser, diagnosis, row.index)
-        out.write(f"\nwhy {row.disease_id} {row.label}:\n")
-        for c in explanation.contributions:
-            sign = "+" if c.log_lr >= 0 else "-"
-            what = ("present" if c.present else "absent") + (f", {c.severity}" if c.severity else "")
-            matched = (
-                f" ~ {c.matched_term} {c.matched_label} (f={c.matched_frequency:.2f})"
-                if c.matched_term
-                else ""
-            )
-            out.write(f"  {sign} {abs(c.log_lr):5.2f}  {c.term} {c.label} [{what}] {c.match}{matched}\n")
-        if explanation.missing_frequent:
-            listed = ", ".join(f"{m.label} ({m.frequency:.0%})" for m in explanation.missing_frequent)
-            out.write(f"  frequent features not reported: {listed}\n")
+    write_why(out, diagnoser, diagnosis, evidence, diagnosis.ranking[:n_explain])
     questions = next_questions(diagnoser, diagnosis)
     if questions:
         out.write("\nnext questions worth asking:\n")

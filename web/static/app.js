@@ -223,22 +223,43 @@
   const suggestions = $("#suggestions");
   async function extract() {
     clearErrors();
-    const data = await call("/api/v1/extract", { text: $("#note").value, lang });
+    const entered = [...rows.querySelectorAll("li[data-id]")];
+    const isAbsent = (li) => li.querySelector(".state").value === "absent";
+    const present = entered.filter((li) => !isAbsent(li)).map((li) => li.dataset.id);
+    const absent = entered.filter(isAbsent).map((li) => li.dataset.id);
+    const data = await call("/api/v1/extract", { text: $("#note").value, lang, present, absent });
     if (!data) return;
-    const known = new Set([...rows.children].map((li) => li.dataset.id));
-    const found = data.findings.filter((f) => !known.has(f.id));
+    fillFromNote(data);
+    const found = data.findings;
+    const flag = (f) => f.conflict ? "note_conflict" : f.known === "contradicts" ? "note_contradicts"
+      : f.known === "listed" ? "note_listed" : f.repeated ? "note_repeated" : null;
     if (!found.length) { suggestions.replaceChildren(h("p", { class: "hint", text: t("none_found") })); return; }
     suggestions.replaceChildren(h("fieldset", { class: "suggestions" },
       h("legend", { text: t("suggestions") }),
       h("ul", null, found.map((f) => h("li", null, h("label", null,
-        h("input", { type: "checkbox", name: "confirm", checked: true, value: `${f.id}|${f.present ? "present" : "absent"}|${f.severity || ""}`,
+        h("input", { type: "checkbox", name: "confirm", checked: f.known !== "listed", value: `${f.id}|${f.present ? "present" : "absent"}|${f.severity || ""}`,
           "data-id": f.id, "data-label": f.label, "data-present": f.present ? "1" : "0", "data-severity": f.severity || "" }),
         h("span", { text: f.label }),
         h("span", { class: `badge ${f.present ? "present" : "absent"}`,
           text: t(f.present ? "present" : "absent") + (f.severity ? ", " + t("sev_" + f.severity) : "") }),
-        h("q", { text: f.text }))))),
+        h("q", { text: f.text }),
+        ...(flag(f) ? [" ", h("span", { class: "flag", text: t(flag(f)) })] : []))))),
       h("button", { type: "submit", name: "action", value: "confirm", class: "confirm" }, t("add_selected"))));
     suggestions.querySelector("input")?.focus();
+  }
+  function fillFromNote(data) {
+    // vitals, age and sex read from the note fill the fields the doctor left empty ("fiebre de 39")
+    const fields = { temperature: "temperature_c", heart_rate: "heart_rate", respiratory_rate: "respiratory_rate",
+      systolic_bp: "systolic_bp", diastolic_bp: "diastolic_bp", spo2: "spo2" };
+    for (const [name, vital] of Object.entries(fields)) {
+      const field = form.elements[name];
+      if (field && !field.value.trim() && data.vitals[vital] !== undefined) {
+        field.value = String(data.vitals[vital]);
+        if (name === "temperature" && form.elements.temperature_unit) form.elements.temperature_unit.value = "C";
+      }
+    }
+    if (form.elements.age && !form.elements.age.value.trim() && data.age !== null) form.elements.age.value = String(data.age);
+    if (form.elements.sex && !form.elements.sex.value && data.sex) form.elements.sex.value = data.sex;
   }
   function confirmSuggestions() {
     for (const box of suggestions.querySelectorAll("input[name=confirm]:checked")) {
@@ -288,7 +309,7 @@
   // ---- the differential ---------------------------------------------------------------------
   function effectRow(c) {
     const how = t("match_" + c.match)
-      + (c.matched_term && c.match !== "exact" ? `: ${c.matched_label}` : "")
+      + (c.matched_term && c.matched_term !== c.id ? `: ${c.matched_label}` : "")
       + (c.matched_term && c.matched_frequency !== null ? ", " + format(t("of_patients"), { pct: pct0(c.matched_frequency) }) : "");
     return h("li", { class: `${c.effect} ${c.strength}`, "data-id": c.id, "data-times": c.times.toPrecision(6) },
       h("span", { class: "effect-words" },

@@ -5,10 +5,11 @@ Free text is scrubbed of (1) the record's own identifiers (its name, phone, e-ma
 number, address, city, birth date: matched case-, accent- and separator-insensitively, names also word by
 word), (2) presidio's pattern recognizers run offline without any NLP model (e-mail with the bundled
 public-suffix snapshot instead of a download, phone numbers, Spanish NIF and NIE, dates, URLs, IBAN) and
-(3) our own patterns: labelled record numbers (NHC, MRN, CIP...), long digit runs, street addresses,
-spelled-out dates, and names after a title or a cue word ("Dr. Ruiz", "paciente: Ana", "su madre Carmen")
-or starting with a common first name. Names mentioned nowhere in the record and with no such cue are the
-known gap (no NER model is available offline; see ../shared/notes/libraries.md).
+(3) our own patterns: labelled record numbers (NHC, MRN, CIP...), long digit runs, whole phone numbers
+(international ones included: never "+44 7700 [NUMBER]"), street addresses, spelled-out dates, names
+after a title or a cue word ("Dr. Jean-Baptiste", "dr. belmonte-ugarte", "paciente: Ana", "su madre
+Carmen") or starting with a common first name, and (4) person names without any cue, recognised from a
+census name lexicon (learning/person_names.py: "Wenceslao Iturriaga", "belmonte-ugarte").
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ PLACEHOLDERS = {
 PHONE_REGIONS = ("ES", "US")
 
 _UPPER = "A-ZÁÉÍÓÚÜÑÀÈÌÒÙÇ"
-_NAME_WORD = rf"[{_UPPER}][a-záéíóúüñàèìòùç'’-]+"
+_LOWER = "a-záéíóúüñàèìòùç"
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+)*"  # "Jean-Baptiste", "O'Brien"
+_ANY_WORD = rf"[{_UPPER}{_LOWER}]+(?:['’-][{_UPPER}{_LOWER}]+)*"
+_NOT_PARTICLE = r"(?!(?:de|del|la|el|los|las|y|en|que|con|guardia|turno|duty)\b)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:de\s+(?:la\s+|los\s+)?|del\s+|van\s+|von\s+)?{_NAME_WORD}){{0,3}}"
 _MONTHS_ES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|sep?tiembre|octubre|noviembre|diciembre"
 _MONTHS_EN = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -91,6 +95,14 @@ _OWN_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         ),
         1,
     ),
+    (  # a title in any case before a lower-case name: "dr. belmonte-ugarte", "sra. iturriaga"
+        "NAME",
+        re.compile(
+            rf"(?i:\b(?:dr|dra|sr|sra|srta|mr|mrs|ms|dña|doctor|doctora|prof)\.\s*)"
+            rf"({_NOT_PARTICLE}[{_LOWER}]{{3,}}(?:['’-][{_LOWER}]+)*)"
+        ),
+        1,
+    ),
     (
         "NAME",
         re.compile(
@@ -101,7 +113,12 @@ _OWN_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         ),
         1,
     ),
-    ("NUMBER", re.compile(r"\b\d{5,}\b|\b\d{2,4}(?:[ .-]\d{2,4}){2,}\b"), 0),
+    (  # an international number whole: "+44 7700 900123", "+34 612 345 678", "+44 (0)20 7946 0958"
+        "PHONE_NUMBER",
+        re.compile(r"(?<![\w/+])\+\d{1,3}(?:[\s.\-]?(?:\(\d{1,5}\)|\d{1,6})){2,6}(?![\w/])"),
+        0,
+    ),
+    ("NUMBER", re.compile(r"\b\d{5,}\b|\b\d{2,6}(?:[ .-]\d{2,6}){2,}\b"), 0),
     (
         "PHONE_NUMBER",
         re.compile(
@@ -213,10 +230,45 @@ def identifier_terms(values: Iterable[str], names: Iterable[str] = ()) -> list[s
 
 
 class Scrubber:
-    """Replaces identifiers in free text by placeholders ([NAME], [PHONE], [EMAIL], [ID], [DATE]...)."""
+    """Replaces identifiers in free text by placeholders ([NAME], [PHONE], [EMAIL], [ID], [DATE]...).
+    `protected`: words never taken for a name on their own (the clinical vocabulary)."""
 
-    def __init__(self, phone_regions: tuple[str, ...] = PHONE_REGIONS) -> None:
+    def __init__(
+        self,
+        phone_regions: tuple[str, ...] = PHONE_REGIONS,
+        protected: Iterable[str] = (),
+        names: bool = True,
+    ) -> None:
         self.phone_regions = phone_regions
+        self._protected = protected
+        self.use_names = names
+
+    @cached_property
+    def names(self):
+        from learning.person_names import NameRecognizer
+
+        return NameRecognizer(self._protected)
+
+    def scrub_file_name(self, name: str) -> str:
+        """A file name for the console: words kept only when ordinary vocabulary and not a person's name,
+        the rest (a surname, an unknown word) shown as "x"."""
+        stem, dot, suffix = name.rpartition(".")
+        stem = stem if dot else name
+        recognizer = self.names
+
+        def mask(match: re.Match[str]) -> str:
+            word = match.group()
+            folded = fold(word).replace(" ", "")
+            if len(folded) < 3 or word.isdigit():
+                return word
+            kinds = {recognizer._kind(part) for part in folded.split()}
+            ordinary = recognizer.vocab.common(folded) and not kinds & {"strong", "ambiguous"}
+            return word if ordinary else "x"
+
+        shown = re.sub(r"[^\W_]+", mask, stem)
+        shown = self.scrub(shown.replace("_", " ")).replace(" ", "_")
+        shown = re.sub(r"\[[A-Z]+\]", "x", shown)
+        return f"{shown}.{suffix}" if dot else shown
 
     @cached_property
     def _recognizers(self) -> list:
@@ -274,9 +326,13 @@ class Scrubber:
                 continue
             for result in recognizer.analyze(text, recognizer.supported_entities, None):
                 found.append((result.start, result.end, result.entity_type))
+        protected = self.names.protected if self.use_names else frozenset()
         for match in _CAPITALISED_RUN.finditer(text):
-            if fold(match.group().split()[0]) in FIRST_NAMES:
+            first = fold(match.group().split()[0])
+            if first in FIRST_NAMES and first not in protected:  # "Rosa Flores", not "Rosa pálido"
                 found.append((match.start(), match.end(), "NAME"))
+        if self.use_names:
+            found.extend((start, end, "NAME") for start, end in self.names.spans(text))
         return _merge(found)
 
     @staticmethod

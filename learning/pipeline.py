@@ -138,7 +138,8 @@ def ingest_paths(
         except Exception as error:  # one bad file never stops the run: its rows are undone, it is quarantined
             batch.rollback(mark)
             cleaner.rollback(cleaner_mark)
-            outcome.status, outcome.reason = "quarantined", unreadable_reason(error, path)
+            outcome.status = "quarantined"
+            outcome.reason = cleaner.scrubber.scrub(unreadable_reason(error, path))
             batch.quarantine.append(quarantine_row(run_id, source_id, label, "file", outcome.reason, REFUSED))
             log.debug("source %s quarantined: %s", label, outcome.reason)
         else:

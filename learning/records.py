@@ -31,6 +31,7 @@ from learning.anonymize import (
     postal_prefix,
 )
 from learning.ingest import Batch, age_band, generalise_age, quarantine_row
+from learning.person_names import clinical_vocabulary
 from learning.pseudonym import pseudonym
 from learning.text_to_hpo import SymptomMapper, extract_findings
 
@@ -182,7 +183,7 @@ class RecordCleaner:
         self.kb = kb
         self.key = key
         self.mapper = SymptomMapper(kb)
-        self.scrubber = scrubber or Scrubber()
+        self.scrubber = scrubber or Scrubber(protected=clinical_vocabulary(kb))
         self._encounters: dict[str, dict] = {}
         self._patients: dict[str, dict] = {}
         self._findings: dict[tuple[str, str], dict] = {}

@@ -14,6 +14,7 @@ probability 1 - sensitivity, so a reported absence is soft evidence):
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -128,13 +129,33 @@ def disease_leaks(network: Network, leak: float, curated_leak: float) -> np.ndar
     return leaks
 
 
-class LikelihoodCache:
-    """Computes TermColumns on demand and keeps the most recently used ones (bounded memory)."""
+def entry_bytes(columns: TermColumns) -> int:
+    """Memory held by one cache entry: its sparse arrays and the dense ones computed so far."""
+    total = 0
+    for value in vars(columns).values():
+        if isinstance(value, np.ndarray):
+            total += value.nbytes
+        elif isinstance(value, dict):
+            total += sum(v.nbytes for v in value.values() if isinstance(v, np.ndarray))
+    return total
 
-    def __init__(self, network: Network, max_terms: int = 2000) -> None:
+
+class LikelihoodCache:
+    """Computes TermColumns on demand and keeps the most recently used ones, bounded by count and, when
+    `max_bytes` is set, by bytes. Safe to use from several threads (the bookkeeping is locked; two
+    threads may compute the same term once each). `pin` keeps chosen terms for good: computed before a
+    server forks its workers, their arrays stay shared by all of them."""
+
+    def __init__(self, network: Network, max_terms: int = 2000, max_bytes: int | None = None) -> None:
         self.network = network
         self.max_terms = max_terms
+        self.max_bytes = max_bytes
         self._cache: OrderedDict[int, TermColumns] = OrderedDict()
+        self._pinned: dict[int, TermColumns] = {}
+        self._pinned_base: dict[int, int] = {}  # bytes at pinning (shared); growth after that is counted
+        self._sizes: dict[int, int] = {}  # bytes counted per term (LRU entries and pinned growth)
+        self._bytes = 0
+        self._lock = threading.Lock()
         order = np.argsort(network.ann_term, kind="stable")
         self._by_term_order = order
         counts = np.bincount(network.ann_term, minlength=len(network.kb.term_ids))
@@ -143,16 +164,77 @@ class LikelihoodCache:
         for disease, term in zip(network.not_disease.tolist(), network.not_term.tolist(), strict=True):
             self._not_by_term.setdefault(term, []).append(disease)
 
+    @property
+    def bytes(self) -> int:
+        """Bytes held by the LRU entries and by what pinned entries gained since they were pinned."""
+        return self._bytes
+
     def columns(self, term: int) -> TermColumns:
-        cached = self._cache.get(term)
-        if cached is not None:
-            self._cache.move_to_end(term)
-            return cached
+        pinned = self._pinned.get(term)
+        if pinned is not None:
+            if self.max_bytes is not None:
+                with self._lock:
+                    base = self._pinned_base.get(term)
+                    if base is not None:  # (not unpinned meanwhile)
+                        self._account(term, entry_bytes(pinned) - base)
+            return pinned
+        with self._lock:
+            cached = self._cache.get(term)
+            if cached is not None:
+                self._cache.move_to_end(term)
+                if self.max_bytes is not None:
+                    self._account(term, entry_bytes(cached))
+                return cached
         result = self._compute(term)
-        self._cache[term] = result
-        if len(self._cache) > self.max_terms:
-            self._cache.popitem(last=False)
+        with self._lock:
+            raced = self._cache.get(term)
+            if raced is not None:
+                return raced
+            self._cache[term] = result
+            # counted with the dense present array its first caller is about to compute
+            self._account(term, entry_bytes(result) + 8 * self.network.n_diseases)
+            self._shrink()
         return result
+
+    def pin(self, terms: list[int], max_bytes: int | None = None) -> int:
+        """Compute `terms` (with their present-finding arrays) and keep them for good, in order, until
+        `max_bytes`; returns how many were pinned."""
+        used = sum(self._pinned_base.values())
+        count = 0
+        for term in terms:
+            if max_bytes is not None and used >= max_bytes:
+                break
+            if term in self._pinned:
+                continue
+            columns = self._compute(term)
+            columns.log_present(self.network)
+            size = entry_bytes(columns)
+            with self._lock:
+                self._pinned[term] = columns
+                self._pinned_base[term] = size
+                if self._cache.pop(term, None) is not None:
+                    self._bytes -= self._sizes.pop(term, 0)
+            used += size
+            count += 1
+        return count
+
+    def _account(self, term: int, size: int) -> None:
+        self._bytes += size - self._sizes.get(term, 0)
+        self._sizes[term] = size
+        self._shrink()
+
+    def _shrink(self) -> None:
+        """Drop the least recently used entries while over a bound; past that, unpin the pinned entries
+        that grew in this process (their arrays go with them; the term is computed again when needed)."""
+        while self._cache and (
+            len(self._cache) > self.max_terms or (self.max_bytes is not None and self._bytes > self.max_bytes)
+        ):
+            old, _ = self._cache.popitem(last=False)
+            self._bytes -= self._sizes.pop(old, 0)
+        if self.max_bytes is not None and self._bytes > self.max_bytes:
+            for term in [t for t in self._pinned if self._sizes.get(t)]:
+                del self._pinned[term], self._pinned_base[term]
+                self._bytes -= self._sizes.pop(term)
 
     def leak(self, term: int) -> float:
         return float(self.term_leaks(np.asarray([term]))[0])

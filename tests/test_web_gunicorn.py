@@ -314,3 +314,13 @@ def test_the_development_server_stops_on_sigterm_with_exit_code_0(tmp_path):
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0
     assert b"Traceback" not in process.stderr.read()
+
+
+def test_the_rate_limit_is_one_budget_for_all_workers(tmp_path):
+    server = Server(toy_home(tmp_path), tmp_path / "server.log", DXGRAPH_RATE_LIMIT="6 per hour")
+    try:
+        statuses = [server.request("/api/v1/")[0] for _ in range(10)]
+        assert statuses[:6] == [200] * 6 and statuses[6:] == [429] * 4, statuses
+        assert server.request("/api/v1/")[2]["Retry-After"]
+    finally:
+        assert server.stop() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -19,6 +20,7 @@ from knowledge.sparql import ensure_store
 from knowledge.staging import STALE_AFTER_S, clean_stale
 from learning import registry
 from web import create_app
+from web.ratelimit import SharedRateLimit
 
 TOY_HPO = Path(__file__).resolve().parent / "data" / "toy_hpo"
 WEB_ENV = (
@@ -217,3 +219,43 @@ def test_sparql_memory_limit_stops_a_query(sparql_home):
     assert response.status_code == 422, response.get_json()
     assert "64 MB" in response.get_json()["error"]
     assert time.monotonic() - started < 20
+
+
+# ---- the rate limit: one budget per client address, all routes and all worker processes ----------
+
+
+def test_the_rate_limit_is_shared_by_routes_and_forked_processes():
+    limiter = SharedRateLimit("30 per minute")
+    now = 1_000_020.0  # early in a minute window
+    context = multiprocessing.get_context("fork")
+    allowed = context.Queue()
+
+    def worker() -> None:
+        allowed.put(sum(limiter.hit("10.0.0.1", now).allowed for _ in range(25)))
+
+    processes = [context.Process(target=worker) for _ in range(2)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=30)
+    assert allowed.get(timeout=5) + allowed.get(timeout=5) == 30  # 50 tries, one budget of 30
+    refused = limiter.hit("10.0.0.1", now)
+    assert not refused.allowed and 1 <= refused.retry_after <= 60
+    assert limiter.hit("10.0.0.2", now).allowed  # another client has its own budget
+    assert limiter.hit("10.0.0.1", now + 60).allowed  # the next window
+
+
+def test_rate_limit_counts_all_routes_together(toy_home):
+    client = make_app(toy_home, DXGRAPH_RATE_LIMIT="4 per hour").test_client()
+    statuses = [
+        client.get("/api/v1/phenotypes?q=seiz").status_code,
+        client.get("/api/v1/").status_code,
+        client.post("/api/v1/diagnose", json={"observed": [SEIZURE]}).status_code,
+        client.get("/").status_code,
+        client.get("/api/v1/").status_code,
+        client.get("/").status_code,
+    ]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    assert client.get("/healthz").status_code == 200
+    page = client.get("/")
+    assert page.status_code == 429 and int(page.headers["Retry-After"]) >= 1

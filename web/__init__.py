@@ -1,105 +1,22 @@
-"""The dxgraph website and JSON API (Flask application factory)."""
+"""The dxgraph website and JSON API.
+
+`create_app` (web/app.py) is imported on first use: a command that only needs a web helper (wording,
+i18n) must not load the server with it, whose Prometheus metrics have to be created after `dxgraph
+serve` has chosen their multi-process directory.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import math
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, request, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
+if TYPE_CHECKING:
+    from flask import Flask
 
-from knowledge.config import Settings, load_settings
-from web import api, i18n, ops, pages
-from web.config import WebConfig
-from web.logs import setup_logging
-from web.slots import Slots
-from web.state import EngineHolder
-
-STATIC = Path(__file__).resolve().parent / "static"
-
-
-def _static_versions() -> dict[str, str]:
-    return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-        for path in STATIC.iterdir()
-        if path.is_file()
-    }
-
-
-def _pct(value: float | None) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    if value < 0.001:
-        return "<0.1%"
-    return f"{value * 100:.1f}%"
-
-
-def _pct0(value: float | None) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{value * 100:.0f}%"
-
-
-def _ratio(contribution: dict) -> str:
-    """A likelihood ratio as ×5.2 (raises) or ÷3.1 (lowers)."""
-    ratio = contribution["likelihood_ratio"]
-    if ratio >= 1:
-        return f"×{ratio:.1f}" if ratio < 1000 else "×>999"
-    inverse = 1 / ratio if ratio > 0 else math.inf
-    return f"÷{inverse:.1f}" if inverse < 1000 else "÷>999"
+    from knowledge.config import Settings
 
 
 def create_app(settings: Settings | None = None, testing: bool = False) -> Flask:
-    """The site + API over the compiled KB in settings.kb_dir and the promoted model."""
-    settings = settings or load_settings()
-    config = WebConfig.from_env(settings, testing)
-    setup_logging(config.log_level)
-    app = Flask(__name__)
-    app.config.update(
-        TESTING=testing,
-        SECRET_KEY=config.secret_key,
-        MAX_CONTENT_LENGTH=config.max_body_bytes,
-        MAX_FORM_MEMORY_SIZE=config.max_body_bytes,
-        WTF_CSRF_TIME_LIMIT=None,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=config.secure_cookies,
-        SEND_FILE_MAX_AGE_DEFAULT=7 * 24 * 3600,
-    )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["dxgraph"] = EngineHolder(settings, config.reload_check_s, background=not testing)
-    app.extensions["dxgraph.config"] = config
-    app.extensions["dxgraph.settings"] = settings
-    app.extensions["dxgraph.sparql_slots"] = Slots(settings.home / "run", config.sparql_slots, "sparql")
+    """The site + API over the compiled KB in settings.kb_dir and the promoted model (see web/app.py)."""
+    from web.app import create_app as factory
 
-    ops.install(app)  # first: its request hooks (timing, request id) run before CSRF and rate limits
-    csrf = CSRFProtect(app)
-    csrf.exempt(api.bp)  # the API takes no cookies: nothing to forge
-    Limiter(  # one budget per client address over all routes, counted in each worker (docs/web.md)
-        get_remote_address,
-        app=app,
-        application_limits=[config.rate_limit],
-        application_limits_exempt_when=_quiet,
-        storage_uri="memory://",
-        headers_enabled=True,
-        strategy="fixed-window",
-    )
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    i18n.install(app)
-
-    versions = _static_versions()
-    app.jinja_env.globals["static_url"] = lambda name: url_for("static", filename=name, v=versions.get(name))
-    app.jinja_env.globals["holder"] = lambda: app.extensions["dxgraph"].peek()
-    app.jinja_env.filters.update(pct=_pct, pct0=_pct0, ratio=_ratio)
-    if config.trust_proxy:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    return app
-
-
-def _quiet() -> bool:
-    """Health checks, metrics and static files are never rate limited."""
-    return request.endpoint in ops.QUIET
+    return factory(settings, testing)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from functools import cache
 
 from web.config import WebConfig
-from web.schemas import DiagnoseRequest, ExtractRequest, FeedbackRequest, ObservedItem, SparqlRequest, Vitals
+from web.schemas import (
+    MAX_EXPLAIN,
+    MAX_FINDINGS,
+    MAX_QUESTIONS,
+    MAX_TOP,
+    DiagnoseRequest,
+    ExtractRequest,
+    FeedbackRequest,
+    ObservedItem,
+    SparqlRequest,
+    Vitals,
+)
 
 REF = "#/components/schemas/{model}"
 
@@ -47,11 +58,13 @@ ENVELOPE = {
 
 
 @cache
-def _spec(max_rows: int, max_body: int) -> dict:
+def _spec(max_rows: int, max_body: int, budget_ms: int = 2000) -> dict:
     components: dict = {}
     schemas = {}
     for model in (DiagnoseRequest, ExtractRequest, FeedbackRequest, SparqlRequest, ObservedItem, Vitals):
         schema, defs = _schema(model)
+        if "x-cost-limits" in schema:
+            schema["x-cost-limits"] = {**schema["x-cost-limits"], "time_budget_ms": budget_ms}
         schemas[model.__name__] = schema
         schemas.update(defs)
     schemas["Error"] = {
@@ -135,7 +148,11 @@ def _spec(max_rows: int, max_body: int) -> dict:
             "title": "dxgraph API",
             "version": "1",
             "description": "Disease probabilities from partial findings, explained. Supports, does not "
-            f"replace, clinical judgement. Request bodies up to {max_body} bytes.",
+            f"replace, clinical judgement. Request bodies up to {max_body} bytes. Cost limits of "
+            f"/diagnose: at most {MAX_FINDINGS} findings in all, top <= {MAX_TOP}, explain <= "
+            f"{MAX_EXPLAIN}, questions <= {MAX_QUESTIONS}, and a time budget of {budget_ms} ms per request "
+            "(explanations and next questions are left out, with a warning, once the differential used it "
+            "up); see DiagnoseRequest's x-cost-limits.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
@@ -247,4 +264,4 @@ def _spec(max_rows: int, max_body: int) -> dict:
 
 
 def spec(config: WebConfig) -> dict:
-    return _spec(config.sparql_max_rows, config.max_body_bytes)
+    return _spec(config.sparql_max_rows, config.max_body_bytes, round(config.request_budget_s * 1000))

@@ -8,7 +8,17 @@ import time
 import traceback
 import uuid
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -137,7 +147,11 @@ def _http_error(error: HTTPException):
                 response.headers[name] = value
         return response
     key = {404: "not_found", 429: "too_many"}.get(code, "error")
-    return _html_error(code, key)
+    response = make_response(_html_error(code, key))
+    for name, value in error.get_headers():
+        if name == "Retry-After":
+            response.headers[name] = value
+    return response
 
 
 def _bad_body(error: Exception):

@@ -89,9 +89,27 @@ class Vitals(Strict):
     spo2: Finite = None
 
 
+MAX_FINDINGS = 200  # observed + excluded (or a phenopacket's features) together
+MAX_TOP, MAX_EXPLAIN, MAX_QUESTIONS = 100, 20, 20
+COST_LIMITS = {
+    "findings": MAX_FINDINGS,
+    "top": MAX_TOP,
+    "explain": MAX_EXPLAIN,
+    "questions": MAX_QUESTIONS,
+    "time_budget_ms": 2000,  # DXGRAPH_REQUEST_BUDGET_MS (the served spec shows the configured value)
+}
+
+
 class DiagnoseRequest(Strict):
-    observed: list[ObservedEntry] = Field(default_factory=list, max_length=200)
-    excluded: list[TermId] = Field(default_factory=list, max_length=200)
+    """Cost limits: at most 200 findings in all (observed + excluded, or a phenopacket's features), top
+    <= 100, explain <= 20, questions <= 20, and a time budget per request (DXGRAPH_REQUEST_BUDGET_MS,
+    2000 ms): explanations and next questions are left out, with a warning, once the differential alone
+    used it up."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"x-cost-limits": COST_LIMITS})
+
+    observed: list[ObservedEntry] = Field(default_factory=list, max_length=MAX_FINDINGS)
+    excluded: list[TermId] = Field(default_factory=list, max_length=MAX_FINDINGS)
     age: float | None = Field(None, ge=0, le=130, allow_inf_nan=False, description="years")
     sex: Literal["female", "male", "unknown"] | None = None
     onset: float | str | None = Field(
@@ -102,10 +120,10 @@ class DiagnoseRequest(Strict):
         None, description="default primary-care (rare-disease-clinic for a phenopacket)"
     )
     vitals: Vitals | None = None
-    top: int = Field(10, ge=1, le=100)
+    top: int = Field(10, ge=1, le=MAX_TOP)
     sources: list[Source] | None = Field(None, max_length=4, description="restrict the candidates")
-    explain: int = Field(3, ge=0, le=20, description="explain this many top diseases")
-    questions: int = Field(5, ge=0, le=20, description="suggest this many next questions")
+    explain: int = Field(3, ge=0, le=MAX_EXPLAIN, description="explain this many top diseases")
+    questions: int = Field(5, ge=0, le=MAX_QUESTIONS, description="suggest this many next questions")
     lang: Lang = "en"
     phenopacket: dict[str, Any] | None = Field(None, description="a GA4GH phenopacket instead of findings")
 

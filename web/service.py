@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 
 import numpy as np
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 
 from inference.engine import Diagnosis
 from inference.evidence import HPO_ID, Evidence, EvidenceError, make_evidence
-from inference.explain import explain
+from inference.explain import explain_many
 from inference.phenopackets import packet_to_case
 from inference.questions import next_questions
 from inference.vitals import PLAUSIBLE, temperature_celsius
@@ -18,7 +19,7 @@ from knowledge.kb import ORIGINS, SEXES
 from learning import serving_log
 from web import wording
 from web.metrics import DIAGNOSES
-from web.schemas import ApiError, DiagnoseRequest
+from web.schemas import MAX_FINDINGS, ApiError, DiagnoseRequest
 from web.state import Engine
 
 DISCLAIMER = "Supports, does not replace, clinical judgement."
@@ -104,7 +105,17 @@ def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, s
             raise ApiError(400, f"phenopacket: {error.message}", "phenopacket") from None
         except (AttributeError, TypeError, ValueError, KeyError) as error:
             raise ApiError(400, f"phenopacket: not a valid phenopacket ({error})", "phenopacket") from None
+        if len(case.evidence.findings) > MAX_FINDINGS:
+            count = len(case.evidence.findings)
+            message = f"phenopacket: {count} findings; at most {MAX_FINDINGS} per request"
+            raise ApiError(400, message, "phenopacket")
         return case.evidence, case.case_id
+    if len(request.observed) + len(request.excluded) > MAX_FINDINGS:
+        message = (
+            f"observed: {len(request.observed)} observed + {len(request.excluded)} excluded findings; "
+            f"at most {MAX_FINDINGS} in all per request"
+        )
+        raise ApiError(400, message, "observed")
     _check_ids(engine, [item.id for item in request.observed], "observed")
     _check_ids(engine, request.excluded, "excluded")
     try:
@@ -137,14 +148,26 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
     diagnoser, lang = engine.diagnoser, request.lang
     kb = diagnoser.kb
     sources = tuple(request.sources) if request.sources else None
-    with engine.lock:
-        diagnosis = diagnoser.diagnose(evidence, top=request.top, sources=sources)
-        explanations = {
-            row.index: explain(diagnoser, diagnosis, row.index)
-            for row in diagnosis.ranking[: request.explain]
-        }
-        questions = next_questions(diagnoser, diagnosis, limit=request.questions) if request.questions else []
-        effects = wording.log_effects(diagnoser, evidence, diagnosis.used) if explanations else {}
+    deadline = _deadline()
+    diagnosis = diagnoser.diagnose(evidence, top=request.top, sources=sources)  # (thread-safe: no lock)
+    explained = [row.index for row in diagnosis.ranking[: request.explain]]
+    left_out = []
+    explanations = {}
+    if explained and _in_time(deadline):
+        explanations = explain_many(diagnoser, diagnosis, explained)
+    elif explained:
+        left_out.append("explanations")
+    questions = []
+    if request.questions and _in_time(deadline):
+        questions = next_questions(diagnoser, diagnosis, limit=request.questions)
+    elif request.questions:
+        left_out.append("next questions")
+    if left_out:
+        budget_ms = round(current_app.extensions["dxgraph.config"].request_budget_s * 1000)
+        diagnosis.warnings.append(
+            f"{' and '.join(left_out)} left out: the request's time budget ({budget_ms} ms) ran out"
+        )
+    effects = wording.log_effects(diagnoser, evidence, diagnosis.used) if explanations else {}
     DIAGNOSES.labels(context=evidence.context, via=via).inc()
     request_id = log_served(engine, evidence, diagnosis, via)
     ranking = []
@@ -229,6 +252,19 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
         "notes": [wording.note(text, lang) for text in diagnosis.notes],
         "disclaimer": DISCLAIMER,
     }
+
+
+def _deadline() -> float | None:
+    """When this request's time budget (DXGRAPH_REQUEST_BUDGET_MS, counted from its arrival) runs out."""
+    if not has_app_context():
+        return None
+    config = current_app.extensions.get("dxgraph.config")
+    started = g.get("started")
+    return None if config is None or started is None else started + config.request_budget_s
+
+
+def _in_time(deadline: float | None) -> bool:
+    return deadline is None or time.perf_counter() < deadline
 
 
 def log_served(engine: Engine, evidence: Evidence, diagnosis: Diagnosis, via: str) -> str:

@@ -14,9 +14,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from flask import current_app
 
 from inference.engine import Diagnoser
+from inference.explain import stated_index
 from inference.loading import PROMOTED_POINTER, load_diagnoser
 from knowledge.config import Settings
 from knowledge.kb import KnowledgeBase, current_dir
@@ -36,7 +38,6 @@ class Engine:
     index: PhenotypeIndex
     build_dir: Path
     loaded_at: float = field(default_factory=time.time)
-    lock: threading.Lock = field(default_factory=threading.Lock)  # the diagnoser's caches are not thread-safe
 
     @property
     def model_version(self) -> str:
@@ -51,14 +52,30 @@ class Engine:
         return self.kb.meta.get("credit") or f"Human Phenotype Ontology, release {self.kb.release}"
 
 
-def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
-    """Load the current KB build (reused when unchanged) and the promoted model."""
+@dataclass(frozen=True)
+class CacheBudget:
+    """Likelihood-cache bytes: `private` per process (LRU), `shared` for terms pinned before the fork."""
+
+    private: int | None = None
+    shared: int = 0
+
+
+def load_engine(
+    settings: Settings, previous: Engine | None = None, budget: CacheBudget = CacheBudget()
+) -> Engine:
+    """Load the current KB build (reused when unchanged) and the promoted model; pin the most annotated
+    terms' likelihoods (budget.shared bytes) and bound the rest of the cache (budget.private)."""
     build_dir = current_dir(settings.kb_dir)
     if previous is not None and previous.build_dir == build_dir:
         kb = previous.kb
     else:
         kb = KnowledgeBase.load(build_dir)
     diagnoser = load_diagnoser(kb, settings.models_dir, "latest")
+    diagnoser.cache.max_bytes = budget.private
+    if budget.shared > 0:
+        counts = np.bincount(diagnoser.network.ann_term, minlength=len(kb.term_ids))
+        diagnoser.cache.pin(np.argsort(-counts, kind="stable").tolist(), max_bytes=budget.shared)
+    stated_index(diagnoser.kb)  # built now: shared by the workers when this runs before the fork
     return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
 
 
@@ -73,13 +90,20 @@ def _read(path: Path) -> tuple[bytes, int] | None:
 class EngineHolder:
     """Serves the current Engine; notices pointer changes cheaply and reloads."""
 
-    def __init__(self, settings: Settings, check_interval: float = 3.0, background: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        check_interval: float = 3.0,
+        background: bool = True,
+        budget: CacheBudget = CacheBudget(),
+    ) -> None:
         self.settings = settings
         self.check_interval = check_interval
         self.background = background
+        self.budget = budget
         self.last_error: str | None = None
         self._signature = self.signature()
-        self._engine = load_engine(settings)
+        self._engine = load_engine(settings, budget=budget)  # pinned terms: shared after the fork
         self._checked = time.monotonic()
         self._retry_after = 0.0
         self._reloading = threading.Lock()
@@ -147,7 +171,8 @@ class EngineHolder:
     def _reload(self, signature: tuple) -> Engine:
         started = time.perf_counter()
         try:
-            engine = load_engine(self.settings, self._engine)
+            # a reload happens in each worker on its own: nothing pinned (it would not be shared)
+            engine = load_engine(self.settings, self._engine, CacheBudget(private=self.budget.private))
         except Exception as error:  # keep serving the previous engine; retried after RETRY_S
             self.last_error = f"{type(error).__name__}: {error}"
             self._retry_after = time.monotonic() + RETRY_S

@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PORT ?= 8000
+# make run PORT=8080 (or DXGRAPH_PORT=8080 make run) serves on another port
+PORT ?= $(or $(DXGRAPH_PORT),8000)
 
 AXE_VERSION ?= 4.14.1
 AXE_DIR := tests/browser/vendor/axe-core

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,8 +40,8 @@ def register(sub) -> None:
     p.add_argument("version", nargs="?")
     p.set_defaults(handler=cmd_models)
     p = sub.add_parser("up", help="main job: build the KB, load demo data, learn, serve the site")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=int(os.environ.get("DXGRAPH_PORT", "8000")))
+    p.add_argument("--host", default=os.environ.get("DXGRAPH_WEB_HOST", "127.0.0.1"))
     p.add_argument("--no-serve", action="store_true", help="stop after learning")
     p.set_defaults(handler=cmd_up)
 
@@ -118,6 +119,15 @@ def cmd_models(args, settings: Settings) -> int:
     return 0
 
 
+def no_demo_data(settings: Settings) -> str:
+    """What `dxgraph up` says when there is no patient data to learn from: where it looked, what to set."""
+    looked = settings.shared_dir / "data" / "phenopackets" / "dev"
+    return (
+        f"no demo data found: {looked} does not exist (set DXGRAPH_DEMO_DATA to phenopacket files or "
+        "directories, ':'-separated, to load others); serving the literature-only model"
+    )
+
+
 def cmd_up(args, settings: Settings) -> int:
     from cli.kb_commands import cmd_build
 
@@ -129,9 +139,7 @@ def cmd_up(args, settings: Settings) -> int:
         cmd_ingest(type("Args", (), {"paths": [str(p) for p in data], "format": None})(), settings)
         cmd_learn(type("Args", (), {"tolerance": 0.01, "no_promote": False})(), settings)
     else:
-        print(
-            "no demo data found (set DXGRAPH_DEMO_DATA); serving the literature-only model", file=sys.stderr
-        )
+        print(no_demo_data(settings), file=sys.stderr)
     if args.no_serve:
         return 0
     from cli.web_commands import serve

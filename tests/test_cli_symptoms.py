@@ -1,5 +1,6 @@
 """`dxgraph diagnose --symptoms` takes names and synonyms (English or Spanish) as well as HPO ids,
-`--sex unknown` like the API, and explains in the site's words (web/wording.py)."""
+`--sex unknown` like the API, and explains in the site's words (web/wording.py); `dxgraph up` says where it
+looked for demo data."""
 
 from __future__ import annotations
 
@@ -67,3 +68,16 @@ def test_cli_twins_in_words(kb_home, capsys):
     out = capsys.readouterr().out
     assert re.search(r"also catalogued as ORPHA:558, which gives \d+% of this probability", out)
     assert "(includes" not in out
+
+
+def test_up_without_demo_data_says_where_it_looked(tmp_path, monkeypatch):
+    from cli.learn_commands import no_demo_data
+    from knowledge.config import load_settings
+
+    monkeypatch.setenv("DXGRAPH_SHARED", str(tmp_path / "shared"))
+    monkeypatch.delenv("DXGRAPH_DEMO_DATA", raising=False)
+    settings = load_settings()
+    assert settings.demo_data == []
+    message = no_demo_data(settings)
+    assert str(tmp_path / "shared" / "data" / "phenopackets" / "dev") in message
+    assert "DXGRAPH_DEMO_DATA" in message

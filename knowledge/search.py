@@ -1,10 +1,9 @@
-"""Phenotype search (autocomplete) and a small free-text symptom extractor, English and Spanish.
+"""Phenotype search (autocomplete), English and Spanish.
 
 One `PhenotypeIndex` is built per knowledge base (`phenotype_index(kb)` caches it by KB version) over the
 labels and synonyms (layperson ones included) of the phenotypic-abnormality terms, in English and
 Spanish. Matching is accent- and case-insensitive; every query word may be a prefix ("dol cab" finds
-"Dolor de cabeza"). `extract` finds terms named in a clinical note and marks negated ones ("no X",
-"sin X", "niega X", "denies X", "X ausente") as absent, with a severity when one is stated nearby.
+"Dolor de cabeza"). Free-text notes are read by knowledge.notes, not here.
 """
 
 from __future__ import annotations
@@ -26,35 +25,6 @@ PHENOTYPIC_ABNORMALITY = "HP:0000118"
 LANGS = ("en", "es")
 _WORD = re.compile(r"[^\W_]+")
 _ID_QUERY = re.compile(r"^\s*(?:hp\s*[:_]?\s*)?(\d{7})\s*$", re.IGNORECASE)
-
-# extraction vocabulary (normalized: lower case, no accents)
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-NEGATION_CUES = _words(
-    "no not denies denied deny denying without nor never absence "
-    "sin niega nego niegan negando ni nunca ausencia descarta descartado descartada"
-)
-NEGATION_NEEDS_NEXT = {"negative": {"for"}, "negativo": {"para", "a"}, "negativa": {"para", "a"}}
-NEGATION_AFTER = _words(
-    "absent negative denied excluded ausente ausentes negativo negativa negado negada descartado descartada"
-)
-SCOPE_END = _words(
-    "but however although though except yet with has have reports complains presents "
-    "pero aunque sino excepto salvo con refiere tiene presento"
-)
-SEVERITY_WORDS = {
-    **dict.fromkeys(_words("mild slight light leve leves ligero ligera"), "mild"),
-    **dict.fromkeys(_words("moderate moderado moderada"), "moderate"),
-    **dict.fromkeys(_words("severe intense marked serious severo severa intenso intensa grave"), "severe"),
-}
-_SENTENCE_END = re.compile(r"[.;:!?\n\r]+")
-_GENERIC = frozenset(
-    ["all", "abnormal", "abnormality", "normal", "increased", "decreased", "other", "unknown", "anomalia"]
-)
 
 # entry kinds, best first
 LABEL, EXACT_SYNONYM, OTHER_SYNONYM = 0, 1, 2
@@ -96,32 +66,8 @@ class Match:
         }
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A term found in free text, for the doctor to confirm."""
-
-    term: str
-    label: str
-    present: bool
-    severity: str | None
-    text: str  # the words of the note that matched
-    start: int  # character offsets in the note
-    end: int
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.term,
-            "label": self.label,
-            "present": self.present,
-            "severity": self.severity,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-        }
-
-
 class PhenotypeIndex:
-    """Prefix-friendly inverted index over labels + synonyms, and a phrase table for notes."""
+    """Prefix-friendly inverted index over labels + synonyms."""
 
     def __init__(self, kb: KnowledgeBase, root: str = PHENOTYPIC_ABNORMALITY) -> None:
         self.kb = kb
@@ -159,8 +105,6 @@ class PhenotypeIndex:
                 postings[token].append(entry)
         self._vocab = sorted(postings)
         self._postings = [postings[token] for token in self._vocab]
-        self._phrases = self._phrase_table()
-        self._max_phrase = max((len(p) for p in self._phrases), default=0)
 
     def _add(
         self,
@@ -266,100 +210,6 @@ class PhenotypeIndex:
                 )
             )
         return results
-
-    # ---- free text -----------------------------------------------------------------------------
-    def _phrase_table(self) -> dict[tuple[str, ...], tuple[int, bool]]:
-        """Folded token tuple -> (best term, abbreviation?) over labels and exact/layperson synonyms."""
-        table: dict[tuple[str, ...], tuple[float, int, bool]] = {}
-        for entry, norm in enumerate(self.entry_norm):
-            if self.entry_kind[entry] == OTHER_SYNONYM and not self.entry_layperson[entry]:
-                continue
-            abbreviation = self.entry_abbreviation[entry]
-            if len(norm) < 3 or norm in _GENERIC:
-                continue
-            key = tuple(_fold(t) for t in norm.split())
-            score = self._static[entry]
-            if key not in table or score < table[key][0]:
-                table[key] = (score, self.entry_term[entry], abbreviation)
-        return {key: (term, abbreviation) for key, (_, term, abbreviation) in table.items()}
-
-    def extract(self, text: str, lang: str = "en", limit: int = 50) -> list[Mention]:
-        """Terms named in a note, each marked present or absent (negation) with an optional severity."""
-        mentions: list[Mention] = []
-        seen: set[int] = set()
-        for sentence_start, sentence in _sentences(text or ""):
-            words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
-            tokens = [normalize(w) for _, _, w in words]
-            folded = [_fold(t) for t in tokens]
-            negated_from: int | None = None
-            position = 0
-            while position < len(tokens):
-                token = tokens[position]
-                if token in SCOPE_END:
-                    negated_from = None
-                if token in NEGATION_CUES or (
-                    token in NEGATION_NEEDS_NEXT
-                    and position + 1 < len(tokens)
-                    and tokens[position + 1] in NEGATION_NEEDS_NEXT[token]
-                ):
-                    negated_from = position
-                found = self._longest_at(folded, words, position)
-                if found is None:
-                    position += 1
-                    continue
-                term, length = found
-                end = position + length
-                if term not in seen and len(mentions) < limit:
-                    seen.add(term)
-                    after = tokens[end : end + 3]
-                    absent = negated_from is not None or any(t in NEGATION_AFTER for t in after[:2])
-                    severity = next(
-                        (
-                            SEVERITY_WORDS[t]
-                            for t in tokens[max(0, position - 2) : position] + after[:2]
-                            if t in SEVERITY_WORDS
-                        ),
-                        None,
-                    )
-                    start_char, end_char = words[position][0], words[end - 1][1]
-                    term_id = self.kb.term_ids[term]
-                    mentions.append(
-                        Mention(
-                            term_id,
-                            self.kb.label(term_id, lang),
-                            not absent,
-                            severity,
-                            sentence[start_char:end_char],
-                            sentence_start + start_char,
-                            sentence_start + end_char,
-                        )
-                    )
-                position = end
-        return mentions
-
-    def _longest_at(
-        self, folded: list[str], words: list[tuple[int, int, str]], position: int
-    ) -> tuple[int, int] | None:
-        for length in range(min(self._max_phrase, len(folded) - position), 0, -1):
-            hit = self._phrases.get(tuple(folded[position : position + length]))
-            if hit is None:
-                continue
-            term, abbreviation = hit
-            if abbreviation and not all(w.isupper() for _, _, w in words[position : position + length]):
-                continue
-            return term, length
-        return None
-
-
-def _sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pieces split at sentence punctuation and line breaks."""
-    pieces = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        pieces.append((start, text[start : match.start()]))
-        start = match.end()
-    pieces.append((start, text[start:]))
-    return [(offset, piece) for offset, piece in pieces if piece.strip()]
 
 
 _CACHE: dict[tuple[str, int], PhenotypeIndex] = {}

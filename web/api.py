@@ -10,7 +10,7 @@ import re
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from knowledge.sparql import QueryStopped, check_read_only, select_isolated, store_is_built
-from web import service
+from web import notes, service
 from web.openapi import spec
 from web.schemas import (
     ApiError,
@@ -146,11 +146,14 @@ def phenotypes() -> Response:
 
 @bp.post("/extract")
 def extract() -> Response:
-    """Symptoms named in a free-text note (negated ones marked absent), for the doctor to confirm."""
+    """Findings named in a free-text note, for the doctor to confirm: present or absent with severity, vital
+    signs, age and sex, past / family / hypothetical mentions apart, and what repeats or contradicts itself
+    or the findings already entered (`present`, `absent`)."""
     request_model = validate(ExtractRequest, json_body())
     current = engine()
-    mentions = [m.as_dict() for m in current.index.extract(request_model.text, request_model.lang)]
-    return jsonify(service.envelope(current, {"lang": request_model.lang, "findings": mentions}))
+    known = {t: True for t in request_model.present} | {t: False for t in request_model.absent}
+    result = notes.read_note(current.kb, request_model.text, request_model.lang, known)
+    return jsonify(service.envelope(current, notes.extract_payload(current.kb, result, request_model.lang)))
 
 
 @bp.get("/diseases/<disease_id>")

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
-from knowledge.search import Mention, PhenotypeIndex
+from knowledge.notes import Finding, Mention
+from knowledge.search import PhenotypeIndex
+from web.notes import form_measures, read_note
 from web.schemas import ApiError
 
 SEVERITIES = ("mild", "moderate", "severe")
@@ -42,7 +44,8 @@ class PageState:
     systolic_bp: str = ""
     diastolic_bp: str = ""
     spo2: str = ""
-    suggestions: list[Mention] | None = None
+    suggestions: list[Finding] | None = None  # what the note box read, each flagged for the doctor
+    note_context: list[Mention] = field(default_factory=list)  # past, family, hypothetical mentions
     not_found: list[str] = field(default_factory=list)
 
     def upsert(self, row: Row) -> None:
@@ -105,8 +108,13 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
                 state.not_found.append(item.strip())
         state.add = ", ".join(state.not_found)
     if form.get("action") == "extract":
-        known = {r.id for r in state.rows}
-        state.suggestions = [m for m in index.extract(state.note, lang) if m.term not in known]
+        result = read_note(kb, state.note, lang, {r.id: r.present for r in state.rows})
+        state.suggestions, state.note_context = result.findings, result.context
+        for name, value in form_measures(result).items():  # "fiebre de 39" fills an empty temperature
+            if not getattr(state, name):
+                setattr(state, name, value)
+                if name == "temperature":
+                    state.temperature_unit = "C"
     return state
 
 

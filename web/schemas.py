@@ -138,6 +138,12 @@ class FeedbackRequest(Strict):
 class ExtractRequest(Strict):
     text: str = Field(max_length=20_000)
     lang: Lang = "en"
+    present: list[TermId] = Field(
+        default_factory=list, max_length=200, description="findings already entered as present"
+    )
+    absent: list[TermId] = Field(
+        default_factory=list, max_length=200, description="findings already entered as absent"
+    )
 
 
 class SparqlRequest(Strict):

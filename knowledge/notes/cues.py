@@ -117,6 +117,7 @@ RELATIVE_HAS = words(
     "padece padecio presenta presento sufre sufrio afecto afecta afectado afectada"
 )
 RELATIVE_FILLERS = words("his her their the who also both el la su sus que tambien ambos mother's father's s")
+DISEASE_WORDS = words("disease diseases disorder syndrome enfermedad trastorno sindrome")
 FAMILY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in FAMILY_PHRASES:
     FAMILY_FIRST.setdefault(_phrase[0], []).append(_phrase)

@@ -79,10 +79,18 @@ class Finding:
     mentions: list[Mention]
     conflict: bool = False  # the note names it both present and absent
     known: str | None = None  # with known findings: "listed" (same), "contradicts" (entered the other way)
+    implied_by: list[str] = field(
+        default_factory=list
+    )  # absent, yet a kind of it is present ("productive cough")
 
     @property
     def repeated(self) -> bool:
         return len(self.mentions) > 1
+
+    @property
+    def text(self) -> str:
+        """The words of the first mention."""
+        return self.mentions[0].text
 
     def as_dict(self) -> dict:
         first = self.mentions[0]
@@ -100,6 +108,7 @@ class Finding:
             "conflict": self.conflict,
             "repeated": self.repeated,
             "known": self.known,
+            "implied_by": self.implied_by,
         }
 
 
@@ -145,7 +154,12 @@ class Extraction:
                     f"{f.term} {f.label}: the note says {state}, the entry says otherwise; kept the entry"
                 )
                 continue
-            if f.conflict:
+            if f.implied_by:
+                named = ", ".join(f.implied_by)
+                warnings.append(
+                    f"{f.term} {f.label}: the note says absent but also names {named}; please check"
+                )
+            elif f.conflict:
                 said = "; ".join(f"{m.status} ('{m.text}')" for m in f.mentions)
                 first = "present" if f.present else "absent"
                 warnings.append(
@@ -402,7 +416,7 @@ class NoteExtractor:
             text = tokens.text[tokens.start[position] : tokens.end[position + length - 1]]
             scope = _Scope(position, position + length, text, tokens.clause[position])
             if kind == C.NEGATION:
-                scope.wide = self._leads_sentence(tokens, position, skip)
+                scope.wide = self._leads_sentence(tokens, position, skip, inside)
                 negation = scope
             elif kind == C.HYPOTHETICAL:
                 hypothetical = scope
@@ -415,11 +429,11 @@ class NoteExtractor:
             elif kind == C.HISTORY and not self._current_illness(tokens, position):
                 history = scope
             elif kind == C.TERMINATE:
-                if negation and position > negation.end + 1:
+                if negation and position > negation.end:  # not "no presenta", "does not have"
                     negation = None
-                if hypothetical and position > hypothetical.end + 1:
+                if hypothetical and position > hypothetical.end:
                     hypothetical = None
-                if history and position > history.end + 1:
+                if history and position > history.end:
                     history = None
             position += length
         return mentions
@@ -485,12 +499,14 @@ class NoteExtractor:
         return False
 
     @staticmethod
-    def _leads_sentence(tokens, position: int, blocked) -> bool:
+    def _leads_sentence(tokens, position: int, skip, inside) -> bool:
         """A negation near the start of its sentence ("No fever, chills", "The patient denies fever, cough")
-        reaches over commas; one after a finding ("bruising without trauma, weakness") keeps to its clause."""
+        reaches over commas; one after a finding ("cough without fever, headache") keeps to its clause."""
         sentence, before, p = tokens.sentence[position], 0, position - 1
         while p >= 0 and tokens.sentence[p] == sentence:
-            if p not in blocked and tokens.norm[p] not in FUNCTION_WORDS:
+            if p in inside:
+                return False
+            if p not in skip and tokens.norm[p] not in FUNCTION_WORDS:
                 before += 1
             p -= 1
         return before <= 2
@@ -573,6 +589,8 @@ class NoteExtractor:
                 return cue
         norm = tokens.norm
         cursor = m.last + 1
+        while cursor < min(m.last + 3, len(norm)) and norm[cursor] in C.DISEASE_WORDS:
+            cursor += 1  # "peptic ulcer disease in his mother"
         if cursor < len(norm) and norm[cursor] in ("in", "en", "de") and tokens.sentence[cursor] == sentence:
             cursor += 1
             while cursor < len(norm) and norm[cursor] in C.RELATIVE_FILLERS and cursor - m.last < 5:
@@ -598,6 +616,21 @@ class NoteExtractor:
         return None
 
     # ---- result ---------------------------------------------------------------------------------
+    def _mark_ancestor_conflicts(self, by_term: dict[str, Finding]) -> None:
+        """ "No cough" beside "productive cough": a term cannot be absent while a kind of it is present; the
+        absent one is marked a conflict naming the present ones (kept absent, for the doctor to resolve)."""
+        kb = self.kb
+        present = [kb.term_index[t] for t, f in by_term.items() if any(m.present for m in f.mentions)]
+        if not present:
+            return
+        ancestors = kb.ancestor_sets
+        implied = set().union(*(ancestors[t] for t in present))
+        for term, finding in by_term.items():
+            index = kb.term_index[term]
+            if index in implied and not any(m.present for m in finding.mentions):
+                finding.conflict = True
+                finding.implied_by = [by_term[kb.term_ids[t]].label for t in present if index in ancestors[t]]
+
     def _assemble(self, mentions: list[Mention], measures: Measures, known: dict[str, bool]) -> Extraction:
         by_term: dict[str, Finding] = {}
         context: list[Mention] = []
@@ -612,6 +645,7 @@ class NoteExtractor:
                 )
             else:
                 finding.mentions.append(mention)
+        self._mark_ancestor_conflicts(by_term)
         for finding in by_term.values():
             present = [m for m in finding.mentions if m.present]
             absent = [m for m in finding.mentions if not m.present]

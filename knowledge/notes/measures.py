@@ -265,7 +265,7 @@ def _vital(tokens: Tokens, position: int, found: Measures) -> int:
     if cursor + 1 < len(norm) and norm[cursor + 1] in DURATION_UNITS:
         return 0  # "fiebre de 3 días": a duration, read by _duration
     first = position + 1 if norm[position] in FEVER_WORDS else position  # the fever word stays a finding
-    return _reading(tokens, found, label, first, cursor, value) - position
+    return _reading(tokens, found, label, first, cursor, value, shown_from=position) - position
 
 
 def _unit_only(tokens: Tokens, position: int, found: Measures) -> int:
@@ -287,8 +287,12 @@ def _unit_only(tokens: Tokens, position: int, found: Measures) -> int:
     return 0
 
 
-def _reading(tokens: Tokens, found: Measures, vital: str, first: int, cursor: int, value: float) -> int:
-    """Record the reading whose number is at `cursor`; returns the position after it."""
+def _reading(
+    tokens: Tokens, found: Measures, vital: str, first: int, cursor: int, value: float, shown_from: int = -1
+) -> int:
+    """Record the reading whose number is at `cursor` (tokens from `first` are consumed, from `shown_from`
+    quoted); returns the position after it."""
+    shown = first if shown_from < 0 else shown_from
     norm, text = tokens.norm, tokens.text
     last = cursor
     unit_tokens = _UNITS[vital]
@@ -300,7 +304,7 @@ def _reading(tokens: Tokens, found: Measures, vital: str, first: int, cursor: in
         last = cursor + 1
         while last + 1 < len(norm) and norm[last + 1] in unit_tokens:
             last += 1
-        start, end, span = _span(tokens, first, last)
+        start, end, span = _span(tokens, shown, last)
         for name, number in (("systolic_bp", value), ("diastolic_bp", diastolic)):
             found.readings.append(Reading(name, number, start, end, span, _implausible(name, number)))
         found.consumed.update(range(first, last + 1))
@@ -315,7 +319,7 @@ def _reading(tokens: Tokens, found: Measures, vital: str, first: int, cursor: in
         unit in ("f", "of", "ºf", "fahrenheit") or (unit is None and 93 <= value <= 110)
     ):
         value = round((value - 32.0) * 5.0 / 9.0, 1)
-    start, end, span = _span(tokens, first, last)
+    start, end, span = _span(tokens, shown, last)
     found.readings.append(Reading(vital, value, start, end, span, _implausible(vital, value)))
     found.consumed.update(range(first, last + 1))
     return last + 1

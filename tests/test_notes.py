@@ -1,0 +1,345 @@
+"""Clinical notes as evidence (issue 12): the examples of the issue in English and Spanish, scope of negation,
+context (history, family, hypothetical), numbers (vitals, age, durations), conflicts and repeats, and the
+extractor behind the API, the CLI and ingestion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli.main import main
+from knowledge.notes import note_extractor
+from learning.text_to_hpo import extract_findings
+
+FEVER, COUGH, DYSPNEA, SORE_THROAT = "HP:0001945", "HP:0012735", "HP:0002094", "HP:0033050"
+SWEATING, EXUDATE, HEADACHE, ASTHMA = "HP:0000975", "HP:0034035", "HP:0002315", "HP:0002099"
+PEPTIC_ULCER, DIABETES, PNEUMONIA, RASH = "HP:0004398", "HP:0000819", "HP:0002090", "HP:0000988"
+TACHYCARDIA, HYPOTENSION, HYPOXEMIA = "HP:0001649", "HP:0002615", "HP:0012418"
+
+
+@pytest.fixture(scope="module")
+def read(kb):
+    extractor = note_extractor(kb)
+    return lambda text, lang="en", known=None: extractor.extract(text, lang, known)
+
+
+def states(result) -> dict[str, bool]:
+    return {f.term: f.present for f in result.findings}
+
+
+def context(result) -> dict[str, str]:
+    return {m.term: m.status for m in result.context}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "Patient is diaphoretic and short of breath. Tonsillar exudate.",
+            "en",
+            {SWEATING, DYSPNEA, EXUDATE},
+        ),
+        ("Paciente sudoroso, con falta de aire. Pus en las amígdalas.", "es", {SWEATING, DYSPNEA, EXUDATE}),
+    ],
+)
+def test_lay_and_clinical_words_are_found(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("No tose. Tiene fiebre.", "es"), ("He is not coughing. Has fever.", "en")],
+)
+def test_verb_forms_and_their_negation(read, text, lang):
+    assert states(read(text, lang)) == {COUGH: False, FEVER: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Dolor de garganta intenso, fiebre de 39.", "es"), ("Severe sore throat, fever of 39.", "en")],
+)
+def test_fever_with_a_number_is_a_temperature_not_a_severity(read, text, lang):
+    result = read(text, lang)
+    found = {f.term: f for f in result.findings}
+    assert found[SORE_THROAT].severity == "severe"
+    assert found[FEVER].present and found[FEVER].severity is None
+    assert result.vitals == {"temperature_c": 39.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "vitals"),
+    [
+        (
+            "T 38.5, FC 120, FR 24, SpO2 89%, TA 85/50.",
+            "es",
+            {
+                "temperature_c": 38.5,
+                "heart_rate": 120,
+                "respiratory_rate": 24,
+                "spo2": 89,
+                "systolic_bp": 85,
+                "diastolic_bp": 50,
+            },
+        ),
+        (
+            "Temp 101 F, HR 120, RR 24, sat 89% on room air, BP 85/50 mmHg.",
+            "en",
+            {
+                "temperature_c": 38.3,
+                "heart_rate": 120,
+                "respiratory_rate": 24,
+                "spo2": 89,
+                "systolic_bp": 85,
+                "diastolic_bp": 50,
+            },
+        ),
+        (
+            "Tª 38,5 ºC; pulso 120 lpm; saturación de 89 %.",
+            "es",
+            {"temperature_c": 38.5, "heart_rate": 120, "spo2": 89},
+        ),
+    ],
+)
+def test_numbers_become_vitals(read, text, lang, vitals):
+    result = read(text, lang)
+    assert result.vitals == pytest.approx(vitals, abs=0.05)
+    assert not result.findings  # labels and numbers are not findings themselves
+
+
+def test_implausible_numbers_are_shown_not_used(read):
+    result = read("FC 1200, T 85")
+    assert result.vitals == {} and {r.name for r in result.readings if r.unreadable} == {
+        "heart_rate",
+        "temperature_c",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "age", "sex"),
+    [
+        ("37 year old Male with cough for 3 days.", "en", 37, "male"),
+        ("Mujer de 34 años con tos desde hace 3 días.", "es", 34, "female"),
+        ("An 18-month-old girl with fever of 2 days' duration.", "en", 1.5, "female"),
+    ],
+)
+def test_ages_and_durations_are_not_findings(read, text, lang, age, sex):
+    result = read(text, lang)
+    assert result.age.value == pytest.approx(age) and result.sex == sex
+    assert set(states(result)) <= {COUGH, FEVER}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Peptic ulcer disease in his mother. His father has diabetes.", "en"),
+        ("Úlcera péptica en su madre. Padre con diabetes.", "es"),
+        ("Family history: peptic ulcer, diabetes.", "en"),
+        ("Antecedentes familiares: úlcera péptica, diabetes.", "es"),
+    ],
+)
+def test_family_history_is_not_a_present_finding(read, text, lang):
+    result = read(text, lang)
+    assert not result.findings
+    assert context(result) == {PEPTIC_ULCER: "family", DIABETES: "family"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Her mother reports she has fever.", "en"), ("Su madre refiere que tiene fiebre.", "es")],
+)
+def test_a_relative_who_reports_is_not_family_history(read, text, lang):
+    assert states(read(text, lang)) == {FEVER: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "status"),
+    [
+        ("Pneumonia was ruled out.", "en", "absent"),
+        ("Neumonía descartada.", "es", "absent"),
+        ("Chest X-ray to rule out pneumonia.", "en", "hypothetical"),
+        ("Radiografía para descartar neumonía.", "es", "hypothetical"),
+        ("Return if pneumonia signs.", "en", "hypothetical"),
+        ("History of pneumonia.", "en", "history"),
+        ("Antecedentes de neumonía.", "es", "history"),
+        ("Past medical history: pneumonia", "en", "history"),
+    ],
+)
+def test_ruled_out_hypothetical_and_past_mentions(read, text, lang, status):
+    result = read(text, lang)
+    if status == "absent":
+        assert states(result) == {PNEUMONIA: False}
+    else:
+        assert not result.findings and context(result) == {PNEUMONIA: status}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("No fever, cough or dyspnea.", "en", {FEVER: False, COUGH: False, DYSPNEA: False}),
+        ("Sin fiebre, tos ni disnea.", "es", {FEVER: False, COUGH: False, DYSPNEA: False}),
+        ("Denies fever but reports cough.", "en", {FEVER: False, COUGH: True}),
+        ("Niega fiebre, refiere tos.", "es", {FEVER: False, COUGH: True}),
+        ("Cough without fever, headache.", "en", {COUGH: True, FEVER: False, HEADACHE: True}),
+        ("Afebrile, non-productive cough.", "en", {FEVER: False, COUGH: True}),
+    ],
+)
+def test_negation_scope(read, text, lang, expected):
+    assert states(read(text, lang)) == expected
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Sin tos.", "es"), ("No cough.", "en")])
+def test_a_note_contradicting_an_entered_finding_is_shown(read, text, lang):
+    result = read(text, lang, {COUGH: True})
+    (finding,) = result.findings
+    assert finding.known == "contradicts" and not finding.present
+    observed, excluded, warnings = result.evidence()
+    assert observed == [] and excluded == [] and "entry" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("Fiebre alta desde ayer.", "es"), ("Fever since yesterday.", "en")]
+)
+def test_findings_already_listed_are_returned_flagged(read, text, lang):
+    (finding,) = read(text, lang, {FEVER: True}).findings
+    assert finding.term == FEVER and finding.known == "listed"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Tos. ... Sin tos.", "es"), ("Cough. ... No cough.", "en")])
+def test_contradictions_inside_a_note_are_conflicts(read, text, lang):
+    result = read(text, lang)
+    (finding,) = result.findings
+    assert finding.conflict and [m.status for m in finding.mentions] == ["present", "absent"]
+    observed, _, warnings = result.evidence()
+    assert observed == [(COUGH, None)] and "check" in warnings[0]  # the first mention, flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("Tos productiva. Sin tos.", "es"), ("Productive cough. No cough.", "en")]
+)
+def test_a_kind_present_and_its_parent_absent_is_a_conflict(read, text, lang):
+    result = read(text, lang)
+    cough = next(f for f in result.findings if f.term == COUGH)
+    assert cough.conflict and not cough.present and cough.implied_by
+    assert any("also names" in w for w in result.evidence()[2])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("Fiebre. Refiere fiebre.", "es"), ("Fever. Reports fever.", "en")]
+)
+def test_repeats_are_kept_as_mentions(read, text, lang):
+    (finding,) = read(text, lang).findings
+    assert finding.repeated and not finding.conflict and [m.text.lower() for m in finding.mentions][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("No bloody nipple discharge. Purulent nipple discharge.", "en")],
+)
+def test_a_qualified_negation_is_not_a_conflict(read, text, lang):
+    (finding,) = read(text, lang).findings
+    assert finding.present and not finding.conflict
+
+
+def test_sections_and_coordination(read):
+    text = (
+        "Chief complaint: abdominal pain.\nNo nausea or vomiting, no cold or heat intolerance, "
+        "no abdominal pain or distension.\nPMH: asthma.\nFH: diabetes in his father."
+    )
+    result = read(text)
+    found = states(result)
+    assert found["HP:0003270"] is False  # abdominal distension, by "abdominal pain or distension"
+    assert found["HP:6000855"] is False and found["HP:0002046"] is False  # cold and heat intolerance
+    assert context(result) == {ASTHMA: "history", DIABETES: "family"}
+
+
+def test_the_lay_vocabulary_and_note_phrases_are_compiled_into_the_kb(kb):
+    assert len(kb.term_info["lay_phrases"]) > 500
+    assert any(p[0] == "JVD" for p in kb.term_info["note_phrases"]["HP:0030848"])
+
+
+def test_ingestion_uses_the_same_extractor_with_vitals(kb):
+    found = {(f.term, f.present) for f in extract_findings(kb, "Varón de 60 años. Sin tos. FC 130.", "es")}
+    assert (COUGH, False) in found and (TACHYCARDIA, True) in found
+
+
+def test_cli_note_and_notes(kb_home, tmp_path, capsys):
+    note = tmp_path / "note.txt"
+    note.write_text("Mujer de 34 años. Dolor de garganta intenso, fiebre de 39. No tose.", encoding="utf-8")
+    assert (
+        main(
+            [
+                "--home",
+                str(kb_home),
+                "diagnose",
+                "--note",
+                f"@{note}",
+                "--lang",
+                "es",
+                "--model",
+                "literature",
+                "--top",
+                "3",
+                "--explain",
+                "0",
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "temperature_c = 39" in printed and "HP:0012735" in printed and "probability" in printed
+    lines = tmp_path / "notes.jsonl"
+    lines.write_text(
+        json.dumps({"id": "a", "text": "No cough. FC 130, TA 85/50, SpO2 88%.", "age": 70})
+        + "\n"
+        + "not json\n"
+        + json.dumps({"id": "b", "text": "Fiebre y tos.", "lang": "es", "context": "emergency"})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    assert (
+        main(
+            [
+                "--home",
+                str(kb_home),
+                "diagnose",
+                "--notes",
+                str(lines),
+                "--model",
+                "literature",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["case_id"] for r in records] == ["a", "b"]
+    assert {"ranking", "other_probability", "model", "hpo_release", "extracted"} <= set(records[0])
+    assert {TACHYCARDIA, HYPOTENSION, HYPOXEMIA} <= set(records[0]["evidence"]["present"])
+    assert records[0]["evidence"]["absent"][:1] == [COUGH] and records[0]["evidence"]["age"] == 70
+    assert records[1]["evidence"]["context"] == "emergency"
+    assert "not JSON" in capsys.readouterr().err
+
+
+def test_api_extract_flags_entered_findings(kb_home):
+    from tests.test_web_api import _app
+
+    client = _app(kb_home).test_client()
+    body = client.post(
+        "/api/v1/extract",
+        json={
+            "text": "Sin tos. Fiebre de 39. Antecedentes familiares: asma.",
+            "lang": "es",
+            "present": [COUGH],
+        },
+    ).get_json()
+    found = {f["id"]: f for f in body["findings"]}
+    assert found[COUGH]["known"] == "contradicts" and found[FEVER]["present"]
+    assert body["vitals"] == {"temperature_c": 39.0}
+    assert {v["id"] for v in body["vital_findings"]} == {FEVER}
+    assert [(m["id"], m["status"]) for m in body["context"]] == [(ASTHMA, "family")]
+    assert body["warnings"]
+    bad = client.post("/api/v1/extract", json={"text": "x", "present": "HP:1"})
+    assert bad.status_code == 400

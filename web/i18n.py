@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
@@ -80,12 +82,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "common": "Common",
         "other": "Other / not in the knowledge base",
         "why": "Why?",
-        "effect": "Effect",
-        "match": "Match",
-        "annotation": "Matched annotation",
-        "raises": "raises",
-        "lowers": "lowers",
-        "frequency": "frequency",
         "frequency_col": "Frequency",
         "missing": "Frequent features not reported",
         "details": "Phenotypes and sources",
@@ -111,8 +107,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "onset": "Onset",
         "icd10": "ICD-10",
         "xrefs": "Cross-references",
-        "twin_note": "Also catalogued as {id}; that description gives {share} of this probability "
-        "(the explanation below uses this entry's annotations).",
         "settings": "Clinical settings",
         "age_range": "Typical age (years)",
         "sex_pattern": "Sex pattern",
@@ -140,13 +134,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_caption": _scale("en"),
         "no_effect_summary": "Findings with no effect on this disease",
         "of_patients": WORDS["en"]["frequency"],
-        "how_matched": "how it matched",
         "stale": "The form changed after these results: they are out of date. "
         "Press “Show probabilities” to update them.",
-        "updating": "Updating the results…",
         "english_names": "Rare diseases with no published Spanish name are shown in English.",
-        "show_form": "Show probabilities",
-        "prevalence_value": "{value}",
         "sexp_any": "both sexes",
         "sexp_female": "female only",
         "sexp_male": "male only",
@@ -241,12 +231,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "common": "Frecuente",
         "other": "Otra / no incluida en la base de conocimiento",
         "why": "¿Por qué?",
-        "effect": "Efecto",
-        "match": "Coincidencia",
-        "annotation": "Anotación coincidente",
-        "raises": "sube",
-        "lowers": "baja",
-        "frequency": "frecuencia",
         "frequency_col": "Frecuencia",
         "missing": "Rasgos frecuentes no referidos",
         "details": "Fenotipos y fuentes",
@@ -272,8 +256,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "onset": "Inicio",
         "icd10": "CIE-10",
         "xrefs": "Referencias cruzadas",
-        "twin_note": "También catalogada como {id}; esa descripción aporta {share} de esta probabilidad "
-        "(la explicación usa las anotaciones de esta entrada).",
         "settings": "Ámbitos clínicos",
         "age_range": "Edad típica (años)",
         "sex_pattern": "Patrón por sexo",
@@ -301,13 +283,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_caption": _scale("es"),
         "no_effect_summary": "Hallazgos sin efecto sobre esta enfermedad",
         "of_patients": WORDS["es"]["frequency"],
-        "how_matched": "cómo coincide",
         "stale": "El formulario cambió después de estos resultados: están desactualizados. "
         "Pulse «Calcular probabilidades» para actualizarlos.",
-        "updating": "Actualizando los resultados…",
         "english_names": "Las enfermedades raras sin nombre publicado en español se muestran en inglés.",
-        "show_form": "Calcular probabilidades",
-        "prevalence_value": "{value}",
         "sexp_any": "ambos sexos",
         "sexp_female": "solo mujeres",
         "sexp_male": "solo varones",
@@ -432,9 +410,19 @@ def share(value: float | None, lang: str | None = None) -> str:
     return translate("one_in", lang).format(n=number(1 / value, lang))
 
 
+def percent(value: float | None, digits: int = 1, lang: str | None = None) -> str:
+    """A probability as '12.3%' ('12,3 %' in Spanish); '<0.1%' below 0.1%."""
+    lang = lang or current_lang()
+    if value is None or not math.isfinite(value):
+        return "–"
+    smallest = 10.0**-digits
+    text = f"<{smallest:g}" if digits and value * 100 < smallest else f"{value * 100:.{digits}f}"
+    return text.replace(".", ",") + " %" if lang == "es" else text + "%"
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=translate, current_lang=current_lang, LANGS=LANGS, error_text=error_text, has_text=has_text
     )
-    app.jinja_env.filters["share"] = share
+    app.jinja_env.filters.update(share=share, percent=percent, percent0=lambda value: percent(value, 0))
     app.after_request(_remember)

@@ -101,7 +101,8 @@ def twin_words(twin_id: str, twin_name: str | None, share: float, lang: str = "e
     """E.g. 'also catalogued as ORPHA:558, which gives 12% of this probability' (the twin's name when it
     differs from the entry's)."""
     key = "twin" if twin_name else "twin_same"
-    return word(key, lang).format(id=twin_id, name=twin_name, share=f"{share:.0%}")
+    shown = f"{share * 100:.0f} %" if lang == "es" else f"{share:.0%}"
+    return word(key, lang).format(id=twin_id, name=twin_name, share=shown)
 
 
 # ---- the common scale ----------------------------------------------------------------------------

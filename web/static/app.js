@@ -29,8 +29,9 @@
     for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) el.append(child);
     return el;
   }
-  const pct = (p) => (p < 0.001 ? "<0.1%" : (p * 100).toFixed(1) + "%");
-  const pct0 = (p) => (p === null || p === undefined ? "–" : Math.round(p * 100) + "%");
+  const percent = (text) => (lang === "es" ? text.replace(".", ",") + " %" : text + "%");
+  const pct = (p) => percent(p < 0.001 ? "<0.1" : (p * 100).toFixed(1));
+  const pct0 = (p) => (p === null || p === undefined ? "–" : percent(String(Math.round(p * 100))));
   const format = (template, values) => template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
   const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
   const meter = (value, label) => h("meter", { min: 0, max: 1, value, "aria-label": label });

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from inference.engine import Diagnoser, Diagnosis, top_indices
 from inference.explain import csr_slices, touched_terms
@@ -34,20 +36,22 @@ def next_questions(
     """Expected information gain over the top `pool` diseases (plus the remaining mass as one outcome),
     for every candidate finding at once (a diseases x candidates matrix)."""
     kb, net = diagnoser.kb, diagnoser.network
-    posterior = np.exp(diagnosis.log_posterior)
-    top = top_indices(posterior, pool)
-    top = top[posterior[top] > 0]
+    log_posterior = diagnosis.log_posterior
+    top = top_indices(log_posterior, pool)  # (the order of the posterior, without exponentiating it all)
+    top = top[np.exp(log_posterior[top]) > 0]
     # the flagged time-critical diagnoses join the pool at their cautious probability, so the questions
     # include those that would rule them in or out
-    weight = posterior.copy()
-    for item in diagnosis.dont_miss:
-        weight[item.index] = max(weight[item.index], item.cautious_probability)
     flagged = [d.index for d in diagnosis.dont_miss if d.index not in set(top.tolist())]
     top = np.concatenate([top, np.asarray(flagged, dtype=top.dtype)])
     if top.size == 0:
         return []
-    rest = max(1.0 - float(posterior[top].sum()), 0.0)
-    probs = np.append(weight[top], rest)
+    posterior = np.exp(log_posterior[top])
+    weight = posterior.copy()
+    slot = {int(d): i for i, d in enumerate(top.tolist())}
+    for item in diagnosis.dont_miss:
+        weight[slot[item.index]] = max(weight[slot[item.index]], item.cautious_probability)
+    rest = max(1.0 - float(posterior.sum()), 0.0)
+    probs = np.append(weight, rest)
     probs = probs / probs.sum()
     asked = touched_terms(diagnoser, diagnosis.used)
     for term in diagnosis.implied:
@@ -61,15 +65,16 @@ def next_questions(
     candidates = np.unique(strongest[~asked[strongest] & (net.term_background[strongest] < 0.25)])
     if not candidates.size:
         return []
-    # exact[i, t]: 1 - prod(1 - f) over disease top[i]'s annotations at or below candidate t
-    column = net.closure_log
-    positions, owner = csr_slices(column.indptr, candidates)
-    row_of = np.full(net.n_diseases, -1, dtype=np.int64)
-    row_of[top] = np.arange(len(top))
-    rows = row_of[column.indices[positions]]
-    keep = rows >= 0
+    # exact[i, t]: 1 - prod(1 - f) over disease top[i]'s annotations at or below candidate t, read from
+    # the pool diseases' rows of the closure (a few hundred entries each)
+    closure = closure_rows(net)
+    positions, owner = csr_slices(closure.indptr, top)
+    column_of = np.full(len(kb.term_ids), -1, dtype=np.int64)
+    column_of[candidates] = np.arange(len(candidates))
+    columns = column_of[closure.indices[positions]]
+    keep = columns >= 0
     exact = np.zeros((len(top), len(candidates)))
-    exact[rows[keep], owner[keep]] = -np.expm1(column.data[positions][keep])
+    exact[owner[keep], columns[keep]] = -np.expm1(closure.data[positions][keep])
     leak = _leaks(diagnoser, top, candidates)
     present = np.vstack([1.0 - (1.0 - leak) * (1.0 - exact), net.term_background[candidates][None, :]])
     tau = diagnoser.params.temperature
@@ -82,12 +87,21 @@ def next_questions(
             - p_yes * _entropy(post_yes / post_yes.sum(axis=0))
             - (1 - p_yes) * _entropy(post_no / post_no.sum(axis=0))
         )
-    questions = [
-        Question(kb.term_ids[t], kb.term_names[t], float(g), float(p))
-        for t, g, p in zip(candidates.tolist(), gain.tolist(), p_yes.tolist(), strict=True)
-    ]
-    questions.sort(key=lambda q: -q.expected_information_gain)
+    best_first = np.argsort(-gain, kind="stable").tolist()
+    questions = (
+        Question(kb.term_ids[candidates[i]], kb.term_names[candidates[i]], float(gain[i]), float(p_yes[i]))
+        for i in best_first
+    )
     return distinct_questions(diagnoser, questions, limit)
+
+
+def closure_rows(network) -> sp.csr_matrix:
+    """The network's closure by disease (CSR), built once per network (before the workers fork, when
+    the server loads the model)."""
+    rows = network.__dict__.get("_closure_rows")
+    if rows is None:
+        rows = network.__dict__["_closure_rows"] = network.closure_log.tocsr()
+    return rows
 
 
 def _leaks(diagnoser: Diagnoser, diseases: np.ndarray, terms: np.ndarray) -> np.ndarray:
@@ -99,7 +113,7 @@ def _leaks(diagnoser: Diagnoser, diseases: np.ndarray, terms: np.ndarray) -> np.
     return np.where(curated[:, None], curated_leak[None, :], term_leak[None, :])
 
 
-def distinct_questions(diagnoser: Diagnoser, questions: list[Question], limit: int) -> list[Question]:
+def distinct_questions(diagnoser: Diagnoser, questions: Iterable[Question], limit: int) -> list[Question]:
     """The best questions, never a term with its ancestor or descendant (one would repeat the other)."""
     kb, network = diagnoser.kb, diagnoser.network
     chosen: list[Question] = []

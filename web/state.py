@@ -20,6 +20,7 @@ from flask import current_app
 from inference.engine import Diagnoser
 from inference.explain import stated_index
 from inference.loading import PROMOTED_POINTER, load_diagnoser
+from inference.questions import closure_rows
 from knowledge.config import Settings
 from knowledge.kb import KnowledgeBase, current_dir
 from knowledge.search import PhenotypeIndex, phenotype_index
@@ -76,6 +77,7 @@ def load_engine(
         counts = np.bincount(diagnoser.network.ann_term, minlength=len(kb.term_ids))
         diagnoser.cache.pin(np.argsort(-counts, kind="stable").tolist(), max_bytes=budget.shared)
     stated_index(diagnoser.kb)  # built now: shared by the workers when this runs before the fork
+    closure_rows(diagnoser.network)
     return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
 
 

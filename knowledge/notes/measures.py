@@ -71,6 +71,9 @@ _AGE_AFTER = {  # "37 year old", "37-year-old", "18 months old" -> divisor of th
     ("semanas", "de", "vida"): 52,
     ("dias", "de", "vida"): 365,
 }
+_AGE_AFTER_FIRST: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+for _after, _divisor in _AGE_AFTER.items():
+    _AGE_AFTER_FIRST.setdefault(_after[0], []).append((_after, _divisor))
 _AGE_BEFORE = words("aged age edad")
 _PERSON = words(
     "paciente mujer varon hombre nino nina lactante chico chica senora senor joven anciano anciana "
@@ -174,7 +177,7 @@ def _age(tokens: Tokens, position: int, found: Measures) -> int:
                 divisor = _AGE_UNITS_ES.get(norm[last], 1) if last > following else 1
                 return _set_age(tokens, found, position, last, number / divisor)
         return 0
-    for after, divisor in _AGE_AFTER.items():
+    for after, divisor in _AGE_AFTER_FIRST.get(norm[position + 1] if position + 1 < len(norm) else "", ()):
         if tuple(norm[position + 1 : position + 1 + len(after)]) == after:
             return _set_age(tokens, found, position, position + len(after), value / divisor)
     # Spanish: "mujer de 34 años", "paciente de 7 meses"

@@ -28,6 +28,7 @@ _SECTIONS = {
 }
 SECTIONS = {tuple(h.split()): kind for kind, text in _SECTIONS.items() for h in text.split("|") if h}
 _LONGEST = max(len(h) for h in SECTIONS)
+_FIRST = frozenset(h[0] for h in SECTIONS)
 
 
 def find_sections(tokens: Tokens) -> tuple[list[str], set[int]]:
@@ -38,31 +39,25 @@ def find_sections(tokens: Tokens) -> tuple[list[str], set[int]]:
     n = len(tokens)
     kinds = [CURRENT] * n
     headers: set[int] = set()
-    text, norm = tokens.text, tokens.norm
-    current = CURRENT
-    position = 0
-    while position < n:
-        found = 0
-        if (
-            position == 0
-            or tokens.sentence[position] != tokens.sentence[position - 1]
-            or "\n" in text[tokens.end[position - 1] : tokens.start[position]]
-        ):
-            for length in range(min(_LONGEST, n - position), 0, -1):
-                kind = SECTIONS.get(tuple(norm[position : position + length]))
-                if kind is None:
-                    continue
-                last = position + length - 1
-                after = text[tokens.end[last] : tokens.start[last + 1]] if last + 1 < n else "\n"
-                if ":" in after or "\n" in after:
-                    current, found = kind, length
-                    break
-        if found:
-            headers.update(range(position, position + found))
-            for p in range(position, position + found):
-                kinds[p] = current
-            position += found
+    text, norm, sentence = tokens.text, tokens.norm, tokens.sentence
+    found: list[tuple[int, int, str]] = []  # (first header word, words, kind)
+    for position in range(n):
+        if norm[position] not in _FIRST:
             continue
-        kinds[position] = current
-        position += 1
+        starts_line = position == 0 or sentence[position] != sentence[position - 1]
+        if not starts_line and "\n" not in text[tokens.end[position - 1] : tokens.start[position]]:
+            continue
+        for length in range(min(_LONGEST, n - position), 0, -1):
+            kind = SECTIONS.get(tuple(norm[position : position + length]))
+            if kind is None:
+                continue
+            last = position + length - 1
+            after = text[tokens.end[last] : tokens.start[last + 1]] if last + 1 < n else "\n"
+            if ":" in after or "\n" in after:
+                found.append((position, length, kind))
+                break
+    for number, (position, length, kind) in enumerate(found):
+        end = found[number + 1][0] if number + 1 < len(found) else n
+        headers.update(range(position, position + length))
+        kinds[position:end] = [kind] * (end - position)
     return kinds, headers

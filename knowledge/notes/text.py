@@ -89,10 +89,10 @@ def tokenize(text: str) -> Tokens:
     s = c = 0
     new_sentence = new_clause = False
     for match in _PIECE.finditer(text):
-        token, stop, mark = match.groups()
-        if token is None:
-            if stop is not None:
-                if not (stop == "." and raw and raw[-1] in _ABBREVIATIONS):
+        group = match.lastindex
+        if group != 1:
+            if group == 2:
+                if not (raw and raw[-1] in _ABBREVIATIONS and match.group() == "."):
                     new_sentence = True
             else:
                 new_clause = True
@@ -100,12 +100,14 @@ def tokenize(text: str) -> Tokens:
         if new_sentence:
             s += 1
             c += 1
+            new_sentence = new_clause = False
         elif new_clause:
             c += 1
-        new_sentence = new_clause = False
-        start.append(match.start())
-        end.append(match.end())
-        raw.append(token.casefold())
+            new_clause = False
+        begin, finish = match.span()
+        start.append(begin)
+        end.append(finish)
+        raw.append(text[begin:finish].casefold())
         sentence.append(s)
         clause.append(c)
     norm = [r if r.isascii() else strip_accents(r) for r in raw]

@@ -133,8 +133,11 @@ REPORTING = words(
 PAST_EVENT = words("ago back before atras antes")  # "an infection 1 week ago", "hace 2 años"
 PRESENTING = words(
     "present presents presented presenting comes came complains complaining complained admitted "
-    "consulta consulto acude acudio ingresa ingreso"
+    "reports reported mentions mentioned describes described "
+    "consulta consulto acude acudio ingresa ingreso refiere refirio"
 )
+# "she has a history of constipation that has persisted": in the account of the illness, still current
+CURRENT_HISTORY = words("has have had with reports reported mentions tiene tenia con refiere")
 DURATION_UNITS = words(
     "minute minutes hour hours hr hrs day days week weeks wk wks month months mo year years yr yrs "
     "minuto minutos hora horas dia dias semana semanas mes meses ano anos"

@@ -27,6 +27,7 @@ FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypot
 TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on
 _COORDINATORS = words("or and nor o u y e ni")
 _JOINING = words("of in on at around over de en")  # "swelling of the ankles" ~ "ankle swelling"
+_SIDES = words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas")
 _LONG = words("term standing evolucion")  # "a long-term history of": still the current illness
 _COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
 
@@ -290,15 +291,18 @@ class NoteExtractor:
         return None
 
     def _swapped(self, keys, alts, linked, i: int) -> tuple[int, int, bool, bool] | None:
-        """ "pain in the chest" ~ "chest pain", "swelling of both ankles" ~ "ankle swelling"."""
+        """ "pain in the chest" ~ "chest pain", "swelling of both ankles" ~ "ankle swelling", "pain in her
+        right heel" ~ "heel pain" (a side between is read past)."""
         table = self.lexicon.table
+        side = 1 if i + 2 < len(keys) and keys[i + 1] in _SIDES and linked[i + 1] else 0
         for sequence in (keys, alts):
             for length in (2, 1):
-                if i + 1 + length > len(sequence) or not all(linked[i : i + length]):
+                first = i + 1 + side
+                if first + length > len(sequence) or not all(linked[i : first + length - 1]):
                     continue
-                hit = table.get(tuple(sequence[i + 1 : i + 1 + length]) + (sequence[i],))
+                hit = table.get(tuple(sequence[first : first + length]) + (sequence[i],))
                 if hit is not None:
-                    return length + 1, hit[0], hit[2], hit[1]
+                    return side + length + 1, hit[0], hit[2], hit[1]
         return None
 
     @staticmethod
@@ -529,14 +533,17 @@ class NoteExtractor:
 
     @staticmethod
     def _current_illness(tokens, position: int) -> bool:
-        """ "a 3 day history of", "presented with a history of": the current illness, not past history."""
+        """ "a 3 day history of", "presented with a history of", "she has a history of" (in the account of
+        the illness, not a past-history section): the current illness, not past history."""
         norm = tokens.norm
         if position > 0 and (norm[position - 1] in C.DURATION_UNITS or norm[position - 1] in _LONG):
             return True
+        if norm[position] not in ("history", "historia"):
+            return False  # "previous", "known", "antecedentes de": past history
         sentence = tokens.sentence[position]
         p = position - 1
         while p >= 0 and tokens.sentence[p] == sentence:
-            if norm[p] in C.PRESENTING:
+            if norm[p] in C.PRESENTING or (position - p <= 3 and norm[p] in C.CURRENT_HISTORY):
                 return True
             p -= 1
         return False

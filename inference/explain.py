@@ -71,14 +71,11 @@ def csr_slices(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def _values_at(index: np.ndarray, values: np.ndarray | float, at: np.ndarray) -> np.ndarray:
-    """A sparse vector (sorted `index`, `values`) read at the positions `at` (0 where absent)."""
+    """A sparse vector (`index` sorted, as TermColumns keeps them) read at the positions `at` (0 where
+    absent)."""
     out = np.zeros(len(at))
     if index.size == 0:
         return out
-    if index.size > 1 and not (index[1:] > index[:-1]).all():  # not sorted: read it densely
-        dense = np.zeros(int(max(index.max(), at.max())) + 1)
-        dense[index] = values
-        return dense[at]
     where = np.minimum(np.searchsorted(index, at), index.size - 1)
     hit = index[where] == at
     out[hit] = values[where[hit]] if isinstance(values, np.ndarray) else values

@@ -154,6 +154,7 @@ class LikelihoodCache:
         self._pinned: dict[int, TermColumns] = {}
         self._pinned_base: dict[int, int] = {}  # bytes at pinning (shared); growth after that is counted
         self._sizes: dict[int, int] = {}  # bytes counted per term (LRU entries and pinned growth)
+        self._shapes: dict[int, tuple[bool, int]] = {}  # which dense arrays an entry had when counted
         self._bytes = 0
         self._lock = threading.Lock()
         order = np.argsort(network.ann_term, kind="stable")
@@ -172,7 +173,7 @@ class LikelihoodCache:
     def columns(self, term: int) -> TermColumns:
         pinned = self._pinned.get(term)
         if pinned is not None:
-            if self.max_bytes is not None:
+            if self.max_bytes is not None and self._grew(term, pinned):
                 with self._lock:
                     base = self._pinned_base.get(term)
                     if base is not None:  # (not unpinned meanwhile)
@@ -182,7 +183,7 @@ class LikelihoodCache:
             cached = self._cache.get(term)
             if cached is not None:
                 self._cache.move_to_end(term)
-                if self.max_bytes is not None:
+                if self.max_bytes is not None and self._grew(term, cached):
                     self._account(term, entry_bytes(cached))
                 return cached
         result = self._compute(term)
@@ -214,9 +215,18 @@ class LikelihoodCache:
                 self._pinned_base[term] = size
                 if self._cache.pop(term, None) is not None:
                     self._bytes -= self._sizes.pop(term, 0)
+                self._shapes[term] = (True, 0)
             used += size
             count += 1
         return count
+
+    def _grew(self, term: int, columns: TermColumns) -> bool:
+        """Whether an entry computed dense arrays since it was last counted (cheap: no byte sums)."""
+        shape = (columns._log_present is not None, len(columns._log_absent))
+        if self._shapes.get(term) == shape:
+            return False
+        self._shapes[term] = shape
+        return True
 
     def _account(self, term: int, size: int) -> None:
         self._bytes += size - self._sizes.get(term, 0)
@@ -231,10 +241,12 @@ class LikelihoodCache:
         ):
             old, _ = self._cache.popitem(last=False)
             self._bytes -= self._sizes.pop(old, 0)
+            self._shapes.pop(old, None)
         if self.max_bytes is not None and self._bytes > self.max_bytes:
             for term in [t for t in self._pinned if self._sizes.get(t)]:
                 del self._pinned[term], self._pinned_base[term]
                 self._bytes -= self._sizes.pop(term)
+                self._shapes.pop(term, None)
 
     def leak(self, term: int) -> float:
         return float(self.term_leaks(np.asarray([term]))[0])

@@ -145,6 +145,7 @@ def reference_questions(diagnoser: Diagnoser, diagnosis, limit: int = 5) -> list
 
 
 def test_explanations_match_the_definitions(diagnoser):
+    assert diagnoser.network.closure_log.has_sorted_indices  # explain reads TermColumns by binary search
     kinds_seen: set[str] = set()
     for evidence in _cases(diagnoser):
         diagnosis = diagnoser.diagnose(evidence, top=10)

@@ -14,6 +14,7 @@ from inference.phenopackets import iter_packets, packet_to_case
 from inference.questions import next_questions
 from knowledge.build import ensure_kb
 from knowledge.config import Settings
+from web.i18n import percent
 
 
 def register(sub) -> None:
@@ -124,18 +125,21 @@ def _print_table(diagnoser, diagnosis, n_explain: int, evidence) -> None:
     out.write(f"{'#':>3}  {'probability':>11}  {'kind':6}  disease\n")
     for rank, row in enumerate(diagnosis.ranking, start=1):
         kind = "orphan" if row.orphan else "common"
-        out.write(f"{rank:>3}  {row.probability:>11.4f}  {kind:6}  {row.disease_id} {row.label}\n")
+        shown = percent(row.probability, lang="en")  # as on the site: '26.5%', '<0.1%'
+        out.write(f"{rank:>3}  {shown:>11}  {kind:6}  {row.disease_id} {row.label}\n")
         twin = twin_line(diagnoser, row)
         if twin:
             out.write(f"{'':>27}{twin}\n")
-    out.write(f"     {diagnosis.other_probability:>11.4f}          other / not in the knowledge base\n")
+    other = percent(diagnosis.other_probability, lang="en")
+    out.write(f"     {other:>11}          other / not in the knowledge base\n")
     if diagnosis.dont_miss:
         out.write("\ndon't miss (time-critical; kept in view while its cautious probability is >= ")
         out.write(f"{diagnoser.params.dont_miss_threshold:g}):\n")
         for item in diagnosis.dont_miss:
             because = ", ".join(kb.label(t) for t in item.supporting[:4]) or "no finding against it"
+            now = percent(item.probability, lang="en")
             out.write(
-                f"  ! {item.disease_id} {kb.disease_names[item.index]}: {item.probability:.2%} now, rank "
+                f"  ! {item.disease_id} {kb.disease_names[item.index]}: {now} now, rank "
                 f"{item.rank} ({item.citation}); kept alive by: {because}\n"
             )
     write_why(out, diagnoser, diagnosis, evidence, diagnosis.ranking[:n_explain])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -98,6 +99,10 @@ def test_symptoms_table_explains(kb_home, capsys):
     assert code == 0
     assert "other / not in the knowledge base" in out and "why " in out and "next questions" in out
     assert "Human Phenotype Ontology, release 2025-01-16" in out
+    # probabilities as percentages, as on the site (not fractions such as 0.2647)
+    assert re.search(r"^  1 +(\d+\.\d|<0\.1)% +(common|orphan) ", out, re.MULTILINE)
+    assert not re.search(r"^ +\d+ +0\.\d{4} ", out, re.MULTILINE)
+    assert re.search(r"^ +(\d+\.\d|<0\.1)% +other / not in the knowledge base", out, re.MULTILINE)
 
 
 def test_symptoms_bad_input_is_an_error_not_a_crash(kb_home, capsys):

@@ -27,6 +27,7 @@ FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypot
 TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on
 _COORDINATORS = words("or and nor o u y e ni")
 _JOINING = words("of in on at around over de en")  # "swelling of the ankles" ~ "ankle swelling"
+_SITE_HEADS = words("pain swelling")  # derived from an adjective before the site: "painful", "swollen"
 _SIDES = words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas")
 _LONG = words("term standing evolucion")  # "a long-term history of": still the current illness
 _COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
@@ -155,12 +156,13 @@ class Extraction:
                     f"{f.term} {f.label}: the note says {state}, the entry says otherwise; kept the entry"
                 )
                 continue
-            if f.implied_by:
+            if f.implied_by:  # a kind of it is present, so it is too: the absent statement is left out
                 named = ", ".join(f.implied_by)
                 warnings.append(
-                    f"{f.term} {f.label}: the note says absent but also names {named}; please check"
+                    f"{f.term} {f.label}: the note says absent but names {named}; left out, check"
                 )
-            elif f.conflict:
+                continue
+            if f.conflict:
                 said = "; ".join(f"{m.status} ('{m.text}')" for m in f.mentions)
                 first = "present" if f.present else "absent"
                 warnings.append(
@@ -251,9 +253,8 @@ class NoteExtractor:
             candidates = [self._longest(keys, linked, i)]
             if True in differs[i : i + 4]:
                 candidates.append(self._longest(alts, linked, i))
-            if linked[i] and (
-                joined[i] and alts[i] == keys[i] or (alts[i] == "pain" != keys[i] and not joined[i])
-            ):
+            derived = alts[i] in _SITE_HEADS and alts[i] != keys[i]  # "painful joints", "swollen legs"
+            if linked[i] and (joined[i] and alts[i] == keys[i] or (derived and not joined[i])):
                 candidates.append(self._swapped(keys, alts, linked, i))  # "pain in the chest", "aching bones"
             best: tuple[int, int, bool, bool] = (0, BLOCKER, False, False)
             for found in candidates:

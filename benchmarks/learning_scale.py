@@ -6,6 +6,9 @@
    record is labelled synthetic (ids start with SYNTHETIC_, file names with synthetic_); no real patient.
 2. Ingests them through the real path (learning/ingest.py: packet_to_case, pseudonyms, Batch,
    write_batch into the DuckDB Store) and reports records/s (target >= 5,000/s).
+   Then ingests N SYNTHETIC doctor's notes (default 2,000; learning/synthetic.py: Spanish and English, each
+   with a planted name, phone, e-mail, national id, record number and address) through the same
+   pipeline (de-identification + HPO extraction) and reports notes/s.
 3. Learns from the store (learning/learn.py fit: SQL sufficient statistics + Beta refinement; target
    <= 60 s and <= 2 GB) and compares the sufficient statistics computed in DuckDB SQL with the same counts
    computed by a pandas groupby peer (the results must be identical).
@@ -14,7 +17,7 @@ Peak memory is the process's resident set size (VmRSS, sampled every 20 ms) duri
 seconds (all threads) are printed next to wall time because the machine may be shared, and the load
 average at the start and end is recorded.
 
-    python benchmarks/learning_scale.py [--records 100000] [--out reports/learning_scale]
+    python benchmarks/learning_scale.py [--records 100000] [--notes 2000] [--out reports/learning_scale]
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from knowledge.config import load_settings  # noqa: E402
 from knowledge.kb import KnowledgeBase  # noqa: E402
 from learning.ingest import ingest_phenopackets  # noqa: E402
 from learning.learn import ancestor_table, fit  # noqa: E402
+from learning.pipeline import ingest_paths  # noqa: E402
 from learning.refine import LearningParams  # noqa: E402
 from learning.store import Store  # noqa: E402
 
@@ -158,6 +162,30 @@ def write_jsonl(kb: KnowledgeBase, directory: Path, records: int, per_file: int 
     return paths
 
 
+def write_notes(kb: KnowledgeBase, directory: Path, notes: int, seed: int = 0) -> Path:
+    """N SYNTHETIC notes (JSONL) with planted identifiers, as learning/synthetic.py writes them."""
+    import random
+
+    from learning.synthetic import SyntheticSpec, _Sampler, note_text
+
+    directory.mkdir(parents=True, exist_ok=True)
+    sampler, rng = _Sampler(kb, SyntheticSpec(patients=notes, seed=seed)), random.Random(seed)
+    path = directory / "synthetic_notes.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for number in range(1, notes + 1):
+            p = sampler.patient(number)
+            record = {
+                "synthetic": True,
+                "patient_id": p.pid,
+                "name": p.name,
+                "date": p.visit.isoformat(),
+                "language": p.lang,
+                "text": note_text(kb, p, rng),
+            }
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
 # ---- the pandas peer -----------------------------------------------------------------------------------
 def pandas_counts(store: Store, ancestors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """case_counts and present_counts by pandas groupby over the raw tables (read out of the store)."""
@@ -198,6 +226,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--notes", type=int, default=2_000, help="synthetic notes to de-identify and ingest")
     parser.add_argument("--out", default=str(REPO / "reports" / "learning_scale"))
     parser.add_argument("--scratch", help="directory for the synthetic files and store (default: a temp dir)")
     args = parser.parse_args()
@@ -229,6 +258,17 @@ def main() -> int:
                 f"= {rate:,.0f} records/s (target >= {TARGETS['ingest_records_per_s']:,}); "
                 f"{ingest['cpu_seconds']:.1f} CPU s ({ingest['records_per_cpu_s']:,.0f} records per CPU s); "
                 f"peak RSS {ingest['peak_rss_gb']:.2f} GB"
+            )
+
+            notes_file = write_notes(kb, root / "synthetic_notes", args.notes)
+            with measured(results, "ingest_notes"):
+                notes_summary = ingest_paths(store, kb, KEY, [notes_file], fmt="notes", progress=False)
+            notes_rate = notes_summary.rows_read / results["ingest_notes"]["seconds"]
+            results["ingest_notes"].update({"notes": notes_summary.rows_read, "notes_per_s": notes_rate})
+            print(
+                f"notes: {notes_summary.rows_read:,} notes de-identified and ingested in "
+                f"{results['ingest_notes']['seconds']:.1f} s = {notes_rate:,.0f} notes/s "
+                f"({results['ingest_notes']['cpu_seconds']:.1f} CPU s, model and lexicon loading included)"
             )
 
             ancestors = ancestor_table(kb)

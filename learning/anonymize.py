@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from learning.fields import fold
@@ -231,12 +231,13 @@ def identifier_terms(values: Iterable[str], names: Iterable[str] = ()) -> list[s
 
 class Scrubber:
     """Replaces identifiers in free text by placeholders ([NAME], [PHONE], [EMAIL], [ID], [DATE]...).
-    `protected`: words never taken for a name on their own (the clinical vocabulary)."""
+    `protected`: words never taken for a name on their own (the clinical vocabulary), or a function
+    giving them when first needed."""
 
     def __init__(
         self,
         phone_regions: tuple[str, ...] = PHONE_REGIONS,
-        protected: Iterable[str] = (),
+        protected: Iterable[str] | Callable[[], Iterable[str]] = (),
         names: bool = True,
     ) -> None:
         self.phone_regions = phone_regions
@@ -247,7 +248,8 @@ class Scrubber:
     def names(self):
         from learning.person_names import NameRecognizer
 
-        return NameRecognizer(self._protected)
+        protected = self._protected() if callable(self._protected) else self._protected
+        return NameRecognizer(protected)
 
     def scrub_file_name(self, name: str) -> str:
         """A file name for the console: words kept only when ordinary vocabulary and not a person's name,
@@ -258,17 +260,17 @@ class Scrubber:
 
         def mask(match: re.Match[str]) -> str:
             word = match.group()
+            if word.isdigit():  # a year or a counter stays; a long number may be a phone or an id
+                return word if len(word) <= 4 else "x"
             folded = fold(word).replace(" ", "")
-            if len(folded) < 3 or word.isdigit():
+            if len(folded) < 3 and not any(c.isdigit() for c in word):
                 return word
-            kinds = {recognizer._kind(part) for part in folded.split()}
-            ordinary = recognizer.vocab.common(folded) and not kinds & {"strong", "ambiguous"}
+            kind = recognizer._kind(folded)
+            ordinary = recognizer.vocab.common(folded) and kind not in ("strong", "ambiguous")
             return word if ordinary else "x"
 
         shown = re.sub(r"[^\W_]+", mask, stem)
-        shown = self.scrub(shown.replace("_", " ")).replace(" ", "_")
-        shown = re.sub(r"\[[A-Z]+\]", "x", shown)
-        return f"{shown}.{suffix}" if dot else shown
+        return f"{shown}.{suffix[:8]}" if dot else shown
 
     @cached_property
     def _recognizers(self) -> list:

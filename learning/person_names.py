@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import gzip
 import math
+import os
+import pickle
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -67,8 +69,11 @@ EPONYM_BEFORE = (
 )
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """Lower case ASCII: 'Iñaki' -> 'inaki', 'García' -> 'garcia'."""
+    if text.isascii():
+        return text.lower()
     plain = unicodedata.normalize("NFKD", text)
     return "".join(c for c in plain if not unicodedata.combining(c)).lower()
 
@@ -93,7 +98,43 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    """The lexicon and the word frequencies it needs, loaded once (about 2 s, 100 MB)."""
+    """The lexicon and the word frequencies it needs, loaded once (about 2 s and 100 MB to build; a
+    pickled copy in the user's cache directory then loads in a fraction of a second)."""
+    cache = _cache_path()
+    if cache is not None and cache.exists():
+        try:
+            with open(cache, "rb") as handle:
+                names, words = pickle.load(handle)
+            return Vocabulary(names, words)
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+            pass
+    vocab = _build_vocabulary()
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_suffix(f".{os.getpid()}.tmp")
+            with open(partial, "wb") as handle:
+                pickle.dump((vocab.names, vocab.words), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(cache)
+        except OSError:  # a read-only home: build each time
+            pass
+    return vocab
+
+
+def _cache_path() -> Path | None:
+    """Where the derived vocabulary is kept: keyed by the lexicon file and the wordfreq version."""
+    try:
+        from importlib.metadata import version
+
+        stat = LEXICON.stat()
+        key = f"{stat.st_size}-{int(stat.st_mtime)}-{version('wordfreq')}-{COMMON_WORD_ZIPF}"
+    except Exception:  # noqa: BLE001 - no cache is a slower start, not an error
+        return None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "dxgraph" / f"person_vocabulary-{key}.pickle"
+
+
+def _build_vocabulary() -> Vocabulary:
     from wordfreq import get_frequency_dict
 
     names: dict[str, float] = {}
@@ -130,8 +171,15 @@ class NameRecognizer:
     def __init__(self, protected: Iterable[str] = (), vocab: Vocabulary | None = None) -> None:
         self.vocab = vocab or vocabulary()
         self.protected = frozenset(fold(w) for w in protected)
+        self._kinds: dict[str, str] = {}
 
     def _kind(self, part: str) -> str:
+        kind = self._kinds.get(part)
+        if kind is None:
+            kind = self._kinds[part] = self._classify(part)
+        return kind
+
+    def _classify(self, part: str) -> str:
         if len(part) < MIN_LETTERS or part in STOPWORDS:
             return "word"
         margin = self.vocab.margin(part)

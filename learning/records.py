@@ -183,7 +183,7 @@ class RecordCleaner:
         self.kb = kb
         self.key = key
         self.mapper = SymptomMapper(kb)
-        self.scrubber = scrubber or Scrubber(protected=clinical_vocabulary(kb))
+        self.scrubber = scrubber or Scrubber(protected=lambda: clinical_vocabulary(kb))
         self._encounters: dict[str, dict] = {}
         self._patients: dict[str, dict] = {}
         self._findings: dict[tuple[str, str], dict] = {}

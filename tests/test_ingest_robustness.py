@@ -4,6 +4,7 @@ keyed by path and content, re-exports add only what is new, workbooks are read f
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -295,3 +296,40 @@ def test_a_sales_spreadsheet_is_refused_with_its_reason(kb, tmp_path):
             "not clinical records: of 7 column(s), 0 name a finding, diagnosis or vital sign "
             "and 0 a patient, age, sex or visit"
         }
+
+
+# ---- the summary ---------------------------------------------------------------------------------------
+def test_the_summary_reads_by_outcome_with_grouped_reasons_and_rounded_numbers(kb, tmp_path):
+    from learning.ingest_summary import group_reasons, round_numbers
+
+    assert round_numbers("onset at 0.38329911019849416 years is after the current age 0.1670") == (
+        "onset at 0.38 years is after the current age 0.17"
+    )
+    assert round_numbers("implausible temperature 60 C, 38.5 and 2024-03-12") == (
+        "implausible temperature 60 C, 38.5 and 2024-03-12"
+    )
+    assert group_reasons({"implausible temperature 60 C": 2, "implausible temperature 61 C": 1, "x": 1}) == [
+        ("implausible temperature 60 C (and similar)", 3),
+        ("x", 1),
+    ]
+    data = tmp_path / "export"
+    data.mkdir()
+    packet = {
+        "id": "onset-case",
+        "subject": {"id": "s1", "sex": "FEMALE", "timeAtLastEncounter": {"age": {"iso8601duration": "P2M"}}},
+        "phenotypicFeatures": [{"type": {"id": "HP:0001945"}}],
+        "interpretations": [{"id": "i", "diagnosis": {"disease": {"id": "OMIM:142900", "label": "x"}}}],
+        "diseases": [{"term": {"id": "OMIM:142900"}, "onset": {"age": {"iso8601duration": "P4M18D"}}}],
+    }
+    (data / "packet.json").write_text(json.dumps(packet))
+    (data / "notes.jsonl").write_text('{"patient_id": "N1", "date": "2024-01-01", "text": "fiebre"}\n{oops\n')
+    with Store(tmp_path / "store.duckdb") as store:
+        summary = ingest_paths(store, kb, KEY, [data], progress=False)
+        text = summary.as_text()
+        reasons = [r[0] for r in store.connection.execute("SELECT reason FROM quarantine").fetchall()]
+    assert summary.rows_stored == 2
+    warning = next(r for r in reasons if "onset" in r)
+    assert re.search(r"onset at 0\.3\d years", warning) and not re.search(r"\d\.\d{3,}", warning)
+    assert "refused (not stored), 1: invalid JSON" in text
+    assert "warnings (record kept), 1: onset at 0.3" in text  # a kept record is a warning, not a refusal
+    assert not re.search(r"\d\.\d{3,}", text)

@@ -26,7 +26,8 @@ PRESENT, ABSENT = "present", "absent"
 FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypothetical"
 TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on
 _COORDINATORS = words("or and nor o u y e ni")
-_JOINING = words("of in on at around over de en")  # "swelling of the ankles" ~ "ankle swelling"
+# "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain"
+_JOINING = words("of in on at around over behind under below above across near de en")
 _SITE_HEADS = words("pain swelling")  # derived from an adjective before the site: "painful", "swollen"
 _SIDES = words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas")
 _LONG = words("term standing evolucion")  # "a long-term history of": still the current illness

@@ -34,6 +34,10 @@ AMBIGUOUS_MARGIN = -1.0  # below: an ordinary word that is also a name (Mesa -0.
 COMMON_WORD_ZIPF = 3.0  # words at least this frequent are ordinary vocabulary (file names keep them)
 MIN_LETTERS = 3
 TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_HYPHEN = re.compile(r"['’\-]")
+_SENTENCE_START = re.compile(
+    r"(?:^|[.!?:;\n•*(\"]|\s-)[ \t]*", re.MULTILINE
+)  # where a word starts a sentence
 PARTICLES = frozenset(
     ["de", "del", "la", "las", "los", "y", "van", "von", "da", "di", "du", "le", "dos", "das"]
 )
@@ -193,23 +197,35 @@ class NameRecognizer:
 
     def tokens(self, text: str) -> list[_Token]:
         found: list[_Token] = []
+        starts = {m.end() for m in _SENTENCE_START.finditer(text)}
         for match in TOKEN.finditer(text):
             word = match.group()
-            parts = [fold(p) for p in re.split(r"['’\-]", word) if p]
-            kinds = [self._kind(p) for p in parts]
-            if "strong" in kinds and all(k != "word" for k in kinds):
-                kind = "strong"
-            elif "strong" in kinds or "ambiguous" in kinds:
-                kind = "ambiguous"
-            else:
-                kind = "word" if "word" in kinds else "unknown"
-            before = text[max(0, match.start() - 3) : match.start()]
-            initial = (
-                match.start() == 0 or bool(re.search(r"[.!?:;\n\-•*(\"]\s*$", before)) or not before.strip()
-            )
+            kind = self._word_kind(word)
             capitalised = word[0].isupper() and (len(word) > 3 or not word.isupper())
-            found.append(_Token(match.start(), match.end(), word, parts, capitalised, initial, kind))
+            parts = self._parts(word)
+            found.append(
+                _Token(match.start(), match.end(), word, parts, capitalised, match.start() in starts, kind)
+            )
         return found
+
+    def _parts(self, word: str) -> list[str]:
+        return [fold(p) for p in _HYPHEN.split(word) if p] if _HYPHEN.search(word) else [fold(word)]
+
+    def _word_kind(self, word: str) -> str:
+        """strong | ambiguous | word | unknown for a word, hyphenated ones by their parts (cached)."""
+        kind = self._kinds.get(word)
+        if kind is not None:
+            return kind
+        kinds = [self._kind(p) for p in self._parts(word)]
+        if "strong" in kinds and all(k != "word" for k in kinds):
+            kind = "strong"
+        elif "strong" in kinds or "ambiguous" in kinds:
+            kind = "ambiguous"
+        else:
+            kind = "word" if "word" in kinds else "unknown"
+        if len(self._kinds) < 200_000:
+            self._kinds[word] = kind
+        return kind
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each person name found."""

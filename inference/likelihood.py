@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from inference.network import Network
+from inference.params import ModelParams
 
 RARE_CLINIC = "rare-disease-clinic"
 
@@ -99,12 +100,13 @@ class TermColumns:
         return float(np.log(self.background))
 
     def log_absent_other(self, network: Network, context: str = RARE_CLINIC) -> float:
-        sensitivity = (
-            network.params.exclusion_sensitivity
-            if context == RARE_CLINIC
-            else (network.params.consult_exclusion_sensitivity)
-        )
+        sensitivity = consult_or_rare_sensitivity(network.params, context)
         return float(np.log(1.0 - sensitivity * self.background))
+
+
+def consult_or_rare_sensitivity(params: ModelParams, context: str) -> float:
+    """The report sensitivity of a literature (HPO) disease, and of "other", in a context."""
+    return params.exclusion_sensitivity if context == RARE_CLINIC else params.consult_exclusion_sensitivity
 
 
 def exclusion_sensitivities(network: Network, context: str) -> np.ndarray:
@@ -113,10 +115,9 @@ def exclusion_sensitivities(network: Network, context: str) -> np.ndarray:
     consultation (primary care, emergency) the doctor asks: higher, and higher still for curated common
     diseases whose frequencies come from clinical data rather than from the literature of case reports."""
     p = network.params
-    if context == RARE_CLINIC:
-        return np.full(network.n_diseases, p.exclusion_sensitivity)
-    sensitivity = np.full(network.n_diseases, p.consult_exclusion_sensitivity)
-    sensitivity[network.curated] = p.consult_exclusion_sensitivity_curated
+    sensitivity = np.full(network.n_diseases, consult_or_rare_sensitivity(p, context))
+    if context != RARE_CLINIC:
+        sensitivity[network.curated] = p.consult_exclusion_sensitivity_curated
     return sensitivity
 
 
@@ -196,6 +197,21 @@ class LikelihoodCache:
             self._account(term, entry_bytes(result) + 8 * self.network.n_diseases)
             self._shrink()
         return result
+
+    def compute(self, term: int) -> TermColumns:
+        """A term's columns with their present-finding array, computed without keeping them (for a batch
+        that computes terms in other processes and hands them over with `adopt`)."""
+        columns = self._compute(term)
+        columns.log_present(self.network)
+        return columns
+
+    def adopt(self, term: int, columns: TermColumns) -> None:
+        """Keep columns computed elsewhere (by `compute`, in another process) as if computed here."""
+        with self._lock:
+            if term in self._cache or term in self._pinned:
+                return
+            self._cache[term] = columns
+            self._account(term, entry_bytes(columns))
 
     def pin(self, terms: list[int], max_bytes: int | None = None) -> int:
         """Compute `terms` (with their present-finding arrays) and keep them for good, in order, until

@@ -8,6 +8,7 @@ from pgmpy.models import DiscreteBayesianNetwork
 
 from inference.engine import Diagnoser
 from inference.evidence import Evidence
+from inference.likelihood import consult_or_rare_sensitivity, exclusion_sensitivities
 
 OTHER = "other"
 
@@ -21,8 +22,8 @@ def differential_network(
 ) -> tuple[DiscreteBayesianNetwork, dict[str, str]]:
     """Disease (one of the candidates, or 'other') -> finding (present/absent) -> report of it.
 
-    A present finding is always reported present; it is reported absent with probability 1 - sensitivity
-    (the constant factor this puts on observed findings cancels in the posterior).
+    A present finding is reported absent with probability 1 - s_D (the report sensitivity of the
+    disease's knowledge source in the context), present with a constant probability (it cancels).
 
     The disease prior is the context prior times the age/sex and unreported-feature likelihoods; each
     finding's CPD column is the noisy-OR likelihood the engine uses. Exact with temperature 1, identity
@@ -44,7 +45,12 @@ def differential_network(
         )
     ]
     observed: dict[str, str] = {}
-    sensitivity = diagnoser.params.exclusion_sensitivity
+    # a reported absence: the report's sensitivity depends on the disease's knowledge source and the context
+    sensitivity = np.append(
+        exclusion_sensitivities(diagnoser.network, evidence.context)[candidates],
+        consult_or_rare_sensitivity(diagnoser.params, evidence.context),
+    )
+    n_states = len(states)
     for finding in findings:
         columns = diagnoser.cache.columns(kb.term_index[finding.term])
         present = np.append(np.exp(columns.log_present(diagnoser.network))[candidates], columns.background)
@@ -61,16 +67,29 @@ def differential_network(
                 state_names={node: ["absent", "present"], "Disease": states},
             )
         )
+        # report states: absent / present / not reported. A present finding is reported absent with
+        # probability 1 - s_D (the report sensitivity of the disease's source and context), present with one
+        # constant k = min(s) (it cancels in the posterior), and otherwise left unreported.
+        constant = float(sensitivity.min())
         cpds.append(
             TabularCPD(
                 report,
-                2,
-                [[1.0, 1.0 - sensitivity], [0.0, sensitivity]],
-                evidence=[node],
-                evidence_card=[2],
-                state_names={report: ["absent", "present"], node: ["absent", "present"]},
+                3,
+                [
+                    np.concatenate([np.ones(n_states), 1.0 - sensitivity]),
+                    np.concatenate([np.zeros(n_states), np.full(n_states, constant)]),
+                    np.concatenate([np.zeros(n_states), sensitivity - constant]),
+                ],
+                evidence=[node, "Disease"],
+                evidence_card=[2, n_states],
+                state_names={
+                    report: ["absent", "present", "unreported"],
+                    node: ["absent", "present"],
+                    "Disease": states,
+                },
             )
         )
+        model.add_edge("Disease", report)
         observed[report] = "present" if finding.present else "absent"
     model.add_cpds(*cpds)
     model.check_model()

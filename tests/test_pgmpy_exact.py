@@ -32,6 +32,7 @@ def exact_diagnoser(kb):
             calibration_slope=1.0,
             calibration_margin=0.0,
             calibration_intercept=0.0,
+            consult_calibration=(1.0, 0.0, 0.0),
             merge_twins=False,
         ),
     )

@@ -9,6 +9,7 @@ import numpy as np
 from inference.calibration import IDENTITY, calibration_features, recalibrate_top1
 from inference.dont_miss import DontMiss, cautious_log_posterior, dont_miss_mask, flagged
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
+from inference.fitted import FittedLikelihood
 from inference.likelihood import LikelihoodCache
 from inference.network import Network, compile_network
 from inference.params import ModelParams
@@ -143,6 +144,8 @@ class Diagnoser:
     ) -> tuple[np.ndarray, float]:
         """log P(finding | disease) for all diseases, and under 'not in the knowledge base' (an absence
         counts by the context's report sensitivity)."""
+        if context in self.params.fitted_contexts:
+            return self.fitted.finding_log_likelihood(finding, self.kb.term_index[finding.term])
         columns = self.cache.columns(self.kb.term_index[finding.term])
         weight = SEVERITY_WEIGHT[finding.severity]
         if finding.present:
@@ -191,11 +194,11 @@ class Diagnoser:
         log_post[drop] = -np.inf
         return log_post, (keep, drop, share)
 
-    def unreported_log_likelihood(self, findings: list[Finding]) -> np.ndarray:
+    def unreported_log_likelihood(self, findings: list[Finding], context: str | None = None) -> np.ndarray:
         """log P(the disease's other annotated features went unreported): each present feature would have
         been reported with probability `unreported_rate`; features under a reported finding are excluded."""
         net = self.network
-        if self.params.unreported_rate <= 0 or not findings:
+        if not findings:
             return np.zeros(len(self.kb.disease_ids))
         result = net.unreported_total.copy()
         column = net.unreported_log
@@ -203,7 +206,18 @@ class Diagnoser:
             term = self.kb.term_index[finding.term]
             rows = column.indices[column.indptr[term] : column.indptr[term + 1]]
             result[rows] -= column.data[column.indptr[term] : column.indptr[term + 1]]
-        return np.minimum(result, 0.0)
+        result = np.minimum(result, 0.0) if self.params.unreported_rate > 0 else np.zeros_like(result)
+        if context in self.params.fitted_contexts:
+            terms = [self.kb.term_index[f.term] for f in findings]
+            return self.fitted.unreported_log_likelihood(terms, result)
+        return result
+
+    @property
+    def fitted(self) -> FittedLikelihood:
+        """The fitted likelihood (inference/fitted.py), built on first use in a fitted context."""
+        if self.__dict__.get("_fitted") is None:
+            self._fitted = FittedLikelihood(self.network, self.cache, self.params)
+        return self._fitted
 
     # ---- the query -------------------------------------------------------------------------------
     def diagnose(
@@ -225,7 +239,7 @@ class Diagnoser:
             likelihoods.append((disease_ll, other_ll))
             total += disease_ll
             total_other += other_ll
-        total += self.unreported_log_likelihood(findings)
+        total += self.unreported_log_likelihood(findings, evidence.context)
         log_post = self.log_prior(evidence.context) + tau * total
         log_post += self.demographics.log_likelihood(
             self.params, evidence.age_years, evidence.sex, evidence.onset

@@ -1,0 +1,135 @@
+"""Rare diseases (issue 14): learning from patient data, by publication-grouped two-fold cross-validation.
+
+The dev cases are ingested through the real store; for each publication fold k a model is learned
+(`learning.learn.fit`: learned frequencies, data-only diseases, case-mix prior) from the other fold's cases
+and scored on fold k through the one evaluation (inference.evaluation.score_cases), OMIM-only and over all
+sources, per half (cited / independent) and by how many training cases the true disease had (0, 1, 2-5,
+more than 5), with and without the case-mix prior. The scoring parameters are the literature defaults, or
+the fitted likelihood fitted without fold k (from benchmarks/rare_fit.py's report, `--fits`).
+
+    python benchmarks/rare_learning.py [--cases DIR] [--fits reports/rare_fit/rare_fit.json] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.accuracy import KEY, OMIM, cited_mask, eval_cases  # noqa: E402
+from benchmarks.rare_fit import combine  # noqa: E402
+from inference.artifact import diagnoser_from_artifact  # noqa: E402
+from inference.engine import Diagnoser  # noqa: E402
+from inference.evaluation import expected_calibration_error, publication_fold, rank_summary, score_cases  # noqa: E402
+from inference.params import ModelParams  # noqa: E402
+from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
+from knowledge.build import ensure_kb  # noqa: E402
+from knowledge.config import load_settings  # noqa: E402
+from learning.fit.crossval import fitted_params  # noqa: E402
+from learning.ingest import ingest_phenopackets  # noqa: E402
+from learning.learn import ancestor_table, fit  # noqa: E402
+from learning.pseudonym import pseudonym  # noqa: E402
+from learning.refine import LearningParams  # noqa: E402
+from learning.store import Store  # noqa: E402
+
+NO_PRIOR = 1e12  # prior_pseudocount so large that the case-mix multiplier is 1
+BINS = {"0 training cases": (0, 0), "1": (1, 1), "2-5": (2, 5), ">5": (6, 10**9)}
+
+
+def training_counts(cases: list, folds: np.ndarray) -> np.ndarray:
+    """Per case: training cases (other fold) of its first diagnosis."""
+    result = np.zeros(len(cases), dtype=int)
+    for k in np.unique(folds):
+        counts = Counter(c.diagnoses[0] for c, f in zip(cases, folds, strict=True) if f != k)
+        for i in np.flatnonzero(folds == k):
+            result[i] = counts.get(cases[i].diagnoses[0], 0)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", default=str(REPO.parent / "shared" / "data" / "phenopackets" / "dev"))
+    parser.add_argument("--fits", help="benchmarks/rare_fit.py report with the per-fold fitted values")
+    parser.add_argument("--out", default=str(REPO / "reports" / "rare_learning"))
+    parser.add_argument("--variants", default="all", help="comma-separated subset of the variant names")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    kb = ensure_kb(load_settings())
+    cases_dir = Path(args.cases)
+    cases = [packet_to_case(kb, p) for _, p in iter_packets(cases_dir)]
+    cases = [c for c in cases if c.diagnoses]
+    ids = [c.case_id for c in cases]
+    evaluation = eval_cases(cases)
+    folds = np.asarray([publication_fold(i) for i in ids])
+    cited = cited_mask(kb, cases)
+    trained = training_counts(cases, folds)
+    parts = {"all": np.ones(len(cases), dtype=bool), "cited": cited, "independent": ~cited}
+    parts.update({name: (trained >= low) & (trained <= high) for name, (low, high) in BINS.items()})
+
+    fitted = {}
+    if args.fits:
+        report = json.loads(Path(args.fits).read_text())
+        fitted = {k: report["fits"][f"real, without fold {k}"] for k in (0, 1)}
+    scoring = {"literature defaults": {k: ModelParams() for k in (0, 1)}}
+    if fitted:
+        scoring["fitted likelihood"] = {k: fitted_params(ModelParams(), fitted[k]) for k in (0, 1)}
+    variants = []
+    for name, by_fold in scoring.items():
+        variants.append((f"literature only ({name})", by_fold, None))
+        variants.append((f"learned ({name})", by_fold, LearningParams()))
+        variants.append(
+            (f"learned, no case-mix prior ({name})", by_fold, LearningParams(prior_pseudocount=NO_PRIOR))
+        )
+    if args.variants != "all":
+        wanted = set(args.variants.split(","))
+        variants = [v for v in variants if v[0] in wanted]
+
+    results: dict = {
+        "cases": len(cases),
+        "training_case_bins": {k: int(v.sum()) for k, v in parts.items()},
+        "fits": fitted,
+        "methods": {},
+    }
+    header = "".join(f"{p:>18}" for p in parts)
+    print(f"{'method':56}{header}  ECE   (top-1 / top-10 %)")
+    with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "store.duckdb") as store:
+        ingest_phenopackets(store, kb, KEY, [cases_dir], progress=False)
+        encounter = {i: pseudonym(KEY, f"phenopacket:{i}", "encounter") for i in ids}
+        ancestors = ancestor_table(kb)
+        for source_name, sources in (("OMIM", OMIM), ("all sources", None)):
+            for name, by_fold, learning in variants:
+                scores = {}
+                for k in (0, 1):
+                    held = [evaluation[i] for i in np.flatnonzero(folds == k)]
+                    if learning is None:
+                        diagnoser = Diagnoser(kb, by_fold[k])
+                    else:
+                        train = [encounter[i] for i, f in zip(ids, folds, strict=True) if f != k]
+                        artifact = fit(store, kb, by_fold[k], learning, train, f"cv-{k}", ancestors)
+                        diagnoser = diagnoser_from_artifact(kb, artifact)
+                    scores[k] = score_cases(diagnoser, held, f"{name} {k}", sources)
+                combined = combine(scores, folds)
+                row = {p: rank_summary(combined["ranks"][m], (1, 3, 10)) for p, m in parts.items()}
+                row["ece_top1"] = expected_calibration_error(combined["top1"], combined["ranks"] == 1)
+                label = f"{name}, {source_name}"
+                results["methods"][label] = row
+                cells = "".join(f"{100 * row[p]['top1']:>9.1f}/{100 * row[p]['top10']:<8.1f}" for p in parts)
+                print(f"{label:56}{cells}{row['ece_top1']:6.3f}", flush=True)
+    (out / "rare_learning.json").write_text(json.dumps(results, indent=2))
+    print(f"report: {out / 'rare_learning.json'} ({time.time() - started:.0f} s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

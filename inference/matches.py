@@ -1,0 +1,112 @@
+"""How one finding matches every disease, split by match type: the raw material of the fitted likelihood.
+
+inference/likelihood.py folds these into one probability; here they stay apart so that each match type, the
+leak and the similarity term can get its own fitted weight (inference/fitted.py, learning/fit/).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from inference.likelihood import LikelihoodCache
+from inference.network import Network
+from inference.similarity import resnik_similarity
+
+
+@dataclass
+class TermMatches:
+    """One term q against all diseases (dense arrays over diseases)."""
+
+    self_f: np.ndarray  # strength of an annotation on q itself (0: none)
+    below: np.ndarray  # 1 - prod(1 - f) over annotations strictly below q (q is implied)
+    anc_f: np.ndarray  # best annotation strictly above q (by f * ratio): its strength ...
+    anc_ratio: np.ndarray  # ... and p(q) / p(annotation)
+    rel_f: np.ndarray  # best sibling/cousin annotation: its strength ...
+    rel_ratio: np.ndarray  # ... and p(q) / p(common ancestor)
+    sim: np.ndarray  # information content of the most informative ancestor of q the disease implies
+    negated: np.ndarray  # bool: annotated NOT to have q or an ancestor of q
+
+
+class MatchSource:
+    """Computes TermMatches on a compiled network (literature-only or learned)."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        self.cache = LikelihoodCache(network, max_terms=1)
+        n_d, n_t = network.n_diseases, len(network.kb.term_ids)
+        direct = sp.csr_matrix(
+            (network.ann_strength, (network.ann_disease, network.ann_term)), shape=(n_d, n_t)
+        )
+        self.direct = direct.tocsc()
+        order = np.argsort(network.ann_term, kind="stable")
+        self.by_term = order
+        counts = np.bincount(network.ann_term, minlength=n_t)
+        self.by_term_ptr = np.concatenate([[0], np.cumsum(counts)])
+        self.not_by_term: dict[int, list[int]] = {}
+        for disease, term in zip(network.not_disease.tolist(), network.not_term.tolist(), strict=True):
+            self.not_by_term.setdefault(term, []).append(disease)
+
+    def column(self, matrix: sp.csc_matrix, term: int) -> tuple[np.ndarray, np.ndarray]:
+        start, end = matrix.indptr[term], matrix.indptr[term + 1]
+        return matrix.indices[start:end], matrix.data[start:end]
+
+    def term(self, term: int) -> TermMatches:
+        net = self.network
+        n = net.n_diseases
+        self_f = np.zeros(n)
+        rows, values = self.column(self.direct, term)
+        self_f[rows] = values
+        below = np.zeros(n)
+        rows, logs = self.column(net.closure_log, term)
+        below[rows] = -np.expm1(logs - np.log1p(-self_f[rows]))
+        below = np.clip(below, 0.0, 1.0)
+        anc_f, anc_ratio, rel_f, rel_ratio = (np.zeros(n) for _ in range(4))
+        weight, via = self.cache.match_weights(term)
+        candidates = np.flatnonzero(weight)
+        starts, ends = self.by_term_ptr[candidates], self.by_term_ptr[candidates + 1]
+        lengths = ends - starts
+        if lengths.sum():
+            index = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+            ann = self.by_term[index]
+            terms = net.ann_term[ann]
+            disease = net.ann_disease[ann].astype(np.int64)
+            strength = net.ann_strength[ann]
+            is_anc = via[terms] == terms
+            ratio = np.where(is_anc, weight[terms], weight[terms] / net.params.related_discount)
+            for mask, f_out, r_out in ((is_anc, anc_f, anc_ratio), (~is_anc, rel_f, rel_ratio)):
+                d, f, r = disease[mask], strength[mask], ratio[mask]
+                value = f * r
+                best = np.zeros(n)
+                np.maximum.at(best, d, value)
+                hit = (value == best[d]) & (value > 0)
+                f_out[d[hit]] = f[hit]
+                r_out[d[hit]] = r[hit]
+        negated = np.zeros(n, dtype=bool)
+        for ancestor in net.ancestors_of(term).tolist():
+            negated[self.not_by_term.get(ancestor, [])] = True
+        return TermMatches(
+            self_f.astype(np.float32),
+            below.astype(np.float32),
+            anc_f.astype(np.float32),
+            anc_ratio.astype(np.float32),
+            rel_f.astype(np.float32),
+            rel_ratio.astype(np.float32),
+            resnik_similarity(net, term),
+            negated,
+        )
+
+
+def strength_moments(network: Network, orders: int) -> list[sp.csc_matrix]:
+    """Per k = 1..orders: diseases x terms, the sum of f^k over the disease's annotations at or below the
+    term (so the unreported-feature term log(1 - r f) = -sum_k r^k f^k / k can be refitted for any r)."""
+    n_d, n_t = network.n_diseases, len(network.kb.term_ids)
+    result = []
+    for k in range(1, orders + 1):
+        direct = sp.csr_matrix(
+            (network.ann_strength**k, (network.ann_disease, network.ann_term)), shape=(n_d, n_t)
+        )
+        result.append((direct @ network.ancestors).tocsc())
+    return result

@@ -51,6 +51,7 @@ def register(sub) -> None:
     p.add_argument("--diastolic-bp", type=float)
     p.add_argument("--spo2", type=float)
     p.add_argument("--explain", type=int, default=3, help="explain this many top diseases (symptoms mode)")
+    p.add_argument("--jobs", type=int, help="processes for --phenopackets (default: every core)")
     p.set_defaults(handler=cmd_diagnose)
     p = sub.add_parser("evaluate", help="top-k, MRR and calibration on phenopackets with known diagnoses")
     p.add_argument("--phenopackets", required=True)
@@ -152,21 +153,14 @@ def _print_table(diagnoser, diagnosis, n_explain: int, evidence) -> None:
 
 
 def _batch(args, diagnoser) -> int:
-    kb = diagnoser.kb
-    sources = _sources(args.sources)
+    from cli.batch import read_cases, run_batch
+
+    context = args.context or "rare-disease-clinic"
+    cases = read_cases(diagnoser, iter_packets(Path(args.phenopackets)), context)
+    options = {"top": args.top, "sources": _sources(args.sources)}
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
-    count = 0
     try:
-        for where, packet in iter_packets(Path(args.phenopackets)):
-            try:
-                case = packet_to_case(kb, packet, context=args.context or "rare-disease-clinic")
-            except EvidenceError as error:
-                print(f"dxgraph: skipping {where}: {error}", file=sys.stderr)
-                continue
-            diagnosis = diagnoser.diagnose(case.evidence, top=args.top, sources=sources)
-            record = batch_record(diagnoser, case.case_id, diagnosis)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
+        count = run_batch(diagnoser, cases, options, batch_record, out, getattr(args, "jobs", None))
     finally:
         if args.out:
             out.close()

@@ -62,11 +62,19 @@ def gunicorn_options(host: str, port: int, log_level: str = "INFO") -> dict:
         "forwarded_allow_ips": os.environ.get("DXGRAPH_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         "proc_name": "dxgraph-web",
         "child_exit": _child_exit,
+        "post_fork": _post_fork,
         "control_socket_disable": True,  # newer gunicorn: no control socket in $HOME
     }
     if os.path.isdir("/dev/shm"):
         options["worker_tmp_dir"] = "/dev/shm"
     return options
+
+
+def _post_fork(server, worker) -> None:
+    """In each new worker: return freed heap memory to the system every few seconds (web/memory.py)."""
+    from web.memory import start_trimmer
+
+    start_trimmer()
 
 
 def _child_exit(server, worker) -> None:
@@ -83,9 +91,14 @@ def _stop(signum, frame) -> None:
 
 def prepare_for_fork() -> None:
     """In the master, after the app is loaded: move every object into the permanent GC generation, so
-    the workers' garbage collections never write to (and so copy) the pages they share with it."""
+    the workers' garbage collections never write to (and so copy) the pages they share with it; two
+    malloc arenas per process, and the loading's free heap given back (web/memory.py)."""
+    from web.memory import limit_arenas, trim
+
     gc.collect()
     gc.freeze()
+    limit_arenas()
+    trim()
 
 
 def serve(settings: Settings, host: str, port: int, production: bool = False) -> int:

@@ -213,21 +213,6 @@ class LikelihoodCache:
             self._cache[term] = columns
             self._account(term, entry_bytes(columns))
 
-    def compute(self, term: int) -> TermColumns:
-        """A term's columns with their present-finding array, computed without keeping them (for a batch
-        that computes terms in other processes and hands them over with `adopt`)."""
-        columns = self._compute(term)
-        columns.log_present(self.network)
-        return columns
-
-    def adopt(self, term: int, columns: TermColumns) -> None:
-        """Keep columns computed elsewhere (by `compute`, in another process) as if computed here."""
-        with self._lock:
-            if term in self._cache or term in self._pinned:
-                return
-            self._cache[term] = columns
-            self._account(term, entry_bytes(columns))
-
     def pin(self, terms: list[int], max_bytes: int | None = None) -> int:
         """Compute `terms` (with their present-finding arrays) and keep them for good, in order, until
         `max_bytes`; returns how many were pinned."""

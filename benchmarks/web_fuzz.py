@@ -233,6 +233,8 @@ def main() -> int:
                 "--report-junit-path",
                 str(junit),
                 "--no-color",
+                "--generation-database",
+                "none",
             ],
             cwd=REPO,
             capture_output=True,

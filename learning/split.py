@@ -33,5 +33,6 @@ def holdout(
     labelled: pd.DataFrame, validation_share: float = 0.2, salt: str = "dxgraph"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     folds = max(int(round(1 / validation_share)), 2)
-    fold = grouped_fold(group_keys(labelled), folds, salt)
+    # hashed on the bare publication / patient id, as the gate always has (its split stays the same)
+    fold = grouped_fold(group_keys(labelled).str.split(":", n=1).str[1], folds, salt)
     return labelled[fold != 0], labelled[fold == 0]

@@ -12,6 +12,7 @@ from inference.evidence import CONTEXTS, EvidenceError, make_evidence
 from inference.loading import load_diagnoser
 from inference.phenopackets import iter_packets, packet_to_case
 from inference.questions import next_questions
+from inference.vitals import temperature_celsius
 from knowledge.build import ensure_kb
 from knowledge.config import Settings
 from web.i18n import percent
@@ -88,7 +89,7 @@ def cmd_diagnose(args, settings: Settings) -> int:
         for k, v in {
             "temperature_c": None
             if args.temperature is None
-            else (args.temperature if args.temperature_unit == "C" else (args.temperature - 32) * 5 / 9),
+            else temperature_celsius(args.temperature, args.temperature_unit),
             "heart_rate": args.heart_rate,
             "respiratory_rate": args.respiratory_rate,
             "systolic_bp": args.systolic_bp,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from inference.priors import ONSET_RANGE
 from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
+from knowledge.units import HPO_ID
 
-HPO_ID = re.compile(r"^HP:\d{7}$")
 SEVERITY_WEIGHT = {None: 1.0, "mild": 0.7, "moderate": 1.0, "severe": 1.0}
 SEXES = ("female", "male")
 CONTEXTS = ("primary-care", "emergency", "rare-disease-clinic")

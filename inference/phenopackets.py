@@ -11,6 +11,7 @@ from pathlib import Path
 
 from inference.evidence import Evidence, EvidenceError, make_evidence, onset_years
 from knowledge.kb import KnowledgeBase
+from knowledge.units import is_hpo_id
 
 _DURATION = re.compile(
     r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
@@ -127,7 +128,7 @@ def packet_to_case(kb: KnowledgeBase, packet: dict, context: str = "rare-disease
 
 
 def _wellformed(term: str, warnings: list[str]) -> bool:
-    if re.match(r"^HP:\d{7}$", term or ""):
+    if is_hpo_id(term):
         return True
     warnings.append(f"malformed HPO id {term!r}; left out")
     return False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from knowledge.units import fahrenheit_to_celsius
+
 FEVER, HYPERPYREXIA, HYPOTHERMIA = "HP:0001945", "HP:0033031", "HP:0002045"
 TACHYCARDIA, BRADYCARDIA = "HP:0001649", "HP:0001662"
 TACHYPNEA, BRADYPNEA = "HP:0002789", "HP:0046507"
@@ -33,7 +35,7 @@ def temperature_celsius(value: float, unit: str = "C") -> float:
     if unit in ("C", "CELSIUS"):
         return value
     if unit in ("F", "FAHRENHEIT"):
-        return (value - 32.0) * 5.0 / 9.0
+        return fahrenheit_to_celsius(value)
     raise ValueError(f"temperature unit must be C or F, not {unit!r}")
 
 

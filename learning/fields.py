@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from knowledge.units import fahrenheit_to_celsius
+
 # canonical fields -------------------------------------------------------------------------------------
 PATIENT, VISIT, DATE, AGE, BIRTH_DATE, SEX, TEMPERATURE, TEMPERATURE_UNIT = (
     "patient",
@@ -306,7 +308,7 @@ def temperature_celsius(value: float, unit: str | None) -> float:
             unit = "F"
         else:
             raise ValueError(f"implausible temperature {value:g} (no unit; neither 25-45 C nor 77-113 F)")
-    celsius = value if unit == "C" else (value - 32.0) * 5.0 / 9.0
+    celsius = value if unit == "C" else fahrenheit_to_celsius(value)
     if not low_c <= celsius <= high_c:
         raise ValueError(f"implausible temperature {value:g} {unit} (outside 25-45 C)")
     return round(celsius, 1)

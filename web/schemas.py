@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from inference.evidence import CONTEXTS
+from knowledge.units import HPO_ID_PATTERN
 
-HPO_PATTERN = r"^HP:\d{7}$"
+HPO_PATTERN = HPO_ID_PATTERN
 Severity = Literal["mild", "moderate", "severe"]
 Context = Literal["primary-care", "emergency", "rare-disease-clinic"]
 Source = Literal["OMIM", "ORPHA", "DECIPHER", "curated"]

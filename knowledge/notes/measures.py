@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from knowledge.notes.cues import DURATION_UNITS
 from knowledge.notes.text import Tokens, words
+from knowledge.units import fahrenheit_to_celsius
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
@@ -321,7 +322,7 @@ def _reading(
     if vital == "temperature_c" and (
         unit in ("f", "of", "ºf", "fahrenheit") or (unit is None and 93 <= value <= 110)
     ):
-        value = round((value - 32.0) * 5.0 / 9.0, 1)
+        value = round(fahrenheit_to_celsius(value), 1)
     start, end, span = _span(tokens, shown, last)
     found.readings.append(Reading(vital, value, start, end, span, _implausible(vital, value)))
     found.consumed.update(range(first, last + 1))

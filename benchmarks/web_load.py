@@ -85,7 +85,7 @@ class Pool:
 
     async def send(self, request: bytes) -> int:
         for attempt in range(2):
-            reused = bool(self.idle)
+            reused = bool(self.idle) and not attempt  # a retry opens a fresh connection
             reader, writer = (
                 self.idle.pop() if reused else await asyncio.open_connection("127.0.0.1", self.port)
             )
@@ -105,7 +105,7 @@ class Pool:
                 return status
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 writer.close()
-                if not reused or attempt:  # a fresh connection failed: an error, not a stale keep-alive
+                if not reused:  # a fresh connection failed: an error, not a keep-alive the server closed
                     return 0
         return 0
 

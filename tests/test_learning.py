@@ -146,6 +146,7 @@ def test_killed_ingestion_then_rerun_equals_one_clean_run(kb_home, dev_cases_dir
     command = [sys.executable, "-m", "cli.main", "--home", str(killed_home), "ingest", str(subset)]
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
     time.sleep(2.5)
+    assert process.poll() is None, "the ingestion ended before it could be killed: the test proves nothing"
     process.send_signal(signal.SIGKILL)
     process.wait()
     for home in (killed_home, clean_home):
@@ -190,10 +191,10 @@ def test_learn_promotes_and_latest_serves_it(kb_home, dev_cases_dir, tmp_path, c
     from knowledge.kb import load_current
 
     diagnoser = load_diagnoser(load_current(home / "kb"), home / "models", "latest")
-    if report["promoted"]:
-        assert diagnoser.model_version == report["version"]
-        assert report["validation"]["top1"] >= report["literature_only"]["top1"] - 0.01
-    else:
-        assert diagnoser.model_version == "literature-only"
+    # learning from a third of the dev cases beats literature-only on their held-out publications, so the
+    # gate promotes it and `latest` serves it
+    assert report["validation"]["top1"] >= report["literature_only"]["top1"] - 0.01
+    assert report["promoted"], report["reason"]
+    assert diagnoser.model_version == report["version"]
     model_files = " ".join(p.read_text(errors="ignore") for p in (home / "models").rglob("*.json"))
     assert "PMID_" not in model_files  # no case identifiers in model artifacts

@@ -76,10 +76,11 @@ def test_learning_beats_literature_only_on_held_out_synthetic_patients(kb, tmp_p
     # literature-only cannot rank a disease it does not know; learning must rank some of them first
     assert (result.literature_ranks[result.groups == "absent"] == NOT_RANKED).all()
     assert groups["absent"]["learned"]["top1"] > groups["absent"]["literature"]["top1"] == 0.0
-    assert groups["common"]["learned"]["top1"] >= groups["common"]["literature"]["top1"] - 0.03
-    assert groups["all"]["learned"]["top1"] >= groups["all"]["literature"]["top1"] - 0.03
-    low, high = groups["common"]["top1_gain_ci95"]
-    assert low <= groups["common"]["top1_gain"] <= high
+    # learning from the world's patients helps every group, and the gain is clear of zero (bootstrap)
+    for group in ("common", "orphan", "all"):
+        assert groups[group]["learned"]["top1"] >= groups[group]["literature"]["top1"], group
+    for group in ("common", "all"):
+        assert groups[group]["top1_gain_ci95"][0] > 0, group
     repeat = run_experiment(kb, SMALL, tmp_path / "b", progress=False)
     assert np.array_equal(repeat.literature_ranks, result.literature_ranks)
     assert np.array_equal(repeat.learned_ranks, result.learned_ranks)

@@ -25,7 +25,7 @@ KEY = b"test-key"
 
 
 def _sample(dev_cases_dir: Path, target: Path, count: int = 60) -> Path:
-    """Every n-th dev case, without disease onset (the store does not keep onset, see docs/architecture.md)."""
+    """Every n-th dev case, without disease onset (the store keeps no onset: docs/architecture.md)."""
     files = sorted(dev_cases_dir.glob("*.json"))
     target.mkdir()
     for path in files[:: max(len(files) // count, 1)][:count]:

@@ -112,6 +112,21 @@ def _first_best(values: np.ndarray, owner: np.ndarray, groups: int) -> tuple[np.
     return best, first
 
 
+def _stacked_values(
+    columns: list, index_name: str, value_name: str | None, keys: np.ndarray, width: int
+) -> np.ndarray:
+    """Several TermColumns' sparse vectors (sorted indices) read at once: `keys` holds j * width + d for
+    column j and disease d; 1.0 stands for the value when `value_name` is None (membership)."""
+    indices = [getattr(c, index_name) for c in columns]
+    offsets = np.repeat(np.arange(len(columns)) * width, [len(i) for i in indices])
+    stacked = np.concatenate(indices).astype(np.int64) + offsets if len(offsets) else np.zeros(0, np.int64)
+    if value_name is None:
+        values = np.ones(len(stacked))
+    else:
+        values = np.concatenate([getattr(c, value_name) for c in columns]) if len(offsets) else np.zeros(0)
+    return _values_at(stacked, values, keys.ravel()).reshape(keys.shape)
+
+
 def _members(index: np.ndarray, at: np.ndarray) -> np.ndarray:
     """Which of `at` are in the sorted array `index`."""
     if index.size == 0:
@@ -176,38 +191,43 @@ def match_table(
     first_below, best_below = first_below[:, inverse].T, best_below[:, inverse].T  # (findings, diseases)
     has_below = first_below >= 0
     below_term = np.where(has_below, ann_terms[np.maximum(first_below, 0)], -1)
-    for j, finding in enumerate(findings):
+    # every (finding, disease) pair at once: the findings' sparse columns concatenated, keyed j * N + d
+    columns = [diagnoser.cache.columns(int(t)) for t in terms]
+    keys = np.arange(n_f)[:, None] * net.n_diseases + diseases[None, :]
+    not_annotated = _stacked_values(columns, "not_index", None, keys, net.n_diseases) > 0
+    exact = _stacked_values(columns, "exact_index", "exact_value", keys, net.n_diseases)
+    related = _stacked_values(columns, "related_index", "related_value", keys, net.n_diseases)
+    curated = net.curated[diseases]
+    if curated.any():  # TermColumns.effective_related: curated diseases count their general matches
+        slot = np.searchsorted(net.curated_index, diseases[curated])
+        general = np.stack([c.curated_general[slot] for c in columns])
+        related[:, curated] = np.maximum(general, related[:, curated] * net.params.common_leak_factor)
+    present = np.asarray([f.present for f in findings])[:, None]
+    use_exact = present & ~not_annotated & (exact > 0) & (exact >= related) & has_below
+    use_related = present & ~not_annotated & (related > exact)
+    kind[:] = np.select(
+        [
+            ~present & not_annotated,
+            ~present & has_below,
+            ~present,
+            not_annotated,
+            use_exact & (below_term == terms[:, None]),
+            use_exact,
+        ],
+        [EXCLUDED_CONSISTENT, EXCLUDED_PRESENT, EXCLUDED_UNRELATED, NOT_ANNOTATED, EXACT, VIA_DESCENDANT],
+        UNMATCHED,
+    )
+    shown = use_exact | (~present & ~not_annotated & has_below)
+    matched[shown], strength[shown] = below_term[shown], best_below[shown]
+    for j in np.flatnonzero(use_related.any(axis=1)).tolist():
         term = int(terms[j])
-        columns = diagnoser.cache.columns(term)
-        not_annotated = _members(columns.not_index, diseases)
-        if not finding.present:
-            kind[j] = np.where(
-                not_annotated,
-                EXCLUDED_CONSISTENT,
-                np.where(has_below[j], EXCLUDED_PRESENT, EXCLUDED_UNRELATED),
-            )
-            shown = ~not_annotated & has_below[j]
-            matched[j, shown], strength[j, shown] = below_term[j, shown], best_below[j, shown]
-            continue
-        exact = _values_at(columns.exact_index, columns.exact_value, diseases)
-        related = _effective_related(diagnoser, columns, diseases)
-        use_exact = ~not_annotated & (exact > 0) & (exact >= related) & has_below[j]
-        use_related = ~not_annotated & (related > exact)
-        kind[j] = np.where(not_annotated, NOT_ANNOTATED, UNMATCHED)
-        kind[j, use_exact] = np.where(below_term[j, use_exact] == term, EXACT, VIA_DESCENDANT)
-        matched[j, use_exact], strength[j, use_exact] = below_term[j, use_exact], best_below[j, use_exact]
-        if use_related.any():
-            rows = np.flatnonzero(use_related[owner])  # annotations of the diseases matched fuzzily
-            weights, via = diagnoser.cache.match_weights_at(term, ann_terms[rows])
-            best_related, first_related = _first_best(
-                (ann_strength[rows] * weights)[:, None], owner[rows], n_d
-            )
-            chosen = np.flatnonzero(use_related & (first_related[:, 0] >= 0))
-            picked = rows[first_related[chosen, 0]]
-            matched[j, chosen], strength[j, chosen] = ann_terms[picked], ann_strength[picked]
-            kind[j, chosen] = np.where(
-                via[first_related[chosen, 0]] == ann_terms[picked], VIA_ANCESTOR, RELATED
-            )
+        rows = np.flatnonzero(use_related[j][owner])  # annotations of the diseases matched fuzzily
+        weights, via = diagnoser.cache.match_weights_at(term, ann_terms[rows])
+        _, first_related = _first_best((ann_strength[rows] * weights)[:, None], owner[rows], n_d)
+        chosen = np.flatnonzero(use_related[j] & (first_related[:, 0] >= 0))
+        picked = rows[first_related[chosen, 0]]
+        matched[j, chosen], strength[j, chosen] = ann_terms[picked], ann_strength[picked]
+        kind[j, chosen] = np.where(via[first_related[chosen, 0]] == ann_terms[picked], VIA_ANCESTOR, RELATED)
     return kind, matched, strength
 
 

@@ -153,12 +153,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_memory_mb(master: int) -> dict:
-    """RSS (shared pages counted in every process), PSS (shared pages split) and USS (private) of the
-    gunicorn master and its workers."""
+def server_pids(master: int) -> list[int]:
     pids = [master]
     for task in Path(f"/proc/{master}/task").iterdir():
         pids += [int(p) for p in (task / "children").read_text().split()]
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_memory_mb(master: int) -> dict:
+    """RSS (shared pages counted in every process), PSS (shared pages split) and USS (private) of the
+    gunicorn master and its workers."""
+    pids = server_pids(master)
     totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "processes": len(pids)}
     for pid in pids:
         try:
@@ -243,7 +260,12 @@ def main() -> int:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    report: dict = {"engine_floor_ms": floor, "cores": os.cpu_count(), "workers": int(args.workers)}
+    report: dict = {
+        "engine_floor_ms": floor,
+        "cores": os.cpu_count(),
+        "workers": int(args.workers),
+        "load_average_at_start": os.getloadavg(),
+    }
     try:
         for _ in range(240):
             try:
@@ -259,15 +281,21 @@ def main() -> int:
         report["memory_after_warmup_mb"] = server_memory_mb(server.pid)
         for kind in kinds:
             print(f"\n{kind} request ({KINDS[kind]}):")
-            columns = ("rate/s", "sent", "errors", "p50 ms", "p95 ms", "p99 ms", "done/s")
+            columns = ("rate/s", "sent", "errors", "p50 ms", "p95 ms", "p99 ms", "done/s", "cpu ms", "load")
             print(" ".join(f"{c:>7}" for c in columns))
             rows, best = [], 0.0
             for rate in (float(r) for r in args.rates.split(",")):
+                pids = server_pids(server.pid)
+                before = cpu_seconds(pids)
                 row = asyncio.run(open_loop(port, requests[kind], rate, args.seconds))
+                # the server's own CPU per request: what the rate costs whatever else runs on the machine
+                row["server_cpu_ms_per_request"] = round(1000 * (cpu_seconds(pids) - before) / row["sent"], 2)
+                row["load_average_1min"] = round(os.getloadavg()[0], 2)
                 rows.append(row)
                 print(
-                    f"{rate:>7.0f} {row['sent']:>6} {row['errors']:>6} {row['p50_ms']:>7.1f} "
-                    f"{row['p95_ms']:>7.1f} {row['p99_ms']:>7.1f} {row['completed_per_s']:>7.1f}"
+                    f"{rate:>7.0f} {row['sent']:>7} {row['errors']:>7} {row['p50_ms']:>7.1f} "
+                    f"{row['p95_ms']:>7.1f} {row['p99_ms']:>7.1f} {row['completed_per_s']:>7.1f} "
+                    f"{row['server_cpu_ms_per_request']:>7.2f} {row['load_average_1min']:>7.2f}"
                 )
                 if row["p95_ms"] <= TARGET_P95_MS and row["errors"] == 0:
                     best = max(best, rate)

@@ -18,6 +18,7 @@ import numpy as np
 from flask import current_app
 
 from inference.engine import Diagnoser
+from inference.evidence import CONTEXTS
 from inference.explain import stated_index
 from inference.loading import PROMOTED_POINTER, load_diagnoser
 from inference.questions import closure_rows
@@ -61,6 +62,19 @@ class CacheBudget:
     shared: int = 0
 
 
+def prepare(diagnoser: Diagnoser) -> None:
+    """Build now what the first requests would otherwise build lazily in each worker: done before the
+    fork, it is shared by all of them instead of copied once per worker."""
+    network = diagnoser.network
+    for name in ("descendants_matrix", "information_content", "depth", "curated", "curated_index"):
+        getattr(network, name, None)
+    getattr(network, "curated_background", None)
+    for context in CONTEXTS:
+        diagnoser.log_prior(context)
+    stated_index(diagnoser.kb)
+    closure_rows(network)
+
+
 def load_engine(
     settings: Settings, previous: Engine | None = None, budget: CacheBudget = CacheBudget()
 ) -> Engine:
@@ -76,8 +90,7 @@ def load_engine(
     if budget.shared > 0:
         counts = np.bincount(diagnoser.network.ann_term, minlength=len(kb.term_ids))
         diagnoser.cache.pin(np.argsort(-counts, kind="stable").tolist(), max_bytes=budget.shared)
-    stated_index(diagnoser.kb)  # built now: shared by the workers when this runs before the fork
-    closure_rows(diagnoser.network)
+    prepare(diagnoser)
     return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
 
 

@@ -199,6 +199,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
         if row.index in explanations:
             item["explanation"] = _explanation(kb, explanations[row.index], lang, effects, row.index)
         ranking.append(item)
+    shown = {item["disease_id"]: item["rank"] for item in ranking}  # a don't-miss entry's rank as listed
     return {
         "request_id": request_id,
         "case_id": case_id,
@@ -210,10 +211,19 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             {
                 "disease_id": item.disease_id,
                 "label": kb.disease_label(item.index, lang),
+                "label_lang": _label_lang(kb, item.index, lang),
                 "probability": item.probability,
                 "cautious_probability": item.cautious_probability,
-                "rank": item.rank,
+                "rank": shown.get(item.disease_id, max(item.rank, len(ranking) + 1)),
+                "in_ranking": item.disease_id in shown,
+                "words": wording.standing(
+                    item.probability,
+                    shown.get(item.disease_id, max(item.rank, len(ranking) + 1)),
+                    item.disease_id in shown,
+                    lang,
+                ),
                 "guideline": item.citation,
+                "guideline_title": item.citation.removeprefix("guideline:").strip(),
                 "supporting": [{"id": t, "label": kb.label(t, lang)} for t in item.supporting],
                 "xrefs": kb.disease_info[item.index].get("xrefs", []),
                 "url": disease_url(item.disease_id),

@@ -36,6 +36,10 @@ WORDS = {
         "frequency": "{pct} of patients",
         "scale": "effect of each finding alone, compared with the average patient of this age and sex "
         "in this setting; strongest first",
+        "chance_now": "{pct} now",
+        "one_in": "about 1 in {n}",
+        "in_list": "number {rank} in the list",
+        "below_list": "number {rank}, below the list",
     },
     "es": {
         "more": "{n} veces más probable",
@@ -50,6 +54,10 @@ WORDS = {
         "frequency": "{pct} de los pacientes",
         "scale": "efecto de cada hallazgo por sí solo, frente al paciente medio de esta edad y sexo en "
         "este ámbito; de mayor a menor",
+        "chance_now": "{pct} ahora",
+        "one_in": "alrededor de 1 de cada {n}",
+        "in_list": "n.º {rank} de la lista",
+        "below_list": "n.º {rank}, por debajo de la lista",
     },
 }
 
@@ -103,6 +111,19 @@ def twin_words(twin_id: str, twin_name: str | None, share: float, lang: str = "e
     key = "twin" if twin_name else "twin_same"
     shown = f"{share * 100:.0f} %" if lang == "es" else f"{share:.0%}"
     return word(key, lang).format(id=twin_id, name=twin_name, share=shown)
+
+
+def standing(probability: float, rank: int, listed: bool, lang: str = "en") -> str:
+    """A don't-miss diagnosis's standing in plain words: '46.5% now, number 1 in the list'; under 10% also
+    '(about 1 in 330)'; when not among the diseases shown, 'below the list' (es: '0,3 % ahora ...')."""
+    value = probability * 100
+    text = "<0.1" if value < 0.1 else f"{value:.1f}"
+    pct = text.replace(".", ",") + " %" if lang == "es" else text + "%"
+    words = word("chance_now", lang).format(pct=pct)
+    if 0 < probability < 0.1:
+        words += " (" + word("one_in", lang).format(n=number(1 / probability, lang)) + ")"
+    place = word("in_list" if listed else "below_list", lang).format(rank=rank)
+    return f"{words}, {place}"
 
 
 # ---- the common scale ----------------------------------------------------------------------------

@@ -71,3 +71,15 @@ def wait_results(page, findings: int | None = None) -> None:
 def small_targets(page, least: int) -> list[str]:
     """Visible targets smaller than least x least CSS pixels."""
     return page.evaluate(SMALL_TARGETS, [TARGETS, least])
+
+
+def as_scripted_page(open_page, page, screen: dict):
+    """A JavaScript-enabled copy of a page rendered without JavaScript (same URL, same HTML, app.js left
+    empty), for the checks that need scripts of their own: axe-core waits on timers, which a page with
+    JavaScript disabled never fires."""
+    copy = open_page(**screen)
+    html, url = page.content(), page.url
+    copy.route("**/static/app.js*", lambda route: route.fulfill(body="", content_type="text/javascript"))
+    copy.route(url, lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    copy.goto(url)
+    return copy

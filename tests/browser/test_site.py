@@ -101,7 +101,7 @@ def test_phone_screen_has_no_horizontal_overflow(live_server, open_page, shoot, 
     assert page.evaluate(OVERFLOWING) == []
     shoot(page, "04-phone-differential")
     with page.context.expect_page() as opened:  # disease pages open beside the differential
-        page.locator("#results-body a.name").first.click()
+        page.locator("#results-body .ranking a.name").first.click()
     details = opened.value
     details.wait_for_selector(".disease-page")
     assert "PMID" in details.inner_text("table.phenotypes") or "DOI" in details.inner_text("table.phenotypes")

@@ -335,8 +335,22 @@
       h("p", null, h("a", { class: "details-link", href: d.url, target: "_blank", rel: "noopener" }, `${t("details")}: `,
         h("span", { lang: langAttr(d.label_lang), text: d.label }))));
   }
+  function dontMiss(r) {
+    // time-critical diagnoses kept in view (above the ranking, even when outside it)
+    return h("section", { class: "dm-block", "aria-labelledby": "dont-miss-title" },
+      h("h3", { id: "dont-miss-title" }, h("span", { class: "badge dont-miss", text: t("dm_badge") }), " " + t("dm_title")),
+      h("p", { class: "hint", text: t("dm_hint") }),
+      h("ul", { class: "dm-list" }, r.dont_miss.map((d) => h("li", { class: "dm-item", "data-id": d.disease_id },
+        h("a", { class: "name", href: d.url, target: "_blank", rel: "noopener", lang: langAttr(d.label_lang), text: d.label }),
+        " ", h("span", { class: "dm-standing", text: d.words }),
+        h("p", { class: "dm-kept", text: `${t("dm_kept")}: ${d.supporting.length
+          ? d.supporting.slice(0, 5).map((f) => f.label).join(", ") : t("dm_kept_none")}` }),
+        h("p", { class: "dm-guideline", text: `${t("dm_guideline")}: ${d.guideline_title}` })))));
+  }
   function render(r) {
     const parts = [];
+    const flagged = new Set(r.dont_miss.map((d) => d.disease_id));
+    if (r.dont_miss.length) parts.push(dontMiss(r));
     if (lang !== "en" && r.ranking.some((d) => d.label_lang === "en")) {
       parts.push(h("p", { class: "hint english-names", text: t("english_names") }));
     }
@@ -346,6 +360,7 @@
           h("span", { class: "rank", text: d.rank + "." }),
           h("a", { class: "name", href: d.url, target: "_blank", rel: "noopener", lang: langAttr(d.label_lang), text: d.label }),
           h("span", { class: `badge ${d.kind}`, text: t(d.kind) }),
+          flagged.has(d.disease_id) ? h("span", { class: "badge dont-miss", text: t("dm_badge") }) : null,
           h("span", { class: "prob", text: pct(d.probability) })),
         meter(d.probability, `${t("probability")} ${pct(d.probability)}`),
         d.also_described_as ? h("p", { class: "twin hint", text: capital(d.also_described_as.words) + "." }) : null,

@@ -153,7 +153,8 @@ def extract() -> Response:
     current = engine()
     known = {t: True for t in request_model.present} | {t: False for t in request_model.absent}
     result = notes.read_note(current.kb, request_model.text, request_model.lang, known)
-    return jsonify(service.envelope(current, notes.extract_payload(current.kb, result, request_model.lang)))
+    payload = notes.extract_payload(current.kb, result, request_model.lang, request_model.text)
+    return jsonify(service.envelope(current, payload))
 
 
 @bp.get("/diseases/<disease_id>")

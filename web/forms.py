@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
-from knowledge.notes import Finding, Mention
 from knowledge.search import PhenotypeIndex
-from web.notes import form_measures, read_note
+from web.notes import extract_payload, form_measures, measure_outcomes, read_note
 from web.schemas import ApiError
 
 SEVERITIES = ("mild", "moderate", "severe")
@@ -44,8 +43,8 @@ class PageState:
     systolic_bp: str = ""
     diastolic_bp: str = ""
     spo2: str = ""
-    suggestions: list[Finding] | None = None  # what the note box read, each flagged for the doctor
-    note_context: list[Mention] = field(default_factory=list)  # past, family, hypothetical mentions
+    extraction: dict | None = None  # what the note box read (the /extract answer), flags for the doctor
+    note_measures: list[dict] = field(default_factory=list)  # vitals, age, sex read: filled, same or kept
     not_found: list[str] = field(default_factory=list)
 
     def upsert(self, row: Row) -> None:
@@ -91,7 +90,11 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
         term, _, how = answer.partition("|")
         state.upsert(Row(term.strip(), kb.label(term.strip(), lang), how != "absent"))
     if form.get("action") == "confirm":
-        for value in form.getlist("confirm"):
+        # ticked findings, and the choice made for each flagged one ("resolve:<id>"; "" leaves it out)
+        chosen = form.getlist("confirm") + [form.get(key) for key in form if key.startswith("resolve:")]
+        for value in chosen:
+            if not value or "|" not in value:
+                continue
             term, _, rest = value.partition("|")
             how, _, severity = rest.partition("|")
             state.upsert(Row(term.strip(), kb.label(term.strip(), lang), how != "absent", severity or None))
@@ -109,11 +112,14 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
         state.add = ", ".join(state.not_found)
     if form.get("action") == "extract":
         result = read_note(kb, state.note, lang, {r.id: r.present for r in state.rows})
-        state.suggestions, state.note_context = result.findings, result.context
-        for name, value in form_measures(result).items():  # "fiebre de 39" fills an empty temperature
-            if not getattr(state, name):
-                setattr(state, name, value)
-                if name == "temperature":
+        state.extraction = extract_payload(kb, result, lang, state.note)
+        read = form_measures(result)
+        entered = {name: getattr(state, name) for name in read}
+        state.note_measures = measure_outcomes(read, entered, state.temperature_unit)
+        for item in state.note_measures:  # "fiebre de 39" fills an empty temperature; a clash is shown
+            if item["outcome"] == "filled":
+                setattr(state, item["field"], item["value"])
+                if item["field"] == "temperature":
                     state.temperature_unit = "C"
     return state
 

@@ -3,9 +3,12 @@ the doctor to confirm, with what repeats or contradicts itself or the findings a
 
 from __future__ import annotations
 
+import math
+
 from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
 from knowledge.notes import Extraction, note_extractor
+from knowledge.units import fahrenheit_to_celsius
 
 # form field <- vital sign read from the note (the form keeps what the doctor typed)
 FORM_VITALS = {
@@ -23,10 +26,31 @@ def read_note(kb: KnowledgeBase, text: str, lang: str, known: dict[str, bool] | 
     return note_extractor(kb).extract(text, lang, known or {})
 
 
-def extract_payload(kb: KnowledgeBase, result: Extraction, lang: str) -> dict:
+_CLAUSE_ENDS = ".;:!?,()[]\n"
+
+
+def quote(text: str, start: int, end: int, before: int = 3, after: int = 2) -> str:
+    """The words of the note around a mention, within its clause ('sin tos', 'No cough today'): what the
+    doctor needs to see to judge a flag, negation included."""
+    left = text[max(0, start - 160) : start]
+    head = left[max(left.rfind(c) for c in _CLAUSE_ENDS) + 1 :].split()[-before:] if before else []
+    right = text[end : end + 160]
+    stops = [i for i in (right.find(c) for c in _CLAUSE_ENDS) if i >= 0]
+    tail = right[: min(stops, default=len(right))].split()[:after]
+    return " ".join([*head, text[start:end], *tail])
+
+
+def extract_payload(kb: KnowledgeBase, result: Extraction, lang: str, text: str | None = None) -> dict:
     """The /extract answer: findings (each with its mentions and flags), context mentions, vital signs as
-    numbers and as the findings the engine derives from them, age, sex, conflicts and repeats."""
+    numbers and as the findings the engine derives from them, age, sex, conflicts and repeats; given the
+    note's `text`, each finding, mention and context mention also has its `quote` (see quote())."""
     payload = {"lang": lang, **result.as_dict()}
+    if text is not None:
+        for item in [*payload["findings"], *payload["context"]]:
+            item["quote"] = quote(text, item["start"], item["end"])
+        for finding in payload["findings"]:
+            for mention in finding["mentions"]:
+                mention["quote"] = quote(text, mention["start"], mention["end"])
     try:
         age = result.age.value if result.age else None
         binned = bin_vitals(age_years=age, **result.vitals) if result.vitals else []
@@ -51,3 +75,29 @@ def form_measures(result: Extraction) -> dict[str, str]:
     if result.sex:
         values["sex"] = result.sex
     return values
+
+
+def _same(field: str, form_value: str, note_value: str, unit: str) -> bool:
+    if field == "sex":
+        return form_value == note_value
+    try:
+        entered = float(form_value.replace(",", "."))
+    except ValueError:
+        return False
+    if field == "temperature" and unit == "F":
+        entered = fahrenheit_to_celsius(entered)
+    return math.isclose(entered, float(note_value), abs_tol=0.05)
+
+
+def measure_outcomes(read: dict[str, str], form: dict[str, str], unit: str = "C") -> list[dict]:
+    """What became of each value read from the note (form field -> value): `filled` into an empty field,
+    `same` as the form, or `kept` = the form already says otherwise (shown, never silently dropped)."""
+    outcomes = []
+    for field, value in read.items():
+        entered = (form.get(field) or "").strip()
+        outcome = "filled" if not entered else "same" if _same(field, entered, value, unit) else "kept"
+        shown_unit = unit if field == "temperature" else None  # the unit of the form's own temperature
+        outcomes.append(
+            {"field": field, "value": value, "form": entered, "outcome": outcome, "unit": shown_unit}
+        )
+    return outcomes

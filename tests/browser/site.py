@@ -15,9 +15,11 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SCREENS = {"desktop": DESKTOP, "phone": PHONE}
 
-# what a finger or a pointer has to hit (inline links inside sentences are exempt, as in WCAG 2.5.8)
+# what a finger or a pointer has to hit (inline links inside sentences are exempt, as in WCAG 2.5.8; a
+# checkbox or radio button is hit through its label, measured as `.suggestions label`)
 TARGETS = (
-    "button:not(.default-submit), select, input:not([type=hidden]):not([type=checkbox]), textarea, summary, "
+    "button:not(.default-submit), select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), "
+    "textarea, summary, "
     "a.name, a.details-link, a.back-link, nav.lang a, nav.lang button, [role=option], .suggestions label"
 )
 SMALL_TARGETS = """([selector, least]) => [...document.querySelectorAll(selector)].filter((el) => {

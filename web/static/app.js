@@ -220,7 +220,7 @@
     if (li) choose(Number(li.dataset.index));
   });
 
-  // ---- the clinical note --------------------------------------------------------------------
+  // ---- the clinical note: what the note read (the /extract answer), flags for the doctor to resolve ----
   const suggestions = $("#suggestions");
   async function extract() {
     clearErrors();
@@ -230,41 +230,110 @@
     const absent = entered.filter(isAbsent).map((li) => li.dataset.id);
     const data = await call("/api/v1/extract", { text: $("#note").value, lang, present, absent });
     if (!data) return;
-    fillFromNote(data);
-    const found = data.findings;
-    const flag = (f) => f.conflict ? "note_conflict" : f.known === "contradicts" ? "note_contradicts"
-      : f.known === "listed" ? "note_listed" : f.repeated ? "note_repeated" : null;
-    if (!found.length) { suggestions.replaceChildren(h("p", { class: "hint", text: t("none_found") })); return; }
-    suggestions.replaceChildren(h("fieldset", { class: "suggestions" },
-      h("legend", { text: t("suggestions") }),
-      h("ul", null, found.map((f) => h("li", null, h("label", null,
-        h("input", { type: "checkbox", name: "confirm", checked: f.known !== "listed", value: `${f.id}|${f.present ? "present" : "absent"}|${f.severity || ""}`,
-          "data-id": f.id, "data-label": f.label, "data-present": f.present ? "1" : "0", "data-severity": f.severity || "" }),
-        h("span", { text: f.label }),
-        h("span", { class: `badge ${f.present ? "present" : "absent"}`,
-          text: t(f.present ? "present" : "absent") + (f.severity ? ", " + t("sev_" + f.severity) : "") }),
-        h("q", { text: f.text }),
-        ...(flag(f) ? [" ", h("span", { class: "flag", text: t(flag(f)) })] : []))))),
-      h("button", { type: "submit", name: "action", value: "confirm", class: "confirm" }, t("add_selected"))));
+    suggestions.replaceChildren(...noteRead(data, fillFromNote(data)));
     suggestions.querySelector("input")?.focus();
   }
+  const stateWord = (present) => t(present ? "present" : "absent").toLowerCase();
+  const foundValue = (f, present) => `${f.id}|${present ? "present" : "absent"}|${present ? f.severity || "" : ""}`;
+  const foundData = (f, present) => ({ "data-id": f.id, "data-label": f.label, "data-present": present ? "1" : "0",
+    "data-severity": present ? f.severity || "" : "" });
+  const radio = (f, value, text, attrs = {}) => h("label", null,
+    h("input", { type: "radio", name: `resolve:${f.id}`, value, ...attrs }), " " + text);
+  function found(f) {
+    const flags = [];
+    if (f.known === "listed") flags.push(t("note_listed"));
+    if (f.repeated) flags.push(format(t("note_repeated"), { n: f.mentions.length }));
+    if (f.known !== "contradicts" && !f.conflict) {
+      return h("li", { class: "found", "data-id": f.id },
+        h("label", null,
+          h("input", { type: "checkbox", name: "confirm", checked: f.known !== "listed", value: foundValue(f, f.present), ...foundData(f, f.present) }),
+          " ", h("span", { class: "found-label", text: f.label }), " ",
+          h("span", { class: `badge ${f.present ? "present" : "absent"}`,
+            text: t(f.present ? "present" : "absent") + (f.severity ? ", " + t("sev_" + f.severity) : "") }),
+          " ", h("q", { text: f.quote })),
+        flags.length ? [" ", h("span", { class: "flags" }, flags.map((text) => h("span", { class: "flag", text })))] : null);
+    }
+    const contradicts = f.known === "contradicts";
+    return h("li", { class: "found resolve", "data-id": f.id }, h("fieldset", null,
+      h("legend", null, h("span", { class: "found-label", text: f.label }), " ", h("q", { text: f.quote })),
+      contradicts ? h("p", { class: "flag contradicts",
+        text: format(t("note_contradicts"), { entered: stateWord(!f.present), said: stateWord(f.present) }) }) : null,
+      f.conflict && f.implied_by.length
+        ? h("p", { class: "flag conflict", text: format(t("note_implied"), { names: f.implied_by.join(", ") }) })
+        : f.conflict ? h("p", { class: "flag conflict" }, t("note_conflict") + " ", f.mentions.slice(0, 4).flatMap((m, i) =>
+          [i ? ", " : "", stateWord(m.status === "present") + " ", h("q", { text: m.quote })])) : null,
+      flags.length ? h("p", { class: "flag", text: flags.join("; ") }) : null,
+      h("span", { class: "choices" }, contradicts
+        ? [radio(f, "", format(t("note_keep"), { state: stateWord(!f.present) }), { checked: true }),
+          radio(f, foundValue(f, f.present), format(t("note_change"), { state: stateWord(f.present) }), foundData(f, f.present))]
+        : [radio(f, "", t("note_leave_out"), { checked: true }),
+          radio(f, foundValue(f, true), t("present"), foundData(f, true)),
+          radio(f, foundValue(f, false), t("absent"), foundData(f, false))])));
+  }
+  function measureValue(field, value, unit = "C") {
+    if (field === "sex") return t(value);
+    return (lang === "es" ? value.replace(".", ",") : value) + (field === "temperature" ? ` °${unit}` : "");
+  }
+  function noteRead(x, measures) {
+    const parts = [];
+    if (x.findings.length) {
+      parts.push(h("fieldset", { class: "suggestions" },
+        h("legend", { text: t("suggestions") }),
+        h("ul", null, x.findings.map(found)),
+        h("button", { type: "submit", name: "action", value: "confirm", class: "confirm" }, t("add_selected"))));
+    } else {
+      parts.push(h("p", { class: "hint none-found", text: t(x.context.length ? "note_no_current" : "none_found") }));
+    }
+    const unreadable = x.readings.filter((r) => r.unreadable);
+    const said = [
+      ...measures.map((m) => h("span", { class: `measure ${m.outcome}`, "data-field": m.field,
+        text: `${t(m.field)}: ${measureValue(m.field, m.value)} (${m.outcome === "kept"
+          ? format(t("m_kept"), { form: measureValue(m.field, m.form, m.unit) }) : t("m_" + m.outcome)})` })),
+      ...unreadable.map((r) => h("span", { class: "measure unreadable" }, h("q", { text: r.text }), ` (${t("m_unreadable")})`)),
+    ];
+    if (said.length) parts.push(h("p", { class: "note-measures" }, `${t("note_measures")}: `, said.flatMap((el, i) => (i ? ["; ", el] : [el]))));
+    if (x.context.length) {
+      parts.push(h("div", { class: "note-context" }, h("p", { text: t("note_context") + ":" }),
+        h("ul", null, x.context.map((c) => h("li", { "data-id": c.id, "data-status": c.status },
+          `${c.label} — ${T["nctx_" + c.status] ? t("nctx_" + c.status) : c.status}${c.negated ? ", " + t("nctx_denied") : ""} `,
+          h("q", { text: c.quote }))))));
+    }
+    return parts;
+  }
+  function sameValue(field, entered, value) {
+    if (field === "sex") return entered === value;
+    let number = Number(entered.replace(",", "."));
+    if (field === "temperature" && form.elements.temperature_unit?.value === "F") number = (number - 32) * 5 / 9;
+    return Number.isFinite(number) && Math.abs(number - Number(value)) <= 0.05;
+  }
   function fillFromNote(data) {
-    // vitals, age and sex read from the note fill the fields the doctor left empty ("fiebre de 39")
+    // vitals, age and sex read from the note fill the fields the doctor left empty ("fiebre de 39"); a value
+    // that differs from the form's is kept out of the form and shown (as web/notes.py measure_outcomes)
     const fields = { temperature: "temperature_c", heart_rate: "heart_rate", respiratory_rate: "respiratory_rate",
       systolic_bp: "systolic_bp", diastolic_bp: "diastolic_bp", spo2: "spo2" };
-    for (const [name, vital] of Object.entries(fields)) {
+    const read = {};
+    for (const [name, vital] of Object.entries(fields)) if (data.vitals[vital] !== undefined) read[name] = String(data.vitals[vital]);
+    if (data.age !== null) read.age = String(data.age);
+    if (data.sex) read.sex = data.sex;
+    const outcomes = [];
+    for (const [name, value] of Object.entries(read)) {
       const field = form.elements[name];
-      if (field && !field.value.trim() && data.vitals[vital] !== undefined) {
-        field.value = String(data.vitals[vital]);
+      if (!field) continue;
+      const entered = field.value.trim();
+      const unit = name === "temperature" ? form.elements.temperature_unit?.value || "C" : null;
+      const outcome = !entered ? "filled" : sameValue(name, entered, value) ? "same" : "kept";
+      if (outcome === "filled") {
+        field.value = value;
         if (name === "temperature" && form.elements.temperature_unit) form.elements.temperature_unit.value = "C";
       }
+      outcomes.push({ field: name, value, form: entered, outcome, unit });
     }
-    if (form.elements.age && !form.elements.age.value.trim() && data.age !== null) form.elements.age.value = String(data.age);
-    if (form.elements.sex && !form.elements.sex.value && data.sex) form.elements.sex.value = data.sex;
+    return outcomes;
   }
   function confirmSuggestions() {
-    for (const box of suggestions.querySelectorAll("input[name=confirm]:checked")) {
-      addRow(box.dataset.id, box.dataset.label, box.dataset.present === "1", box.dataset.severity);
+    // ticked findings, and the choice made for each flagged one (an empty value leaves it as it is)
+    for (const box of suggestions.querySelectorAll("input[name=confirm]:checked, input[type=radio]:checked")) {
+      if (box.value) addRow(box.dataset.id, box.dataset.label, box.dataset.present === "1", box.dataset.severity);
     }
     suggestions.replaceChildren();
     input.focus();

@@ -90,6 +90,8 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     app.jinja_env.globals["static_url"] = lambda name: url_for("static", filename=name, v=versions.get(name))
     app.jinja_env.globals["holder"] = lambda: app.extensions["dxgraph"].peek()
     app.jinja_env.filters.update(pct=_pct, pct0=_pct0, ratio=_ratio)
+    for name in app.jinja_env.list_templates():  # compiled now, with the code: the same in every worker
+        app.jinja_env.get_template(name)
     if config.trust_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     return app

@@ -60,6 +60,7 @@ class Diagnosis:
 
 
 TWIN_PREFERENCE = {"curated": 0, "OMIM": 1, "ORPHA": 2}
+DONT_MISS_SHOWN = 5  # the don't-miss block lists at most this many
 
 
 def twin_pairs(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
@@ -283,17 +284,23 @@ class Diagnoser:
         self, log_post: np.ndarray, findings: list[Finding], likelihoods: list[tuple[np.ndarray, float]]
     ) -> list[DontMiss]:
         """The time-critical diagnoses whose cautious posterior reaches the threshold, each with the present
-        findings that raise it above a disease outside the knowledge base (strongest first)."""
+        findings that raise it above a disease outside the knowledge base (strongest first); a disease no
+        present finding raises is not flagged (its baseline risk alone is not a reason to look)."""
         present = [ll for finding, ll in zip(findings, likelihoods, strict=True) if finding.present]
         cautious = cautious_log_posterior(log_post, present, self.dont_miss_mask)
         out = []
-        for index, probability, safe, rank in flagged(log_post, cautious, self.params.dont_miss_threshold, 5):
+        threshold = self.params.dont_miss_threshold
+        for index, probability, safe, rank in flagged(log_post, cautious, threshold, 50):
+            if len(out) == DONT_MISS_SHOWN:
+                break
             effects = [
                 (float(disease_ll[index] - other_ll), finding.term)
                 for finding, (disease_ll, other_ll) in zip(findings, likelihoods, strict=True)
                 if finding.present and disease_ll[index] > other_ll
             ]
             supporting = [term for _, term in sorted(effects, reverse=True)]
+            if not supporting:
+                continue
             citation = self.kb.disease_info[index]["dont_miss"]
             out.append(
                 DontMiss(index, self.kb.disease_ids[index], probability, safe, rank, citation, supporting)

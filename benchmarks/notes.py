@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -32,7 +33,8 @@ from knowledge.config import load_settings  # noqa: E402
 from knowledge.notes import note_extractor  # noqa: E402
 from knowledge.search import phenotype_index  # noqa: E402
 
-VIGNETTES = REPO.parent / "shared" / "data" / "vignettes" / "avey_dev.jsonl"
+SHARED = Path(os.environ.get("DXGRAPH_SHARED", REPO.parent / "shared"))
+VIGNETTES = SHARED / "data" / "vignettes" / "avey_dev.jsonl"
 SAMPLES = {
     name: REPO / "tests" / "data" / "notes" / f"vignettes_{name}.jsonl" for name in ("tuning", "second")
 }

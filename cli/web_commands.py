@@ -63,6 +63,7 @@ def gunicorn_options(host: str, port: int, log_level: str = "INFO") -> dict:
         "proc_name": "dxgraph-web",
         "child_exit": _child_exit,
         "post_fork": _post_fork,
+        "post_worker_init": _post_worker_init,
         "control_socket_disable": True,  # newer gunicorn: no control socket in $HOME
     }
     if os.path.isdir("/dev/shm"):
@@ -75,6 +76,14 @@ def _post_fork(server, worker) -> None:
     from web.memory import start_trimmer
 
     start_trimmer()
+
+
+def _post_worker_init(worker) -> None:
+    """In each worker: stop only when the master says so, and always the graceful way. Ctrl-C reaches the
+    whole process group and the master then sends its own SIGQUIT; a second SystemExit raised inside the
+    first one's shutdown could leave the thread pool's queue locked and the worker hung until SIGKILL."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGQUIT, worker.handle_exit)  # finish in-flight requests (each bounded), then exit
 
 
 def _child_exit(server, worker) -> None:
@@ -115,10 +124,12 @@ def serve(settings: Settings, host: str, port: int, production: bool = False) ->
     # metrics shared by all workers: the directory must be set before prometheus_client is imported
     metrics_dir = tempfile.mkdtemp(prefix="dxgraph-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    master = os.getpid()
     try:
         return _run_gunicorn(settings, host, port)
     finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+        if os.getpid() == master:  # a worker leaving unwinds through here too: the directory is shared
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _run_gunicorn(settings: Settings, host: str, port: int) -> int:

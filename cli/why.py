@@ -27,7 +27,7 @@ def write_why(
     out: TextIO, diagnoser: Diagnoser, diagnosis: Diagnosis, evidence: Evidence, rows: list[RankedDisease]
 ) -> None:
     """Strongest effect first; findings with no effect listed on one line."""
-    effects = wording.log_effects(diagnoser, evidence, diagnosis.used)
+    effects = wording.log_effects(diagnoser, evidence, diagnosis)
     for row in rows:
         explanation = explain(diagnoser, diagnosis, row.index)
         out.write(f"\nwhy {row.disease_id} {row.label} ({row.probability:.1%}):\n")

@@ -41,7 +41,8 @@ def next_questions(
     top = top[np.exp(log_posterior[top]) > 0]
     # the flagged time-critical diagnoses join the pool at their cautious probability, so the questions
     # include those that would rule them in or out
-    flagged = [d.index for d in diagnosis.dont_miss if d.index not in set(top.tolist())]
+    pooled = set(top.tolist())
+    flagged = [d.index for d in diagnosis.dont_miss if d.index not in pooled]
     top = np.concatenate([top, np.asarray(flagged, dtype=top.dtype)])
     if top.size == 0:
         return []

@@ -13,7 +13,6 @@ LANGS = ("en", "es")
 COOKIE = "dxgraph_lang"
 
 
-
 def _scale(lang: str) -> str:
     text = WORDS[lang]["scale"]
     return text[0].upper() + text[1:] + "."

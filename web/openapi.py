@@ -74,7 +74,7 @@ def _spec(max_rows: int, max_body: int, budget_ms: int = 2000) -> dict:
             "error": {"type": "string"},
             "field": {"type": ["string", "null"], "description": "the field at fault, e.g. observed[2]"},
             "code": {"type": "string", "description": "the kind of mistake, e.g. less_than_equal"},
-            "params": {"type": "object", "description": "its parameters (e.g. {\"le\": 130})"},
+            "params": {"type": "object", "description": 'its parameters (e.g. {"le": 130})'},
         },
     }
     schemas["Envelope"] = {"type": "object", "properties": ENVELOPE}

@@ -167,7 +167,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
         diagnosis.warnings.append(
             f"{' and '.join(left_out)} left out: the request's time budget ({budget_ms} ms) ran out"
         )
-    effects = wording.log_effects(diagnoser, evidence, diagnosis.used) if explanations else {}
+    effects = wording.log_effects(diagnoser, evidence, diagnosis) if explanations else {}
     DIAGNOSES.labels(context=evidence.context, via=via).inc()
     request_id = log_served(engine, evidence, diagnosis, via)
     ranking = []
@@ -355,7 +355,6 @@ def _explanation(kb, explanation, lang: str, effects: dict, disease: int) -> dic
 def _label_lang(kb, index: int, lang: str) -> str:
     """The language of a disease's label: English where no source gives one in `lang`."""
     return "es" if lang == "es" and kb.disease_info[index].get("label_es") else "en"
-
 
 
 def disease(engine: Engine, disease_id: str, lang: str = "en") -> dict:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inference.engine import Diagnoser
-from inference.evidence import Evidence, Finding
+from inference.engine import Diagnoser, Diagnosis
+from inference.evidence import Evidence
 
 NO_EFFECT = 1.1  # ratios within [1/1.1, 1.1] are "no effect"
 MODERATE = 2.0  # from 2x on: a clear effect
@@ -129,9 +129,10 @@ def standing(probability: float, rank: int, listed: bool, lang: str = "en") -> s
 # ---- the common scale ----------------------------------------------------------------------------
 
 
-def log_effects(diagnoser: Diagnoser, evidence: Evidence, findings: list[Finding]) -> dict[str, np.ndarray]:
-    """Per finding: log P(finding | disease) - log P(finding) for every disease, where P(finding) averages
-    over the diseases (and "not in the knowledge base") weighted by their prior for this patient."""
+def log_effects(diagnoser: Diagnoser, evidence: Evidence, diagnosis: Diagnosis) -> dict[str, np.ndarray]:
+    """Per scored finding: log P(finding | disease) - log P(finding) for every disease, where P(finding)
+    averages over the diseases (and "not in the knowledge base") weighted by their prior for this patient;
+    the likelihoods are the diagnosis' own."""
     params = diagnoser.params
     tau = params.temperature
     weights = diagnoser.log_prior(evidence.context) + diagnoser.demographics.log_likelihood(
@@ -140,8 +141,7 @@ def log_effects(diagnoser: Diagnoser, evidence: Evidence, findings: list[Finding
     log_other = math.log(params.other_prior)
     total = np.logaddexp(_logsumexp(weights), log_other)
     effects = {}
-    for finding in findings:
-        disease_ll, other_ll = diagnoser.finding_log_likelihood(finding, evidence.context)
+    for finding, (disease_ll, other_ll) in zip(diagnosis.used, diagnosis.likelihoods, strict=True):
         scaled = tau * disease_ll
         average = np.logaddexp(_logsumexp(weights + scaled), log_other + tau * other_ll) - total
         effects[finding.term] = scaled - average

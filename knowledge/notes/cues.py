@@ -89,9 +89,17 @@ POST_NEGATION = (
     "descartados|descartadas|nulo|nula"
 )
 POST_NEGATIONS = tuple(tuple(item.split()) for item in POST_NEGATION.split("|"))
-POST_FIRST: dict[str, list[tuple[str, ...]]] = {}
-for _cue in sorted(POST_NEGATIONS, key=len, reverse=True):
-    POST_FIRST.setdefault(_cue[0], []).append(_cue)
+
+
+def by_first_word(phrases) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases (word tuples) indexed by their first word, in the order given."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return index
+
+
+POST_FIRST = by_first_word(sorted(POST_NEGATIONS, key=len, reverse=True))
 
 RELATIVES = words(
     "mother father sister brother sisters brothers sibling siblings son sons daughter daughters aunt uncle "
@@ -118,9 +126,7 @@ RELATIVE_HAS = words(
 )
 RELATIVE_FILLERS = words("his her their the who also both el la su sus que tambien ambos mother's father's s")
 DISEASE_WORDS = words("disease diseases disorder syndrome enfermedad trastorno sindrome")
-FAMILY_FIRST: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in FAMILY_PHRASES:
-    FAMILY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+FAMILY_FIRST = by_first_word(FAMILY_PHRASES)
 # a relative who tells or brings, not one who has the finding ("her mother noticed she was jaundiced")
 REPORTING = words(
     "reports reported says said states stated noticed notices notes noted brought brings describes "

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from knowledge.kb import KnowledgeBase
 from knowledge.notes import cues as C
 from knowledge.notes.lexicon import BLOCKER, Lexicon
-from knowledge.notes.measures import Measures, Reading, read_measures
+from knowledge.notes.measures import Measures, Reading, first_usable, read_measures
 from knowledge.notes.sections import FAMILY, HISTORY, PLAN, find_sections
 from knowledge.notes.text import FUNCTION_WORDS, tokenize, words
 
@@ -128,11 +128,7 @@ class Extraction:
 
     @property
     def vitals(self) -> dict[str, float]:
-        found: dict[str, float] = {}
-        for r in self.readings:
-            if r.unreadable is None:
-                found.setdefault(r.name, r.value)
-        return found
+        return first_usable(self.readings)
 
     @property
     def conflicts(self) -> list[Finding]:

@@ -124,11 +124,16 @@ class Measures:
     @property
     def vitals(self) -> dict[str, float]:
         """The first usable reading of each vital sign, ready for inference.vitals.bin_vitals."""
-        found: dict[str, float] = {}
-        for r in self.readings:
-            if r.unreadable is None:
-                found.setdefault(r.name, r.value)
-        return found
+        return first_usable(self.readings)
+
+
+def first_usable(readings: list[Reading]) -> dict[str, float]:
+    """The first readable value of each vital sign among the readings."""
+    found: dict[str, float] = {}
+    for r in readings:
+        if r.unreadable is None:
+            found.setdefault(r.name, r.value)
+    return found
 
 
 def _number(token: str) -> float | None:

@@ -153,4 +153,3 @@ def axe(axe_source):
         return [v for v in violations if v["impact"] in ("serious", "critical")]
 
     return run
-

@@ -65,6 +65,41 @@ def simulator_grid() -> list[SimulatorSettings]:
         replace(middle, extra_features=3.0),
         replace(middle, noise_findings=3.0),
         replace(middle, own_absent_rate=0.4, other_absent=10.0),
+        # second round, matched to the match-type mix of real cases' true diagnoses (independent half, all
+        # cases, cited half): exact / sibling-cousin / more general / more specific / unmatched findings
+        replace(
+            middle,
+            report_rate=0.9,
+            ancestor_rate=0.03,
+            sibling_rate=0.35,
+            descendant_rate=0.1,
+            extra_features=3.0,
+            noise_findings=0.7,
+            own_absent_rate=0.3,
+            other_absent=10.0,
+        ),
+        replace(
+            middle,
+            report_rate=0.9,
+            ancestor_rate=0.02,
+            sibling_rate=0.15,
+            descendant_rate=0.05,
+            extra_features=1.5,
+            noise_findings=0.4,
+            own_absent_rate=0.3,
+            other_absent=10.0,
+        ),
+        replace(
+            middle,
+            report_rate=0.9,
+            ancestor_rate=0.01,
+            sibling_rate=0.03,
+            descendant_rate=0.02,
+            extra_features=0.3,
+            noise_findings=0.1,
+            own_absent_rate=0.3,
+            other_absent=10.0,
+        ),
     ]
 
 
@@ -121,7 +156,8 @@ def main() -> int:
     folds = np.asarray([publication_fold(c.case_id) for c in cases])
     cited = cited_mask(kb, cases)
     parts = {"all": np.ones(len(cases), dtype=bool), "cited": cited, "independent": ~cited}
-    base = Diagnoser(kb)
+    literature = replace(ModelParams(), fitted_contexts=())  # the literature likelihood everywhere
+    base = Diagnoser(kb, literature)
     cache = Path(args.cache) if args.cache else None
     if cache and cache.exists() and pickle.loads(cache.read_bytes())["kb"] == kb.version:
         data = pickle.loads(cache.read_bytes())["data"]
@@ -134,15 +170,15 @@ def main() -> int:
     def diagnoser_for(params: ModelParams) -> Diagnoser:
         return Diagnoser(kb, params, network=base.network)
 
-    methods: dict[str, dict[int, ModelParams]] = {"literature defaults": {0: ModelParams(), 1: ModelParams()}}
+    methods: dict[str, dict[int, ModelParams]] = {"literature defaults": {0: literature, 1: literature}}
     fits = fit_by_fold(data, folds, args.floor)
     methods["fitted on the other fold's real cases"] = {
-        k: fitted_params(ModelParams(), f.values) for k, f in fits.items()
+        k: fitted_params(literature, f.values) for k, f in fits.items()
     }
     no_sim = tuple(n for n in FREE if n != "sim_weight")
     fits_no_sim = fit_by_fold(data, folds, args.floor, no_sim)
     methods["the same without the similarity term"] = {
-        k: fitted_params(ModelParams(), f.values) for k, f in fits_no_sim.items()
+        k: fitted_params(literature, f.values) for k, f in fits_no_sim.items()
     }
     report: dict = {
         "cases": len(cases),
@@ -160,7 +196,7 @@ def main() -> int:
         results = simulated_fits(base, simulator_grid(), data, folds, args.floor, args.sim_patients, log)
         chosen = {k: choose_for_fold(results, k) for k in (0, 1)}
         methods["fitted on simulated patients (settings chosen by the other fold)"] = {
-            k: fitted_params(ModelParams(), c.fit.values) for k, c in chosen.items()
+            k: fitted_params(literature, c.fit.values) for k, c in chosen.items()
         }
         report["simulation"] = [
             {"settings": r.settings.as_dict(), "values": r.fit.values, "real_loss": r.real_loss}

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
 from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 from learning.fit.crossval import fitted_params  # noqa: E402
+from learning.fit.learned import cross_fitted_scoring  # noqa: E402
 from learning.ingest import ingest_phenopackets  # noqa: E402
 from learning.learn import ancestor_table, fit  # noqa: E402
 from learning.pseudonym import pseudonym  # noqa: E402
@@ -60,7 +62,9 @@ def main() -> int:
     parser.add_argument("--cases", default=str(REPO.parent / "shared" / "data" / "phenopackets" / "dev"))
     parser.add_argument("--fits", help="benchmarks/rare_fit.py report with the per-fold fitted values")
     parser.add_argument("--out", default=str(REPO / "reports" / "rare_learning"))
-    parser.add_argument("--variants", default="all", help="comma-separated subset of the variant names")
+    parser.add_argument("--variants", default="all", help="semicolon-separated subset of the variant names")
+    parser.add_argument("--learning", help='extra LearningParams variants as JSON: {"name": {field: value}}')
+    parser.add_argument("--sources", default="OMIM,all", help="OMIM, all or both")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -81,18 +85,22 @@ def main() -> int:
     if args.fits:
         report = json.loads(Path(args.fits).read_text())
         fitted = {k: report["fits"][f"real, without fold {k}"] for k in (0, 1)}
-    scoring = {"literature defaults": {k: ModelParams() for k in (0, 1)}}
+    literature = replace(ModelParams(), fitted_contexts=())  # the literature likelihood everywhere
+    scoring = {"literature defaults": {k: literature for k in (0, 1)}}
     if fitted:
-        scoring["fitted likelihood"] = {k: fitted_params(ModelParams(), fitted[k]) for k in (0, 1)}
+        scoring["fitted likelihood"] = {k: fitted_params(literature, fitted[k]) for k in (0, 1)}
+    learning = {
+        "learned": LearningParams(),
+        "learned, no case-mix prior": LearningParams(prior_pseudocount=NO_PRIOR),
+        "learned, scoring refitted on learned networks": LearningParams(),
+        **{f"learned, {k}": LearningParams(**v) for k, v in json.loads(args.learning or "{}").items()},
+    }
     variants = []
     for name, by_fold in scoring.items():
         variants.append((f"literature only ({name})", by_fold, None))
-        variants.append((f"learned ({name})", by_fold, LearningParams()))
-        variants.append(
-            (f"learned, no case-mix prior ({name})", by_fold, LearningParams(prior_pseudocount=NO_PRIOR))
-        )
+        variants.extend((f"{label} ({name})", by_fold, params) for label, params in learning.items())
     if args.variants != "all":
-        wanted = set(args.variants.split(","))
+        wanted = set(args.variants.split(";"))
         variants = [v for v in variants if v[0] in wanted]
 
     results: dict = {
@@ -107,7 +115,10 @@ def main() -> int:
         ingest_phenopackets(store, kb, KEY, [cases_dir], progress=False)
         encounter = {i: pseudonym(KEY, f"phenopacket:{i}", "encounter") for i in ids}
         ancestors = ancestor_table(kb)
-        for source_name, sources in (("OMIM", OMIM), ("all sources", None)):
+        chosen_sources = [
+            (n, s) for n, s in (("OMIM", OMIM), ("all sources", None)) if n.split()[0] in args.sources
+        ]
+        for source_name, sources in chosen_sources:
             for name, by_fold, learning in variants:
                 scores = {}
                 for k in (0, 1):
@@ -116,7 +127,11 @@ def main() -> int:
                         diagnoser = Diagnoser(kb, by_fold[k])
                     else:
                         train = [encounter[i] for i, f in zip(ids, folds, strict=True) if f != k]
-                        artifact = fit(store, kb, by_fold[k], learning, train, f"cv-{k}", ancestors)
+                        params = by_fold[k]
+                        if "refitted" in name:
+                            params, _ = cross_fitted_scoring(store, kb, params, learning, train, ancestors)
+                            results.setdefault("refits", {})[f"{name} without fold {k}"] = params.as_dict()
+                        artifact = fit(store, kb, params, learning, train, f"cv-{k}", ancestors)
                         diagnoser = diagnoser_from_artifact(kb, artifact)
                     scores[k] = score_cases(diagnoser, held, f"{name} {k}", sources)
                 combined = combine(scores, folds)

@@ -59,8 +59,8 @@ def evidence(kb, present, absent, context=CLINIC):
 
 
 def test_default_values_reproduce_the_literature_likelihood(kb):
-    plain = Diagnoser(kb, replace(ModelParams(), **IDENTITY))
-    fitted = Diagnoser(kb, replace(ModelParams(), fitted_contexts=(CLINIC,), **IDENTITY))
+    plain = Diagnoser(kb, replace(ModelParams(), fitted_contexts=(), **IDENTITY))
+    fitted = Diagnoser(kb, replace(fitted_params(ModelParams(), defaults()), **IDENTITY))
     for present, absent in EVIDENCE:
         a = plain.diagnose(evidence(kb, present, absent), recalibrate=False)
         b = fitted.diagnose(evidence(kb, present, absent), recalibrate=False)
@@ -68,7 +68,7 @@ def test_default_values_reproduce_the_literature_likelihood(kb):
 
 
 def test_fit_applies_only_in_its_contexts(kb):
-    plain = Diagnoser(kb)
+    plain = Diagnoser(kb, replace(ModelParams(), fitted_contexts=()))
     fitted = Diagnoser(kb, fitted_params(ModelParams(), ODD))
     for context in ("primary-care", "emergency"):
         a = plain.diagnose(evidence(kb, [FOCAL, ID], [TONIC], context))
@@ -107,7 +107,7 @@ def test_explanation_sums_exactly_with_the_similarity_term(kb):
 
 
 def test_the_fitter_scores_what_the_engine_scores(kb):
-    base = Diagnoser(kb)
+    base = Diagnoser(kb, replace(ModelParams(), fitted_contexts=()))
     cases = [
         EvalCase(f"PMID_{i}_case", evidence(kb, present, absent), (truth,))
         for i, ((present, absent), truth) in enumerate(

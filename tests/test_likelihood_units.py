@@ -20,7 +20,11 @@ def toy(tmp_path_factory):
     return Diagnoser(
         kb,
         ModelParams(
-            temperature=1.0, calibration_slope=1.0, calibration_margin=0.0, calibration_intercept=0.0
+            temperature=1.0,
+            calibration_slope=1.0,
+            calibration_margin=0.0,
+            calibration_intercept=0.0,
+            fitted_contexts=(),  # the literature likelihood, worked out by hand (not the fitted one)
         ),
     )
 

@@ -34,6 +34,7 @@ def exact_diagnoser(kb):
             calibration_intercept=0.0,
             consult_calibration=(1.0, 0.0, 0.0),
             merge_twins=False,
+            fitted_contexts=(),  # the plain noisy-OR network (the fitted likelihood is tempered, IC-weighted)
         ),
     )
 

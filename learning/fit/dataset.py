@@ -110,6 +110,8 @@ def build_dataset(
     """Candidates and match features of every case (cases whose truth the candidates lack are kept: they
     count as misses in rankings but are left out of the fitted objective)."""
     kb, net = diagnoser.kb, diagnoser.network
+    if any(c.evidence.context in diagnoser.params.fitted_contexts for c in cases):
+        raise ValueError("build the fit data with the plain likelihood (fitted_contexts without the cases')")
     source = MatchSource(net)
     mask = diagnoser.candidate_mask(sources)
     partner = twin_partner(diagnoser)
@@ -265,3 +267,40 @@ def _dense_column(matrix, term: int) -> np.ndarray:
     dense = np.zeros(matrix.shape[0])
     dense[matrix.indices[start:end]] = matrix.data[start:end]
     return dense
+
+
+def concat(datasets: list[FitData]) -> FitData:
+    """One FitData of several (cases renumbered in order; disease indices keep each set's own network)."""
+    cases = np.cumsum([0] + [d.n_cases for d in datasets])
+    slots = np.cumsum([0] + [len(d.slot_case) for d in datasets])
+    entries = np.cumsum([0] + [len(d.entry_slot) for d in datasets])
+    findings = np.cumsum([0] + [len(d.finding_case) for d in datasets])
+
+    def join(name: str, shift: np.ndarray | None = None) -> np.ndarray:
+        parts = [getattr(d, name) + (shift[i] if shift is not None else 0) for i, d in enumerate(datasets)]
+        return np.concatenate(parts)
+
+    return FitData(
+        [c for d in datasets for c in d.case_ids],
+        int(cases[-1]),
+        join("slot_case", cases),
+        join("slot_truth"),
+        join("entry_slot", slots),
+        join("entry_disease"),
+        join("entry_offset"),
+        join("entry_fixed"),
+        join("entry_fixed_ll"),
+        join("entry_n_ann"),
+        np.concatenate([d.entry_moments for d in datasets]),
+        join("row_entry", entries),
+        join("row_finding", findings),
+        {k: np.concatenate([d.features[k] for d in datasets]) for k in datasets[0].features},
+        join("finding_case", cases),
+        join("finding_present"),
+        join("finding_weight"),
+        join("finding_background"),
+        join("finding_ic"),
+        join("finding_sim_other"),
+        datasets[0].case_other_prior,
+        {"parts": [d.info for d in datasets]},
+    )

@@ -37,7 +37,7 @@ IC_REF = 5.0  # information content at which a finding's weight is 1
 class FittedColumns:
     """One term's fitted log likelihoods over all diseases (untempered, unweighted) and under "other"."""
 
-    log_present: np.ndarray
+    log_present: np.ndarray  # float32: a bounded cache of dense arrays per worker
     log_absent: np.ndarray
     other_present: float
     other_absent: float
@@ -70,7 +70,7 @@ class FittedLikelihood:
     """Fitted per-finding log likelihoods for a network, cached per term (bounded, thread-safe)."""
 
     def __init__(
-        self, network: Network, cache: LikelihoodCache, params: ModelParams, max_terms: int = 2000
+        self, network: Network, cache: LikelihoodCache, params: ModelParams, max_terms: int = 4000
     ) -> None:
         self.network = network
         self.params = params
@@ -90,9 +90,17 @@ class FittedLikelihood:
         result = self._compute(term)
         with self._lock:
             self._columns[term] = result
-            while len(self._columns) > self.max_terms:
+            while len(self._columns) > self.capacity():
                 self._columns.popitem(last=False)
         return result
+
+    def capacity(self) -> int:
+        """Terms kept: max_terms, and no more bytes than the literature cache's own bound when one is set
+        (a server bounds it per worker)."""
+        bound = getattr(self.cache, "max_bytes", None)
+        if not bound:
+            return self.max_terms
+        return max(min(self.max_terms, bound // (8 * self.network.n_diseases)), 1)
 
     def _compute(self, term: int) -> FittedColumns:
         net, p = self.network, self.params
@@ -110,8 +118,8 @@ class FittedLikelihood:
             log_absent[curated] = standard.log_absent(net, "rare-disease-clinic")[curated]
         other_sim = p.similarity_weight * expected_similarity(net, matches.sim)
         return FittedColumns(
-            log_present,
-            log_absent,
+            log_present.astype(np.float32),
+            log_absent.astype(np.float32),
             weight * float(np.log(background)) + other_sim,
             float(np.log1p(-p.fit_exclusion_sensitivity * background)),
         )
@@ -121,8 +129,8 @@ class FittedLikelihood:
         columns = self.columns(term)
         scale = self.params.fit_temperature * SEVERITY_WEIGHT[finding.severity]
         if finding.present:
-            return scale * columns.log_present, scale * columns.other_present
-        return scale * columns.log_absent, scale * columns.other_absent
+            return np.multiply(columns.log_present, scale, dtype=np.float64), scale * columns.other_present
+        return np.multiply(columns.log_absent, scale, dtype=np.float64), scale * columns.other_absent
 
     def unreported_log_likelihood(self, terms: list[int], standard: np.ndarray) -> np.ndarray:
         """The unreported-feature term at the fitted rate for HPO diseases (`standard`, the literature

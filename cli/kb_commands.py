@@ -83,7 +83,8 @@ def cmd_derive(args, settings: Settings) -> int:
     write_labels(labels, ontology.release, target)
     print(f"{target}: {len(labels)} official Spanish labels of {len(ontology.terms)} live terms")
     names = {t: term.name for t, term in ontology.terms.items()}
-    return _derive_symcat(shared, settings.ontologies_dir, names)
+    code = _derive_symcat(shared, settings.ontologies_dir, names)
+    return code or _derive_literature(shared, settings.ontologies_dir, ontology)
 
 
 def _derive_symcat(shared: Path, ontologies_dir: Path, names: dict[str, str]) -> int:
@@ -101,6 +102,40 @@ def _derive_symcat(shared: Path, ontologies_dir: Path, names: dict[str, str]) ->
         f"prior scale {counts['scale']:.3g}"
     )
     return 0
+
+
+def _derive_literature(shared: Path, ontologies_dir: Path, ontology) -> int:
+    """ontologies/common_literature.ttl: the literature's features the curated profiles leave out."""
+    from knowledge.curated import read_curated_file
+    from knowledge.derive.literature import derive
+
+    profiles: dict[str, set[str]] = {}
+    for name in ("common_diseases.ttl", "common_symcat.ttl"):
+        for record in read_curated_file(ontologies_dir / name).diseases:
+            key = record.id.removeprefix("DXG:")
+            profiles.setdefault(key, set()).update(link.hpo_id for link in record.links)
+    related: dict[str, set[str]] = {}
+    for term in ontology.terms:
+        for ancestor in _ancestors(ontology, term):
+            related.setdefault(term, set()).add(ancestor)
+            related.setdefault(ancestor, set()).add(term)
+    names = {t: term.name for t, term in ontology.terms.items()}
+    text, counts = derive(shared, ontologies_dir / "curation", profiles, related, names)
+    target = ontologies_dir / "common_literature.ttl"
+    target.write_text(text, encoding="utf-8")
+    print(f"{target}: {counts['links']} links added to {counts['diseases']} curated diseases")
+    return 0
+
+
+def _ancestors(ontology, term: str) -> set[str]:
+    found: set[str] = set()
+    stack = list(ontology.terms[term].parents)
+    while stack:
+        parent = stack.pop()
+        if parent not in found and parent in ontology.terms:
+            found.add(parent)
+            stack.extend(ontology.terms[parent].parents)
+    return found
 
 
 def cmd_validate(args, settings: Settings) -> int:

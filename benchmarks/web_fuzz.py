@@ -6,7 +6,7 @@ is allowed), that no worker died, and how the server's memory compares before an
 
     python benchmarks/web_fuzz.py [--examples 2500] [--raw 6000]
 
-Needs schemathesis (`pip install schemathesis`). Writes reports/web_fuzz.json.
+Needs schemathesis (`pip install -e '.[bench]'`). Writes reports/web_fuzz.json.
 """
 
 from __future__ import annotations

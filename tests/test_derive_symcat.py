@@ -1,0 +1,120 @@
+"""The SymCat derivation (knowledge/derive/symcat.py) on a small fixture: reviewed condition table and lay
+vocabulary in, curated-disease Turtle out, with cited frequencies, age/sex odds and visit-share priors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.curated import read_curated_file
+from knowledge.derive.symcat import derive
+
+
+def _symptoms(**percent: int) -> dict:
+    return {
+        slug.replace("_", "-"): {"slug": slug.replace("_", "-"), "probability": p}
+        for slug, p in percent.items()
+    }
+
+
+CONDITIONS = {
+    "flu-like-illness": {
+        "symptoms": _symptoms(fever=80, cough=60, headache=40, sore_throat=0),
+        "age": {"age-15-29-years": {"odds": 1.5}, "age-75-years": {"odds": 0.0}},
+        "sex": {"sex-male": {"odds": 1.1}, "sex-female": {"odds": 0.9}},
+    },
+    "ankle-sprain": {"symptoms": _symptoms(ankle_pain=90, ankle_swelling=50, fever=2), "age": {}, "sex": {}},
+    "vague-thing": {"symptoms": _symptoms(fever=10), "age": {}, "sex": {}},
+    "sore-knee": {"symptoms": _symptoms(fever=1, ankle_pain=5, cough=1), "age": {}, "sex": {}},
+}
+SYMPTOMS = {
+    "fever": {"common_causes": {"a": {"slug": "cause-flu-like-illness", "probability": 30}}},
+    "cough": {"common_causes": {"a": {"slug": "cause-flu-like-illness", "probability": 20}}},
+    "ankle-pain": {"common_causes": {"a": {"slug": "cause-ankle-sprain", "probability": 45}}},
+}
+TABLE_HEAD = "\t".join(
+    [
+        "symcat_slug",
+        "include",
+        "exclude_reason",
+        "dxg_id",
+        "same_as_existing",
+        "hpo_disease",
+        "icd10",
+        "mondo",
+        "label_en",
+        "label_es",
+    ]
+    + ["review_note\n"]
+)
+TABLE = (
+    TABLE_HEAD
+    + "flu-like-illness\tyes\t\tDXG_flu_like\tno\t\tJ11;J11.1\t\tFlu-like illness\tSíndrome gripal\t\n"
+    + "ankle-sprain\tyes\t\tDXG_ankle_sprain\tno\t\tS93.4\t\tAnkle sprain\tEsguince de tobillo\t\n"
+    + "vague-thing\tyes\t\tDXG_vague\tno\t\tR69\t\tVague thing\tCosa vaga\t\n"
+    + "sore-knee\tyes\t\tDXG_sore_knee\tno\t\tM25.56\t\tSore knee\tRodilla dolorida\t\n"
+)
+VOCABULARY = "source\tsource_id\tphrase\tlang\thpo_id\thpo_label\tstatus\tnote\n" + "".join(
+    f"symcat\t{slug}\t{slug}\ten\t{hpo}\t{label}\treviewed\t\n"
+    for slug, hpo, label in (
+        ("fever", "HP:0001945", "Fever"),
+        ("cough", "HP:0012735", "Cough"),
+        ("headache", "HP:0002315", "Headache"),
+        ("sore-throat", "HP:0033050", "Sore throat"),
+        ("ankle-pain", "HP:0030836", "Ankle pain"),
+        ("ankle-swelling", "HP:0031130", "Ankle swelling"),
+    )
+)
+
+
+def write_fixture(root: Path, table: str = TABLE) -> tuple[Path, Path]:
+    symcat = root / "shared" / "data" / "common_sources" / "symcat"
+    symcat.mkdir(parents=True)
+    (symcat / "conditions.json").write_text(json.dumps(CONDITIONS), encoding="utf-8")
+    (symcat / "symptoms.json").write_text(json.dumps(SYMPTOMS), encoding="utf-8")
+    curation = root / "curation"
+    curation.mkdir()
+    (curation / "symcat_conditions_part1.tsv").write_text(table, encoding="utf-8")
+    (curation / "lay_vocabulary.tsv").write_text(VOCABULARY, encoding="utf-8")
+    return root / "shared", curation
+
+
+def test_conditions_become_cited_curated_diseases(tmp_path: Path) -> None:
+    shared, curation = write_fixture(tmp_path)
+    text, counts = derive(shared, curation, {}, {"HP:0001945": "Fever"})
+    target = tmp_path / "common_symcat.ttl"
+    target.write_text(text, encoding="utf-8")
+    records = {r.id: r for r in read_curated_file(target).diseases}
+    assert set(records) == {"DXG:flu_like", "DXG:ankle_sprain", "DXG:sore_knee"}  # vague: 1 symptom < 3
+    assert counts["skipped"] == 1 and counts["count"] == 3
+    flu = records["DXG:flu_like"]
+    assert flu.declared and flu.label_es == "Síndrome gripal" and flu.icd10 == ["J11", "J11.1"]
+    links = {link.hpo_id: (link.frequency, link.sources) for link in flu.links}
+    assert links["HP:0001945"] == (0.8, ["dataset:SymCat/flu-like-illness#fever=80%"])
+    assert "HP:0033050" not in links  # 0% is no link
+    assert dict(flu.age_odds)[15] == 1.5 and dict(flu.age_odds)[75] == 0.0
+    assert flu.sex_odds == {"male": 1.1, "female": 0.9}
+
+
+def test_visit_share_priors(tmp_path: Path) -> None:
+    """Conditions SymCat lists as a symptom's top cause get their estimated visit share; one it never lists
+    is rarer than all of them: a quarter of the smallest share."""
+    shared, curation = write_fixture(tmp_path)
+    text, _ = derive(shared, curation, {}, {})
+    target = tmp_path / "common_symcat.ttl"
+    target.write_text(text, encoding="utf-8")
+    records = {r.id: r for r in read_curated_file(target).diseases}
+    flu, sprain, knee = (records[f"DXG:{d}"].prevalence for d in ("flu_like", "ankle_sprain", "sore_knee"))
+    assert "visit share" in records["DXG:flu_like"].prevalence_source
+    assert "not a top cause" in records["DXG:sore_knee"].prevalence_source
+    assert knee == pytest.approx(0.25 * min(flu, sprain), rel=0.02)
+
+
+def test_an_unknown_slug_is_named_with_file_and_line(tmp_path: Path) -> None:
+    shared, curation = write_fixture(
+        tmp_path, TABLE + "no-such-condition\tyes\t\tDXG_x\tno\t\tR69\t\tX\tX\t\n"
+    )
+    with pytest.raises(ValueError, match="symcat_conditions_part1.tsv:6"):
+        derive(shared, curation, {}, {})

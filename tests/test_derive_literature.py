@@ -80,9 +80,11 @@ def test_each_source_adds_ranked_features_the_profile_lacks(tmp_path: Path) -> N
     block = text[text.index("dxd:DXG_viral_hepatitis") :]
     order = ["HP_0000952", "HP_0001945", "HP_0012378", "HP_0002018"]
     assert [block.index(term) for term in order] == sorted(block.index(term) for term in order)
-    assert {f for _, f, _ in hepatitis} == {literature.LINK_FREQUENCY} and {e for _, _, e in hepatitis} == {
-        "IEA"
-    }
+    frequency = {term: f for term, f, _ in hepatitis}
+    # the best-ranked feature is taken as the most typical: frequency falls with the rank
+    assert [frequency[t.replace("_", ":")] for t in order] == [literature.link_frequency(k) for k in range(4)]
+    assert frequency["HP:0000952"] > frequency["HP:0002018"] >= literature.FLOOR_FREQUENCY
+    assert {e for _, _, e in hepatitis} == {"IEA"}
     sources = {link.hpo_id: link.sources for link in records["DXG:viral_hepatitis"].links}
     assert sources["HP:0012378"] == ["dataset:COL/C0019196#UMLS:C0015672:rank 2"]
     # dyspnea is related to a feature pulmonary embolism already lists: only hemoptysis is added

@@ -6,9 +6,9 @@ Inputs, read at derivation time only: the human symptoms-disease network (HSDN, 
 discharge-summary knowledge base (Wang et al. 2008: symptoms in order of association). Two reviewed tables
 (ontologies/curation/literature_diseases.tsv: curated disease -> source disease;
 literature_symptoms.tsv: source symptom -> HPO term) connect them. A source ranks features but gives no
-frequency, so each added link gets one frequency (LINK_FREQUENCY, chosen on half A of the dev vignettes)
-and cites the figure and rank it came from; features the disease already lists, or a term above or below
-one it lists, are left alone.
+frequency, so an added link's frequency falls with its rank (link_frequency, chosen on half A of the
+dev vignettes) and it cites the figure and rank it came from; features the disease already lists, or a
+term above or below one it lists, are left alone.
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-TOP_FEATURES = 8  # per disease: the best-ranked features of its source diseases
-LINK_FREQUENCY = 0.3  # P(feature | disease) for an added feature (the sources rank, they give no rate)
+TOP_FEATURES = 12  # per disease: the best-ranked features of its source diseases
+COLUMBIA_TOP = 5  # Columbia's first features; further down its lists come inpatients' comorbidities
+# P(feature | disease) for the k-th added feature (k = 0, 1, ...): the sources rank features and give no
+# rate, so the best-ranked is taken as the most typical: FIRST_FREQUENCY - k * FREQUENCY_STEP, floored
+FIRST_FREQUENCY, FREQUENCY_STEP, FLOOR_FREQUENCY = 0.4, 0.03, 0.1
 HSDN_FILES = (
     ("hsdn_do_subset/symptoms-DO.tsv", "disease_id", "symptom_id", "tfidf_score"),
     (
@@ -77,7 +80,7 @@ def read_columbia(common_sources: Path) -> dict[str, list[SourceFeature]]:
                 for key in current:
                     rank = len(features[key]) + 1
                     features[key].append(SourceFeature(symptom, rank, f"rank {rank}"))
-    return features
+    return {key: found[:COLUMBIA_TOP] for key, found in features.items()}
 
 
 def read_table(path: Path) -> list[dict]:
@@ -128,6 +131,11 @@ def added_links(
     return out
 
 
+def link_frequency(position: int) -> float:
+    """The frequency given to a disease's `position`-th added feature (0 = best ranked)."""
+    return round(max(FLOOR_FREQUENCY, FIRST_FREQUENCY - position * FREQUENCY_STEP), 3)
+
+
 HEADER = """# dxgraph -- features of common diseases from the literature (GENERATED: do not edit by hand)
 # `dxgraph kb derive` writes this file from the human symptoms-disease network (Zhou X, Menche J, Barabasi AL,
 # Sharma A. Human symptoms-disease network. Nat Commun 2014;5:4212; PubMed MeSH co-occurrence, via the
@@ -135,8 +143,9 @@ HEADER = """# dxgraph -- features of common diseases from the literature (GENERA
 # Elhadad N, Friedman C, Markatou M. AMIA Annu Symp Proc 2008:783-7; discharge summaries), through the
 # reviewed tables ontologies/curation/literature_diseases.tsv and literature_symptoms.tsv.
 # Each link adds a feature a curated disease's profile leaves out: the {top} best-ranked features of its
-# source diseases, at frequency {frequency} (the sources rank features and give no rate; the value was
-# chosen on half A of the dev vignettes), citing the source figure. {diseases} diseases, {links} links.
+# source diseases (Columbia's first {columbia} only), at frequency {first} for the best-ranked, {step} less
+# per rank, at least {floor} (the sources rank features and give no rate; chosen on half A of the dev
+# vignettes), citing the source figure. {diseases} diseases, {links} links.
 """
 
 
@@ -147,7 +156,10 @@ def turtle(links: dict[str, list[tuple[str, str]]], labels: dict[str, str]) -> s
     lines = [
         HEADER.format(
             top=TOP_FEATURES,
-            frequency=LINK_FREQUENCY,
+            columbia=COLUMBIA_TOP,
+            first=FIRST_FREQUENCY,
+            step=FREQUENCY_STEP,
+            floor=FLOOR_FREQUENCY,
             diseases=len(links),
             links=sum(len(v) for v in links.values()),
         ),
@@ -158,8 +170,9 @@ def turtle(links: dict[str, list[tuple[str, str]]], labels: dict[str, str]) -> s
         lines.append("    dx:hasPhenotype")
         for position, (term, citation) in enumerate(found):
             end = " ." if position == len(found) - 1 else " ,"
+            frequency = link_frequency(position)
             lines.append(
-                f"        [ dx:phenotype obo:{term.replace(':', '_')} ; dx:frequency {LINK_FREQUENCY} ; "
+                f"        [ dx:phenotype obo:{term.replace(':', '_')} ; dx:frequency {frequency} ; "
                 f'dx:source "{citation}" ; dx:evidence "IEA" ]{end}  # {labels.get(term, term)}'
             )
         lines.append("")

@@ -138,3 +138,23 @@ def test_shipped_file_is_what_the_tables_give() -> None:
             source, symptom = citation.removeprefix("dataset:").split("#")
             assert source in tables
             assert symptoms[symptom.rsplit(":", 1)[0]] == link.hpo_id
+
+
+def test_a_curator_rejection_drops_the_link_without_backfill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared, curation = write_fixture(tmp_path)
+    monkeypatch.setattr(literature, "TOP_FEATURES", 3)  # jaundice, fever, fatigue; nausea is 4th
+    (curation / "literature_rejected.tsv").write_text(
+        "disease\thpo_id\thpo_label\treason\nviral_hepatitis\tHP:0001945\tFever\tnot a feature\n",
+        encoding="utf-8",
+    )
+    text, counts = literature.derive(shared, curation, PROFILES, RELATED, {})
+    block = text[text.index("dxd:DXG_viral_hepatitis") :]
+    assert "HP_0001945" not in block and "HP_0002018" not in block  # rejected; the 4th does not move up
+    assert counts == {"diseases": 2, "links": 3}
+    (curation / "literature_rejected.tsv").write_text(
+        "disease\thpo_id\thpo_label\treason\nno_such\tHP:0001945\tFever\tx\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="literature_rejected.tsv:2: no_such is not a curated disease"):
+        literature.derive(shared, curation, PROFILES, RELATED, {})

@@ -44,8 +44,13 @@ def envelope(engine: Engine, payload: dict) -> dict:
     }
 
 
+_MESH_URL = "https://meshb.nlm.nih.gov/record/ui?ui={}"
+
+
 def reference(ref: str) -> dict:
     prefix, _, local = ref.partition(":")
+    if ref.startswith("dataset:HSDN/"):  # a literature feature: the MeSH disease it co-occurs with
+        return {"id": ref, "url": _MESH_URL.format(local.removeprefix("HSDN/").split("#", 1)[0])}
     template = _REFERENCE_URLS.get(prefix.upper())
     return {"id": ref, "url": template.format(local.strip()) if template and local.strip() else None}
 

@@ -5,7 +5,8 @@ Inputs, read at derivation time only: the human symptoms-disease network (HSDN, 
 2014: PubMed MeSH co-occurrence, TF-IDF per disease; its DO and cardio-pulmonary subsets) and the Columbia
 discharge-summary knowledge base (Wang et al. 2008: symptoms in order of association). Two reviewed tables
 (ontologies/curation/literature_diseases.tsv: curated disease -> source disease;
-literature_symptoms.tsv: source symptom -> HPO term) connect them. A source ranks features but gives no
+literature_symptoms.tsv: source symptom -> HPO term) connect them; literature_rejected.tsv lists the
+co-mentions a curator refused for a disease. A source ranks features but gives no
 frequency, so an added link's frequency falls with its rank (link_frequency, chosen on half A of the
 dev vignettes) and it cites the figure and rank it came from; features the disease already lists, or a
 term above or below one it lists, are left alone.
@@ -98,10 +99,18 @@ def added_links(
     symptoms: list[dict],
     profiles: dict[str, set[str]],
     related: dict[str, set[str]],
+    rejected: list[dict] = (),
 ) -> dict[str, list[tuple[str, str]]]:
     """Curated disease id -> [(HPO id, citation)]: its mapped source diseases' best-ranked features (by rank
-    within each source, TOP_FEATURES at most) that its profile does not list nor relate to."""
+    within each source, TOP_FEATURES at most) that its profile does not list nor relate to, and that a
+    curator has not rejected for it (a co-mention that is no feature: hepatitis B and intellectual
+    disability)."""
     to_hpo = {row["source_symptom"]: row["hpo_id"] for row in symptoms}
+    refused: set[tuple[str, str]] = set()
+    for row in rejected:
+        if row["disease"] not in profiles:
+            raise ValueError(f"{row['_where']}: {row['disease']} is not a curated disease")
+        refused.add((row["disease"], row["hpo_id"]))
     by_disease: dict[str, list[str]] = defaultdict(list)
     for row in diseases:
         if row["source_disease"] not in sources:
@@ -125,9 +134,10 @@ def added_links(
             (term, citation)
             for term, (_, citation) in sorted(best.items(), key=lambda kv: kv[1][0])
             if term not in listed and term not in near
-        ]
-        if kept[:TOP_FEATURES]:
-            out[disease] = kept[:TOP_FEATURES]
+        ][:TOP_FEATURES]
+        kept = [(term, citation) for term, citation in kept if (disease, term) not in refused]  # no backfill
+        if kept:
+            out[disease] = kept
     return out
 
 
@@ -196,5 +206,8 @@ def derive(
         read_table(curation / "literature_symptoms.tsv"),
         profiles,
         related,
+        read_table(curation / "literature_rejected.tsv")
+        if (curation / "literature_rejected.tsv").exists()
+        else [],
     )
     return turtle(links, labels), {"diseases": len(links), "links": sum(len(v) for v in links.values())}

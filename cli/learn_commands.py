@@ -9,11 +9,11 @@ from pathlib import Path
 
 from knowledge.config import Settings
 from knowledge.kb import load_current
-from learning import registry
+from learning.ingest.pipeline import FORMATS, ingest_paths
+from learning.ingest.pipeline import detect_format as detect_file_format
 from learning.learn import learn
-from learning.pipeline import FORMATS, ingest_paths
-from learning.pipeline import detect_format as detect_file_format
-from learning.pseudonym import load_key
+from learning.ops import registry
+from learning.privacy.pseudonym import load_key
 from learning.store import Store
 
 
@@ -50,7 +50,7 @@ def detect_format(path: Path) -> str:
     """phenopackets | csv | json | notes from the suffix (and, for JSON, the first record); a directory
     reports its first file's format (each file of a run is detected on its own)."""
     if path.is_dir():
-        from learning.pipeline import input_files
+        from learning.ingest.pipeline import input_files
 
         files = input_files([path])
         if not files:

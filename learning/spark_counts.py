@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from learning.counts import sql, tidy
+from learning.count_sql import sql, tidy
 from learning.store import Store
 
 TABLES = {

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from cli.main import main
-from learning.pipeline import detect_format, ingest_paths, source_label
-from learning.pseudonym import pseudonym
+from learning.ingest.pipeline import detect_format, ingest_paths, source_label
+from learning.privacy.pseudonym import pseudonym
 from learning.store import Store
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -20,7 +20,7 @@ KEY = b"test-key"
 
 
 def _enc(patient: str, date: str) -> str:
-    from learning.anonymize import normalise_patient_id
+    from learning.privacy.anonymize import normalise_patient_id
 
     return pseudonym(KEY, f"{normalise_patient_id(patient)}|{date}", "encounter")
 

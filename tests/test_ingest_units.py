@@ -7,11 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from learning import fields as F
-from learning.anonymize import normalise_patient_id, postal_prefix
-from learning.kanon import k_anonymity, suppress_below_k
-from learning.tabular import table_records
-from learning.text_to_hpo import SymptomMapper, extract_findings
+from learning.ingest import fields as F
+from learning.ingest.tabular import table_records
+from learning.ingest.text_to_hpo import SymptomMapper, extract_findings
+from learning.privacy.anonymize import normalise_patient_id, postal_prefix
+from learning.privacy.kanon import k_anonymity, suppress_below_k
 
 
 @pytest.mark.parametrize(

@@ -19,10 +19,9 @@ from inference.engine import Diagnoser
 from inference.evaluation import NOT_RANKED, Scores, classification_metrics, rank_summary
 from inference.evidence import make_evidence
 from inference.params import ModelParams
-from learning.baseline import CaseEncoder, OneVsRestBaseline
-from learning.cases import load_cases
-from learning.ingest import ingest_phenopackets
-from learning.protocol import (
+from learning.evaluation.baseline import CaseEncoder, OneVsRestBaseline
+from learning.evaluation.cases import load_cases
+from learning.evaluation.protocol import (
     PARTS,
     ProtocolConfig,
     calibration_of,
@@ -34,9 +33,10 @@ from learning.protocol import (
     stratified_group_folds,
     stratified_group_split,
 )
-from learning.protocol_report import write_protocol_report
+from learning.evaluation.protocol_report import write_protocol_report
+from learning.evaluation.stratify import iterative_stratification
+from learning.ingest.pipeline import ingest_phenopackets
 from learning.store import Store
-from learning.stratify import iterative_stratification
 from tests.toy import TOY_HPO, toy_kb
 
 # ---- synthetic case frames (labelled synthetic: no real patient) -----------------------------------------

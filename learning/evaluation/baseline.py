@@ -22,7 +22,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from knowledge.kb import KnowledgeBase
-from learning.ingest import AGE_BANDS, age_band
+from learning.ingest.batch import AGE_BANDS, age_band
 
 SEVERITY_ORDINAL = {"mild": 1 / 3, "moderate": 2 / 3, "severe": 1.0}
 SEXES = ("female", "male")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from knowledge.config import Settings
 from knowledge.kb import load_current
-from learning import registry
 from learning.learn import learn
+from learning.ops import registry
 from learning.store import Store
 
 log = logging.getLogger("dxgraph.relearn")
@@ -48,8 +48,8 @@ def _ingest_inbox(settings: Settings, store: Store, kb) -> dict | None:
     inbox = os.environ.get("DXGRAPH_INBOX")
     if not inbox or not Path(inbox).is_dir():
         return None
-    from learning.pipeline import ingest_paths
-    from learning.pseudonym import load_key
+    from learning.ingest.pipeline import ingest_paths
+    from learning.privacy.pseudonym import load_key
 
     summary = ingest_paths(store, kb, load_key(settings.key_file), [Path(inbox)], progress=False)
     return {"rows_stored": summary.rows_stored}

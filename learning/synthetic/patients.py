@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.kb import KnowledgeBase
-from learning.anonymize import FIRST_NAMES_EN, FIRST_NAMES_ES
+from learning.privacy.anonymize import FIRST_NAMES_EN, FIRST_NAMES_ES
 
 _SURNAMES_ES = (
     "García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez Martín Jiménez Ruiz Hernández "

@@ -11,8 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from learning.ingest import IngestSummary
-from learning.kanon import KAnonymityReport
+from learning.privacy.kanon import KAnonymityReport
 
 REFUSED, DROPPED, WARNING = "refused", "dropped", "warning"
 OUTCOME_TEXT = {
@@ -22,6 +21,25 @@ OUTCOME_TEXT = {
 }
 _LONG_FLOAT = re.compile(r"(?<![\w.])(-?\d+)\.(\d{3,})(?![\w.])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass
+class IngestSummary:
+    run_id: str
+    files: int
+    skipped_files: int
+    rows_read: int
+    rows_stored: int
+    rows_quarantined: int
+    reasons: dict[str, int]
+
+    def as_text(self) -> str:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.reasons.items())) or "none"
+        return (
+            f"run {self.run_id}: {self.files} file(s) ({self.skipped_files} already loaded), "
+            f"{self.rows_read} record(s) read, {self.rows_stored} stored, {self.rows_quarantined} "
+            f"quarantined ({reasons})"
+        )
 
 
 def round_numbers(text: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from inference.evaluation import Scores
-from learning.protocol import PARTS, ProtocolResult
+from learning.evaluation.protocol import PARTS, ProtocolResult
 
 SLICE_TITLES = {
     "all": "all test cases",

@@ -22,9 +22,9 @@ from scipy import stats
 from inference.loading import promoted_model_dir
 from knowledge.config import Settings
 from knowledge.kb import KnowledgeBase, load_current
-from learning import drift
-from learning.reference import category_weights, disease_group, training_reference
-from learning.serving_log import load_into_store, serving_dir
+from learning.ops import drift
+from learning.ops.reference import category_weights, disease_group, training_reference
+from learning.ops.serving_log import load_into_store, serving_dir
 from learning.store import Store
 
 
@@ -248,7 +248,7 @@ def run_monitor(
     now: datetime | None = None,
 ) -> dict:
     """Load the serving logs, compare the window with the reference, write the verdict and the report."""
-    from learning.monitor_report import write_report
+    from learning.ops.monitor_report import write_report
 
     started = time.perf_counter()
     thresholds = thresholds or Thresholds.from_env()

@@ -9,7 +9,7 @@ public-suffix snapshot instead of a download, phone numbers, Spanish NIF and NIE
 (international ones included: never "+44 7700 [NUMBER]"), street addresses, spelled-out dates, names
 after a title or a cue word ("Dr. Jean-Baptiste", "dr. belmonte-ugarte", "paciente: Ana", "su madre
 Carmen") or starting with a common first name, and (4) person names without any cue, recognised from a
-census name lexicon (learning/person_names.py: "Wenceslao Iturriaga", "belmonte-ugarte").
+census name lexicon (learning/privacy/person_names.py: "Wenceslao Iturriaga", "belmonte-ugarte").
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
-from learning.fields import fold
+from learning.ingest.fields import fold
 
 PLACEHOLDERS = {
     "EMAIL_ADDRESS": "[EMAIL]",
@@ -246,7 +246,7 @@ class Scrubber:
 
     @cached_property
     def names(self):
-        from learning.person_names import NameRecognizer
+        from learning.privacy.person_names import NameRecognizer
 
         protected = self._protected() if callable(self._protected) else self._protected
         return NameRecognizer(protected)

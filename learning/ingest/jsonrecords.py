@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from learning import fields as F
-from learning.records import RawRecord, SymptomCell, assign
+from learning.ingest import fields as F
+from learning.ingest.records import RawRecord, SymptomCell, assign
 
 LIST_KEYS = ("records", "registros", "visits", "visitas", "patients", "pacientes", "data", "items", "casos")
 _VISIT_KEYS = frozenset({"visit", "visita", "encounter", "consulta", "episodio"})

@@ -2,11 +2,11 @@
 
 - A train / validation / test hold-out, grouped (by publication, or by patient) so nothing leaks, and
   stratified at the group level: each group is one sample (weighted by its cases) whose labels are its
-  diseases, split with iterative stratification (Sechidis et al. 2011, `learning/stratify.py`); a repair pass
-  then moves single small groups so that every disease with enough cases *and* at least as many groups as
-  parts appears in every part. A disease whose cases all come from fewer groups than parts cannot be in
-  all three without leaking; the split reports how many such diseases there are and how well the case
-  proportions hold for the others.
+  diseases, split with iterative stratification (Sechidis et al. 2011,
+  `learning/evaluation/stratify.py`); a repair pass then moves single small groups so that every disease
+  with enough cases *and* at least as many groups as parts appears in every part. A disease whose cases
+  all come from fewer groups than parts cannot be in all three without leaking; the split reports how many
+  such diseases there are and how well the case proportions hold for the others.
 - Grouped, stratified k-fold cross-validation on the training part chooses the learning hyperparameters
   (prior_pseudocount x equivalent_sample_size) by top-1.
 - The learned network is refit on the training part; its top-1 probability is recalibrated on the
@@ -39,13 +39,13 @@ from inference.evaluation import (
 )
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
-from learning.baseline import OneVsRestBaseline, ancestor_map
-from learning.cases import case_records, eval_cases, load_cases
+from learning.evaluation.baseline import OneVsRestBaseline, ancestor_map
+from learning.evaluation.cases import case_records, eval_cases, load_cases
+from learning.evaluation.split import GROUPINGS, group_keys
+from learning.evaluation.stratify import iterative_stratification
 from learning.learn import ancestor_table, fit
 from learning.refine import LearningParams
-from learning.split import GROUPINGS, group_keys
 from learning.store import Store
-from learning.stratify import iterative_stratification
 
 PARTS = ("train", "validation", "test")
 

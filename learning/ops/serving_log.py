@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from learning.ingest import age_band
+from learning.ingest.batch import age_band
 from learning.store import Store
 
 TOP = 5

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from learning import fields as F
-from learning.records import RawRecord, assign
+from learning.ingest import fields as F
+from learning.ingest.records import RawRecord, assign
 
 NOTE_SUFFIXES = (".txt", ".md", ".note")
 _HEADER = re.compile(r"^\s*([^:\n]{1,40}?)\s*:\s*(.*?)\s*$")

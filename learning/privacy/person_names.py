@@ -324,7 +324,7 @@ def clinical_vocabulary(kb) -> frozenset[str]:
     cached = _CLINICAL.get(id(kb))
     if cached is not None and cached[0] is kb:
         return cached[1]
-    from learning.text_to_hpo import LOCAL_NAMES
+    from learning.ingest.text_to_hpo import LOCAL_NAMES
 
     info = kb.term_info
     texts: list[str] = list(kb.term_names) + list(LOCAL_NAMES)

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from learning import fields as F
-from learning.records import RawRecord, SourceRefused, SymptomCell, assign
+from learning.ingest import fields as F
+from learning.ingest.records import RawRecord, SourceRefused, SymptomCell, assign
 
 TABULAR_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet")
 HEADER_SEARCH_ROWS = 20  # a workbook's header may sit below a title or a few lines of cover text

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from knowledge.jsonio import read_json, read_json_lines
 from learning.ingest import fields as F
 from learning.ingest.records import RawRecord, SymptomCell, assign
 
@@ -25,17 +26,13 @@ _SEVERITY_KEYS = ("severity", "severidad", "gravedad", "intensidad")
 
 def json_documents(path: Path) -> Iterator[tuple[str, object | None, str | None]]:
     """(line ref, parsed JSON or None, error) for each line of a JSONL file or the one JSON document."""
-    text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    yield str(number), json.loads(line), None
-                except json.JSONDecodeError as error:
-                    yield str(number), None, f"invalid JSON: {error.msg}"
+        for line in read_json_lines(path):
+            error = f"invalid JSON: {line.error.msg}" if line.error else None
+            yield str(line.number), line.value, error
         return
     try:
-        yield "1", json.loads(text), None
+        yield "1", read_json(path), None
     except json.JSONDecodeError as error:
         yield "1", None, f"invalid JSON: {error.msg}"
 

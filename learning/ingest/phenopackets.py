@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from inference.evidence import EvidenceError
 from inference.phenopackets import packet_to_case
+from knowledge.jsonio import read_json, read_json_lines
 from knowledge.kb import KnowledgeBase
 from learning.ingest.batch import Batch, age_band, generalise_age, quarantine_row
 from learning.privacy.pseudonym import pseudonym
@@ -94,21 +94,20 @@ def _packets(path: Path, batch: Batch, source_id: str, run_id: str, label: str |
     """(line number, packet) of a phenopacket file; bad lines are refused, an unreadable file raises."""
     label = label or path.name
     if path.suffix == ".jsonl":
-        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-            if line.strip():
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as error:
-                    batch.rows_read += 1
-                    batch.quarantine.append(
-                        quarantine_row(
-                            run_id,
-                            source_id,
-                            f"{label}:{number}",
-                            "json",
-                            f"invalid JSON: {error.msg}",
-                            "refused",
-                        )
-                    )
+        for line in read_json_lines(path):
+            if line.error is None:
+                yield line.number, line.value
+                continue
+            batch.rows_read += 1
+            batch.quarantine.append(
+                quarantine_row(
+                    run_id,
+                    source_id,
+                    f"{label}:{line.number}",
+                    "json",
+                    f"invalid JSON: {line.error.msg}",
+                    "refused",
+                )
+            )
     else:
-        yield 1, json.loads(path.read_text(encoding="utf-8-sig"))
+        yield 1, read_json(path)

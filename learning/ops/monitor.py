@@ -8,7 +8,6 @@ confirmed diagnoses were fed back, top-1 accuracy per day. The verdict is JSON
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
@@ -21,6 +20,7 @@ from scipy import stats
 
 from inference.loading import promoted_model_dir
 from knowledge.config import Settings
+from knowledge.jsonio import read_json
 from knowledge.kb import KnowledgeBase, load_current
 from learning.ops import drift
 from learning.ops.reference import category_weights, disease_group, training_reference
@@ -84,7 +84,7 @@ def load_reference(
     """The reference stored in a model's info; the store's labelled data when no model has one."""
     directory = model_directory(settings.models_dir, which)
     if directory is not None and (directory / "model.json").exists():
-        meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+        meta = read_json(directory / "model.json")
         info = meta.get("info", {})
         top1 = info.get("metrics", {}).get("validation", {}).get("top1")
         if info.get("reference"):

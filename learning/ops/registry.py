@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from inference.loading import PRODUCTION_HISTORY, PROMOTED_POINTER, PointerError, is_model_dir, served_version
+from knowledge.jsonio import read_json_lines
 
 REGISTRY = "registry.jsonl"
 HISTORY = PRODUCTION_HISTORY
@@ -20,11 +21,21 @@ def record(models_dir: Path, entry: dict) -> None:
         handle.write(json.dumps(entry, sort_keys=True) + "\n")
 
 
+def _read_lines(path: Path) -> list:
+    """Every line of a registry JSONL file; a line that is not JSON raises (only dxgraph writes these)."""
+    values = []
+    for line in read_json_lines(path):
+        if line.error is not None:
+            raise line.error
+        values.append(line.value)
+    return values
+
+
 def entries(models_dir: Path) -> list[dict]:
     path = models_dir / REGISTRY
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return _read_lines(path)
 
 
 def champion(models_dir: Path) -> str | None:
@@ -56,7 +67,7 @@ def promote(models_dir: Path, version: str, reason: str) -> None:
 def rollback(models_dir: Path) -> str:
     """Re-promote the champion before the current one."""
     path = models_dir / HISTORY
-    history = [json.loads(x) for x in path.read_text().splitlines() if x.strip()] if path.exists() else []
+    history = _read_lines(path) if path.exists() else []
     current = champion(models_dir)
     previous = [
         h["version"] for h in history if h["version"] != current and is_model_dir(models_dir, h["version"])

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from knowledge.jsonio import decode, json_lines
 from learning.ingest.batch import age_band
 from learning.store import Store
 
@@ -142,22 +143,25 @@ def serving_log(directory: Path) -> ServingLog:
 # ---- loading into the store (the monitor's side) -----------------------------------------------
 
 
-def _new_lines(path: Path, offset: int) -> tuple[list[str], int]:
+def _new_lines(path: Path, offset: int) -> tuple[str, int]:
     """Complete lines after `offset` (a partial last line waits for the next load), and the new offset."""
     with open(path, "rb") as handle:
         handle.seek(offset)
         data = handle.read()
     end = data.rfind(b"\n")
     if end < 0:
-        return [], offset
-    return data[: end + 1].decode("utf-8", errors="replace").splitlines(), offset + end + 1
+        return "", offset
+    return decode(data[: end + 1], errors="replace"), offset + end + 1
 
 
-def _parse(lines: list[str]) -> tuple[list[dict], list[dict], int]:
+def _parse(text: str) -> tuple[list[dict], list[dict], int]:
     served, feedback, bad = [], [], 0
-    for line in lines:
+    for line in json_lines(text):
+        if line.error is not None:
+            bad += 1
+            continue
+        record = line.value
         try:
-            record = json.loads(line)
             if record.get("kind") == "served":
                 top = record.get("top") or []
                 served.append(
@@ -212,8 +216,8 @@ def load_into_store(store: Store, directory: Path | None) -> dict:
         offset = int(loaded.get(path.name, 0))
         if path.stat().st_size <= offset:
             continue
-        lines, new_offset = _new_lines(path, offset)
-        rows, answers, bad = _parse(lines)
+        text, new_offset = _new_lines(path, offset)
+        rows, answers, bad = _parse(text)
         served += rows
         feedback += answers
         summary["bad_lines"] += bad

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
+from knowledge import config
 from knowledge.config import Settings
 from knowledge.kb import load_current
 from learning.ingest.pipeline import FORMATS, ingest_paths
@@ -40,8 +40,8 @@ def register(sub) -> None:
     p.add_argument("version", nargs="?")
     p.set_defaults(handler=cmd_models)
     p = sub.add_parser("up", help="main job: build the KB, load demo data, learn, serve the site")
-    p.add_argument("--port", type=int, default=int(os.environ.get("DXGRAPH_PORT", "8000")))
-    p.add_argument("--host", default=os.environ.get("DXGRAPH_WEB_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=config.web_port())
+    p.add_argument("--host", default=config.web_host())
     p.add_argument("--no-serve", action="store_true", help="stop after learning")
     p.set_defaults(handler=cmd_up)
 

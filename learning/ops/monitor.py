@@ -8,7 +8,6 @@ confirmed diagnoses were fed back, top-1 accuracy per day. The verdict is JSON
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from pathlib import Path
 from scipy import stats
 
 from inference.loading import promoted_model_dir
+from knowledge import config
 from knowledge.config import Settings
 from knowledge.jsonio import read_json
 from knowledge.kb import KnowledgeBase, load_current
@@ -44,7 +44,7 @@ class Thresholds:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Thresholds:
-        env = os.environ if env is None else env
+        env = config.environ() if env is None else env
         values: dict = {}
         for item in fields(cls):
             raw = env.get(f"DXGRAPH_MONITOR_{item.name.upper()}")

@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from knowledge import config  # noqa: E402
 from knowledge.kb import KnowledgeBase  # noqa: E402
 
 KEEP = 336  # timestamped reports kept ($DXGRAPH_MONITOR_KEEP): two weeks of an hourly monitor
@@ -192,7 +193,7 @@ def write_report(out_dir: Path, verdict: dict, reference, window: dict, kb: Know
         temporary = out_dir / f".{name}.tmp"
         temporary.write_text(content, encoding="utf-8")
         os.replace(temporary, out_dir / name)
-    prune(out_dir, int(os.environ.get("DXGRAPH_MONITOR_KEEP") or KEEP))
+    prune(out_dir, config.monitor_keep(KEEP))
     return page
 
 

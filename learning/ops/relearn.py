@@ -11,11 +11,11 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from knowledge import config
 from knowledge.config import Settings
 from knowledge.kb import load_current
 from learning.learn import learn
@@ -45,7 +45,7 @@ def exclusive(path: Path):
 
 def _ingest_inbox(settings: Settings, store: Store, kb) -> dict | None:
     """New files in $DXGRAPH_INBOX (if set) are ingested first (files already loaded are skipped)."""
-    inbox = os.environ.get("DXGRAPH_INBOX")
+    inbox = config.inbox()
     if not inbox or not Path(inbox).is_dir():
         return None
     from learning.ingest.pipeline import ingest_paths

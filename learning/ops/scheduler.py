@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import signal
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,7 +21,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from knowledge.config import Settings
+from knowledge.config import Settings, scheduler_env
 from learning.ops.monitor import Thresholds, run_monitor
 from learning.ops.relearn import relearn
 
@@ -42,14 +41,14 @@ class SchedulerConfig:
 
     @classmethod
     def from_env(cls) -> SchedulerConfig:
-        env = os.environ
+        env = scheduler_env()
         return cls(
-            cron=env.get("DXGRAPH_RELEARN_CRON") or DEFAULT_CRON,
-            monitor_minutes=float(env.get("DXGRAPH_MONITOR_INTERVAL_MINUTES") or 60.0),
-            window_days=float(env.get("DXGRAPH_MONITOR_WINDOW_DAYS") or 7.0),
-            engine=env.get("DXGRAPH_LEARN_ENGINE") or "duckdb",
-            tolerance=float(env.get("DXGRAPH_LEARN_TOLERANCE") or 0.01),
-            out_dir=Path(env["DXGRAPH_MONITOR_OUT"]) if env.get("DXGRAPH_MONITOR_OUT") else None,
+            cron=env["cron"] or DEFAULT_CRON,
+            monitor_minutes=float(env["monitor_minutes"] or 60.0),
+            window_days=float(env["window_days"] or 7.0),
+            engine=env["engine"] or "duckdb",
+            tolerance=float(env["tolerance"] or 0.01),
+            out_dir=Path(env["out_dir"]) if env["out_dir"] else None,
             thresholds=Thresholds.from_env(),
         )
 

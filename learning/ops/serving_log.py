@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from knowledge import config
 from knowledge.jsonio import decode, json_lines
 from learning.ingest.batch import age_band
 from learning.store import Store
@@ -41,9 +42,9 @@ CREATE TABLE IF NOT EXISTS served_files (     -- bytes of each serving-log file 
 
 def serving_dir(home: Path) -> Path | None:
     """$DXGRAPH_SERVING_DIR or $DXGRAPH_HOME/serving; None when DXGRAPH_SERVING_LOG=off."""
-    if os.environ.get("DXGRAPH_SERVING_LOG", "").strip().lower() in ("0", "off", "false", "no"):
+    if config.serving_log_off():
         return None
-    return Path(os.environ.get("DXGRAPH_SERVING_DIR") or home / "serving")
+    return config.serving_dir(home)
 
 
 def now_utc() -> str:
@@ -267,7 +268,7 @@ def load_into_store(store: Store, directory: Path | None) -> dict:
 def prune(store: Store, directory: Path, days: float | None = None) -> int:
     """Delete log files older than $DXGRAPH_SERVING_RETENTION_DAYS (default 30) once fully loaded;
     their rows stay in the store."""
-    days = float(os.environ.get("DXGRAPH_SERVING_RETENTION_DAYS") or 30) if days is None else days
+    days = config.serving_retention_days() if days is None else days
     loaded = dict(store.connection.execute("SELECT name, loaded_bytes FROM served_files").fetchall())
     cutoff = time.time() - days * 86400
     removed = 0

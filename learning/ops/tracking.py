@@ -9,10 +9,11 @@ Tracking never fails a learning run: an error is logged and the model stays regi
 from __future__ import annotations
 
 import logging
-import os
 import time
 import warnings
 from pathlib import Path
+
+from knowledge import config
 
 log = logging.getLogger("dxgraph.tracking")
 EXPERIMENT = "dxgraph"
@@ -21,7 +22,7 @@ OFF = ("0", "off", "false", "no", "none")
 
 def tracking_uri(home: Path) -> str | None:
     """$DXGRAPH_MLFLOW_URI (off/none disables tracking), else sqlite:///<home>/mlflow.db."""
-    configured = os.environ.get("DXGRAPH_MLFLOW_URI", "").strip()
+    configured = config.mlflow_uri()
     if configured.lower() in OFF:
         return None
     return configured or f"sqlite:///{(home / 'mlflow.db').resolve()}"

@@ -8,13 +8,14 @@ import os
 import secrets
 from pathlib import Path
 
-KEY_ENV = "DXGRAPH_PSEUDONYM_KEY"
+from knowledge import config
 
 
 def load_key(key_file: Path) -> bytes:
     """The key from $DXGRAPH_PSEUDONYM_KEY, else from a key file (created with 0600 permissions once)."""
-    if os.environ.get(KEY_ENV):
-        return os.environ[KEY_ENV].encode()
+    key = config.pseudonym_key()
+    if key is not None:
+        return key
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -16,7 +16,7 @@ from inference.evaluation import publication_fold, publication_of
 from inference.evidence import make_evidence
 from inference.params import ModelParams
 from learning.evaluation.cases import load_cases
-from learning.evaluation.protocol import score_network
+from learning.evaluation.scoring import score_network
 from learning.ingest.pipeline import ingest_phenopackets
 from learning.learn import evaluate_encounters
 from learning.store import Store

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from inference.evaluation import Scores
-from learning.evaluation.protocol import PARTS, ProtocolResult
+from learning.evaluation.protocol import ProtocolResult
+from learning.evaluation.split import PARTS
 
 SLICE_TITLES = {
     "all": "all test cases",

@@ -1,9 +1,11 @@
-"""The rows of one ingestion run: accumulated in a `Batch`, written in one transaction, bad values
-quarantined; the age generalisation every adapter shares."""
+"""The rows of one ingestion run: accumulated in a `Batch` (a `RecordBatch` for cleaned records, with
+notes and quasi-identifiers), written in one transaction; bad values quarantined (`quarantine_row`, per
+record `RecordQuarantine`); the age generalisation every adapter shares."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,7 @@ def generalise_age(age: float | None) -> float | None:
     return 90.0 if age > 89 else round(age, 1)
 
 
+_HPO_LIKE = re.compile(r"^\s*HP[:_]?\s*\d{1,8}\s*$", re.IGNORECASE)
 _LISTS = ("patients", "encounters", "findings", "diagnoses", "quarantine", "sources")
 
 
@@ -103,3 +106,70 @@ def write_batch(store: Store, batch: Batch, run_id: str, started: str) -> int:
             [run_id, started, batch.rows_read, new_encounters, len(batch.quarantine)],
         ).fetchall()
     return new_encounters
+
+
+@dataclass
+class RecordBatch(Batch):
+    """A Batch plus scrubbed notes and the in-memory quasi-identifiers of the run."""
+
+    notes: list[dict] = field(default_factory=list)
+    quasi: dict[str, dict] = field(default_factory=dict)  # encounter -> age band, sex, year, postal prefix
+
+    def _lists(self) -> tuple[str, ...]:
+        return (*super()._lists(), "notes")
+
+    def checkpoint(self) -> dict[str, int]:
+        return super().checkpoint() | {"quasi": len(self.quasi)}
+
+    def rollback(self, mark: dict[str, int]) -> None:
+        super().rollback(mark)
+        truncate(self.quasi, mark["quasi"])
+
+
+def truncate(index: dict, length: int) -> None:
+    """Drop the keys added after the first `length` (dicts keep insertion order)."""
+    for stale in list(index)[length:]:
+        del index[stale]
+
+
+@dataclass
+class SourceContext:
+    """The file a record came from, as the run names it (never by its file name)."""
+
+    source_id: str
+    kind: str  # csv | json | notes | phenopackets
+    run_id: str
+    label: str = ""  # "<source_id><suffix>": how row refs and provenance name the file
+    path_key: str = ""  # keyed hash of the file's path: part of the content key of rows without dates
+
+
+class RecordQuarantine:
+    """Appends quarantine rows for one record."""
+
+    def __init__(
+        self, batch: RecordBatch, context: SourceContext, row_ref: str, scrub=None, known=(), row_key=None
+    ) -> None:
+        self.batch, self.context, self.row_ref, self.row_key = batch, context, row_ref, row_key
+        self._scrub, self._known = scrub, known  # identifiers, or a function computing them when needed
+
+    def label(self, name: object) -> str:
+        """A field label taken from the data (a header, a symptom cell), scrubbed and shortened."""
+        text = str(name)[:60]
+        if _HPO_LIKE.match(text) or not self._scrub:
+            return text
+        if callable(self._known):
+            self._known = self._known()
+        return self._scrub(text, self._known)
+
+    def add(self, field_name: str, reason: str, row_ref: str | None = None, outcome: str = "dropped") -> None:
+        self.batch.quarantine.append(
+            quarantine_row(
+                self.context.run_id,
+                self.context.source_id,
+                row_ref or self.row_ref,
+                field_name,
+                reason,
+                outcome,
+                self.row_key,
+            )
+        )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from knowledge.jsonio import read_json, read_json_lines
 from learning.ingest import fields as F
-from learning.ingest.records import RawRecord, SymptomCell, assign
+from learning.ingest.raw import RawRecord, SymptomCell, assign
 
 LIST_KEYS = ("records", "registros", "visits", "visitas", "patients", "pacientes", "data", "items", "casos")
 _VISIT_KEYS = frozenset({"visit", "visita", "encounter", "consulta", "episodio"})

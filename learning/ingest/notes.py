@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from learning.ingest import fields as F
-from learning.ingest.records import RawRecord, assign
+from learning.ingest.raw import RawRecord, assign
 
 NOTE_SUFFIXES = (".txt", ".md", ".note")
 _HEADER = re.compile(r"^\s*([^:\n]{1,40}?)\s*:\s*(.*?)\s*$")

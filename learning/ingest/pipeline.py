@@ -23,11 +23,12 @@ import pandas as pd
 from tqdm import tqdm
 
 from knowledge.kb import KnowledgeBase
-from learning.ingest.batch import quarantine_row, sha256_file, write_batch
+from learning.ingest.batch import RecordBatch, SourceContext, quarantine_row, sha256_file, write_batch
 from learning.ingest.jsonrecords import json_documents, json_record, unwrap
 from learning.ingest.notes import NOTE_SUFFIXES, note_record
 from learning.ingest.phenopackets import _packets, add_phenopacket
-from learning.ingest.records import RawRecord, RecordBatch, RecordCleaner, SourceContext, SourceRefused
+from learning.ingest.raw import RawRecord, SourceRefused
+from learning.ingest.records import RecordCleaner
 from learning.ingest.summary import REFUSED, FileOutcome, RunSummary
 from learning.ingest.tabular import TABULAR_SUFFIXES, TableRead, read_table, table_records, table_shape
 from learning.privacy.anonymize import Scrubber

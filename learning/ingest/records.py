@@ -12,17 +12,22 @@ pseudonymous patient on the same date (or visit id) merge into one encounter, ac
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
 from learning.ingest import fields as F
-from learning.ingest.batch import Batch, age_band, generalise_age, quarantine_row
+from learning.ingest.batch import (
+    RecordBatch,
+    RecordQuarantine,
+    SourceContext,
+    age_band,
+    generalise_age,
+    truncate,
+)
+from learning.ingest.raw import RawRecord, SymptomCell
 from learning.ingest.text_to_hpo import SymptomMapper, extract_findings
 from learning.privacy.anonymize import (
     Scrubber,
@@ -39,141 +44,8 @@ from learning.privacy.pseudonym import pseudonym
 PREGNANCY_TERMS = ("HP:6000485",)  # positive pregnancy test / beta-hCG (local "embarazo", "pregnant")
 FEMALE_ONLY_ROOTS = ("HP:0010460", "HP:0000140", *PREGNANCY_TERMS)  # female genitalia, menstrual cycle
 MALE_ONLY_ROOTS = ("HP:0010461",)  # male genitalia
-_HPO_LIKE = re.compile(r"^\s*HP[:_]?\s*\d{1,8}\s*$", re.IGNORECASE)
 REFUSING_FIELDS = frozenset({"json", "record", "file"})  # a problem there, and nothing read: record refused
 DISEASE_ID = re.compile(r"^(OMIM|ORPHA|DECIPHER|MONDO|DXG)[:_ ]?\s*([A-Za-z0-9_]+)$", re.IGNORECASE)
-
-
-class SourceRefused(ValueError):
-    """A readable file that is not patient data of a known shape (an empty file, a sales spreadsheet)."""
-
-
-@dataclass
-class SymptomCell:
-    name: str  # local symptom name, label, synonym or HPO id
-    value: object  # status cell (yes/no/sí/presente/ausente/leve/...); True for a bare list entry
-    severity: object = None
-    row_ref: str = ""
-
-
-@dataclass
-class RawRecord:
-    """What an adapter read, not yet validated."""
-
-    row_ref: str
-    fields: dict[str, object] = field(default_factory=dict)  # canonical field -> raw value
-    symptoms: list[SymptomCell] = field(default_factory=list)
-    identifiers: dict[str, list[str]] = field(default_factory=dict)  # id:kind -> values (never stored)
-    diagnoses: list[object] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    temperature_unit: str | None = None  # unit given by the header ("Temperatura (°F)")
-    rows: int = 1  # source rows behind this record (long format: several)
-    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (row_ref, field, reason)
-
-    def content_digest(self) -> str:
-        """A hash of what the record says (fields, symptoms, identifiers, diagnoses, notes), not where."""
-        content = (
-            sorted((k, str(v)) for k, v in self.fields.items()),
-            [(c.name, str(c.value), str(c.severity)) for c in self.symptoms],
-            sorted((k, sorted(vs)) for k, vs in self.identifiers.items()),
-            [str(d) for d in self.diagnoses],
-            self.notes,
-            self.temperature_unit,
-            [(f, r) for _, f, r in self.problems],
-        )
-        return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
-
-    def is_empty(self) -> bool:
-        """Nothing usable was read (only problems): the record is refused, no visit is made of it."""
-        return not (self.fields or self.symptoms or self.identifiers or self.diagnoses or self.notes)
-
-    def add_identifier(self, kind: str, value: object) -> None:
-        if not F.is_missing(value):
-            self.identifiers.setdefault(kind, []).append(str(value))
-
-
-_LIST_SPLIT = re.compile(r"\s*[;|,\n]\s*")
-_DIAGNOSIS_SPLIT = re.compile(r"\s*[;|\n]\s*")  # not commas: "Corneal dystrophy, posterior polymorphous, 1"
-_SCALAR_FIELDS = frozenset(
-    {
-        F.PATIENT,
-        F.VISIT,
-        F.DATE,
-        F.AGE,
-        F.BIRTH_DATE,
-        F.SEX,
-        F.TEMPERATURE,
-        F.TEMPERATURE_UNIT,
-        F.POSTAL,
-        F.LANGUAGE,
-        F.SYNTHETIC,
-    }
-)
-
-
-def assign(record: RawRecord, name: str | None, value: object, header: str, row_ref: str = "") -> None:
-    """Put one cell into a record by its canonical field; unknown headers are symptom names."""
-    if F.is_missing(value) if not isinstance(value, (list, dict)) else not value:
-        return
-    if name in _SCALAR_FIELDS:
-        record.fields.setdefault(name, value)
-        if name == F.SEX and F.fold(header) in F.SPANISH_SEX_HEADERS:
-            record.fields[F.SEX_SPANISH] = True
-    elif name in F.IDENTIFIER_FIELDS:
-        record.add_identifier(name, value)
-    elif name == F.DIAGNOSIS:
-        if isinstance(value, str):
-            items: list = _DIAGNOSIS_SPLIT.split(value)
-        else:
-            items = value if isinstance(value, list) else [value]
-        record.diagnoses.extend(i for i in items if not F.is_missing(i))
-    elif name == F.NOTE:
-        record.notes.append(str(value))
-    elif name in (F.SYMPTOMS_PRESENT, F.SYMPTOMS_ABSENT):
-        items = value if isinstance(value, list) else _LIST_SPLIT.split(str(value))
-        status = name == F.SYMPTOMS_PRESENT
-        for item in items:
-            if isinstance(item, str) and item.strip():
-                record.symptoms.append(SymptomCell(item.strip(), status, None, row_ref or record.row_ref))
-    elif name in (F.SYMPTOM, F.STATUS, F.SEVERITY):
-        record.problems.append(
-            (row_ref or record.row_ref, header, "symptom/status column outside long format")
-        )
-    else:
-        record.symptoms.append(SymptomCell(header, value, None, row_ref or record.row_ref))
-
-
-@dataclass
-class RecordBatch(Batch):
-    """A Batch plus scrubbed notes and the in-memory quasi-identifiers of the run."""
-
-    notes: list[dict] = field(default_factory=list)
-    quasi: dict[str, dict] = field(default_factory=dict)  # encounter -> age band, sex, year, postal prefix
-
-    def _lists(self) -> tuple[str, ...]:
-        return (*super()._lists(), "notes")
-
-    def checkpoint(self) -> dict[str, int]:
-        return super().checkpoint() | {"quasi": len(self.quasi)}
-
-    def rollback(self, mark: dict[str, int]) -> None:
-        super().rollback(mark)
-        _truncate(self.quasi, mark["quasi"])
-
-
-def _truncate(index: dict, length: int) -> None:
-    """Drop the keys added after the first `length` (dicts keep insertion order)."""
-    for stale in list(index)[length:]:
-        del index[stale]
-
-
-@dataclass
-class SourceContext:
-    source_id: str
-    kind: str  # csv | json | notes | phenopackets
-    run_id: str
-    label: str = ""  # "<source_id><suffix>": how row refs and provenance name the file
-    path_key: str = ""  # keyed hash of the file's path: part of the content key of rows without dates
 
 
 class RecordCleaner:
@@ -199,7 +71,7 @@ class RecordCleaner:
 
     def rollback(self, mark: dict[str, int]) -> None:
         for name in self._INDEXES:
-            _truncate(getattr(self, name), mark[name])
+            truncate(getattr(self, name), mark[name])
 
     # ---- lookups --------------------------------------------------------------------------------
     @cached_property
@@ -262,7 +134,7 @@ class RecordCleaner:
         self._occurrences[(context.source_id, base, digest)] = occurrence + 1
         content_key = f"content:{context.path_key}|{digest}|{occurrence}"
         row_key = pseudonym(self.key, f"{base}|{content_key}", "row")[2:18]
-        quarantine = _Quarantine(batch, context, record.row_ref, self.scrubber.scrub, lazy, row_key)
+        quarantine = RecordQuarantine(batch, context, record.row_ref, self.scrubber.scrub, lazy, row_key)
         refused = record.is_empty() and any(f in REFUSING_FIELDS for _, f, _ in record.problems)
         for row_ref, field_name, reason in record.problems:
             quarantine.add(field_name, reason, row_ref, "refused" if refused else "dropped")
@@ -361,7 +233,7 @@ class RecordCleaner:
         return identifier_terms(values, names)
 
     @staticmethod
-    def _parse(quarantine: _Quarantine, name: str, value: object, parser):
+    def _parse(quarantine: RecordQuarantine, name: str, value: object, parser):
         try:
             return parser(value)
         except ValueError as error:
@@ -369,7 +241,7 @@ class RecordCleaner:
             return None
 
     def _age(
-        self, quarantine: _Quarantine, value: object, birth: dt.date | None, when: dt.date | None
+        self, quarantine: RecordQuarantine, value: object, birth: dt.date | None, when: dt.date | None
     ) -> float | None:
         try:
             parsed = F.parse_number(value)
@@ -430,7 +302,7 @@ class RecordCleaner:
 
     def _temperature(
         self,
-        quarantine: _Quarantine,
+        quarantine: RecordQuarantine,
         record: RawRecord,
         age: float | None,
         findings: list,
@@ -452,7 +324,9 @@ class RecordCleaner:
                 status = F.PRESENT if vital.present else F.ABSENT
                 findings.append((vital.term, status, None, f"vitals:{provenance}", record.row_ref))
 
-    def _symptom(self, quarantine: _Quarantine, cell: SymptomCell, findings: list, provenance: str) -> None:
+    def _symptom(
+        self, quarantine: RecordQuarantine, cell: SymptomCell, findings: list, provenance: str
+    ) -> None:
         try:
             parsed = F.parse_status(cell.value)
             severity = F.parse_severity(cell.severity)
@@ -469,7 +343,7 @@ class RecordCleaner:
         severity = (severity or cell_severity) if status == F.PRESENT else None
         findings.append((term, status, severity, provenance, cell.row_ref))
 
-    def _sex_consistent(self, quarantine: _Quarantine, term: str, sex: str | None, row_ref: str) -> bool:
+    def _sex_consistent(self, quarantine: RecordQuarantine, term: str, sex: str | None, row_ref: str) -> bool:
         if sex == "male" and term in self._female_only:
             reason = (
                 "pregnancy finding in a male" if term in PREGNANCY_TERMS else "female-only finding in a male"
@@ -484,7 +358,7 @@ class RecordCleaner:
     def _finding(
         self,
         batch: RecordBatch,
-        quarantine: _Quarantine,
+        quarantine: RecordQuarantine,
         encounter: str,
         term: str,
         status: str,
@@ -516,35 +390,3 @@ class RecordCleaner:
         )
         if status == F.PRESENT:
             existing.update(status=status, severity=severity, provenance=provenance)
-
-
-class _Quarantine:
-    """Appends quarantine rows for one record."""
-
-    def __init__(
-        self, batch: RecordBatch, context: SourceContext, row_ref: str, scrub=None, known=(), row_key=None
-    ) -> None:
-        self.batch, self.context, self.row_ref, self.row_key = batch, context, row_ref, row_key
-        self._scrub, self._known = scrub, known  # identifiers, or a function computing them when needed
-
-    def label(self, name: object) -> str:
-        """A field label taken from the data (a header, a symptom cell), scrubbed and shortened."""
-        text = str(name)[:60]
-        if _HPO_LIKE.match(text) or not self._scrub:
-            return text
-        if callable(self._known):
-            self._known = self._known()
-        return self._scrub(text, self._known)
-
-    def add(self, field_name: str, reason: str, row_ref: str | None = None, outcome: str = "dropped") -> None:
-        self.batch.quarantine.append(
-            quarantine_row(
-                self.context.run_id,
-                self.context.source_id,
-                row_ref or self.row_ref,
-                field_name,
-                reason,
-                outcome,
-                self.row_key,
-            )
-        )

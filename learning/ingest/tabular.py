@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from learning.ingest import fields as F
-from learning.ingest.records import RawRecord, SourceRefused, SymptomCell, assign
+from learning.ingest.raw import RawRecord, SourceRefused, SymptomCell, assign
 
 TABULAR_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet")
 HEADER_SEARCH_ROWS = 20  # a workbook's header may sit below a title or a few lines of cover text

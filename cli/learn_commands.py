@@ -9,8 +9,9 @@ from pathlib import Path
 from knowledge import config
 from knowledge.config import Settings
 from knowledge.kb import load_current
-from learning.ingest.pipeline import FORMATS, ingest_paths
+from learning.ingest.batch import FORMATS
 from learning.ingest.pipeline import detect_format as detect_file_format
+from learning.ingest.pipeline import ingest_paths
 from learning.learn import learn
 from learning.ops import registry
 from learning.privacy.pseudonym import load_key

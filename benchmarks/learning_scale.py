@@ -6,7 +6,7 @@
    record is labelled synthetic (ids start with SYNTHETIC_, file names with synthetic_); no real patient.
 2. Ingests them through the real path (learning/ingest/phenopackets.py: packet_to_case, pseudonyms, Batch,
    write_batch into the DuckDB Store) and reports records/s (target >= 5,000/s).
-   Then ingests N SYNTHETIC doctor's notes (default 2,000; learning/synthetic/patients.py: Spanish and
+   Then ingests N SYNTHETIC doctor's notes (default 2,000; learning/synthetic/files.py: Spanish and
    English, each with a planted name, phone, e-mail, national id, record number and address) through
    the same pipeline (de-identification + HPO extraction) and reports notes/s.
 3. Learns from the store (learning/learn.py fit: SQL sufficient statistics + Beta refinement; target
@@ -162,10 +162,11 @@ def write_jsonl(kb: KnowledgeBase, directory: Path, records: int, per_file: int 
 
 
 def write_notes(kb: KnowledgeBase, directory: Path, notes: int, seed: int = 0) -> Path:
-    """N SYNTHETIC notes (JSONL) with planted identifiers, as learning/synthetic/patients.py writes them."""
+    """N SYNTHETIC notes (JSONL) with planted identifiers, as learning/synthetic/files.py writes them."""
     import random
 
-    from learning.synthetic.patients import SyntheticSpec, _Sampler, note_text
+    from learning.synthetic.files import note_text
+    from learning.synthetic.patients import SyntheticSpec, _Sampler
 
     directory.mkdir(parents=True, exist_ok=True)
     sampler, rng = _Sampler(kb, SyntheticSpec(patients=notes, seed=seed)), random.Random(seed)

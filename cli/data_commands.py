@@ -24,7 +24,8 @@ def register(sub) -> None:
 
 def cmd_synth(args, settings: Settings) -> int:
     from knowledge.build import ensure_kb
-    from learning.synthetic.patients import SyntheticSpec, generate
+    from learning.synthetic.files import generate
+    from learning.synthetic.patients import SyntheticSpec
 
     if args.patients < 1:
         raise ValueError("--patients must be at least 1")

@@ -18,7 +18,8 @@ from learning.ingest.pipeline import ingest_paths, source_label
 from learning.learn import learn
 from learning.privacy.anonymize import Scrubber, identifier_terms
 from learning.store import Store
-from learning.synthetic.patients import DNI_LETTERS, SyntheticSpec, generate
+from learning.synthetic.files import generate
+from learning.synthetic.patients import DNI_LETTERS, SyntheticSpec
 
 KEY_ENV = {"DXGRAPH_PSEUDONYM_KEY": "canary-test-key"}
 

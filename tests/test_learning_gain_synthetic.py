@@ -1,4 +1,5 @@
-"""The SYNTHETIC learning-gain experiment (learning/synthetic/world.py) on a small world over the real KB."""
+"""The SYNTHETIC learning-gain experiment (learning/synthetic/experiment.py), on a small world over the
+real KB."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import numpy as np
 import pytest
 
 from inference.evaluation import NOT_RANKED
+from learning.synthetic.experiment import run_experiment
 from learning.synthetic.world import (
     WorldSpec,
     build_world,
     divergence,
     literature_kb,
-    run_experiment,
     sample_encounters,
     split_patients,
     to_phenopacket,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from knowledge.jsonio import read_json, read_json_lines
 from learning.ingest import fields as F
+from learning.ingest import values as V
 from learning.ingest.raw import RawRecord, SymptomCell, assign
 
 LIST_KEYS = ("records", "registros", "visits", "visitas", "patients", "pacientes", "data", "items", "casos")
@@ -62,7 +63,7 @@ def json_record(item: object, row_ref: str) -> RawRecord:
 def _walk(record: RawRecord, item: dict, in_visit: bool) -> None:
     for key, value in item.items():
         field, unit = F.canonical_header(key)
-        folded = F.fold(key)
+        folded = V.fold(key)
         if folded in ("id", "code", "codigo") and in_visit:
             field = F.VISIT
         if field == F.TEMPERATURE:
@@ -137,7 +138,7 @@ def _symptoms(record: RawRecord, value: object, present: bool) -> None:
 
 
 def _symptom_object(record: RawRecord, entry: dict, present: bool) -> None:
-    lowered = {F.fold(k): v for k, v in entry.items()}
+    lowered = {V.fold(k): v for k, v in entry.items()}
     name = next((lowered[k] for k in _NAME_KEYS if lowered.get(k)), None)
     if isinstance(name, dict):  # phenopacket-like {"type": {"id": ..., "label": ...}}
         name = name.get("id") or name.get("label")

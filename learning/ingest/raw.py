@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from learning.ingest import fields as F
+from learning.ingest import values as V
 
 
 class SourceRefused(ValueError):
@@ -56,7 +57,7 @@ class RawRecord:
         return not (self.fields or self.symptoms or self.identifiers or self.diagnoses or self.notes)
 
     def add_identifier(self, kind: str, value: object) -> None:
-        if not F.is_missing(value):
+        if not V.is_missing(value):
             self.identifiers.setdefault(kind, []).append(str(value))
 
 
@@ -81,11 +82,11 @@ _SCALAR_FIELDS = frozenset(
 
 def assign(record: RawRecord, name: str | None, value: object, header: str, row_ref: str = "") -> None:
     """Put one cell into a record by its canonical field; unknown headers are symptom names."""
-    if F.is_missing(value) if not isinstance(value, (list, dict)) else not value:
+    if V.is_missing(value) if not isinstance(value, (list, dict)) else not value:
         return
     if name in _SCALAR_FIELDS:
         record.fields.setdefault(name, value)
-        if name == F.SEX and F.fold(header) in F.SPANISH_SEX_HEADERS:
+        if name == F.SEX and V.fold(header) in F.SPANISH_SEX_HEADERS:
             record.fields[F.SEX_SPANISH] = True
     elif name in F.IDENTIFIER_FIELDS:
         record.add_identifier(name, value)
@@ -94,7 +95,7 @@ def assign(record: RawRecord, name: str | None, value: object, header: str, row_
             items: list = _DIAGNOSIS_SPLIT.split(value)
         else:
             items = value if isinstance(value, list) else [value]
-        record.diagnoses.extend(i for i in items if not F.is_missing(i))
+        record.diagnoses.extend(i for i in items if not V.is_missing(i))
     elif name == F.NOTE:
         record.notes.append(str(value))
     elif name in (F.SYMPTOMS_PRESENT, F.SYMPTOMS_ABSENT):

@@ -19,6 +19,7 @@ from functools import cached_property
 from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
 from learning.ingest import fields as F
+from learning.ingest import values as V
 from learning.ingest.batch import (
     RecordBatch,
     RecordQuarantine,
@@ -94,18 +95,18 @@ class RecordCleaner:
         """Folded English/Spanish disease labels and ICD-10 codes of curated diseases -> disease index."""
         names: dict[str, int] = {}
         for index, name in enumerate(self.kb.disease_names):
-            names.setdefault(F.fold(name), index)
+            names.setdefault(V.fold(name), index)
         for index, info in enumerate(self.kb.disease_info):
             if info.get("label_es"):
-                names.setdefault(F.fold(info["label_es"]), index)
+                names.setdefault(V.fold(info["label_es"]), index)
                 short = info["label_es"].split("(")[0]
-                names.setdefault(F.fold(short), index)
+                names.setdefault(V.fold(short), index)
             for code in info.get("icd10") or []:
-                names.setdefault(F.fold(code), index)
+                names.setdefault(V.fold(code), index)
             for xref in info.get("xrefs") or []:
-                names.setdefault(F.fold(xref), index)
+                names.setdefault(V.fold(xref), index)
         for index, name in enumerate(self.kb.disease_names):
-            names.setdefault(F.fold(name.split("(")[0]), index)
+            names.setdefault(V.fold(name.split("(")[0]), index)
         return names
 
     def resolve_disease(self, value: object) -> str | None:
@@ -115,7 +116,7 @@ class RecordCleaner:
             candidate = f"{match.group(1).upper()}:{match.group(2)}"
             if candidate in self.kb.disease_index:
                 return candidate
-        index = self._disease_names.get(F.fold(text))
+        index = self._disease_names.get(V.fold(text))
         return self.kb.disease_ids[index] if index is not None else None
 
     # ---- one record -----------------------------------------------------------------------------
@@ -126,7 +127,7 @@ class RecordCleaner:
         known = self._known_identifiers(record) if record.notes else None
         lazy = known if known is not None else (lambda: self._known_identifiers(record))
         raw_patient = values.get(F.PATIENT)
-        base = normalise_patient_id(raw_patient) if not F.is_missing(raw_patient) else ""
+        base = normalise_patient_id(raw_patient) if not V.is_missing(raw_patient) else ""
         # the row's own content (not its position): a re-exported file maps its old rows to the same keys;
         # identical rows of one file are told apart by their occurrence
         digest = record.content_digest()
@@ -143,13 +144,13 @@ class RecordCleaner:
 
         patient_key = base or f"anonymous|{content_key}"
         patient = pseudonym(self.key, patient_key, "patient")
-        visit_date = self._parse(quarantine, F.DATE, values.get(F.DATE), F.parse_date)
-        birth = self._parse(quarantine, F.BIRTH_DATE, values.get(F.BIRTH_DATE), F.parse_date)
+        visit_date = self._parse(quarantine, F.DATE, values.get(F.DATE), V.parse_date)
+        birth = self._parse(quarantine, F.BIRTH_DATE, values.get(F.BIRTH_DATE), V.parse_date)
         visit = values.get(F.VISIT)
         if visit_date is not None:
             visit_key = visit_date.isoformat()
-        elif not F.is_missing(visit):
-            visit_key = f"visit:{F.fold(visit)}"
+        elif not V.is_missing(visit):
+            visit_key = f"visit:{V.fold(visit)}"
         else:
             visit_key = content_key
             if occurrence:
@@ -163,8 +164,8 @@ class RecordCleaner:
 
         age = self._age(quarantine, values.get(F.AGE), birth, visit_date)
         spanish = bool(values.get(F.SEX_SPANISH))
-        sex = self._parse(quarantine, F.SEX, values.get(F.SEX), lambda v: F.parse_sex(v, spanish))
-        synthetic = F.parse_bool(values.get(F.SYNTHETIC))
+        sex = self._parse(quarantine, F.SEX, values.get(F.SEX), lambda v: V.parse_sex(v, spanish))
+        synthetic = V.parse_bool(values.get(F.SYNTHETIC))
         self._patient(batch, patient, sex, synthetic)
         self._encounter(batch, context, encounter, patient, age, visit_date)
         batch.quasi.setdefault(
@@ -182,24 +183,24 @@ class RecordCleaner:
         self._temperature(quarantine, record, age, findings, provenance)
         for cell in record.symptoms:
             self._symptom(quarantine, cell, findings, f"{context.kind}:{cell.row_ref}")
-        language = F.parse_language(values.get(F.LANGUAGE))
+        language = V.parse_language(values.get(F.LANGUAGE))
         for text in record.notes:
-            if F.is_missing(text):
+            if V.is_missing(text):
                 continue
             scrubbed = self.scrubber.scrub(str(text), known)
-            lang = language or F.guess_language(scrubbed)
+            lang = language or V.guess_language(scrubbed)
             if (encounter, scrubbed) not in self._notes:
                 self._notes[(encounter, scrubbed)] = None
                 batch.notes.append({"encounter_id": encounter, "language": lang, "text_scrubbed": scrubbed})
             for found in extract_findings(self.kb, scrubbed, lang):
-                status = F.PRESENT if found.present else F.ABSENT
+                status = V.PRESENT if found.present else V.ABSENT
                 findings.append((found.term, status, found.severity, f"note:{provenance}", record.row_ref))
         for term, status, severity, prov, row_ref in findings:
-            if status == F.PRESENT and not self._sex_consistent(quarantine, term, sex, row_ref):
+            if status == V.PRESENT and not self._sex_consistent(quarantine, term, sex, row_ref):
                 continue
             self._finding(batch, quarantine, encounter, term, status, severity, prov, row_ref)
         for value in record.diagnoses:
-            if F.is_missing(value):
+            if V.is_missing(value):
                 continue
             disease = self.resolve_disease(value)
             if disease is None:
@@ -218,14 +219,14 @@ class RecordCleaner:
         names = list(record.identifiers.get(F.ID_NAME, []))
         for name in (F.PATIENT, F.BIRTH_DATE, F.POSTAL, F.VISIT):
             raw = record.fields.get(name)
-            if not F.is_missing(raw) and len(str(raw).strip()) >= 3:
+            if not V.is_missing(raw) and len(str(raw).strip()) >= 3:
                 values.append(str(raw))
         patient = record.fields.get(F.PATIENT)
         if isinstance(patient, str) and len(patient.split()) > 1 and not any(c.isdigit() for c in patient):
             names.append(patient)  # a name used as the patient id
         birth = record.fields.get(F.BIRTH_DATE)
         try:
-            parsed = F.parse_date(birth)
+            parsed = V.parse_date(birth)
         except ValueError:
             parsed = None
         if parsed:
@@ -244,7 +245,7 @@ class RecordCleaner:
         self, quarantine: RecordQuarantine, value: object, birth: dt.date | None, when: dt.date | None
     ) -> float | None:
         try:
-            parsed = F.parse_number(value)
+            parsed = V.parse_number(value)
         except ValueError:
             quarantine.add(F.AGE, "unparseable age")
             parsed = None
@@ -310,26 +311,26 @@ class RecordCleaner:
     ) -> None:
         raw = record.fields.get(F.TEMPERATURE)
         try:
-            parsed = F.parse_number(raw)
+            parsed = V.parse_number(raw)
             if parsed is None:
                 return
-            unit = parsed[1] or F.parse_unit(record.fields.get(F.TEMPERATURE_UNIT)) or record.temperature_unit
-            celsius = F.temperature_celsius(parsed[0], unit)
+            unit = parsed[1] or V.parse_unit(record.fields.get(F.TEMPERATURE_UNIT)) or record.temperature_unit
+            celsius = V.temperature_celsius(parsed[0], unit)
         except ValueError as error:
             reason = str(error) if "temperature" in str(error) else f"temperature: {error}"
             quarantine.add(F.TEMPERATURE, reason)
             return
         for vital in bin_vitals(temperature_c=celsius, age_years=age):
             if vital.term in self.kb.term_index:
-                status = F.PRESENT if vital.present else F.ABSENT
+                status = V.PRESENT if vital.present else V.ABSENT
                 findings.append((vital.term, status, None, f"vitals:{provenance}", record.row_ref))
 
     def _symptom(
         self, quarantine: RecordQuarantine, cell: SymptomCell, findings: list, provenance: str
     ) -> None:
         try:
-            parsed = F.parse_status(cell.value)
-            severity = F.parse_severity(cell.severity)
+            parsed = V.parse_status(cell.value)
+            severity = V.parse_severity(cell.severity)
         except ValueError as error:
             quarantine.add(quarantine.label(cell.name), str(error), cell.row_ref)
             return
@@ -340,7 +341,7 @@ class RecordCleaner:
             quarantine.add(quarantine.label(cell.name), "unknown symptom name", cell.row_ref)
             return
         status, cell_severity = parsed
-        severity = (severity or cell_severity) if status == F.PRESENT else None
+        severity = (severity or cell_severity) if status == V.PRESENT else None
         findings.append((term, status, severity, provenance, cell.row_ref))
 
     def _sex_consistent(self, quarantine: RecordQuarantine, term: str, sex: str | None, row_ref: str) -> bool:
@@ -388,5 +389,5 @@ class RecordCleaner:
         quarantine.add(
             term, "conflicting present/absent statements for one visit: kept present", row_ref, "warning"
         )
-        if status == F.PRESENT:
+        if status == V.PRESENT:
             existing.update(status=status, severity=severity, provenance=provenance)

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from learning.ingest import fields as F
+from learning.ingest import values as V
 from learning.ingest.raw import RawRecord, SourceRefused, SymptomCell, assign
 
 TABULAR_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet")
@@ -58,13 +59,13 @@ def table_shape(headers: list[object], is_symptom: Callable[[str], object] | Non
     """Count the clinical columns of a header row (unknown headers that name an HPO term are findings)."""
     content = person = notes = columns = 0
     for header in headers:
-        if F.is_missing(header) if not isinstance(header, str) else not header.strip():
+        if V.is_missing(header) if not isinstance(header, str) else not header.strip():
             continue
         columns += 1
         field, _ = F.canonical_header(header)
         if field in _CONTENT_FIELDS:
             content += 1
-        elif field in _PERSON_FIELDS and not (field == F.PATIENT and F.fold(header) == "id"):
+        elif field in _PERSON_FIELDS and not (field == F.PATIENT and V.fold(header) == "id"):
             person += 1
         elif field == F.NOTE:
             notes += 1
@@ -113,7 +114,7 @@ def read_workbook(
         where = "" if sheet is not None or len(names) == 1 else f"none of {len(names)} sheets holds records; "
         raise SourceRefused(where + shape.refusal())
     sheet_frame = raw[names[index]]
-    header = [str(h).strip() if not F.is_missing(h) else "" for h in sheet_frame.iloc[header_row]]
+    header = [str(h).strip() if not V.is_missing(h) else "" for h in sheet_frame.iloc[header_row]]
     body = sheet_frame.iloc[header_row + 1 :]
     keep = [i for i, h in enumerate(header) if h]
     frame = body.iloc[:, keep].copy()
@@ -212,17 +213,17 @@ def _long(
             elif field == F.SEVERITY:
                 severity = value
             elif field is None:
-                if not F.is_missing(value):
+                if not V.is_missing(value):
                     record.problems.append((row_ref, header, "unknown column in a long table"))
             else:
                 assign(record, field, value, header, row_ref)
-        if F.is_missing(symptom):
-            if not (F.is_missing(status) and F.is_missing(severity)):
+        if V.is_missing(symptom):
+            if not (V.is_missing(status) and V.is_missing(severity)):
                 record.problems.append((row_ref, F.SYMPTOM, "status without a symptom name"))
             continue
-        if F.is_missing(status) and not F.is_missing(severity):
+        if V.is_missing(status) and not V.is_missing(severity):
             status = severity
-        elif F.is_missing(status):
+        elif V.is_missing(status):
             status = True  # a symptom listed without status is reported present
         record.symptoms.append(SymptomCell(str(symptom), status, severity, row_ref))
     yield from groups.values()

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
-from learning.ingest.fields import fold
+from learning.ingest.values import fold
 
 PLACEHOLDERS = {
     "EMAIL_ADDRESS": "[EMAIL]",

@@ -40,9 +40,9 @@ from inference.params import ModelParams  # noqa: E402
 from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
 from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
-from learning.ingest import ingest_phenopackets  # noqa: E402
+from learning.ingest.pipeline import ingest_phenopackets  # noqa: E402
 from learning.learn import ancestor_table, fit  # noqa: E402
-from learning.pseudonym import pseudonym  # noqa: E402
+from learning.privacy.pseudonym import pseudonym  # noqa: E402
 from learning.refine import LearningParams  # noqa: E402
 from learning.store import Store  # noqa: E402
 

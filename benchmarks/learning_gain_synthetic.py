@@ -1,10 +1,11 @@
 """Does learning from patients beat literature-only on held-out patients? A SYNTHETIC experiment.
 
 The real dev cases hold rare diseases only, so this answers the common-disease part of the question on a
-synthetic true world that departs from the literature (see learning/synthetic_world.py): training patients
-go through the real phenopacket ingestion, DuckDB store and `fit`; both models rank all diseases for the
-held-out patients. Reported per group (common curated diseases, orphan HPO diseases, HPO diseases absent
-from the literature) with a patient-level bootstrap 95% interval for the top-1 gain. All data synthetic.
+synthetic true world that departs from the literature (see learning/synthetic/experiment.py): training
+patients go through the real phenopacket ingestion, DuckDB store and `fit`; both models rank all
+diseases for the held-out patients. Reported per group (common curated diseases, orphan HPO diseases,
+HPO diseases absent from the literature) with a patient-level bootstrap 95% interval for the top-1 gain.
+All data synthetic.
 
     python benchmarks/learning_gain_synthetic.py [--seed 0] [--out reports/learning_gain_synthetic]
 """
@@ -26,7 +27,8 @@ sys.path.insert(0, str(REPO))
 
 from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
-from learning.synthetic_world import GROUPS, TOP_K, WorldSpec, run_experiment  # noqa: E402
+from learning.synthetic.experiment import TOP_K, run_experiment  # noqa: E402
+from learning.synthetic.world import GROUPS, WorldSpec  # noqa: E402
 
 LABELS = {"common": "common (curated)", "orphan": "orphan (HPO)", "absent": "absent from literature"}
 

@@ -4,11 +4,11 @@
    sampled from the knowledge base: a disease drawn with a skewed (Zipf-like) weight, its annotated
    phenotypes drawn with their literature frequencies, a little noise and a few excluded terms. Every
    record is labelled synthetic (ids start with SYNTHETIC_, file names with synthetic_); no real patient.
-2. Ingests them through the real path (learning/ingest.py: packet_to_case, pseudonyms, Batch,
+2. Ingests them through the real path (learning/ingest/phenopackets.py: packet_to_case, pseudonyms, Batch,
    write_batch into the DuckDB Store) and reports records/s (target >= 5,000/s).
-   Then ingests N SYNTHETIC doctor's notes (default 2,000; learning/synthetic.py: Spanish and English, each
-   with a planted name, phone, e-mail, national id, record number and address) through the same
-   pipeline (de-identification + HPO extraction) and reports notes/s.
+   Then ingests N SYNTHETIC doctor's notes (default 2,000; learning/synthetic/files.py: Spanish and
+   English, each with a planted name, phone, e-mail, national id, record number and address) through
+   the same pipeline (de-identification + HPO extraction) and reports notes/s.
 3. Learns from the store (learning/learn.py fit: SQL sufficient statistics + Beta refinement; target
    <= 60 s and <= 2 GB) and compares the sufficient statistics computed in DuckDB SQL with the same counts
    computed by a pandas groupby peer (the results must be identical).
@@ -44,9 +44,8 @@ from inference.params import ModelParams  # noqa: E402
 from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 from knowledge.kb import KnowledgeBase  # noqa: E402
-from learning.ingest import ingest_phenopackets  # noqa: E402
+from learning.ingest.pipeline import ingest_paths, ingest_phenopackets  # noqa: E402
 from learning.learn import ancestor_table, fit  # noqa: E402
-from learning.pipeline import ingest_paths  # noqa: E402
 from learning.refine import LearningParams  # noqa: E402
 from learning.store import Store  # noqa: E402
 
@@ -163,10 +162,11 @@ def write_jsonl(kb: KnowledgeBase, directory: Path, records: int, per_file: int 
 
 
 def write_notes(kb: KnowledgeBase, directory: Path, notes: int, seed: int = 0) -> Path:
-    """N SYNTHETIC notes (JSONL) with planted identifiers, as learning/synthetic.py writes them."""
+    """N SYNTHETIC notes (JSONL) with planted identifiers, as learning/synthetic/files.py writes them."""
     import random
 
-    from learning.synthetic import SyntheticSpec, _Sampler, note_text
+    from learning.synthetic.files import note_text
+    from learning.synthetic.patients import SyntheticSpec, _Sampler
 
     directory.mkdir(parents=True, exist_ok=True)
     sampler, rng = _Sampler(kb, SyntheticSpec(patients=notes, seed=seed)), random.Random(seed)

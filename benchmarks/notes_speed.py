@@ -1,11 +1,11 @@
-"""Speed of reading notes at ingestion: de-identification (learning.anonymize.Scrubber, with the record's own
-identifiers as the record cleaner passes them) then extraction, old extractor vs new, in one run.
+"""Speed of reading notes at ingestion: de-identification (learning.privacy.anonymize.Scrubber, with the
+record's own identifiers as the record cleaner passes them) then extraction, old extractor vs new, in one run.
 
-Notes: synthetic doctor's notes in Spanish and English with identifiers planted (learning.synthetic, the
-notes `dxgraph synth` writes), and the published dev vignettes written as notes when they are present
+Notes: synthetic doctor's notes in Spanish and English with identifiers planted (learning.synthetic.files,
+the notes `dxgraph synth` writes), and the published dev vignettes written as notes when they are present
 (benchmarks/notes.py: vignette_note). Prints the median time per note and notes per second of each step
-and of the whole ingestion of a note; the new path is `learning.text_to_hpo.extract_findings`, which the
-record cleaner calls.
+and of the whole ingestion of a note; the new path is `learning.ingest.text_to_hpo.extract_findings`, which
+the record cleaner calls.
 
     python benchmarks/notes_speed.py [--notes 2000] [--repeat 3]
 """
@@ -26,9 +26,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 from knowledge.search import phenotype_index  # noqa: E402
-from learning.anonymize import Scrubber, identifier_terms  # noqa: E402
-from learning.synthetic import SyntheticSpec, _Sampler, note_text  # noqa: E402
-from learning.text_to_hpo import extract_findings  # noqa: E402
+from learning.ingest.text_to_hpo import extract_findings  # noqa: E402
+from learning.privacy.anonymize import Scrubber, identifier_terms  # noqa: E402
+from learning.synthetic.files import note_text  # noqa: E402
+from learning.synthetic.patients import SyntheticSpec, _Sampler  # noqa: E402
 
 
 def synthetic_notes(kb, count: int) -> list[tuple[str, str, list[str]]]:

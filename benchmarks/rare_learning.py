@@ -37,9 +37,9 @@ from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 from learning.fit.crossval import fitted_params  # noqa: E402
 from learning.fit.learned import cross_fitted_scoring  # noqa: E402
-from learning.ingest import ingest_phenopackets  # noqa: E402
+from learning.ingest.pipeline import ingest_phenopackets  # noqa: E402
 from learning.learn import ancestor_table, fit  # noqa: E402
-from learning.pseudonym import pseudonym  # noqa: E402
+from learning.privacy.pseudonym import pseudonym  # noqa: E402
 from learning.refine import LearningParams  # noqa: E402
 from learning.store import Store  # noqa: E402
 

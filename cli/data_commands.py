@@ -24,7 +24,8 @@ def register(sub) -> None:
 
 def cmd_synth(args, settings: Settings) -> int:
     from knowledge.build import ensure_kb
-    from learning.synthetic import SyntheticSpec, generate
+    from learning.synthetic.files import generate
+    from learning.synthetic.patients import SyntheticSpec
 
     if args.patients < 1:
         raise ValueError("--patients must be at least 1")
@@ -36,7 +37,7 @@ def cmd_synth(args, settings: Settings) -> int:
 
 
 def cmd_privacy(args, settings: Settings) -> int:
-    from learning.kanon import k_anonymity, store_quasi_identifiers
+    from learning.privacy.kanon import k_anonymity, store_quasi_identifiers
     from learning.store import Store
 
     if not settings.store_path.exists():

@@ -45,9 +45,10 @@ def _log(message: str) -> None:
 
 def cmd_evaluate_protocol(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.build import ensure_kb
-    from learning.ingest import ingest_phenopackets
-    from learning.protocol import ProtocolConfig, learning_grid, run_protocol
-    from learning.protocol_report import write_protocol_report
+    from learning.evaluation.protocol import ProtocolConfig, run_protocol
+    from learning.evaluation.protocol_report import write_protocol_report
+    from learning.evaluation.tuning import learning_grid
+    from learning.ingest.pipeline import ingest_phenopackets
     from learning.store import Store
 
     kb = ensure_kb(settings)

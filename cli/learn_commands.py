@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
+from knowledge import config
 from knowledge.config import Settings
 from knowledge.kb import load_current
-from learning import registry
+from learning.ingest.batch import FORMATS
+from learning.ingest.pipeline import detect_format as detect_file_format
+from learning.ingest.pipeline import ingest_paths
 from learning.learn import learn
-from learning.pipeline import FORMATS, ingest_paths
-from learning.pipeline import detect_format as detect_file_format
-from learning.pseudonym import load_key
+from learning.ops import registry
+from learning.privacy.pseudonym import load_key
 from learning.store import Store
 
 
@@ -40,8 +41,8 @@ def register(sub) -> None:
     p.add_argument("version", nargs="?")
     p.set_defaults(handler=cmd_models)
     p = sub.add_parser("up", help="main job: build the KB, load demo data, learn, serve the site")
-    p.add_argument("--port", type=int, default=int(os.environ.get("DXGRAPH_PORT", "8000")))
-    p.add_argument("--host", default=os.environ.get("DXGRAPH_WEB_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=config.web_port())
+    p.add_argument("--host", default=config.web_host())
     p.add_argument("--no-serve", action="store_true", help="stop after learning")
     p.set_defaults(handler=cmd_up)
 
@@ -50,7 +51,7 @@ def detect_format(path: Path) -> str:
     """phenopackets | csv | json | notes from the suffix (and, for JSON, the first record); a directory
     reports its first file's format (each file of a run is detected on its own)."""
     if path.is_dir():
-        from learning.pipeline import input_files
+        from learning.ingest.pipeline import input_files
 
         files = input_files([path])
         if not files:

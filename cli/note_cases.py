@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inference.evidence import CONTEXTS, Evidence, EvidenceError, make_evidence
+from knowledge.jsonio import read_json_lines
 from knowledge.kb import KnowledgeBase
 from knowledge.notes import Extraction, note_extractor
 
@@ -148,20 +149,15 @@ def diagnose_notes(args, diagnoser, batch_record) -> int:
 
 def iter_notes(path: Path):
     """(where, object) for each non-empty line of a JSONL file; other lines are reported and skipped."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as error:
-                print(f"dxgraph: skipping {where}: not JSON ({error.msg})", file=sys.stderr)
-                continue
-            if not isinstance(obj, dict):
-                print(f"dxgraph: skipping {where}: not a JSON object", file=sys.stderr)
-                continue
-            yield where, obj
+    for line in read_json_lines(path):
+        where = f"{path}:{line.number}"
+        if line.error is not None:
+            print(f"dxgraph: skipping {where}: not JSON ({line.error.msg})", file=sys.stderr)
+            continue
+        if not isinstance(line.value, dict):
+            print(f"dxgraph: skipping {where}: not a JSON object", file=sys.stderr)
+            continue
+        yield where, line.value
 
 
 def note_from_object(kb: KnowledgeBase, obj: dict, args=None) -> NoteCase:

@@ -73,8 +73,8 @@ def _summary(verdict: dict) -> str:
 def cmd_monitor(args, settings: Settings) -> int:
     import duckdb
 
-    from learning.monitor import Thresholds, run_monitor
-    from learning.relearn import relearn
+    from learning.ops.monitor import Thresholds, run_monitor
+    from learning.ops.relearn import relearn
 
     thresholds = Thresholds.from_env().with_overrides(
         **{name: getattr(args, name) for name in THRESHOLD_FLAGS}
@@ -94,7 +94,7 @@ def cmd_monitor(args, settings: Settings) -> int:
 def cmd_scheduler(args, settings: Settings) -> int:
     from dataclasses import replace
 
-    from learning.scheduler import SchedulerConfig, monitor_job, relearn_job, run_scheduler
+    from learning.ops.scheduler import SchedulerConfig, monitor_job, relearn_job, run_scheduler
 
     logging.getLogger("dxgraph").setLevel(logging.INFO)  # job outcomes; the root handler prints them
     config = SchedulerConfig.from_env()

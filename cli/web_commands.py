@@ -5,19 +5,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import shutil
 import signal
 import sys
 import tempfile
 
+from knowledge import config
 from knowledge.config import Settings
 
 
 def register(sub) -> None:
     p = sub.add_parser("serve", help="serve the website and the JSON API")
-    p.add_argument("--host", default=os.environ.get("DXGRAPH_WEB_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(os.environ.get("DXGRAPH_PORT", "8000")))
+    p.add_argument("--host", default=config.web_host())
+    p.add_argument("--port", type=int, default=config.web_port())
     p.add_argument(
         "--production",
         action="store_true",
@@ -30,15 +30,6 @@ def cmd_serve(args, settings: Settings) -> int:
     return serve(settings, args.host, args.port, production=args.production)
 
 
-def _positive_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
-        raise ValueError(f"{name}={raw!r} must be a positive integer")
-    return int(raw)
-
-
 def gunicorn_options(host: str, port: int, log_level: str = "INFO") -> dict:
     """A sane gunicorn config for a small machine: one process per core (min 2), a few threads each,
     the app preloaded so the KB and model are read once before forking."""
@@ -47,9 +38,9 @@ def gunicorn_options(host: str, port: int, log_level: str = "INFO") -> dict:
     cores = os.cpu_count() or 1
     options = {
         "bind": f"{host}:{port}",
-        "workers": _positive_int("DXGRAPH_WEB_WORKERS", max(2, min(cores, 4))),
+        "workers": config.positive_int("DXGRAPH_WEB_WORKERS", max(2, min(cores, 4))),
         "worker_class": "gthread",
-        "threads": _positive_int("DXGRAPH_WEB_THREADS", 4),
+        "threads": config.positive_int("DXGRAPH_WEB_THREADS", 4),
         "preload_app": True,
         "timeout": 60,
         "graceful_timeout": 30,
@@ -59,7 +50,7 @@ def gunicorn_options(host: str, port: int, log_level: str = "INFO") -> dict:
         "errorlog": "-",
         "loglevel": log_level.lower(),
         "logconfig_dict": gunicorn_logconfig(log_level),
-        "forwarded_allow_ips": os.environ.get("DXGRAPH_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "forwarded_allow_ips": config.forwarded_allow_ips(),
         "proc_name": "dxgraph-web",
         "child_exit": _child_exit,
         "post_fork": _post_fork,
@@ -137,7 +128,7 @@ def _run_gunicorn(settings: Settings, host: str, port: int) -> int:
 
     from web import create_app
 
-    log_level = (os.environ.get("DXGRAPH_LOG_LEVEL") or "INFO").upper()
+    log_level = config.log_level()
 
     class DxgraphServer(BaseApplication):
         def load_config(self) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 from inference.engine import Diagnoser
 from inference.network import compile_network
 from inference.params import ModelParams
+from knowledge.jsonio import read_json
 from knowledge.kb import KnowledgeBase
 from knowledge.staging import new_staging
 
@@ -55,7 +56,7 @@ class ModelArtifact:
 
     @classmethod
     def load(cls, directory: Path) -> ModelArtifact:
-        meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+        meta = read_json(directory / "model.json")
         with np.load(directory / "links.npz") as arrays:
             disease, term, strength = arrays["disease"].tolist(), arrays["term"].tolist(), arrays["strength"]
         return cls(

@@ -8,13 +8,13 @@ process), or `PointerError` says what to do when there is none.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from pathlib import Path
 
 from inference.artifact import ModelArtifact, diagnoser_from_artifact
 from inference.engine import Diagnoser
+from knowledge.jsonio import read_json_lines
 from knowledge.kb import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -55,14 +55,11 @@ def read_pointer(models_dir: Path) -> str | None:
 def last_valid_promotion(models_dir: Path) -> str | None:
     """The newest version in the promotion history that is still a valid model directory."""
     try:
-        lines = (models_dir / PRODUCTION_HISTORY).read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = list(read_json_lines(models_dir / PRODUCTION_HISTORY, errors="replace"))
     except OSError:
         return None
     for line in reversed(lines):
-        try:
-            version = json.loads(line).get("version")
-        except (ValueError, AttributeError):
-            continue
+        version = line.value.get("version") if isinstance(line.value, dict) else None
         if isinstance(version, str) and is_model_dir(models_dir, version):
             return version
     return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inference.evidence import Evidence, EvidenceError, make_evidence, onset_years
+from knowledge.jsonio import read_json, read_json_lines
 from knowledge.kb import KnowledgeBase
 from knowledge.units import is_hpo_id
 
@@ -43,16 +44,13 @@ def iter_packets(path: Path) -> Iterator[tuple[str, dict]]:
         return
     try:
         if path.suffix == ".jsonl":
-            with open(path, encoding="utf-8") as handle:
-                for number, line in enumerate(handle, start=1):
-                    if line.strip():
-                        try:
-                            yield f"{path}:{number}", json.loads(line)
-                        except json.JSONDecodeError as error:
-                            print(f"dxgraph: skipping {path}:{number}: {error}", file=sys.stderr)
+            for line in read_json_lines(path):
+                if line.error is None:
+                    yield f"{path}:{line.number}", line.value
+                else:
+                    print(f"dxgraph: skipping {path}:{line.number}: {line.error}", file=sys.stderr)
             return
-        with open(path, encoding="utf-8") as handle:
-            yield str(path), json.load(handle)
+        yield str(path), read_json(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         print(f"dxgraph: skipping unreadable {path}: {error}", file=sys.stderr)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.jsonio import read_json
 from knowledge.staging import new_staging
 
 ORIGINS = ("hpo", "curated", "overlay")
@@ -218,8 +219,7 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls, directory: Path) -> KnowledgeBase:
-        with open(directory / "kb.json", encoding="utf-8") as handle:
-            payload = json.load(handle)
+        payload = read_json(directory / "kb.json")
         if payload["meta"].get("format") != FORMAT_VERSION:
             raise OutdatedFormatError(
                 f"{directory}: knowledge base format {payload['meta'].get('format')} "

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from knowledge.jsonio import read_json
 from knowledge.kb import KnowledgeBase
 from knowledge.rdf_export import PREFIXES, curie_for_iri, write_ntriples
 from knowledge.staging import new_staging
@@ -43,7 +44,7 @@ FORMATS = ("table", "csv", "json")
 
 def _marker(sparql_dir: Path) -> dict | None:
     try:
-        return json.loads((sparql_dir / MARKER).read_text(encoding="utf-8"))
+        return read_json(sparql_dir / MARKER)
     except (OSError, ValueError):
         return None
 

@@ -16,12 +16,12 @@ from inference.evaluation import IDENTITY, TOP_K, Scores, rank_summary, score_ca
 from inference.network import compile_network
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
-from learning import registry, tracking
-from learning.cases import eval_cases, load_cases, orphan_mask
 from learning.counts import CountSource, count_source
-from learning.reference import training_reference
+from learning.evaluation.cases import eval_cases, load_cases, orphan_mask
+from learning.evaluation.split import holdout
+from learning.ops import registry, tracking
+from learning.ops.reference import training_reference
 from learning.refine import LearningParams, refine
-from learning.split import holdout
 from learning.store import Store
 
 MIN_CALIBRATION_CASES = 200  # below this the literature model's calibration is kept

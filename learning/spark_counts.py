@@ -8,14 +8,14 @@ local[*]); pyspark is imported here only, so the rest of dxgraph never needs it.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from learning.counts import sql, tidy
+from knowledge import config
+from learning.count_sql import sql, tidy
 from learning.store import Store
 
 TABLES = {
@@ -30,15 +30,15 @@ def spark_session():
     """A Spark session (created once per process and reused)."""
     from pyspark.sql import SparkSession
 
-    master = os.environ.get("DXGRAPH_SPARK_MASTER", "local[*]")
+    master = config.spark_master()
     builder = (
         SparkSession.builder.master(master)
         .appName("dxgraph-counts")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", os.environ.get("DXGRAPH_SPARK_PARTITIONS", "8"))
-        .config("spark.driver.memory", os.environ.get("DXGRAPH_SPARK_DRIVER_MEMORY", "1g"))
+        .config("spark.sql.shuffle.partitions", config.spark_partitions())
+        .config("spark.driver.memory", config.spark_driver_memory())
     )
     if master.startswith("local"):
         builder = builder.config("spark.driver.host", "127.0.0.1").config(
@@ -59,7 +59,7 @@ class SparkCounts:
 
     def __init__(self, store: Store, data: str | None = None) -> None:
         self.store = store
-        self.data = data or os.environ.get("DXGRAPH_SPARK_DATA") or None
+        self.data = data or config.spark_data()
 
     def case_counts(self, encounters: list[str] | None = None) -> pd.DataFrame:
         return self.counts("cases", None, encounters)

@@ -19,7 +19,8 @@ import pytest
 from cli.main import main
 from learning.learn import learn
 from learning.store import Store
-from learning.synthetic import DNI_LETTERS, SyntheticSpec, generate
+from learning.synthetic.files import generate
+from learning.synthetic.patients import DNI_LETTERS, SyntheticSpec
 
 KEY = "canary-suite-key"
 # one set of people per input format: (language, companion named without a cue word, lower-case
@@ -326,10 +327,11 @@ def test_findings_are_still_extracted_from_scrubbed_notes(kb, capsys):
     """At least 95% of the (term, status) findings of the raw notes are found in the scrubbed notes."""
     import random
 
-    from learning.anonymize import Scrubber, identifier_terms
-    from learning.person_names import clinical_vocabulary
-    from learning.synthetic import _Sampler, note_text
-    from learning.text_to_hpo import extract_findings
+    from learning.ingest.text_to_hpo import extract_findings
+    from learning.privacy.anonymize import Scrubber, identifier_terms
+    from learning.privacy.person_names import clinical_vocabulary
+    from learning.synthetic.files import note_text
+    from learning.synthetic.patients import _Sampler
 
     scrubber = Scrubber(protected=clinical_vocabulary(kb))
     sampler, rng = _Sampler(kb, SyntheticSpec(patients=300, seed=5)), random.Random(5)

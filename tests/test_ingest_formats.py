@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from cli.main import main
-from learning.pipeline import detect_format, ingest_paths, source_label
-from learning.pseudonym import pseudonym
+from learning.ingest.pipeline import detect_format, ingest_paths, source_label
+from learning.privacy.pseudonym import pseudonym
 from learning.store import Store
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -20,7 +20,7 @@ KEY = b"test-key"
 
 
 def _enc(patient: str, date: str) -> str:
-    from learning.anonymize import normalise_patient_id
+    from learning.privacy.anonymize import normalise_patient_id
 
     return pseudonym(KEY, f"{normalise_patient_id(patient)}|{date}", "encounter")
 
@@ -260,3 +260,22 @@ def test_a_run_failing_at_its_last_write_leaves_the_store_as_before(kb, tmp_path
         monkeypatch.undo()
         again = ingest_paths(store, kb, KEY, [DATA], progress=False)
         assert again.skipped_files == 1 and store.count("notes") > 0
+
+
+def test_a_jsonl_file_with_a_byte_order_mark_is_ingested_like_one_without(kb, tmp_path):
+    """Windows editors start UTF-8 files with a BOM: the same records, refusals and encounters either way."""
+    plain = (DATA / "registros.jsonl").read_bytes()
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    results = {}
+    for name, data in (("plain", plain), ("bom", b"\xef\xbb\xbf" + plain)):
+        path = tmp_path / name / "registros.jsonl"
+        path.parent.mkdir()
+        path.write_bytes(data)
+        store = Store(tmp_path / f"{name}.duckdb")
+        summary = ingest_paths(store, kb, KEY, [path], progress=False)
+        quarantine = store.connection.execute("SELECT field, reason FROM quarantine ORDER BY ALL").fetchall()
+        results[name] = (summary.formats, summary.rows_read, store.count("encounters"), quarantine)
+        store.close()
+    assert results["bom"] == results["plain"]
+    assert results["bom"][:2] == ({"json": 1}, 4)
+    assert ("json", "invalid JSON: Expecting value") in results["bom"][3]

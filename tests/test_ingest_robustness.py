@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from learning.pipeline import ingest_paths, source_label
+from learning.ingest.pipeline import ingest_paths, source_label
 from learning.store import Store
 
 KEY = b"robust-key"
@@ -300,7 +300,7 @@ def test_a_sales_spreadsheet_is_refused_with_its_reason(kb, tmp_path):
 
 # ---- the summary ---------------------------------------------------------------------------------------
 def test_the_summary_reads_by_outcome_with_grouped_reasons_and_rounded_numbers(kb, tmp_path):
-    from learning.ingest_summary import group_reasons, round_numbers
+    from learning.ingest.summary import group_reasons, round_numbers
 
     assert round_numbers("onset at 0.38329911019849416 years is after the current age 0.1670") == (
         "onset at 0.38 years is after the current age 0.17"

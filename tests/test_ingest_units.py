@@ -7,11 +7,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from learning import fields as F
-from learning.anonymize import normalise_patient_id, postal_prefix
-from learning.kanon import k_anonymity, suppress_below_k
-from learning.tabular import table_records
-from learning.text_to_hpo import SymptomMapper, extract_findings
+from learning.ingest import fields as F
+from learning.ingest import values as V
+from learning.ingest.tabular import table_records
+from learning.ingest.text_to_hpo import SymptomMapper, extract_findings
+from learning.privacy.anonymize import normalise_patient_id, postal_prefix
+from learning.privacy.kanon import k_anonymity, suppress_below_k
 
 
 @pytest.mark.parametrize(
@@ -50,11 +51,11 @@ def test_headers_in_both_languages(header, expected):
     ],
 )
 def test_symptom_values(value, expected):
-    assert F.parse_status(value) == expected
+    assert V.parse_status(value) == expected
 
 
 def test_unrecognised_values_raise():
-    for parser, value in ((F.parse_status, "maybe"), (F.parse_sex, "alien"), (F.parse_date, "31/02/2024")):
+    for parser, value in ((V.parse_status, "maybe"), (V.parse_sex, "alien"), (V.parse_date, "31/02/2024")):
         with pytest.raises(ValueError):
             parser(value)
 
@@ -74,27 +75,27 @@ def test_unrecognised_values_raise():
     ],
 )
 def test_dates_in_several_formats(text):
-    assert F.parse_date(text) == dt.date(2024, 3, 12)
+    assert V.parse_date(text) == dt.date(2024, 3, 12)
 
 
 def test_month_first_when_day_first_is_impossible():
-    assert F.parse_date("03/25/2024") == dt.date(2024, 3, 25)
+    assert V.parse_date("03/25/2024") == dt.date(2024, 3, 25)
 
 
 def test_temperature_units_by_suffix_column_or_range():
-    assert F.parse_number("38,5 °C") == (38.5, "C")
-    assert F.temperature_celsius(101.3, None) == pytest.approx(38.5)
-    assert F.temperature_celsius(38.5, None) == 38.5
-    assert F.temperature_celsius(100.4, "F") == pytest.approx(38.0)
+    assert V.parse_number("38,5 °C") == (38.5, "C")
+    assert V.temperature_celsius(101.3, None) == pytest.approx(38.5)
+    assert V.temperature_celsius(38.5, None) == 38.5
+    assert V.temperature_celsius(100.4, "F") == pytest.approx(38.0)
     for value, unit in ((60, "C"), (60, None), (140, "F"), (15, None)):
         with pytest.raises(ValueError, match="implausible temperature"):
-            F.temperature_celsius(value, unit)
+            V.temperature_celsius(value, unit)
 
 
 def test_sex_m_means_mujer_under_a_spanish_header():
-    assert F.parse_sex("M", spanish=True) == "female"
-    assert F.parse_sex("M") == "male"
-    assert F.parse_sex("Hombre") == "male" and F.parse_sex("varón") == "male"
+    assert V.parse_sex("M", spanish=True) == "female"
+    assert V.parse_sex("M") == "male"
+    assert V.parse_sex("Hombre") == "male" and V.parse_sex("varón") == "male"
 
 
 def test_patient_ids_normalise_across_spellings():

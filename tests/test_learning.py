@@ -17,7 +17,8 @@ from cli.main import main
 from inference.loading import load_diagnoser
 from inference.network import compile_network
 from inference.params import ModelParams
-from learning.ingest import Batch, ingest_phenopackets, write_batch
+from learning.ingest.batch import Batch, write_batch
+from learning.ingest.pipeline import ingest_phenopackets
 from learning.refine import LearningParams, refine
 from learning.store import Store
 from tests.toy import toy_kb

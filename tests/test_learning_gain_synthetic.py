@@ -1,4 +1,5 @@
-"""The SYNTHETIC learning-gain experiment (learning/synthetic_world.py) on a small world over the real KB."""
+"""The SYNTHETIC learning-gain experiment (learning/synthetic/experiment.py), on a small world over the
+real KB."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import numpy as np
 import pytest
 
 from inference.evaluation import NOT_RANKED
-from learning.synthetic_world import (
+from learning.synthetic.experiment import run_experiment
+from learning.synthetic.world import (
     WorldSpec,
     build_world,
     divergence,
     literature_kb,
-    run_experiment,
     sample_encounters,
     split_patients,
     to_phenopacket,
@@ -90,7 +91,7 @@ def test_learning_beats_literature_only_on_held_out_synthetic_patients(kb, tmp_p
 def test_synthetic_phenopackets_are_stored_as_synthetic(kb, tmp_path):
     import json
 
-    from learning.ingest import ingest_phenopackets
+    from learning.ingest.pipeline import ingest_phenopackets
     from learning.store import Store
 
     packets = _packets(kb, replace(SMALL, common_patients=30, orphan_diseases=5, absent_diseases=2))[:20]

@@ -22,12 +22,12 @@ from inference.artifact import ModelArtifact
 from inference.loading import load_diagnoser
 from inference.params import ModelParams
 from knowledge.config import Settings, load_settings
-from learning import drift, registry
-from learning.monitor import Thresholds
-from learning.reference import category_weights, disease_group
-from learning.relearn import relearn
-from learning.scheduler import SchedulerConfig, build_scheduler
-from learning.serving_log import (
+from learning.ops import drift, registry
+from learning.ops.monitor import Thresholds
+from learning.ops.reference import category_weights, disease_group
+from learning.ops.relearn import relearn
+from learning.ops.scheduler import SchedulerConfig, build_scheduler
+from learning.ops.serving_log import (
     ServingLog,
     feedback_record,
     load_into_store,

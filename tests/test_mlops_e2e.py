@@ -22,10 +22,10 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
 from cli.main import main
 from knowledge.config import Settings, load_settings
-from learning import registry, tracking
-from learning.monitor import Thresholds
-from learning.reference import disease_group
-from learning.scheduler import SchedulerConfig, build_scheduler, relearn_job
+from learning.ops import registry, tracking
+from learning.ops.monitor import Thresholds
+from learning.ops.reference import disease_group
+from learning.ops.scheduler import SchedulerConfig, build_scheduler, relearn_job
 
 REPO = Path(__file__).resolve().parents[1]
 NERVOUS, SKIN, HEART, HEAD = "HP:0000707", "HP:0001574", "HP:0001626", "HP:0000152"

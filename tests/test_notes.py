@@ -10,7 +10,7 @@ import pytest
 
 from cli.main import main
 from knowledge.notes import note_extractor
-from learning.text_to_hpo import extract_findings
+from learning.ingest.text_to_hpo import extract_findings
 
 FEVER, COUGH, DYSPNEA, SORE_THROAT = "HP:0001945", "HP:0012735", "HP:0002094", "HP:0033050"
 SWEATING, EXUDATE, HEADACHE, ASTHMA = "HP:0000975", "HP:0034035", "HP:0002315", "HP:0002099"

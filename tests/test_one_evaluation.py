@@ -15,10 +15,10 @@ from inference.engine import Diagnoser
 from inference.evaluation import publication_fold, publication_of
 from inference.evidence import make_evidence
 from inference.params import ModelParams
-from learning.cases import load_cases
-from learning.ingest import ingest_phenopackets
+from learning.evaluation.cases import load_cases
+from learning.evaluation.scoring import score_network
+from learning.ingest.pipeline import ingest_phenopackets
 from learning.learn import evaluate_encounters
-from learning.protocol import score_network
 from learning.store import Store
 
 KEY = b"test-key"

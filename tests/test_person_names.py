@@ -1,4 +1,5 @@
-"""The person-name recognizer (learning/person_names.py) on a labelled sample, and on the issue's cases."""
+"""The person-name recognizer (learning/privacy/person_names.py) on a labelled sample and on the issue's
+cases."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from learning.anonymize import Scrubber
-from learning.person_names import NameRecognizer, clinical_vocabulary
+from learning.privacy.anonymize import Scrubber
+from learning.privacy.person_names import NameRecognizer, clinical_vocabulary
 
 SAMPLES = Path(__file__).parent / "data" / "deid"
 SAMPLE = SAMPLES / "names_labelled.txt"  # tuned on

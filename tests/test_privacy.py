@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 
 from cli.main import main
-from learning.anonymize import Scrubber, identifier_terms
+from learning.ingest.pipeline import ingest_paths, source_label
 from learning.learn import learn
-from learning.pipeline import ingest_paths, source_label
+from learning.privacy.anonymize import Scrubber, identifier_terms
 from learning.store import Store
-from learning.synthetic import DNI_LETTERS, SyntheticSpec, generate
+from learning.synthetic.files import generate
+from learning.synthetic.patients import DNI_LETTERS, SyntheticSpec
 
 KEY_ENV = {"DXGRAPH_PSEUDONYM_KEY": "canary-test-key"}
 

@@ -19,24 +19,16 @@ from inference.engine import Diagnoser
 from inference.evaluation import NOT_RANKED, Scores, classification_metrics, rank_summary
 from inference.evidence import make_evidence
 from inference.params import ModelParams
-from learning.baseline import CaseEncoder, OneVsRestBaseline
-from learning.cases import load_cases
-from learning.ingest import ingest_phenopackets
-from learning.protocol import (
-    PARTS,
-    ProtocolConfig,
-    calibration_of,
-    group_keys,
-    learning_grid,
-    raw_params,
-    run_protocol,
-    score_network,
-    stratified_group_folds,
-    stratified_group_split,
-)
-from learning.protocol_report import write_protocol_report
+from learning.evaluation.baseline import CaseEncoder, OneVsRestBaseline
+from learning.evaluation.cases import load_cases
+from learning.evaluation.protocol import ProtocolConfig, run_protocol
+from learning.evaluation.protocol_report import write_protocol_report
+from learning.evaluation.scoring import calibration_of, score_network
+from learning.evaluation.split import PARTS, group_keys, stratified_group_folds, stratified_group_split
+from learning.evaluation.stratify import iterative_stratification
+from learning.evaluation.tuning import learning_grid, raw_params
+from learning.ingest.pipeline import ingest_phenopackets
 from learning.store import Store
-from learning.stratify import iterative_stratification
 from tests.toy import TOY_HPO, toy_kb
 
 # ---- synthetic case frames (labelled synthetic: no real patient) -----------------------------------------

@@ -17,7 +17,7 @@ from knowledge.build import build, read_sources
 from knowledge.config import Settings, load_settings
 from knowledge.kb import KnowledgeBase, publish
 from knowledge.sparql import ensure_store
-from learning import registry
+from learning.ops import registry
 from web import create_app
 from web.logs import JsonFormatter
 

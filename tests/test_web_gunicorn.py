@@ -23,7 +23,7 @@ from inference.params import ModelParams
 from knowledge.build import build, read_sources
 from knowledge.kb import load_current, publish
 from knowledge.sparql import ensure_store
-from learning import registry
+from learning.ops import registry
 
 REPO = Path(__file__).resolve().parents[1]
 TOY_HPO = Path(__file__).resolve().parent / "data" / "toy_hpo"

@@ -18,7 +18,7 @@ from knowledge.config import Settings, load_settings
 from knowledge.kb import KnowledgeBase, load_current, publish
 from knowledge.sparql import ensure_store
 from knowledge.staging import STALE_AFTER_S, clean_stale
-from learning import registry
+from learning.ops import registry
 from web import create_app
 from web.ratelimit import SharedRateLimit
 

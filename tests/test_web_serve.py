@@ -21,7 +21,7 @@ from inference.artifact import ModelArtifact
 from inference.params import ModelParams
 from knowledge.build import build, read_sources
 from knowledge.kb import KnowledgeBase, publish
-from learning import registry
+from learning.ops import registry
 
 TOY_HPO = Path(__file__).resolve().parent / "data" / "toy_hpo"
 

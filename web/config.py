@@ -10,6 +10,7 @@ from pathlib import Path
 
 from limits import parse_many
 
+from knowledge import config
 from knowledge.config import Settings
 
 DEFAULT_RATE_LIMIT = "10000 per minute"
@@ -56,7 +57,7 @@ class WebConfig:
     def from_env(
         cls, settings: Settings, testing: bool = False, env: Mapping[str, str] | None = None
     ) -> WebConfig:
-        env = os.environ if env is None else env
+        env = config.environ() if env is None else env
         rate_limit = env.get("DXGRAPH_RATE_LIMIT") or DEFAULT_RATE_LIMIT
         try:
             parse_many(rate_limit)

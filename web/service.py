@@ -16,7 +16,7 @@ from inference.phenopackets import packet_to_case
 from inference.questions import next_questions
 from inference.vitals import PLAUSIBLE, temperature_celsius
 from knowledge.kb import ORIGINS, SEXES
-from learning import serving_log
+from learning.ops import serving_log
 from web import wording
 from web.metrics import DIAGNOSES
 from web.schemas import MAX_FINDINGS, ApiError, DiagnoseRequest

@@ -14,14 +14,14 @@ import pandas as pd
 from inference.artifact import diagnoser_from_artifact
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
-from learning.cases import eval_cases, load_cases
+from learning.evaluation.cases import eval_cases, load_cases
+from learning.evaluation.split import group_keys, grouped_fold
 from learning.fit.crossval import fitted_params
 from learning.fit.dataset import build_dataset, concat
 from learning.fit.model import FREE, Objective, from_model_params
 from learning.fit.optimize import FitResult, fit_parameters
 from learning.learn import fit
 from learning.refine import LearningParams
-from learning.split import group_keys, grouped_fold
 from learning.store import Store
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.jsonio import read_json
+
 AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
     ("age-1-years", 0),
     ("age-1-4-years", 1),
@@ -272,8 +274,8 @@ def derive(
 ) -> tuple[str, dict]:
     """The Turtle text and counts."""
     root = shared / "data" / "common_sources" / "symcat"
-    conditions = json.loads((root / "conditions.json").read_text(encoding="utf-8"))
-    symptoms = json.loads((root / "symptoms.json").read_text(encoding="utf-8"))
+    conditions = read_json(root / "conditions.json")
+    symptoms = read_json(root / "symptoms.json")
     table = read_table(sorted(curation_dir.glob("symcat_conditions_part*.tsv")))
     unknown = [r["_where"] for r in table if r["symcat_slug"] not in conditions]
     if unknown:

@@ -131,3 +131,33 @@ def test_results_follow_the_findings(live_server, open_page, shoot, problems, la
     page.wait_for_selector("#stale", state="hidden")
     assert "is-stale" not in page.get_attribute("#results-body", "class")
     assert problems == []
+
+
+def test_a_late_answer_does_not_hide_edits_made_while_it_was_coming(live_server, open_page, problems):
+    """Results of a request sent before the doctor typed are shown, but stay marked out of date."""
+    page = open_page(**SCREENS["desktop"])
+    page.goto(f"{live_server}/?lang=en")
+    page.focus("#add")
+    for typed, _ in TYPED["en"][:2]:
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")
+    page.click("#diagnose")
+    wait_results(page, 2)
+    held = []
+    page.route("**/api/v1/diagnose", lambda route: held.append(route))  # hold the answer until typed
+    page.select_option(ROW.format(COUGH) + " select.state", "absent")  # recalculates
+    page.wait_for_function("() => document.querySelector('#results').getAttribute('aria-busy') === 'true'")
+    page.wait_for_timeout(200)
+    assert len(held) == 1
+    page.focus("#age")
+    page.keyboard.type("7")  # typed while the answer is on its way
+    held[0].continue_()
+    page.wait_for_function("() => !document.querySelector('#results').hasAttribute('aria-busy')")
+    wait_results(page, 2)
+    assert page.locator("#stale").is_visible()  # the answer is for the form before the age was typed
+    assert "is-stale" in page.get_attribute("#results-body", "class")
+    page.unroute("**/api/v1/diagnose")
+    body = diagnose_request(page, lambda: page.keyboard.press("Tab"))  # leaving the field recalculates
+    assert body["age"] == 7
+    page.wait_for_selector("#stale", state="hidden")
+    assert problems == []

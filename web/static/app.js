@@ -467,7 +467,9 @@
 
   // results on screen follow the form: findings changes recalculate, typing marks them out of date
   const hasResults = () => resultsBody.querySelector(".ranking") !== null;
+  let edits = 0; // form edits so far: a response only clears the stale mark if none came after its request
   function markStale() {
+    edits += 1;
     if (!hasResults()) return;
     stale.hidden = false;
     resultsBody.classList.add("is-stale");
@@ -489,6 +491,7 @@
     await Promise.all([...adding]);
     let body;
     clearErrors();
+    const editsAtRequest = edits;
     try {
       body = payload();
     } catch (problem) {
@@ -502,6 +505,7 @@
     results.removeAttribute("aria-busy");
     if (!data) { markStale(); return; }
     render(data);
+    if (edits !== editsAtRequest) return markStale(); // typed meanwhile: these results are already out of date
     stale.hidden = true;
     resultsBody.classList.remove("is-stale");
     if (focusResults) results.focus();

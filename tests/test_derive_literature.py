@@ -123,11 +123,11 @@ def test_shipped_file_is_what_the_tables_give() -> None:
     ontologies = Path(__file__).resolve().parents[1] / "ontologies"
     tables = {
         row["source_disease"].replace(":", "/")
-        for row in literature.read_table(ontologies / "curation" / "literature_diseases.tsv")
+        for row in literature.read_table([ontologies / "curation" / "literature_diseases.tsv"])
     }
     symptoms = {
         row["source_symptom"]: row["hpo_id"]
-        for row in literature.read_table(ontologies / "curation" / "literature_symptoms.tsv")
+        for row in literature.read_table([ontologies / "curation" / "literature_symptoms.tsv"])
     }
     records = read_curated_file(ontologies / "common_literature.ttl").diseases
     assert len(records) > 150

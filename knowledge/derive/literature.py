@@ -19,6 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.derive.symcat import PREFIXES, read_table
+
 TOP_FEATURES = 12  # per disease: the best-ranked features of its source diseases
 COLUMBIA_TOP = 5  # Columbia's first features; further down its lists come inpatients' comorbidities
 # P(feature | disease) for the k-th added feature (k = 0, 1, ...): the sources rank features and give no
@@ -82,15 +84,6 @@ def read_columbia(common_sources: Path) -> dict[str, list[SourceFeature]]:
                     rank = len(features[key]) + 1
                     features[key].append(SourceFeature(symptom, rank, f"rank {rank}"))
     return {key: found[:COLUMBIA_TOP] for key, found in features.items()}
-
-
-def read_table(path: Path) -> list[dict]:
-    """A reviewed tab-separated table, each row with its file and line for error messages."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            {**{k: (v or "").strip() for k, v in row.items()}, "_where": f"{path.name}:{number}"}
-            for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2)
-        ]
 
 
 def added_links(
@@ -161,8 +154,6 @@ HEADER = """# dxgraph -- features of common diseases from the literature (GENERA
 
 def turtle(links: dict[str, list[tuple[str, str]]], labels: dict[str, str]) -> str:
     """The overlay Turtle: one block per curated disease, links in rank order."""
-    from knowledge.derive.symcat import PREFIXES
-
     lines = [
         HEADER.format(
             top=TOP_FEATURES,
@@ -202,11 +193,11 @@ def derive(
     sources = read_hsdn(common) | read_columbia(common)
     links = added_links(
         sources,
-        read_table(curation / "literature_diseases.tsv"),
-        read_table(curation / "literature_symptoms.tsv"),
+        read_table([curation / "literature_diseases.tsv"]),
+        read_table([curation / "literature_symptoms.tsv"]),
         profiles,
         related,
-        read_table(curation / "literature_rejected.tsv")
+        read_table([curation / "literature_rejected.tsv"])
         if (curation / "literature_rejected.tsv").exists()
         else [],
     )

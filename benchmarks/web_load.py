@@ -1,6 +1,7 @@
 """Open-loop load on the real site under gunicorn: the API's default /api/v1/diagnose request (explain 3,
-questions 5) and the site's own page request (top 10, explain 10, questions 5), each at rising constant
-arrival rates.
+questions 5, context primary-care), the site's own page request (top 10, explain 10, questions 5) and the
+API's defaults from a rare-disease clinic (context rare-disease-clinic: the fitted likelihood), each at
+rising constant arrival rates.
 
 Requests are sent on schedule whatever the previous ones are doing (open loop: a slow server shows as
 latency, counted from the scheduled send time, not as a lower send rate), over keep-alive connections
@@ -10,7 +11,7 @@ highest rate sustained with p95 <= 50 ms and no errors for each request kind, th
 master + workers after the run (RSS, and PSS: shared pages counted once), and the in-process engine
 time as the floor. Writes reports/web_load.json.
 
-    python benchmarks/web_load.py [--rates 50,100,150,200,250,300] [--seconds 20] [--kinds api,page]
+    python benchmarks/web_load.py [--rates 50,100,150,200,250,300] [--seconds 20] [--kinds api,page,rare]
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 
 KINDS = {
-    "api": {"explain": 3, "questions": 5},  # the API's defaults
-    "page": {"top": 10, "explain": 10, "questions": 5},  # what web/static/app.js sends
+    "api": {"explain": 3, "questions": 5},  # the API's defaults (context primary-care)
+    "page": {"top": 10, "explain": 10, "questions": 5},  # what web/static/app.js sends (its default context)
+    # the API's defaults as a rare-disease clinic sends them (the fitted likelihood of issue 14)
+    "rare": {"explain": 3, "questions": 5, "context": "rare-disease-clinic"},
 }
 TARGET_P95_MS = 50.0
 
@@ -57,7 +60,6 @@ def findings(kb, count: int) -> list[dict]:
                     {
                         "observed": [f.term for f in chosen if f.present],
                         "excluded": [f.term for f in chosen if not f.present],
-                        "context": "rare-disease-clinic",
                     }
                 )
             if len(bodies) >= count:
@@ -199,19 +201,24 @@ def engine_floor(settings, kb, bodies: list[dict]) -> dict:
     from inference.questions import next_questions
 
     diagnoser = load_diagnoser(kb, settings.models_dir, "latest")
-    times: dict[str, list[float]] = {"diagnose": [], "api": [], "page": []}
-    evidence = [
-        make_evidence(kb, b["observed"], b["excluded"], context="rare-disease-clinic", strict=False)
-        for b in bodies[:400]
-    ]
-    for item in evidence:  # warm the cache
-        diagnoser.diagnose(item, top=10)
-    for item in evidence:
+    times: dict[str, list[float]] = {"diagnose": [], **{kind: [] for kind in KINDS}}
+    evidence = {
+        context: [
+            make_evidence(kb, b["observed"], b["excluded"], context=context, strict=False)
+            for b in bodies[:400]
+        ]
+        for context in ("primary-care", "rare-disease-clinic")
+    }
+    for items in evidence.values():  # warm the cache
+        for item in items:
+            diagnoser.diagnose(item, top=10)
+    for position in range(len(evidence["primary-care"])):
         for kind in times:
+            extras = KINDS.get(kind, {})
+            item = evidence[extras.get("context", "primary-care")][position]
             started = time.perf_counter()
             diagnosis = diagnoser.diagnose(item, top=10)
             if kind != "diagnose":
-                extras = KINDS[kind]
                 explain_many(diagnoser, diagnosis, [r.index for r in diagnosis.ranking[: extras["explain"]]])
                 next_questions(diagnoser, diagnosis, limit=extras["questions"])
             times[kind].append(time.perf_counter() - started)
@@ -224,7 +231,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rates", default="50,100,150,200,250,300")
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--kinds", default="api,page")
+    parser.add_argument("--kinds", default="api,page,rare")
     parser.add_argument("--workers", default=os.environ.get("DXGRAPH_WEB_WORKERS", "2"))
     args = parser.parse_args()
     settings = load_settings()
@@ -232,8 +239,9 @@ def main() -> int:
     bodies = findings(kb, 2000)
     floor = engine_floor(settings, kb, bodies)
     print(
-        f"engine in-process (floor), median per request: diagnosis {floor['diagnose']} ms, API default "
-        f"{floor['api']} ms, page {floor['page']} ms (model {floor['model']})"
+        f"engine in-process (floor, warm cache), median per request: diagnosis {floor['diagnose']} ms, API "
+        f"default {floor['api']} ms, page {floor['page']} ms, rare-disease clinic {floor['rare']} ms "
+        f"(model {floor['model']})"
     )
     port = free_port()
     env = {
@@ -274,6 +282,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.5)
         report["memory_at_start_mb"] = server_memory_mb(server.pid)
+        print(f"server memory (PSS, master + workers) at start: {report['memory_at_start_mb']['pss']} MB")
         kinds = [k for k in args.kinds.split(",") if k]
         requests = {kind: [encode(port, {**b, **KINDS[kind]}) for b in bodies] for kind in kinds}
         # warm-up: every body once at a gentle rate (fills each worker's cache as steady traffic would)
@@ -302,7 +311,9 @@ def main() -> int:
                 elif row["p95_ms"] > 20 * TARGET_P95_MS:
                     break  # far past saturation: higher rates only queue
             print(f"highest rate sustained with p95 <= {TARGET_P95_MS:g} ms and no errors: {best:.0f}/s")
-            report[kind] = {"rows": rows, "best_rate": best, "extras": KINDS[kind]}
+            after = server_memory_mb(server.pid)
+            print(f"server memory (PSS, master + workers) after this kind: {after['pss']} MB")
+            report[kind] = {"rows": rows, "best_rate": best, "extras": KINDS[kind], "memory_after_mb": after}
         report["memory_after_run_mb"] = server_memory_mb(server.pid)
         memory = report["memory_after_run_mb"]
         print(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import IO
@@ -18,13 +17,14 @@ from typing import IO
 from inference.engine import Diagnoser
 from inference.evidence import Evidence, EvidenceError
 from inference.phenopackets import packet_to_case
+from knowledge.config import usable_cores
 
 PARALLEL_FROM = 64  # cases; below that, starting worker processes costs more than it saves
 _STATE: dict = {}  # what forked workers inherit
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return usable_cores()
 
 
 def read_cases(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -10,11 +11,14 @@ from inference.calibration import IDENTITY, calibration_features, recalibrate_to
 from inference.dont_miss import DontMiss, cautious_log_posterior, dont_miss_mask, flagged
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
 from inference.fitted import FittedLikelihood
-from inference.likelihood import LikelihoodCache
+from inference.likelihood import LikelihoodCache, consult_or_rare_sensitivity, exclusion_sensitivities
 from inference.network import Network, compile_network
 from inference.params import ModelParams
 from inference.priors import Demographics, base_prevalence, context_log_prior
 from knowledge.kb import KnowledgeBase
+
+if TYPE_CHECKING:
+    from inference.term_table import TermTable
 
 
 @dataclass
@@ -110,6 +114,8 @@ class Diagnoser:
         self.twin_first, self.twin_second = twin_pairs(kb)
         self.dont_miss_mask = dont_miss_mask(kb)
         self.model_version = "literature-only"
+        self.table: TermTable | None = None  # precomputed columns of the most used terms (term_table.py)
+        self._sensitivities: dict[str, np.ndarray] = {}
 
     # ---- pieces ----------------------------------------------------------------------------------
     def log_prior(self, context: str) -> np.ndarray:
@@ -145,15 +151,20 @@ class Diagnoser:
     ) -> tuple[np.ndarray, float]:
         """log P(finding | disease) for all diseases, and under 'not in the knowledge base' (an absence
         counts by the context's report sensitivity)."""
+        term = self.kb.term_index[finding.term]
         if context in self.params.fitted_contexts:
-            return self.fitted.finding_log_likelihood(finding, self.kb.term_index[finding.term])
-        columns = self.cache.columns(self.kb.term_index[finding.term])
+            return self.fitted.finding_log_likelihood(finding, term)
         weight = SEVERITY_WEIGHT[finding.severity]
-        if finding.present:
-            disease_ll, other_ll = columns.log_present(self.network), columns.log_present_other()
+        row = self.table.row(term) if self.table is not None else -1
+        if row >= 0:
+            disease_ll, other_ll = self._tabled_log_likelihood(finding.present, term, row, context)
         else:
-            disease_ll = columns.log_absent(self.network, context)
-            other_ll = columns.log_absent_other(self.network, context)
+            columns = self.cache.columns(term)
+            if finding.present:
+                disease_ll, other_ll = columns.log_present(self.network), columns.log_present_other()
+            else:
+                disease_ll = columns.log_absent(self.network, context)
+                other_ll = columns.log_absent_other(self.network, context)
         if weight == 1.0:
             return disease_ll, other_ll
         return weight * disease_ll, weight * other_ll
@@ -213,11 +224,33 @@ class Diagnoser:
             return self.fitted.unreported_log_likelihood(terms, result)
         return result
 
+    def _tabled_log_likelihood(
+        self, present: bool, term: int, row: int, context: str
+    ) -> tuple[np.ndarray, float]:
+        """The literature rule's columns read from the table (what TermColumns would give)."""
+        assert self.table is not None
+        log_present = self.table.lit_log_present[row]
+        if present:
+            return log_present, float(self.table.lit_other[row])
+        if context not in self._sensitivities:
+            self._sensitivities[context] = exclusion_sensitivities(self.network, context)
+        disease_ll = np.log1p(-self._sensitivities[context] * np.exp(log_present, dtype=np.float64))
+        other = consult_or_rare_sensitivity(self.params, context) * float(self.network.term_background[term])
+        return disease_ll, float(np.log(1.0 - other))
+
+    def attach_table(self, table: TermTable | None) -> None:
+        """Read the likelihood columns of the terms `table` holds from it (None: compute them all)."""
+        self.table = table
+        self.cache.tabled = None if table is None else table.slot >= 0
+        if self.__dict__.get("_fitted") is not None:
+            self._fitted.table = table
+
     @property
     def fitted(self) -> FittedLikelihood:
         """The fitted likelihood (inference/fitted.py), built on first use in a fitted context."""
         if self.__dict__.get("_fitted") is None:
             self._fitted = FittedLikelihood(self.network, self.cache, self.params)
+            self._fitted.table = self.table
         return self._fitted
 
     # ---- the query -------------------------------------------------------------------------------

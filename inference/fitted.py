@@ -80,8 +80,19 @@ class FittedLikelihood:
         self._columns: OrderedDict[int, FittedColumns] = OrderedDict()
         self._lock = threading.Lock()
         self._unreported: tuple[sp.csc_matrix, np.ndarray] | None = None
+        self.table = None  # inference.term_table.TermTable: precomputed columns of the most used terms
 
     def columns(self, term: int) -> FittedColumns:
+        table = self.table
+        row = table.row(term) if table is not None and table.fit_log_present is not None else -1
+        if row >= 0:
+            other_present, other_absent = table.fit_other[row]
+            return FittedColumns(
+                table.fit_log_present[row],
+                table.fit_log_absent[row],
+                float(other_present),
+                float(other_absent),
+            )
         with self._lock:
             cached = self._columns.get(term)
             if cached is not None:
@@ -136,7 +147,7 @@ class FittedLikelihood:
         """The unreported-feature term at the fitted rate for HPO diseases (`standard`, the literature
         rule's values, for curated ones), tempered; the same untouched-annotation rule as the engine."""
         net, p = self.network, self.params
-        closure, total = self._unreported_closure()
+        closure, total = self.unreported_closure()
         result = total.copy()
         for term in terms:
             rows = closure.indices[closure.indptr[term] : closure.indptr[term + 1]]
@@ -145,7 +156,9 @@ class FittedLikelihood:
         result[net.curated_index] = standard[net.curated_index]
         return p.fit_temperature * result
 
-    def _unreported_closure(self) -> tuple[sp.csc_matrix, np.ndarray]:
+    def unreported_closure(self) -> tuple[sp.csc_matrix, np.ndarray]:
+        """Per term, the log of each annotation at or below it going unreported (diseases x terms), and
+        each disease's total: built once."""
         with self._lock:
             if self._unreported is None:
                 net = self.network

@@ -158,6 +158,7 @@ class LikelihoodCache:
         self._shapes: dict[int, tuple[bool, int]] = {}  # which dense arrays an entry had when counted
         self._bytes = 0
         self._lock = threading.Lock()
+        self.tabled: np.ndarray | None = None  # per term: read from a term table (set by the Diagnoser)
         order = np.argsort(network.ann_term, kind="stable")
         self._by_term_order = order
         counts = np.bincount(network.ann_term, minlength=len(network.kb.term_ids))
@@ -193,8 +194,10 @@ class LikelihoodCache:
             if raced is not None:
                 return raced
             self._cache[term] = result
-            # counted with the dense present array its first caller is about to compute
-            self._account(term, entry_bytes(result) + 8 * self.network.n_diseases)
+            # counted with the dense present array its first caller is about to compute (unless the
+            # diagnosis reads the term from a table: then only explanations use it, sparse)
+            dense = 0 if self.tabled is not None and self.tabled[term] else 8 * self.network.n_diseases
+            self._account(term, entry_bytes(result) + dense)
             self._shrink()
         return result
 
@@ -213,9 +216,9 @@ class LikelihoodCache:
             self._cache[term] = columns
             self._account(term, entry_bytes(columns))
 
-    def pin(self, terms: list[int], max_bytes: int | None = None) -> int:
-        """Compute `terms` (with their present-finding arrays) and keep them for good, in order, until
-        `max_bytes`; returns how many were pinned."""
+    def pin(self, terms: list[int], max_bytes: int | None = None, dense: bool = True) -> int:
+        """Compute `terms` (with their present-finding arrays unless not `dense`) and keep them for good, in
+        order, until `max_bytes`; returns how many were pinned."""
         used = sum(self._pinned_base.values())
         count = 0
         for term in terms:
@@ -224,7 +227,8 @@ class LikelihoodCache:
             if term in self._pinned:
                 continue
             columns = self._compute(term)
-            columns.log_present(self.network)
+            if dense:
+                columns.log_present(self.network)
             size = entry_bytes(columns)
             with self._lock:
                 self._pinned[term] = columns
@@ -286,11 +290,11 @@ class LikelihoodCache:
     def _compute(self, term: int) -> TermColumns:
         net = self.network
         col = net.closure_log
-        rows = col.indices[col.indptr[term] : col.indptr[term + 1]].astype(np.int64)
+        rows = col.indices[col.indptr[term] : col.indptr[term + 1]].astype(np.int32)  # (indices kept small)
         exact = -np.expm1(col.data[col.indptr[term] : col.indptr[term + 1]])
         keep = exact > 0
         related, general = self._related(term)
-        related_index = np.flatnonzero(related)
+        related_index = np.flatnonzero(related).astype(np.int32)
         not_index = sorted({d for a in net.ancestors_of(term).tolist() for d in self._not_by_term.get(a, ())})
         return TermColumns(
             net.n_diseases,
@@ -298,7 +302,7 @@ class LikelihoodCache:
             exact[keep],
             related_index,
             related[related_index],
-            np.asarray(not_index, dtype=np.int64),
+            np.asarray(not_index, dtype=np.int32),
             general[net.curated_index],
             self.leak(term),
             float(net.term_background[term]),

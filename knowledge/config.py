@@ -52,6 +52,11 @@ class Settings:
         return self.home / "store.duckdb"
 
     @property
+    def term_tables_dir(self) -> Path:
+        """Precomputed likelihood columns per (KB build, model): inference/term_table.py."""
+        return self.home / "cache" / "term-tables"
+
+    @property
     def key_file(self) -> Path:
         return self.home / "secrets" / "pseudonym.key"
 
@@ -201,3 +206,8 @@ def positive_int(name: str, default: int) -> int:
     if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
         raise ValueError(f"{name}={raw!r} must be a positive integer")
     return int(raw)
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity, else the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

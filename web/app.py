@@ -70,7 +70,11 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    budget = CacheBudget(private=int(config.cache_mb * 2**20), shared=int(config.shared_cache_mb * 2**20))
+    budget = CacheBudget(
+        private=int(config.cache_mb * 2**20),
+        shared=int(config.shared_cache_mb * 2**20),
+        table_terms=config.table_terms,
+    )
     app.extensions["dxgraph"] = EngineHolder(settings, config.reload_check_s, not testing, budget)
     app.extensions["dxgraph.config"] = config
     app.extensions["dxgraph.settings"] = settings

@@ -22,7 +22,8 @@ from inference.evidence import CONTEXTS
 from inference.explain import stated_index
 from inference.loading import PROMOTED_POINTER, load_diagnoser
 from inference.questions import closure_rows
-from knowledge.config import Settings
+from inference.term_table import ensure_table
+from knowledge.config import Settings, usable_cores
 from knowledge.kb import KnowledgeBase, current_dir
 from knowledge.search import PhenotypeIndex, phenotype_index
 
@@ -60,6 +61,7 @@ class CacheBudget:
 
     private: int | None = None
     shared: int = 0
+    table_terms: int = 0  # the most used terms' columns read from a shared memory-mapped table
 
 
 def prepare(diagnoser: Diagnoser) -> None:
@@ -73,6 +75,8 @@ def prepare(diagnoser: Diagnoser) -> None:
         diagnoser.log_prior(context)
     stated_index(diagnoser.kb)
     closure_rows(network)
+    if diagnoser.params.fitted_contexts:
+        diagnoser.fitted.unreported_closure()  # (built lazily, it would be private to each worker)
 
 
 def load_engine(
@@ -87,9 +91,15 @@ def load_engine(
         kb = KnowledgeBase.load(build_dir)
     diagnoser = load_diagnoser(kb, settings.models_dir, "latest")
     diagnoser.cache.max_bytes = budget.private
+    jobs = 1 if previous is not None else usable_cores()  # a reload runs in a worker, beside requests
+    table = ensure_table(diagnoser, settings.term_tables_dir, budget.table_terms, jobs=jobs, progress=False)
+    diagnoser.attach_table(table)
     if budget.shared > 0:
         counts = np.bincount(diagnoser.network.ann_term, minlength=len(kb.term_ids))
-        diagnoser.cache.pin(np.argsort(-counts, kind="stable").tolist(), max_bytes=budget.shared)
+        # with a table, the diagnosis reads its columns there: explanations need the sparse part only
+        diagnoser.cache.pin(
+            np.argsort(-counts, kind="stable").tolist(), max_bytes=budget.shared, dense=table is None
+        )
     prepare(diagnoser)
     return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
 
@@ -187,7 +197,8 @@ class EngineHolder:
         started = time.perf_counter()
         try:
             # a reload happens in each worker on its own: nothing pinned (it would not be shared)
-            engine = load_engine(self.settings, self._engine, CacheBudget(private=self.budget.private))
+            budget = CacheBudget(private=self.budget.private, table_terms=self.budget.table_terms)
+            engine = load_engine(self.settings, self._engine, budget)
         except Exception as error:  # keep serving the previous engine; retried after RETRY_S
             self.last_error = f"{type(error).__name__}: {error}"
             self._retry_after = time.monotonic() + RETRY_S

@@ -140,12 +140,19 @@ def log_effects(diagnoser: Diagnoser, evidence: Evidence, diagnosis: Diagnosis) 
     )
     log_other = math.log(params.other_prior)
     total = np.logaddexp(_logsumexp(weights), log_other)
-    effects = {}
-    for finding, (disease_ll, other_ll) in zip(diagnosis.used, diagnosis.likelihoods, strict=True):
-        scaled = tau * disease_ll
-        average = np.logaddexp(_logsumexp(weights + scaled), log_other + tau * other_ll) - total
-        effects[finding.term] = scaled - average
-    return effects
+    if not diagnosis.used:
+        return {}
+    finite = np.isfinite(weights)
+    scaled = [tau * np.asarray(disease_ll, dtype=np.float64) for disease_ll, _ in diagnosis.likelihoods]
+    # every finding's prior-weighted average at once: (findings x diseases) -> one log-sum-exp per row
+    joint = weights[finite][None, :] + np.stack([s[finite] for s in scaled])
+    peak = np.max(joint, axis=1, initial=-np.inf)
+    safe_peak = np.where(np.isfinite(peak), peak, 0.0)
+    with np.errstate(divide="ignore"):
+        disease_part = safe_peak + np.log(np.exp(joint - safe_peak[:, None]).sum(axis=1))
+    other_part = log_other + tau * np.asarray([other_ll for _, other_ll in diagnosis.likelihoods])
+    average = np.logaddexp(disease_part, other_part) - total
+    return {f.term: s - a for f, s, a in zip(diagnosis.used, scaled, average.tolist(), strict=True)}
 
 
 def _logsumexp(values: np.ndarray) -> float:

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import IO
 
+import numpy as np
+
 from inference.engine import Diagnoser
 from inference.evidence import Evidence, EvidenceError
 from inference.phenopackets import packet_to_case
@@ -42,9 +44,13 @@ def read_cases(
     return cases
 
 
-def _compute_terms(terms: list[int]) -> list[tuple[int, object]]:
-    cache = _STATE["diagnoser"].cache
-    return [(term, cache.compute(term)) for term in terms]
+def _compute_terms(terms: list[int]) -> list[tuple[int, object, object]]:
+    """Each term's literature columns, and its fitted columns when the cases' context uses them."""
+    diagnoser, fitted = _STATE["diagnoser"], _STATE["fitted"]
+    return [
+        (term, diagnoser.cache.compute(term), diagnoser.fitted.columns(term) if fitted else None)
+        for term in terms
+    ]
 
 
 def _diagnose_slice(bounds: tuple[int, int]) -> list[str]:
@@ -57,17 +63,23 @@ def _diagnose_slice(bounds: tuple[int, int]) -> list[str]:
 
 
 def warm(diagnoser: Diagnoser, cases: list[tuple[str, Evidence]], pool) -> int:
-    """Compute, in the pool's processes, the columns of every finding term the cache does not hold."""
+    """Compute, in the pool's processes, the columns of every finding term the caches (and the table)
+    do not hold: the literature's, and the fitted likelihood's when a case's context uses it."""
     cache, index = diagnoser.cache, diagnoser.kb.term_index
     wanted = {index[f.term] for _, evidence in cases for f in diagnoser.scored_findings(evidence)[0]}
-    missing = sorted(t for t in wanted if t not in cache._cache and t not in cache._pinned)
+    tabled = cache.tabled if cache.tabled is not None else np.zeros(len(diagnoser.kb.term_ids), dtype=bool)
+    missing = sorted(t for t in wanted if t not in cache._cache and t not in cache._pinned and not tabled[t])
     if not missing:
         return 0
     cache.max_terms = max(cache.max_terms, len(wanted) + 1)
+    if _STATE.get("fitted"):
+        diagnoser.fitted.max_terms = max(diagnoser.fitted.max_terms, len(wanted) + 1)
     chunks = [missing[i : i + 16] for i in range(0, len(missing), 16)]
     for computed in pool.imap_unordered(_compute_terms, chunks):
-        for term, columns in computed:
+        for term, columns, fitted_columns in computed:
             cache.adopt(term, columns)
+            if fitted_columns is not None:
+                diagnoser.fitted.adopt(term, fitted_columns)
     return len(missing)
 
 
@@ -81,7 +93,9 @@ def run_batch(
 ) -> int:
     """Diagnose `cases` (with diagnoser.diagnose(**options)) and write one JSON line per case, in order."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    _STATE.update(diagnoser=diagnoser, cases=cases, options=options, record=record)
+    # (decided before the pools fork: whether the workers compute fitted columns too)
+    fitted = any(evidence.context in diagnoser.params.fitted_contexts for _, evidence in cases)
+    _STATE.update(diagnoser=diagnoser, cases=cases, options=options, record=record, fitted=fitted)
     try:
         if jobs == 1 or len(cases) < PARALLEL_FROM or sys.platform == "win32":
             for line in _diagnose_slice((0, len(cases))):

@@ -105,6 +105,13 @@ class FittedLikelihood:
                 self._columns.popitem(last=False)
         return result
 
+    def adopt(self, term: int, columns: FittedColumns) -> None:
+        """Keep columns computed elsewhere (in another process of a batch) as if computed here."""
+        with self._lock:
+            self._columns[term] = columns
+            while len(self._columns) > self.capacity():
+                self._columns.popitem(last=False)
+
     def capacity(self) -> int:
         """Terms kept: max_terms, and no more bytes than the literature cache's own bound when one is set
         (a server bounds it per worker)."""

@@ -136,6 +136,19 @@ def serving_retention_days() -> float:
     return float(_get("DXGRAPH_SERVING_RETENTION_DAYS") or 30)
 
 
+TABLE_TERMS = 4000  # terms in the likelihood table (inference/term_table.py): 92% of real cases' findings
+
+
+def table_terms() -> int:
+    """$DXGRAPH_TABLE_TERMS (default 4,000): how many of the most used terms the likelihood table holds
+    (0: no table; every term's columns computed and cached per process)."""
+    value = _get("DXGRAPH_TABLE_TERMS")
+    try:
+        return max(int(value), 0) if value not in (None, "") else TABLE_TERMS
+    except ValueError:
+        raise ValueError(f"DXGRAPH_TABLE_TERMS={value!r} is not a whole number of terms") from None
+
+
 def monitor_keep(default: int) -> int:
     """$DXGRAPH_MONITOR_KEEP: how many timestamped monitor reports to keep."""
     return int(_get("DXGRAPH_MONITOR_KEEP") or default)

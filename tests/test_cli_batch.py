@@ -32,3 +32,32 @@ def test_parallel_batch_equals_one_process(kb, dev_cases_dir):
     lines = [json.loads(line) for line in outputs[1].splitlines()]
     assert [line["case_id"] for line in lines] == [case_id for case_id, _ in cases]
     assert all(len(line["ranking"]) == 5 for line in lines)
+
+
+def test_a_batch_reading_the_likelihood_table_writes_what_a_computing_one_writes(kb, dev_cases_dir, tmp_path):
+    from inference.term_table import ensure_table
+
+    items = []
+    for where, packet in iter_packets(dev_cases_dir):
+        items.append((where, packet))
+        if len(items) == PARALLEL_FROM + 16:
+            break
+    options = {"top": 5, "sources": None}
+    rankings = []
+    for table_terms in (0, 400):
+        diagnoser = Diagnoser(kb)
+        if table_terms:
+            diagnoser.attach_table(ensure_table(diagnoser, tmp_path, table_terms, jobs=2, progress=False))
+        cases = read_cases(diagnoser, items, "rare-disease-clinic")
+        out = io.StringIO()
+        assert run_batch(diagnoser, cases, options, batch_record, out, 2) == len(cases)
+        if table_terms:  # the terms outside the table were computed by the workers, fitted columns too
+            wanted = {kb.term_index[f.term] for _, e in cases for f in diagnoser.scored_findings(e)[0]}
+            outside = {t for t in wanted if diagnoser.table.row(t) < 0}
+            assert outside and outside <= set(diagnoser.fitted._columns)
+            assert not (wanted - outside) & set(diagnoser.fitted._columns)
+        rankings.append([json.loads(line)["ranking"] for line in out.getvalue().splitlines()])
+    for computed, tabled in zip(*rankings, strict=True):
+        assert [r["disease_id"] for r in computed] == [r["disease_id"] for r in tabled]
+        for a, b in zip(computed, tabled, strict=True):
+            assert abs(a["probability"] - b["probability"]) < 1e-5

@@ -3,7 +3,8 @@
 Each tool ranks the first N1 and the first N2 shared real cases in two end-to-end runs (start-up, loading
 and reading the files included); the marginal time per case is (t(N2) - t(N1)) / (N2 - N1), which leaves
 start-up out. hpo3 (Phenomizer-style similarity, benchmarks/hpo3_peer) scores on the project's HPO
-release and uses all cores for each case; dxgraph runs as `dxgraph diagnose` does by default.
+release and uses all cores for each case; dxgraph runs as `dxgraph diagnose` does by default (a first
+run, timed apart, builds what later runs reuse: the KB and the model's likelihood table).
 
     python benchmarks/cli_batch.py [--n1 150] [--n2 600] [--repeat 2]
 
@@ -68,7 +69,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         small, large = subset(source, args.n1, root), subset(source, args.n2, root)
-        time_dxgraph(large, root / "warm.jsonl")  # the files in the page cache, the KB built
+        # the files in the page cache, the KB built, and (a batch of 500+ cases, by default) the model's
+        # likelihood table built once and kept for later runs: this first run's time is reported apart
+        report["first_run_seconds"] = round(time_dxgraph(large, root / "warm.jsonl"), 2)
+        print(
+            f"first run of {args.n2} cases (builds what is missing, the likelihood table included): "
+            f"{report['first_run_seconds']} s"
+        )
         dx = {
             n: min(time_dxgraph(cases, root / f"dx{n}.jsonl") for _ in range(args.repeat))
             for n, cases in ((args.n1, small), (args.n2, large))

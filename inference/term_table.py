@@ -27,7 +27,15 @@ import numpy as np
 
 from inference.engine import Diagnoser
 
-__all__ = ["TermTable", "table_key", "most_used_terms", "build_table", "load_table", "ensure_table"]
+__all__ = [
+    "TermTable",
+    "table_key",
+    "most_used_terms",
+    "build_table",
+    "load_table",
+    "existing_table",
+    "ensure_table",
+]
 
 log = logging.getLogger(__name__)
 FORMAT = 2
@@ -74,9 +82,9 @@ def row_stride(n_diseases: int) -> int:
 
 
 def _drop_cached_pages(path: Path) -> None:
-    """Evict the file's unmapped pages from the page cache: the kernel maps cached pages around each
-    fault ("fault-around"), so a freshly written table would put neighbouring rows into every worker's
-    memory; evicted, a worker's memory holds the rows its requests read."""
+    """Evict a freshly written file's pages from the page cache: the kernel maps cached pages around each
+    fault ("fault-around"), so a table still cached from its writing would put neighbouring rows into
+    every worker's memory; evicted (and read without read-ahead), the cache holds the rows requests read."""
     if not hasattr(os, "posix_fadvise"):
         return
     descriptor = os.open(path, os.O_RDONLY)
@@ -175,6 +183,9 @@ def build_table(
     for array in mapped.values():
         array.base.flush()
     del mapped
+    for name in ARRAYS:
+        if (staging / f"{name}.f32").exists():
+            _drop_cached_pages(staging / f"{name}.f32")
     np.save(staging / "terms.npy", terms)
     np.save(staging / "lit_other.npy", lit_other)
     if fitted:
@@ -200,7 +211,6 @@ def load_table(directory: Path, n_terms: int) -> TermTable:
     shape = (max(len(terms), 1), int(meta["stride"]))
 
     def mapped(name: str) -> np.ndarray:
-        _drop_cached_pages(directory / f"{name}.f32")
         array = np.memmap(directory / f"{name}.f32", np.float32, "r", shape=shape)
         raw = getattr(array, "_mmap", None)
         if raw is not None and hasattr(mmap, "MADV_RANDOM"):
@@ -219,6 +229,17 @@ def load_table(directory: Path, n_terms: int) -> TermTable:
     )
 
 
+def existing_table(diagnoser: Diagnoser, root: Path, count: int) -> TermTable | None:
+    """The diagnoser's table under `root` if it has been built (with `count` terms), else None."""
+    if count <= 0:
+        return None
+    try:
+        table = load_table(root / table_key(diagnoser), len(diagnoser.kb.term_ids))
+    except (OSError, ValueError, KeyError):
+        return None
+    return table if len(table) == len(most_used_terms(diagnoser, count)) else None
+
+
 def ensure_table(
     diagnoser: Diagnoser, root: Path, count: int, jobs: int = 1, progress: bool = True
 ) -> TermTable | None:
@@ -231,12 +252,9 @@ def ensure_table(
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as lock:  # one builder at a time (workers reloading together)
         fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            table = load_table(directory, len(diagnoser.kb.term_ids))
-            if len(table) == len(most_used_terms(diagnoser, count)):
-                return table
-        except (OSError, ValueError, KeyError):
-            pass
+        table = existing_table(diagnoser, root, count)
+        if table is not None:
+            return table
         log.info("building the likelihood table of %d terms in %s", count, directory)
         table = build_table(diagnoser, directory, count, jobs=jobs, progress=progress)
         for other in root.iterdir():

@@ -14,6 +14,9 @@ from knowledge.kb import KnowledgeBase, publish
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DXGRAPH_SHARED", REPO.parent / "shared"))
 SHARED_CASES = SHARED / "data" / "phenopackets" / "dev"
+# servers started by the tests build a small likelihood table (the real default, 4,000 terms, takes ~10 s
+# per new model); tests/test_term_table.py checks a tabled engine answers as a computing one
+os.environ.setdefault("DXGRAPH_TABLE_TERMS", "300")
 
 
 @pytest.fixture(scope="session")

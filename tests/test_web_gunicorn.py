@@ -324,3 +324,25 @@ def test_the_rate_limit_is_one_budget_for_all_workers(tmp_path):
         assert server.request("/api/v1/")[2]["Retry-After"]
     finally:
         assert server.stop() == 0
+
+
+def test_a_new_model_gets_its_likelihood_table_from_a_worker_and_answers_the_same(tmp_path):
+    home = toy_home(tmp_path)
+    server = Server(home, tmp_path / "server.log", DXGRAPH_TABLE_TERMS="40")
+    try:
+        status, before, _ = server.request("/api/v1/diagnose", {"observed": [SEIZURE]})
+        assert status == 200, before
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            seen = {server.request("/api/v1/")[1]["likelihood_table_terms"] for _ in range(8)}
+            if len(seen) == 1 and 0 not in seen:  # every worker read the table one of them built
+                break
+            time.sleep(0.3)
+        assert len(seen) == 1 and 0 < min(seen) <= 40, (seen, server.log())
+        assert len(list((home / "cache" / "term-tables").glob("*/table.json"))) == 1
+        status, after, _ = server.request("/api/v1/diagnose", {"observed": [SEIZURE]})
+        assert [r["disease_id"] for r in after["ranking"]] == [r["disease_id"] for r in before["ranking"]]
+        for a, b in zip(after["ranking"], before["ranking"], strict=True):
+            assert abs(a["probability"] - b["probability"]) < 1e-5
+    finally:
+        assert server.stop() == 0

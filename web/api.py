@@ -94,6 +94,8 @@ def index() -> Response:
                     "GET /api/v1/openapi.json",
                 ],
                 "disclaimer": service.DISCLAIMER,
+                # terms whose likelihoods this worker reads from the model's shared table (0: none yet)
+                "likelihood_table_terms": len(table) if (table := engine().diagnoser.table) else 0,
             },
         )
     )

@@ -22,8 +22,8 @@ from inference.evidence import CONTEXTS
 from inference.explain import stated_index
 from inference.loading import PROMOTED_POINTER, load_diagnoser
 from inference.questions import closure_rows
-from inference.term_table import ensure_table
-from knowledge.config import Settings, usable_cores
+from inference.term_table import ensure_table, existing_table
+from knowledge.config import Settings
 from knowledge.kb import KnowledgeBase, current_dir
 from knowledge.search import PhenotypeIndex, phenotype_index
 
@@ -91,8 +91,10 @@ def load_engine(
         kb = KnowledgeBase.load(build_dir)
     diagnoser = load_diagnoser(kb, settings.models_dir, "latest")
     diagnoser.cache.max_bytes = budget.private
-    jobs = 1 if previous is not None else usable_cores()  # a reload runs in a worker, beside requests
-    table = ensure_table(diagnoser, settings.term_tables_dir, budget.table_terms, jobs=jobs, progress=False)
+    # an existing likelihood table is read at once (before the fork, its pages are shared by the
+    # workers); a missing one is built by the first worker that needs it (EngineHolder.get), in the
+    # background, so that a new server or a new model answers at once
+    table = existing_table(diagnoser, settings.term_tables_dir, budget.table_terms)
     diagnoser.attach_table(table)
     if budget.shared > 0:
         counts = np.bincount(diagnoser.network.ann_term, minlength=len(kb.term_ids))
@@ -102,6 +104,18 @@ def load_engine(
         )
     prepare(diagnoser)
     return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
+
+
+def _attach_table_later(diagnoser: Diagnoser, settings: Settings, terms: int) -> None:
+    """Give a model its likelihood table (one worker builds it, the others wait for it and load it); until
+    then the model computes its columns as a model without a table does."""
+    try:
+        diagnoser.attach_table(ensure_table(diagnoser, settings.term_tables_dir, terms, 1, False))
+    except Exception as error:  # the model keeps serving without a table
+        log.error(
+            "likelihood table not built",
+            extra={"event": "reload", "outcome": "failed", "error_type": type(error).__name__},
+        )
 
 
 def _read(path: Path) -> tuple[bytes, int] | None:
@@ -133,6 +147,7 @@ class EngineHolder:
         self._retry_after = 0.0
         self._reloading = threading.Lock()
         self._pid = os.getpid()
+        self._table_asked: tuple[int, int] | None = None
 
     @property
     def stamp_path(self) -> Path:
@@ -158,6 +173,7 @@ class EngineHolder:
     def get(self) -> Engine:
         if self._pid != os.getpid():
             self._after_fork()
+        self._want_table(self._engine)
         now = time.monotonic()
         if now - self._checked >= self.check_interval:
             self._checked = now
@@ -174,6 +190,22 @@ class EngineHolder:
                 else:
                     self._reload_locked(signature)
         return self._engine
+
+    def _want_table(self, engine: Engine) -> None:
+        """In a process that answers requests, build (or wait for and load) the likelihood table of an
+        engine that has none yet, in the background (once per engine and process)."""
+        if not self.budget.table_terms or engine.diagnoser.table is not None:
+            return
+        wanted = (os.getpid(), id(engine))
+        if self._table_asked == wanted:
+            return
+        self._table_asked = wanted
+        threading.Thread(
+            target=_attach_table_later,
+            args=(engine.diagnoser, self.settings, self.budget.table_terms),
+            name="dxgraph-table",
+            daemon=True,
+        ).start()
 
     def _after_fork(self) -> None:
         """A worker forked from the preloaded master: catch up with a change the master never loaded,

@@ -137,23 +137,3 @@ def onset_years(onset: float | str | None, age_years: float | None = None) -> tu
     if age_years is not None and float(onset) > age_years + 1e-9:
         raise EvidenceError("onset", f"onset at {onset} years is after the current age {age_years}")
     return float(onset), float(onset)
-
-
-def parse_symptom_list(text: str) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """'HP:0001945:severe,-HP:0002094' -> observed [(id, severity)], excluded [id]."""
-    observed: list[tuple[str, str | None]] = []
-    excluded: list[str] = []
-    for item in (s.strip() for s in text.split(",")):
-        if not item:
-            continue
-        negative = item.startswith("-")
-        parts = item.lstrip("-").split(":")
-        term = ":".join(parts[:2])
-        severity = parts[2].lower() if len(parts) > 2 else None
-        if severity is not None and severity not in SEVERITY_WEIGHT:
-            raise EvidenceError("symptoms", f"{item}: severity must be mild, moderate or severe")
-        if negative:
-            excluded.append(term)
-        else:
-            observed.append((term, severity))
-    return observed, excluded

@@ -25,19 +25,10 @@ def disease_curie(iri: str) -> str | None:
     return f"{prefix}:{rest}" if sep and rest else None
 
 
-def disease_iri(curie: str) -> URIRef:
-    prefix, _, rest = curie.partition(":")
-    return DXD[f"{prefix}_{rest}"]
-
-
 def term_curie(iri: str) -> str | None:
     if not iri.startswith(OBO + "HP_"):
         return None
     return "HP:" + iri[len(OBO) + 3 :]
-
-
-def term_iri(curie: str) -> URIRef:
-    return URIRef(OBO + curie.replace(":", "_"))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from knowledge.frequency import Frequency, FrequencyError, parse_frequency
 
-ASPECTS = {"P": "phenotype", "I": "inheritance", "C": "onset/course", "M": "modifier", "H": "past history"}
 EXPECTED_COLUMNS = [
     "database_id",
     "disease_name",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -253,7 +252,3 @@ def current_dir(kb_root: Path) -> Path:
 
 def load_current(kb_root: Path) -> KnowledgeBase:
     return KnowledgeBase.load(current_dir(kb_root))
-
-
-def remove_build(kb_root: Path, version: str) -> None:
-    shutil.rmtree(kb_root / version, ignore_errors=True)

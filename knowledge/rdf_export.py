@@ -86,11 +86,6 @@ def term_iri(curie: str) -> str:
     return OBO + _local(curie)
 
 
-def link_iri(disease: str, term: str) -> str:
-    """The IRI of the aggregated (disease, term) association, e.g. .../link/OMIM_142900_HP_0001631."""
-    return f"{LINK}{_local(disease)}_{_local(term)}"
-
-
 def curie_for_iri(iri: str) -> str | None:
     """Inverse of disease_iri / term_iri; None for any other IRI."""
     if iri.startswith(DXD):

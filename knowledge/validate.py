@@ -15,7 +15,6 @@ from knowledge.curated import (
     CuratedFile,
     TurtleSyntaxError,
     Where,
-    curated_paths,
     disease_curie,
     read_curated_file,
     term_curie,
@@ -203,7 +202,3 @@ def validate_paths(
     problems.extend(p for p in semantic_problems(checked, reference) if Path(p.where.file).resolve() in mine)
     problems.sort(key=lambda p: (p.where.file, p.where.line))
     return files, problems
-
-
-def validate_tree(root: Path, shapes: Graph, reference: Reference) -> tuple[list[CuratedFile], list[Problem]]:
-    return validate_paths(curated_paths(root), shapes, reference)

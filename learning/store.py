@@ -213,17 +213,3 @@ def _subset(encounters: list[str] | None, alias: str = "") -> tuple[str, list]:
         return "", []
     column = f"{alias}.encounter_id" if alias else "encounter_id"
     return f"WHERE {column} IN (SELECT unnest(?))", [encounters]
-
-
-def encounter_evidence(store: Store, encounters: list[str] | None = None) -> pd.DataFrame:
-    """One row per encounter: present and absent term lists, age, sex (what the engine needs)."""
-    where, params = _subset(encounters, alias="e")
-    return store.connection.execute(
-        f"""SELECT e.encounter_id, e.age_years, p.sex,
-                   list(f.term_id) FILTER (WHERE f.status = 'present') AS present,
-                   list(f.term_id) FILTER (WHERE f.status = 'absent') AS absent
-            FROM encounters e JOIN patients p USING (patient_id)
-            LEFT JOIN findings f ON f.encounter_id = e.encounter_id
-            {where} GROUP BY 1, 2, 3 ORDER BY 1""",
-        params,
-    ).df()

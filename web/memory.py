@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import threading
 
-log = logging.getLogger("dxgraph.web")
 M_ARENA_MAX = -8
 
 

@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W_]+")
 _WORD = re.compile(r"[^\W_]+")
 
 _GENDERED = ("ado", "ada", "ido", "ida", "oso", "osa")

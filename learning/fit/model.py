@@ -58,10 +58,6 @@ def to_theta(values: dict[str, float]) -> np.ndarray:
     return np.asarray([np.log(values[p.name]) if p.log else values[p.name] for p in PARAMS])
 
 
-def from_theta(theta: np.ndarray) -> dict[str, float]:
-    return {p.name: float(np.exp(t) if p.log else t) for p, t in zip(PARAMS, theta, strict=True)}
-
-
 def bounds(free: tuple[str, ...]) -> list[tuple[float, float]]:
     return [(np.log(p.low), np.log(p.high)) if p.log else (p.low, p.high) for p in PARAMS if p.name in free]
 

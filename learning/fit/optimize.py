@@ -52,8 +52,3 @@ def fit_parameters(
     values = dict(base)
     values.update(from_theta_partial(result.x, free))
     return FitResult(values, free, float(result.fun), float(start_loss), int(result.nit))
-
-
-def held_out_loss(objective: Objective, values: dict[str, float]) -> float:
-    """The mean negative log posterior of the truth under given parameter values."""
-    return objective.evaluate(to_theta_partial(values, NAMES), NAMES, values)[0]

@@ -37,7 +37,6 @@ def _words(text: str) -> tuple[str, ...]:
 
 # cell values -------------------------------------------------------------------------------------------
 PRESENT, ABSENT = "present", "absent"
-SEVERITIES = ("mild", "moderate", "severe")
 _STATUS_WORDS = {
     **dict.fromkeys(
         _words(

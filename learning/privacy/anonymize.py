@@ -42,7 +42,6 @@ PHONE_REGIONS = ("ES", "US")
 _UPPER = "A-ZÁÉÍÓÚÜÑÀÈÌÒÙÇ"
 _LOWER = "a-záéíóúüñàèìòùç"
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+)*"  # "Jean-Baptiste", "O'Brien"
-_ANY_WORD = rf"[{_UPPER}{_LOWER}]+(?:['’-][{_UPPER}{_LOWER}]+)*"
 _NOT_PARTICLE = r"(?!(?:de|del|la|el|los|las|y|en|que|con|guardia|turno|duty)\b)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:de\s+(?:la\s+|los\s+)?|del\s+|van\s+|von\s+)?{_NAME_WORD}){{0,3}}"
 _MONTHS_ES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|sep?tiembre|octubre|noviembre|diciembre"
@@ -163,10 +162,6 @@ FIRST_NAMES_EN = (
 FIRST_NAMES = frozenset(fold(n) for n in (FIRST_NAMES_ES + " " + FIRST_NAMES_EN).split())
 _CAPITALISED_RUN = re.compile(_NAME)
 _NAME_STOPWORDS = frozenset(["de", "del", "la", "las", "los", "y", "e", "van", "von", "da", "the", "and"])
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _fold_char(char: str) -> str:

@@ -271,9 +271,6 @@ class NameRecognizer:
             runs.append(current)
         return runs
 
-    def _common(self, token: _Token) -> bool:
-        return any(self.vocab.common(p) for p in token.parts)
-
     def _eponym(self, text: str, run: list[_Token]) -> bool:
         after = re.match(r"\s*([^\W\d_]+)", text[run[-1].end :])
         if after and fold(after.group(1)) in EPONYM_AFTER:

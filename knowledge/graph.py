@@ -25,6 +25,16 @@ import numpy as np
 
 from knowledge.kb import ORIGINS, SEXES, KnowledgeBase
 
+__all__ = [
+    "HAS_PHENOTYPE",
+    "Link",
+    "aggregate_links",
+    "build_graph",
+    "descendants_or_self",
+    "diseases",
+    "links_to",
+]
+
 IS_A = "is_a"
 HAS_PHENOTYPE = "has_phenotype"
 _CACHE_KEY = "aggregated_links"
@@ -228,11 +238,6 @@ def diseases(graph: nx.DiGraph) -> list[str]:
     return [node for node, kind in graph.nodes(data="kind") if kind == "disease"]
 
 
-def phenotypes(graph: nx.DiGraph) -> list[str]:
-    """All phenotype (HPO term) node ids."""
-    return [node for node, kind in graph.nodes(data="kind") if kind == "phenotype"]
-
-
 def parents(graph: nx.DiGraph, term: str) -> list[str]:
     return [p for p, data in graph.succ[term].items() if data["kind"] == IS_A]
 
@@ -255,15 +260,6 @@ def _closure(graph: nx.DiGraph, term: str, step) -> set[str]:
 def descendants_or_self(graph: nx.DiGraph, term: str) -> set[str]:
     """The term and all its subtypes (following is_a edges backwards; diseases are never included)."""
     return _closure(graph, term, children)
-
-
-def phenotype_links(graph: nx.DiGraph, disease: str, negated: bool | None = False) -> dict[str, dict]:
-    """term -> edge attributes of a disease's links; negated=None returns positive and NOT links."""
-    return {
-        t: data
-        for t, data in graph.succ[disease].items()
-        if data["kind"] == HAS_PHENOTYPE and (negated is None or data["negated"] == negated)
-    }
 
 
 def links_to(

@@ -14,6 +14,8 @@ import pandas as pd
 from learning.count_sql import sql, tidy
 from learning.store import Store
 
+__all__ = ["ENGINES", "CountSource", "count_source", "duckdb_counts"]
+
 ENGINES = ("duckdb", "spark")
 
 
@@ -55,23 +57,3 @@ def duckdb_counts(
     finally:
         for view in registered:
             db.unregister(view)
-
-
-def stratified_counts(
-    store: Store, ancestors: pd.DataFrame, encounters: list[str] | None = None, engine: str = "duckdb"
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cases, present) by disease x age band x sex; summing over strata gives the overall counts."""
-    if engine == "spark":
-        from learning.spark_counts import SparkCounts
-
-        spark = SparkCounts(store)
-        return (
-            spark.counts("stratified_cases", None, encounters),
-            spark.counts("stratified_present", ancestors, encounters),
-        )
-    if engine != "duckdb":
-        raise ValueError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
-    return (
-        duckdb_counts(store, "stratified_cases", None, encounters),
-        duckdb_counts(store, "stratified_present", ancestors, encounters),
-    )

@@ -21,6 +21,19 @@ import numpy as np
 from inference.fitted import CAP, COMPLETENESS_REF, IC_REF
 from learning.fit.dataset import MOMENTS, FitData
 
+__all__ = [
+    "FREE",
+    "NAMES",
+    "Objective",
+    "as_model_params",
+    "bounds",
+    "defaults",
+    "from_model_params",
+    "from_theta_partial",
+    "to_theta",
+    "to_theta_partial",
+]
+
 
 @dataclass(frozen=True)
 class Param:
@@ -292,15 +305,3 @@ def from_theta_partial(theta: np.ndarray, free: tuple[str, ...]) -> dict[str, fl
 def to_theta_partial(values: dict[str, float], free: tuple[str, ...]) -> np.ndarray:
     by_name = {p.name: p for p in PARAMS}
     return np.asarray([np.log(values[n]) if by_name[n].log else values[n] for n in free])
-
-
-def slot_ranks(data: FitData, slot_score: np.ndarray) -> np.ndarray:
-    """Rank of the best true slot per case among its candidate slots (ties against it); 10**6 if none."""
-    ranks = np.full(data.n_cases, 10**6)
-    truth_best = np.full(data.n_cases, -np.inf)
-    np.maximum.at(truth_best, data.slot_case[data.slot_truth], slot_score[data.slot_truth])
-    at_least = slot_score >= truth_best[data.slot_case]
-    counts = np.bincount(data.slot_case, weights=at_least.astype(float), minlength=data.n_cases)
-    has = np.isfinite(truth_best)
-    ranks[has] = counts[has].astype(int)
-    return ranks

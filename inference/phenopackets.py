@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +13,10 @@ from inference.evidence import Evidence, EvidenceError, make_evidence, onset_yea
 from knowledge.jsonio import read_json, read_json_lines
 from knowledge.kb import KnowledgeBase
 from knowledge.units import is_hpo_id
+
+__all__ = ["Case", "iter_packets", "packet_to_case"]
+
+log = logging.getLogger(__name__)
 
 _DURATION = re.compile(
     r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
@@ -35,7 +39,7 @@ def iso_age_years(text: str) -> float | None:
 
 
 def iter_packets(path: Path) -> Iterator[tuple[str, dict]]:
-    """Yield (where, packet); unreadable files are reported on stderr and skipped."""
+    """Yield (where, packet); unreadable files and lines are logged as warnings and skipped."""
     if path.is_dir():
         for child in sorted(path.rglob("*.json")):
             yield from iter_packets(child)
@@ -48,11 +52,11 @@ def iter_packets(path: Path) -> Iterator[tuple[str, dict]]:
                 if line.error is None:
                     yield f"{path}:{line.number}", line.value
                 else:
-                    print(f"dxgraph: skipping {path}:{line.number}: {line.error}", file=sys.stderr)
+                    log.warning("skipping %s:%s: %s", path, line.number, line.error)
             return
         yield str(path), read_json(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        print(f"dxgraph: skipping unreadable {path}: {error}", file=sys.stderr)
+        log.warning("skipping unreadable %s: %s", path, error)
 
 
 def packet_age(packet: dict) -> float | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import sys
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -34,6 +34,10 @@ from knowledge.obo import Ontology, parse_obo
 from knowledge.translations import official_es_path, read_official_es
 from knowledge.twins import GENES_FILE, find_twins, read_disease_genes
 from knowledge.validate import ORPHAN_THRESHOLD, Problem, Reference, load_shapes, validate_paths
+
+__all__ = ["BuildError", "Sources", "build", "check_curated", "ensure_kb", "read_sources", "reference_from"]
+
+log = logging.getLogger(__name__)
 
 HPO_FILES = ("hp.obo", "phenotype.hpoa")
 
@@ -335,7 +339,7 @@ def ensure_kb(settings: Settings) -> KnowledgeBase:
         return load_current(settings.kb_dir)
     except (FileNotFoundError, OutdatedFormatError) as error:
         reason = "it is outdated" if isinstance(error, OutdatedFormatError) else "there is none"
-        print(f"knowledge base in {settings.kb_dir}: {reason}; building it first ...", file=sys.stderr)
+        log.warning("knowledge base in %s: %s; building it first ...", settings.kb_dir, reason)
         kb = build(read_sources(settings.hpo_dir), settings.ontologies_dir)
         publish(kb, settings.kb_dir)
         return kb

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from knowledge.config import Settings
 
+__all__ = ["register"]
+
 
 def register(sub) -> None:
     p = sub.add_parser("synth", help="write SYNTHETIC patient files (CSV wide/long, JSONL, notes) for demos")

@@ -17,6 +17,8 @@ from knowledge.build import ensure_kb
 from knowledge.config import Settings
 from web.i18n import percent
 
+__all__ = ["batch_record", "register"]
+
 
 def register(sub) -> None:
     p = sub.add_parser("diagnose", help="rank diseases for phenopackets or a list of symptoms")

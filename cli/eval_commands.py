@@ -13,6 +13,8 @@ from pathlib import Path
 
 from knowledge.config import Settings
 
+__all__ = ["register"]
+
 
 def register(sub) -> None:
     p = sub.add_parser(

@@ -12,6 +12,8 @@ from knowledge.config import Settings
 from knowledge.kb import current_dir, load_current, publish
 from knowledge.stats import kb_stats
 
+__all__ = ["cmd_build", "register"]
+
 
 def register(sub) -> None:
     kb = sub.add_parser("kb", help="knowledge base: build, validate, stats, query").add_subparsers(

@@ -16,6 +16,8 @@ from learning.ops import registry
 from learning.privacy.pseudonym import load_key
 from learning.store import Store
 
+__all__ = ["no_demo_data", "register"]
+
 
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="load patient data into the central store")

@@ -9,6 +9,8 @@ import sys
 from cli import kb_commands
 from knowledge.config import load_settings
 
+__all__ = ["build_parser", "main"]
+
 COMMAND_GROUPS = [kb_commands]
 
 

@@ -13,6 +13,8 @@ from knowledge.jsonio import read_json_lines
 from knowledge.kb import KnowledgeBase
 from knowledge.notes import Extraction, note_extractor
 
+__all__ = ["NoteCase", "diagnose_note", "diagnose_notes", "iter_notes", "note_from_object"]
+
 LANGS = ("en", "es")
 
 

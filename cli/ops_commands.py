@@ -9,6 +9,8 @@ from pathlib import Path
 
 from knowledge.config import Settings
 
+__all__ = ["register"]
+
 THRESHOLD_FLAGS = {
     "psi": (float, "PSI of a distribution that counts as drift (default 0.25)"),
     "alpha": (float, "significance level of the tests (default 0.01)"),

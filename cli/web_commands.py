@@ -13,6 +13,8 @@ import tempfile
 from knowledge import config
 from knowledge.config import Settings
 
+__all__ = ["gunicorn_options", "register", "serve"]
+
 
 def register(sub) -> None:
     p = sub.add_parser("serve", help="serve the website and the JSON API")

@@ -19,6 +19,8 @@ from knowledge.jsonio import read_json
 from knowledge.kb import KnowledgeBase
 from knowledge.staging import new_staging
 
+__all__ = ["ModelArtifact", "diagnoser_from_artifact"]
+
 
 @dataclass
 class ModelArtifact:

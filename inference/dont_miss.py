@@ -9,6 +9,8 @@ import numpy as np
 
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["DontMiss", "cautious_log_posterior", "dont_miss_mask", "flagged"]
+
 
 @dataclass
 class DontMiss:

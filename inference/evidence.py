@@ -9,6 +9,17 @@ from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
 from knowledge.units import HPO_ID
 
+__all__ = [
+    "CONTEXTS",
+    "HPO_ID",
+    "SEVERITY_WEIGHT",
+    "Evidence",
+    "EvidenceError",
+    "Finding",
+    "make_evidence",
+    "onset_years",
+]
+
 SEVERITY_WEIGHT = {None: 1.0, "mild": 0.7, "moderate": 1.0, "severe": 1.0}
 SEXES = ("female", "male")
 CONTEXTS = ("primary-care", "emergency", "rare-disease-clinic")

@@ -17,6 +17,16 @@ from inference.engine import Diagnoser
 from knowledge.jsonio import read_json_lines
 from knowledge.kb import KnowledgeBase
 
+__all__ = [
+    "PRODUCTION_HISTORY",
+    "PROMOTED_POINTER",
+    "PointerError",
+    "is_model_dir",
+    "load_diagnoser",
+    "promoted_model_dir",
+    "served_version",
+]
+
 log = logging.getLogger(__name__)
 
 PROMOTED_POINTER = "production"

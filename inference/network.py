@@ -11,6 +11,8 @@ import scipy.sparse as sp
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["PHENOTYPIC_ABNORMALITY", "ROOT", "Network", "compile_network"]
+
 ROOT = "HP:0000001"
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+__all__ = ["ModelParams"]
+
 
 @dataclass(frozen=True)
 class ModelParams:

@@ -9,6 +9,8 @@ import numpy as np
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["ONSET_RANGE", "Demographics", "base_prevalence", "context_log_prior"]
+
 CURATED_FALLBACK_PREVALENCE = 1e-4
 RARE_CLINIC_RARE_SHARE = 0.9  # in a rare-disease clinic, 90% of the known-disease mass goes to rare diseases
 # Onset terms of HPO (HP:0003674 branch) as age ranges in years, for the disease's and the patient's onset

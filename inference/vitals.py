@@ -6,6 +6,17 @@ from dataclasses import dataclass
 
 from knowledge.units import fahrenheit_to_celsius
 
+__all__ = [
+    "FEVER",
+    "HYPERPYREXIA",
+    "HYPOTHERMIA",
+    "PLAUSIBLE",
+    "TACHYCARDIA",
+    "VitalFinding",
+    "bin_vitals",
+    "temperature_celsius",
+]
+
 FEVER, HYPERPYREXIA, HYPOTHERMIA = "HP:0001945", "HP:0033031", "HP:0002045"
 TACHYCARDIA, BRADYCARDIA = "HP:0001649", "HP:0001662"
 TACHYPNEA = "HP:0002789"

@@ -16,6 +16,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+__all__ = [
+    "Settings",
+    "environ",
+    "forwarded_allow_ips",
+    "inbox",
+    "load_settings",
+    "log_level",
+    "mlflow_uri",
+    "monitor_keep",
+    "positive_int",
+    "pseudonym_key",
+    "scheduler_env",
+    "serving_dir",
+    "serving_log_off",
+    "serving_retention_days",
+    "spark_data",
+    "spark_driver_memory",
+    "spark_master",
+    "spark_partitions",
+    "web_host",
+    "web_port",
+]
+
 OFF = ("0", "off", "false", "no")
 
 

@@ -10,6 +10,18 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+__all__ = [
+    "DX",
+    "CuratedFile",
+    "TermLabels",
+    "TurtleSyntaxError",
+    "Where",
+    "curated_paths",
+    "disease_curie",
+    "read_curated_file",
+    "term_curie",
+]
+
 DX = Namespace("https://w3id.org/dxgraph/vocab#")
 DXD = Namespace("https://w3id.org/dxgraph/disease/")
 OBO = "http://purl.obolibrary.org/obo/"

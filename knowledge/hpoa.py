@@ -8,6 +8,8 @@ from pathlib import Path
 
 from knowledge.frequency import Frequency, FrequencyError, parse_frequency
 
+__all__ = ["Annotation", "HpoaError", "HpoaFile", "parse_hpoa"]
+
 EXPECTED_COLUMNS = [
     "database_id",
     "disease_name",

@@ -13,6 +13,17 @@ import numpy as np
 from knowledge.jsonio import read_json
 from knowledge.staging import new_staging
 
+__all__ = [
+    "FORMAT_VERSION",
+    "ORIGINS",
+    "SEXES",
+    "KnowledgeBase",
+    "OutdatedFormatError",
+    "current_dir",
+    "load_current",
+    "publish",
+]
+
 ORIGINS = ("hpo", "curated", "overlay")
 SEXES = ("", "MALE", "FEMALE")
 FORMAT_VERSION = 4  # bump whenever the build changes what it compiles

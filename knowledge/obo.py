@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+__all__ = ["OboError", "Ontology", "Term", "parse_obo"]
+
 _SYNONYM = re.compile(r'^"((?:[^"\\]|\\.)*)"\s+(EXACT|BROAD|NARROW|RELATED)\s*([A-Za-z_:0-9]*)\s*\[')
 _RELEASE = re.compile(r"releases/(\d{4}-\d{2}-\d{2})")
 

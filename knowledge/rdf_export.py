@@ -30,6 +30,8 @@ import numpy as np
 from knowledge.graph import aggregate_links
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["DXD", "OBO", "PREFIXES", "curie_for_iri", "disease_iri", "term_iri", "write_ntriples"]
+
 DX = "https://w3id.org/dxgraph/vocab#"
 DXD = "https://w3id.org/dxgraph/disease/"
 OBO = "http://purl.obolibrary.org/obo/"

@@ -13,6 +13,8 @@ import resource
 import signal
 import sys
 
+__all__ = ["main"]
+
 ADDRESS_SPACE_SLACK_MB = 1024  # virtual reservations (thread stacks, allocator arenas) beyond real use
 
 

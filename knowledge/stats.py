@@ -8,6 +8,8 @@ import numpy as np
 
 from knowledge.kb import ORIGINS, KnowledgeBase
 
+__all__ = ["kb_stats"]
+
 
 def kb_stats(kb: KnowledgeBase) -> dict:
     positive = ~kb.link_negated

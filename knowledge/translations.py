@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["TranslationError", "official_es_path", "read_official_es"]
+
 OFFICIAL_ES = Path("translations") / "hp-es.tsv"
 
 

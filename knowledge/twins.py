@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+__all__ = ["GENES_FILE", "find_twins", "normalized_name", "read_disease_genes"]
+
 GENES_FILE = "genes_to_phenotype.txt"
 MIN_JACCARD = 0.5
 

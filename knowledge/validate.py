@@ -20,6 +20,8 @@ from knowledge.curated import (
     term_curie,
 )
 
+__all__ = ["ORPHAN_THRESHOLD", "Problem", "Reference", "load_shapes", "validate_paths"]
+
 ORPHAN_THRESHOLD = 1 / 2000  # EU definition: fewer than 1 in 2,000 people
 
 

@@ -24,6 +24,8 @@ from learning.ops.reference import training_reference
 from learning.refine import LearningParams, refine
 from learning.store import Store
 
+__all__ = ["LearnResult", "ancestor_table", "evaluate_encounters", "fit", "learn"]
+
 MIN_CALIBRATION_CASES = 200  # below this the literature model's calibration is kept
 
 

@@ -9,6 +9,8 @@ import pandas as pd
 
 from inference.network import Network
 
+__all__ = ["LearningParams", "Refinement", "refine"]
+
 
 @dataclass(frozen=True)
 class LearningParams:

@@ -18,6 +18,8 @@ from knowledge import config
 from learning.count_sql import sql, tidy
 from learning.store import Store
 
+__all__ = ["SparkCounts"]
+
 TABLES = {
     "findings": "SELECT encounter_id, term_id, status FROM findings",
     "diagnoses": "SELECT encounter_id, disease_id FROM diagnoses",

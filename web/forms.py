@@ -12,6 +12,8 @@ from knowledge.search import PhenotypeIndex
 from web.notes import extract_payload, form_measures, measure_outcomes, read_note
 from web.schemas import ApiError
 
+__all__ = ["NUMBER_FIELDS", "PageState", "parse", "request_payload"]
+
 SEVERITIES = ("mild", "moderate", "severe")
 NUMBER_FIELDS = ("temperature", "heart_rate", "respiratory_rate", "systolic_bp", "diastolic_bp", "spo2")
 _NEGATED = re.compile(r"^\s*(?:-|no\s+|not\s+|sin\s+|niega\s+|denies\s+)", re.IGNORECASE)

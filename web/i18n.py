@@ -9,6 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 from web.wording import WORDS, number
 
+__all__ = ["FIELD_LABELS", "MESSAGES", "current_lang", "install", "percent"]
+
 LANGS = ("en", "es")
 COOKIE = "dxgraph_lang"
 

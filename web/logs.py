@@ -7,6 +7,8 @@ import logging
 import sys
 import time
 
+__all__ = ["JsonFormatter", "gunicorn_logconfig", "setup_logging"]
+
 # the only extra fields a log line may carry (anything else passed in `extra` is dropped)
 FIELDS = (
     "event",

@@ -12,6 +12,8 @@ import ctypes
 import ctypes.util
 import threading
 
+__all__ = ["limit_arenas", "start_trimmer", "trim"]
+
 M_ARENA_MAX = -8
 
 

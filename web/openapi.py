@@ -18,6 +18,8 @@ from web.schemas import (
     Vitals,
 )
 
+__all__ = ["spec"]
+
 REF = "#/components/schemas/{model}"
 
 

@@ -27,6 +27,8 @@ from werkzeug.http import HTTP_STATUS_CODES
 from web import metrics
 from web.schemas import ApiError
 
+__all__ = ["QUIET", "install"]
+
 try:  # the server's own body-parsing errors (bad chunked encoding, a body cut short)
     from gunicorn.http.errors import NoMoreData, ParseException
 

@@ -9,6 +9,24 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from inference.evidence import CONTEXTS
 from knowledge.units import HPO_ID_PATTERN
 
+__all__ = [
+    "MAX_EXPLAIN",
+    "MAX_FINDINGS",
+    "MAX_QUESTIONS",
+    "MAX_TOP",
+    "ApiError",
+    "DiagnoseRequest",
+    "ExtractRequest",
+    "FeedbackRequest",
+    "ObservedItem",
+    "SparqlRequest",
+    "Strict",
+    "Vitals",
+    "diagnose_body",
+    "not_a_field_hint",
+    "validate",
+]
+
 HPO_PATTERN = HPO_ID_PATTERN
 Severity = Literal["mild", "moderate", "severe"]
 Context = Literal["primary-care", "emergency", "rare-disease-clinic"]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from knowledge.obo import Ontology
 
+__all__ = ["official_labels", "read_babelon", "write_labels"]
+
 HEADER = """# Official Spanish labels of the Human Phenotype Ontology (HPO), derived for dxgraph.
 # Source: obophenotype/human-phenotype-ontology, src/translations/hp-es.babelon.tsv,
 #   commit af70204caaaac7023f6606ead6a3970d5c303575 (2026-08-14), translation_status OFFICIAL.

@@ -22,6 +22,8 @@ from knowledge.notes.measures import Measures, Reading, first_usable, read_measu
 from knowledge.notes.sections import FAMILY, HISTORY, PLAN, find_sections
 from knowledge.notes.text import FUNCTION_WORDS, tokenize, words
 
+__all__ = ["ABSENT", "PRESENT", "Extraction", "Finding", "Mention", "NoteExtractor"]
+
 PRESENT, ABSENT = "present", "absent"
 FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypothetical"
 TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on

@@ -15,6 +15,8 @@ from knowledge.notes.cues import DURATION_UNITS
 from knowledge.notes.text import Tokens, words
 from knowledge.units import fahrenheit_to_celsius
 
+__all__ = ["Measures", "Reading", "first_usable", "read_measures"]
+
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 # vital name -> labels (normalized token tuples)

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+__all__ = ["FUNCTION_WORDS", "Tokens", "fold", "phrase_key", "tokenize", "words"]
+
 _WORD = re.compile(r"[^\W_]+")
 
 _GENDERED = ("ado", "ada", "ido", "ida", "oso", "osa")

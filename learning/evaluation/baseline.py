@@ -24,6 +24,8 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from knowledge.kb import KnowledgeBase
 from learning.ingest.batch import AGE_BANDS, age_band
 
+__all__ = ["CaseEncoder", "OneVsRestBaseline", "ancestor_map"]
+
 SEVERITY_ORDINAL = {"mild": 1 / 3, "moderate": 2 / 3, "severe": 1.0}
 SEXES = ("female", "male")
 Record = Mapping[str, object]

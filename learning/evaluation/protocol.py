@@ -36,6 +36,8 @@ from learning.learn import ancestor_table, fit
 from learning.refine import LearningParams
 from learning.store import Store
 
+__all__ = ["ProtocolConfig", "ProtocolResult", "run_protocol"]
+
 
 # ---- the whole protocol --------------------------------------------------------------------------------
 @dataclass

@@ -21,6 +21,18 @@ import pandas as pd
 
 from learning.evaluation.stratify import iterative_stratification
 
+__all__ = [
+    "GROUPINGS",
+    "PARTS",
+    "Split",
+    "group_keys",
+    "grouped_fold",
+    "holdout",
+    "random_group_split",
+    "stratified_group_folds",
+    "stratified_group_split",
+]
+
 GROUPINGS = ("publication", "patient")
 PARTS = ("train", "validation", "test")
 

@@ -16,6 +16,8 @@ from learning.fit.model import FREE, Objective, as_model_params, to_theta
 from learning.fit.optimize import FitResult, fit_parameters
 from learning.fit.simulate import Simulator, SimulatorSettings
 
+__all__ = ["SimulatedFit", "choose_for_fold", "fit_by_fold", "fitted_params", "simulated_fits"]
+
 RARE_CLINIC = "rare-disease-clinic"
 
 

@@ -10,6 +10,8 @@ from scipy.optimize import minimize
 from learning.fit.dataset import FitData
 from learning.fit.model import NAMES, Objective, bounds, defaults, from_theta_partial, to_theta_partial
 
+__all__ = ["FitResult", "fit_parameters"]
+
 
 @dataclass
 class FitResult:

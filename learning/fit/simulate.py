@@ -18,6 +18,8 @@ from inference.evaluation import EvalCase
 from inference.evidence import make_evidence
 from inference.network import Network
 
+__all__ = ["Simulator", "SimulatorSettings"]
+
 
 @dataclass(frozen=True)
 class SimulatorSettings:

@@ -14,6 +14,21 @@ import pandas as pd
 from learning.ingest.summary import round_numbers
 from learning.store import Store
 
+__all__ = [
+    "AGE_BANDS",
+    "FORMATS",
+    "Batch",
+    "RecordBatch",
+    "RecordQuarantine",
+    "SourceContext",
+    "age_band",
+    "generalise_age",
+    "quarantine_row",
+    "sha256_file",
+    "truncate",
+    "write_batch",
+]
+
 FORMATS = ("phenopackets", "csv", "json", "notes")  # the input formats; provenance starts with one
 AGE_BANDS = [(1, "0-1"), (5, "1-4"), (12, "5-11"), (18, "12-17"), (40, "18-39"), (65, "40-64"), (90, "65-89")]
 

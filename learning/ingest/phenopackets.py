@@ -12,6 +12,8 @@ from knowledge.kb import KnowledgeBase
 from learning.ingest.batch import Batch, age_band, generalise_age, quarantine_row
 from learning.privacy.pseudonym import pseudonym
 
+__all__ = ["add_phenopacket"]
+
 _PMID = re.compile(r"PMID[_:](\d+)")
 
 

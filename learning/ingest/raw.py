@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from learning.ingest import fields as F
 from learning.ingest import values as V
 
+__all__ = ["RawRecord", "SourceRefused", "SymptomCell", "assign"]
+
 
 class SourceRefused(ValueError):
     """A readable file that is not patient data of a known shape (an empty file, a sales spreadsheet)."""

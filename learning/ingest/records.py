@@ -41,6 +41,8 @@ from learning.privacy.anonymize import (
 from learning.privacy.person_names import clinical_vocabulary
 from learning.privacy.pseudonym import pseudonym
 
+__all__ = ["RecordCleaner"]
+
 # sex-specific findings: (roots, sex that cannot have them, reason)
 PREGNANCY_TERMS = ("HP:6000485",)  # positive pregnancy test / beta-hCG (local "embarazo", "pregnant")
 FEMALE_ONLY_ROOTS = ("HP:0010460", "HP:0000140", *PREGNANCY_TERMS)  # female genitalia, menstrual cycle

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from learning.privacy.kanon import KAnonymityReport
 
+__all__ = ["REFUSED", "FileOutcome", "RunSummary", "group_reasons", "round_numbers"]
+
 REFUSED, DROPPED, WARNING = "refused", "dropped", "warning"
 OUTCOME_TEXT = {
     REFUSED: "refused (not stored)",

@@ -21,6 +21,8 @@ from learning.ingest import fields as F
 from learning.ingest import values as V
 from learning.ingest.raw import RawRecord, SourceRefused, SymptomCell, assign
 
+__all__ = ["TABULAR_SUFFIXES", "TableRead", "TableShape", "read_table", "table_records", "table_shape"]
+
 TABULAR_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet")
 HEADER_SEARCH_ROWS = 20  # a workbook's header may sit below a title or a few lines of cover text
 # columns that say what happened clinically, and columns that say whose record it is

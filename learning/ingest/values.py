@@ -15,6 +15,24 @@ import pandas as pd
 
 from knowledge.units import fahrenheit_to_celsius
 
+__all__ = [
+    "ABSENT",
+    "PRESENT",
+    "UNIT_WORDS",
+    "fold",
+    "guess_language",
+    "is_missing",
+    "parse_bool",
+    "parse_date",
+    "parse_language",
+    "parse_number",
+    "parse_severity",
+    "parse_sex",
+    "parse_status",
+    "parse_unit",
+    "temperature_celsius",
+]
+
 UNIT_WORDS = {"c": "C", "celsius": "C", "centigrados": "C", "f": "F", "fahrenheit": "F"}
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+__all__ = ["Categorical", "TermDrift", "categorical", "chi_square", "ks_from_counts", "psi", "term_drift"]
+
 EPSILON = 1e-4  # floor of a share in PSI, so a category absent on one side stays finite
 
 

@@ -27,6 +27,8 @@ from learning.ops.reference import category_weights, disease_group, training_ref
 from learning.ops.serving_log import load_into_store, serving_dir
 from learning.store import Store
 
+__all__ = ["Thresholds", "run_monitor"]
+
 
 @dataclass(frozen=True)
 class Thresholds:

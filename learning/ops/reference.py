@@ -14,6 +14,8 @@ import numpy as np
 from knowledge.kb import KnowledgeBase
 from learning.store import Store
 
+__all__ = ["category_weights", "disease_group", "training_reference"]
+
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 OTHER = "other"
 UNKNOWN = "unknown"

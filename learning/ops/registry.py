@@ -11,6 +11,8 @@ from pathlib import Path
 from inference.loading import PRODUCTION_HISTORY, PROMOTED_POINTER, PointerError, is_model_dir, served_version
 from knowledge.jsonio import read_json_lines
 
+__all__ = ["champion", "entries", "promote", "record", "rollback"]
+
 REGISTRY = "registry.jsonl"
 HISTORY = PRODUCTION_HISTORY
 

@@ -25,6 +25,8 @@ from knowledge.config import Settings, scheduler_env
 from learning.ops.monitor import Thresholds, run_monitor
 from learning.ops.relearn import relearn
 
+__all__ = ["SchedulerConfig", "build_scheduler", "monitor_job", "relearn_job", "run_scheduler"]
+
 log = logging.getLogger("dxgraph.scheduler")
 DEFAULT_CRON = "0 2 * * *"
 

@@ -27,6 +27,18 @@ from knowledge.jsonio import decode, json_lines
 from learning.ingest.batch import age_band
 from learning.store import Store
 
+__all__ = [
+    "ServingLog",
+    "feedback_record",
+    "load_into_store",
+    "new_request_id",
+    "prune",
+    "served_record",
+    "serving_dir",
+    "serving_log",
+    "top_diseases",
+]
+
 TOP = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS served (           -- one row per diagnosis served (anonymized evidence)

@@ -22,6 +22,17 @@ from functools import cached_property
 
 from learning.ingest.values import fold
 
+__all__ = [
+    "FIRST_NAMES_EN",
+    "FIRST_NAMES_ES",
+    "Scrubber",
+    "age_at",
+    "generalise_date",
+    "identifier_terms",
+    "normalise_patient_id",
+    "postal_prefix",
+]
+
 PLACEHOLDERS = {
     "EMAIL_ADDRESS": "[EMAIL]",
     "PHONE_NUMBER": "[PHONE]",

@@ -11,6 +11,15 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+__all__ = [
+    "DEFAULT_K",
+    "KAnonymityReport",
+    "batch_quasi_identifiers",
+    "k_anonymity",
+    "store_quasi_identifiers",
+    "suppress_below_k",
+]
+
 QUASI_IDENTIFIERS = ("age_band", "sex", "year", "postal_prefix")
 SUPPRESSED = "*"
 DEFAULT_K = 5

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+__all__ = ["NameRecognizer", "clinical_vocabulary"]
+
 LEXICON = Path(__file__).with_name("data") / "person_names.tsv.gz"
 # margin = log10(people per million bearing the name) - log10(occurrences per million words of text)
 STRONG_MARGIN = 0.3  # at least this: clearly a name (Iturriaga +0.9, García +1.6, Wenceslao +0.5)

@@ -23,6 +23,20 @@ import numpy as np
 from knowledge.kb import KnowledgeBase
 from learning.privacy.anonymize import FIRST_NAMES_EN, FIRST_NAMES_ES
 
+__all__ = [
+    "DNI_LETTERS",
+    "NO_EN",
+    "NO_ES",
+    "PREGNANCY",
+    "SEVERITY_ES",
+    "YES_EN",
+    "YES_ES",
+    "SyntheticPatient",
+    "SyntheticSpec",
+    "rare_disease_pool",
+    "sample_sex",
+]
+
 _SURNAMES_ES = (
     "García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez Martín Jiménez Ruiz Hernández "
     "Díaz Moreno Muñoz Álvarez Romero Alonso Gutiérrez Navarro Torres Domínguez Vázquez Ramos Gil Ramírez "

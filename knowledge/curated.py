@@ -38,6 +38,7 @@ def disease_curie(iri: str) -> str | None:
 
 
 def term_curie(iri: str) -> str | None:
+    """obo:HP_0001945 -> HP:0001945; None for an IRI that is not an HPO term."""
     if not iri.startswith(OBO + "HP_"):
         return None
     return "HP:" + iri[len(OBO) + 3 :]
@@ -45,6 +46,8 @@ def term_curie(iri: str) -> str | None:
 
 @dataclass(frozen=True)
 class Where:
+    """A place in a curated file (file and line), for error messages."""
+
     file: str
     line: int
 
@@ -95,6 +98,8 @@ class DiseaseRecord:
 
 @dataclass
 class TermLabels:
+    """Curated labels and synonyms of one HPO term, by language, from a curated file."""
+
     hpo_id: str
     where: Where
     labels: dict[str, str] = field(default_factory=dict)  # lang -> label
@@ -104,6 +109,9 @@ class TermLabels:
 
 @dataclass
 class CuratedFile:
+    """One curated Turtle file as read: its graph, disease records, term labels and the subjects not
+    understood."""
+
     path: Path
     graph: Graph
     diseases: list[DiseaseRecord]
@@ -112,6 +120,8 @@ class CuratedFile:
 
 
 class TurtleSyntaxError(ValueError):
+    """A curated Turtle file that does not parse; the message names the file and line."""
+
     def __init__(self, path: Path, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
         self.path, self.line, self.message = path, line, message

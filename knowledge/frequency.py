@@ -37,6 +37,8 @@ class Frequency:
 
 
 class FrequencyError(ValueError):
+    """A frequency cell that is neither an HPO frequency term, n/m nor a percentage."""
+
     pass
 
 

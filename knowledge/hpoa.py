@@ -46,12 +46,16 @@ class Annotation:
 
 @dataclass
 class HpoaFile:
+    """A parsed phenotype.hpoa: its release, the annotations and the cells that could not be parsed."""
+
     release: str
     annotations: list[Annotation]
     unparsed: list[tuple[int, str, str]]  # (line, cell, reason)
 
 
 class HpoaError(ValueError):
+    """A phenotype.hpoa file that cannot be read (e.g. its header lacks an expected column)."""
+
     pass
 
 

@@ -27,10 +27,12 @@ class LayVocabularyError(ValueError):
 
 
 def lay_vocabulary_path(ontologies_dir: Path) -> Path:
+    """The reviewed lay vocabulary file under ontologies_dir."""
     return ontologies_dir / LAY_VOCABULARY
 
 
 def note_phrases_path(ontologies_dir: Path) -> Path:
+    """The reviewed note phrases file under ontologies_dir."""
     return ontologies_dir / NOTE_PHRASES
 
 

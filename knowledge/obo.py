@@ -21,6 +21,8 @@ class Synonym:
 
 @dataclass
 class Term:
+    """One HPO term as read from hp.obo."""
+
     id: str
     name: str = ""
     definition: str = ""
@@ -35,6 +37,8 @@ class Term:
 
 @dataclass
 class Ontology:
+    """A parsed hp.obo: release, live terms, obsolete terms and alternative ids."""
+
     release: str
     terms: dict[str, Term]  # live terms only
     obsolete: dict[str, Term]  # obsolete terms, with replaced_by / consider

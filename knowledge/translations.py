@@ -14,6 +14,7 @@ class TranslationError(ValueError):
 
 
 def official_es_path(ontologies_dir: Path) -> Path:
+    """The official Spanish HPO labels file under ontologies_dir."""
     return ontologies_dir / OFFICIAL_ES
 
 

@@ -24,6 +24,7 @@ MIN_JACCARD = 0.5
 
 
 def normalized_name(name: str) -> str:
+    """A disease name lowercased, with "type" and punctuation removed, for comparing names of near twins."""
     text = re.sub(r"\btype\b", " ", name.lower())
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 

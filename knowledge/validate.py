@@ -27,6 +27,8 @@ ORPHAN_THRESHOLD = 1 / 2000  # EU definition: fewer than 1 in 2,000 people
 
 @dataclass(frozen=True)
 class Problem:
+    """One validation problem: where it is and what is wrong."""
+
     where: Where
     message: str
 

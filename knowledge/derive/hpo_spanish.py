@@ -49,6 +49,8 @@ def official_labels(pairs: list[tuple[str, str]], ontology: Ontology) -> dict[st
 
 
 def write_labels(labels: dict[str, str], release: str, path: Path) -> None:
+    """Write the official Spanish labels as a credited TSV (hpo_id, label_es) with the release in its
+    header."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(HEADER.format(release=release))

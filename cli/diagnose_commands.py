@@ -21,6 +21,7 @@ __all__ = ["batch_record", "register"]
 
 
 def register(sub) -> None:
+    """Add the `diagnose` and `evaluate` commands to the subparsers."""
     p = sub.add_parser("diagnose", help="rank diseases for phenopackets or a list of symptoms")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--phenopackets", help="a phenopacket JSON file, a directory of them, or a JSONL file")

@@ -17,6 +17,7 @@ __all__ = ["register"]
 
 
 def register(sub) -> None:
+    """Add the `evaluate-protocol` command to the subparsers."""
     p = sub.add_parser(
         "evaluate-protocol",
         help="train/validation/test protocol: network (literature-only, learned) vs baseline, HTML report",

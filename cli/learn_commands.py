@@ -20,6 +20,7 @@ __all__ = ["no_demo_data", "register"]
 
 
 def register(sub) -> None:
+    """Add the `ingest`, `learn`, `models` and `up` commands to the subparsers."""
     p = sub.add_parser("ingest", help="load patient data into the central store")
     p.add_argument("paths", nargs="+")
     p.add_argument("--format", choices=FORMATS, help="input format (detected when not given)")

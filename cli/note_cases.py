@@ -20,6 +20,8 @@ LANGS = ("en", "es")
 
 @dataclass
 class NoteCase:
+    """One clinical note as a case: its evidence, what was extracted and what the doctor should check."""
+
     case_id: str
     evidence: Evidence
     extraction: Extraction

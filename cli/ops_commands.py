@@ -25,6 +25,7 @@ THRESHOLD_FLAGS = {
 
 
 def register(sub) -> None:
+    """Add the `monitor` and `scheduler` commands to the subparsers."""
     p = sub.add_parser(
         "monitor",
         help="drift of served evidence vs the production model's training data; exit 1 on drift",

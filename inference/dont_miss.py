@@ -26,6 +26,8 @@ class DontMiss:
     supporting: list[str]
 
     def as_dict(self) -> dict:
+        """The flag as JSON: disease, probability, cautious probability, rank, guideline and supporting
+        findings."""
         return {
             "disease_id": self.disease_id,
             "probability": self.probability,

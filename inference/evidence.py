@@ -36,6 +36,8 @@ class EvidenceError(ValueError):
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding: a live HPO id stated present or absent, with its severity and where it came from."""
+
     term: str  # a live HPO id
     present: bool
     severity: str | None = None
@@ -44,6 +46,8 @@ class Finding:
 
 @dataclass
 class Evidence:
+    """What is known of one patient, validated: findings, age, sex, consultation context and onset."""
+
     findings: list[Finding]
     age_years: float | None = None
     sex: str | None = None
@@ -53,10 +57,12 @@ class Evidence:
 
     @property
     def observed(self) -> list[Finding]:
+        """The findings stated present."""
         return [f for f in self.findings if f.present]
 
     @property
     def excluded(self) -> list[Finding]:
+        """The findings stated absent."""
         return [f for f in self.findings if not f.present]
 
 

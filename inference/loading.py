@@ -39,6 +39,7 @@ class PointerError(ValueError):
 
 
 def is_model_dir(models_dir: Path, version: str) -> bool:
+    """Whether version is a plain directory name holding a model (model.json) under models_dir."""
     return bool(VERSION_NAME.fullmatch(version)) and (models_dir / version / "model.json").is_file()
 
 
@@ -91,6 +92,7 @@ def served_version(models_dir: Path) -> str | None:
 
 
 def promoted_model_dir(models_dir: Path) -> Path | None:
+    """The directory of the model in production; None when no model has been promoted."""
     version = served_version(models_dir)
     return None if version is None else models_dir / version
 

@@ -25,6 +25,8 @@ _DURATION = re.compile(
 
 @dataclass
 class Case:
+    """One phenopacket as an evaluation case: its evidence and its true diagnoses."""
+
     case_id: str
     evidence: Evidence
     diagnoses: list[str]  # disease ids of the interpretations (the truth, for evaluation)

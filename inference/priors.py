@@ -39,6 +39,8 @@ X_LINKED_RECESSIVE = "HP:0001419"
 
 
 def base_prevalence(kb: KnowledgeBase, params: ModelParams) -> np.ndarray:
+    """Each disease's prevalence, with the curated fallback for curated diseases of unknown prevalence and the
+    parameters' rare-disease default for the rest."""
     prevalence = kb.disease_prevalence.copy()
     curated = np.asarray([s == "curated" for s in kb.disease_source])
     prevalence[np.isnan(prevalence) & curated] = CURATED_FALLBACK_PREVALENCE
@@ -108,6 +110,8 @@ class Demographics:
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Demographics:
+        """The per-disease age, onset and sex arrays read from the knowledge base's disease information."""
+
         def values(key: str) -> np.ndarray:
             return np.asarray([np.nan if i.get(key) is None else float(i[key]) for i in kb.disease_info])
 

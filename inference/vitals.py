@@ -36,12 +36,16 @@ PLAUSIBLE = {
 
 @dataclass(frozen=True)
 class VitalFinding:
+    """A finding derived from a vital sign: the HPO term, present or excluded, and why
+    (e.g. "temperature 38.6 C >= 38")."""
+
     term: str
     present: bool
     reason: str
 
 
 def temperature_celsius(value: float, unit: str = "C") -> float:
+    """A temperature in degrees Celsius from a value in unit "C" or "F" (ValueError for any other unit)."""
     unit = unit.upper()
     if unit in ("C", "CELSIUS"):
         return value

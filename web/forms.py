@@ -50,6 +50,8 @@ class PageState:
     not_found: list[str] = field(default_factory=list)
 
     def upsert(self, row: Row) -> None:
+        """Add a finding row, or update the row of the same term (its state, and its severity when one is
+        given)."""
         for existing in self.rows:
             if existing.id == row.id:
                 existing.present, existing.severity = row.present, row.severity or existing.severity

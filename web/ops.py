@@ -179,6 +179,8 @@ def _unexpected(error: Exception):
 
 
 def install(app: Flask) -> None:
+    """Register the operations blueprint (/healthz, /metrics), the request timing and security-header hooks
+    and the error handlers on the app."""
     app.register_blueprint(bp)
     app.before_request(_start)
     app.after_request(_finish)

@@ -65,6 +65,7 @@ WORDS = {
 
 
 def word(key: str, lang: str = "en") -> str:
+    """The text of a wording key in lang, falling back to English."""
     return WORDS.get(lang, WORDS["en"]).get(key) or WORDS["en"][key]
 
 

@@ -22,11 +22,14 @@ ENGINES = ("duckdb", "spark")
 class CountSource(Protocol):
     """What `learning.learn.fit` needs (the Store itself is one: DuckDB)."""
 
-    def case_counts(self, encounters: list[str] | None = None) -> pd.DataFrame: ...
+    def case_counts(self, encounters: list[str] | None = None) -> pd.DataFrame:
+        """Cases per disease (disease_id, n_cases), over all encounters or the given ones."""
+        ...
 
-    def present_counts(
-        self, ancestors: pd.DataFrame, encounters: list[str] | None = None
-    ) -> pd.DataFrame: ...
+    def present_counts(self, ancestors: pd.DataFrame, encounters: list[str] | None = None) -> pd.DataFrame:
+        """Cases per disease showing each term or a descendant of it (true-path rule), over all encounters
+        or the given ones."""
+        ...
 
 
 def count_source(store: Store, engine: str = "duckdb") -> CountSource:

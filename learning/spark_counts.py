@@ -64,9 +64,11 @@ class SparkCounts:
         self.data = data or config.spark_data()
 
     def case_counts(self, encounters: list[str] | None = None) -> pd.DataFrame:
+        """As `Store.case_counts`, computed by Spark."""
         return self.counts("cases", None, encounters)
 
     def present_counts(self, ancestors: pd.DataFrame, encounters: list[str] | None = None) -> pd.DataFrame:
+        """As `Store.present_counts`, computed by Spark."""
         return self.counts("present", ancestors, encounters)
 
     def counts(self, name: str, ancestors: pd.DataFrame | None, encounters: list[str] | None) -> pd.DataFrame:

@@ -45,6 +45,8 @@ def real_loss(data: FitData, values: dict[str, float], floor: float) -> float:
 
 @dataclass
 class SimulatedFit:
+    """One simulator setting's fit and its loss on each fold's real cases."""
+
     settings: SimulatorSettings
     fit: FitResult
     real_loss: dict[int, float]  # per fold: the objective on that fold's real cases

@@ -68,14 +68,17 @@ FREE = tuple(n for n in NAMES if n not in ("beta_anc", "beta_rel", "leak_gamma")
 
 
 def to_theta(values: dict[str, float]) -> np.ndarray:
+    """The optimiser's vector of every parameter (log scale where the parameter is)."""
     return np.asarray([np.log(values[p.name]) if p.log else values[p.name] for p in PARAMS])
 
 
 def bounds(free: tuple[str, ...]) -> list[tuple[float, float]]:
+    """The optimiser's bounds of the free parameters, in the scale of `to_theta`."""
     return [(np.log(p.low), np.log(p.high)) if p.log else (p.low, p.high) for p in PARAMS if p.name in free]
 
 
 def defaults() -> dict[str, float]:
+    """Every parameter's starting value."""
     return {p.name: p.init for p in PARAMS}
 
 
@@ -298,10 +301,12 @@ class Objective:
 
 
 def from_theta_partial(theta: np.ndarray, free: tuple[str, ...]) -> dict[str, float]:
+    """Parameter values by name from the optimiser's vector of the free parameters."""
     by_name = {p.name: p for p in PARAMS}
     return {name: float(np.exp(t) if by_name[name].log else t) for name, t in zip(free, theta, strict=True)}
 
 
 def to_theta_partial(values: dict[str, float], free: tuple[str, ...]) -> np.ndarray:
+    """The optimiser's vector of the free parameters from values by name."""
     by_name = {p.name: p for p in PARAMS}
     return np.asarray([np.log(values[n]) if by_name[n].log else values[n] for n in free])

@@ -15,6 +15,8 @@ __all__ = ["FitResult", "fit_parameters"]
 
 @dataclass
 class FitResult:
+    """The fitted parameter values, which were free, and the loss before and after."""
+
     values: dict[str, float]  # every parameter (free ones fitted, the others as given)
     free: tuple[str, ...]
     loss: float  # mean negative log posterior of the truth on the fitting cases

@@ -36,6 +36,7 @@ class SimulatorSettings:
     seed: int = 0
 
     def as_dict(self) -> dict:
+        """The settings as a plain dict (for reports)."""
         return asdict(self)
 
 

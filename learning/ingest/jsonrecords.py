@@ -54,6 +54,7 @@ def unwrap(document: object) -> list[tuple[str, object]]:
 
 
 def json_record(item: object, row_ref: str) -> RawRecord:
+    """One JSON object as a raw record (a problem recorded when the item is not an object)."""
     record = RawRecord(row_ref)
     if not isinstance(item, dict):
         record.problems.append((row_ref, "record", "not a JSON object"))

@@ -73,6 +73,7 @@ class RecordCleaner:
         return {name: len(getattr(self, name)) for name in self._INDEXES}
 
     def rollback(self, mark: dict[str, int]) -> None:
+        """Drop what was indexed since a checkpoint."""
         for name in self._INDEXES:
             truncate(getattr(self, name), mark[name])
 
@@ -112,6 +113,8 @@ class RecordCleaner:
         return names
 
     def resolve_disease(self, value: object) -> str | None:
+        """The knowledge base's disease id for a cell: a disease id (any case) or a disease name; None if
+        neither."""
         text = str(value).strip()
         match = DISEASE_ID.match(text)
         if match:

@@ -55,6 +55,8 @@ LOCAL_NAMES = {
 
 @dataclass(frozen=True)
 class NoteFinding:
+    """One finding mapped from text: HPO term, present or absent, severity."""
+
     term: str
     present: bool
     severity: str | None

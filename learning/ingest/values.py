@@ -148,6 +148,8 @@ def parse_status(value: object) -> tuple[str, str | None] | None:
 
 
 def parse_severity(value: object) -> str | None:
+    """mild | moderate | severe from a severity cell (any supported wording); None when missing; ValueError
+    when not recognised."""
     if is_missing(value):
         return None
     folded = fold(value)
@@ -216,6 +218,7 @@ def temperature_celsius(value: float, unit: str | None) -> float:
 
 
 def parse_unit(value: object) -> str | None:
+    """The temperature unit (C or F) of a unit cell; None when missing; ValueError when not recognised."""
     if is_missing(value):
         return None
     folded = fold(value).replace(" ", "")
@@ -286,6 +289,7 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def parse_language(value: object) -> str | None:
+    """The language, es or en, of a language cell; None when missing or not recognised."""
     if is_missing(value):
         return None
     folded = fold(value)
@@ -321,6 +325,7 @@ def guess_language(text: str) -> str:
 
 
 def parse_bool(value: object) -> bool:
+    """A yes/true cell in English or Spanish as True; anything else, or missing, as False."""
     if is_missing(value):
         return False
     if isinstance(value, bool):

@@ -80,6 +80,8 @@ def disease_groups(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def disease_group(kb: KnowledgeBase, disease_id: str | None) -> str:
+    """The organ-system group of a disease (see `disease_groups`); UNKNOWN for no disease, DATA_ONLY for one
+    the knowledge base does not group."""
     if not disease_id:
         return UNKNOWN
     return disease_groups(kb).get(disease_id, DATA_ONLY)

@@ -18,6 +18,7 @@ HISTORY = PRODUCTION_HISTORY
 
 
 def record(models_dir: Path, entry: dict) -> None:
+    """Append one entry to the model registry."""
     models_dir.mkdir(parents=True, exist_ok=True)
     with open(models_dir / REGISTRY, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, sort_keys=True) + "\n")
@@ -34,6 +35,7 @@ def _read_lines(path: Path) -> list:
 
 
 def entries(models_dir: Path) -> list[dict]:
+    """Every registry entry, oldest first (empty when there is no registry yet)."""
     path = models_dir / REGISTRY
     if not path.exists():
         return []

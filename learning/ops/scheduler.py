@@ -33,6 +33,8 @@ DEFAULT_CRON = "0 2 * * *"
 
 @dataclass(frozen=True)
 class SchedulerConfig:
+    """When and how the scheduler re-learns and monitors."""
+
     cron: str = DEFAULT_CRON
     monitor_minutes: float = 60.0
     window_days: float = 7.0
@@ -43,6 +45,7 @@ class SchedulerConfig:
 
     @classmethod
     def from_env(cls) -> SchedulerConfig:
+        """The configuration from the DXGRAPH_SCHEDULER_* variables (see `knowledge.config.scheduler_env`)."""
         env = scheduler_env()
         return cls(
             cron=env["cron"] or DEFAULT_CRON,

@@ -64,6 +64,7 @@ def now_utc() -> str:
 
 
 def new_request_id() -> str:
+    """A new random request id (32 hex digits)."""
     return uuid.uuid4().hex
 
 
@@ -112,6 +113,7 @@ def served_record(
 
 
 def feedback_record(request_id: str, disease_id: str) -> dict:
+    """The serving-log record of a doctor's confirmed diagnosis for an earlier request."""
     return {"kind": "feedback", "request_id": request_id, "disease_id": disease_id, "ts": now_utc()}
 
 
@@ -125,9 +127,11 @@ class ServingLog:
         self._path: Path | None = None
 
     def path(self) -> Path:
+        """Today's log file of this process (one per UTC day and process id)."""
         return self.directory / f"{time.strftime('%Y-%m-%d', time.gmtime())}-{os.getpid()}.jsonl"
 
     def append(self, record: dict) -> None:
+        """Append one record as a JSON line, thread-safely, to today's file."""
         line = json.dumps(record, separators=(",", ":"), sort_keys=True) + "\n"
         with self._lock:
             path = self.path()

@@ -252,6 +252,8 @@ class Scrubber:
 
     @cached_property
     def names(self):
+        """The person-name recogniser, built on first use, that never takes a protected word for a name on its
+        own."""
         from learning.privacy.person_names import NameRecognizer
 
         protected = self._protected() if callable(self._protected) else self._protected
@@ -357,6 +359,8 @@ class Scrubber:
         return spans
 
     def scrub(self, text: str, known: Iterable[str] = ()) -> str:
+        """The text with every identifier found replaced by its placeholder (e.g. [NAME]); known holds the
+        record's own identifiers, which are always removed."""
         if not text:
             return text
         pieces, last = [], 0
@@ -400,4 +404,5 @@ def postal_prefix(value: object) -> str | None:
 
 
 def age_at(birth: dt.date, when: dt.date) -> float:
+    """The age in years on a date."""
     return (when - birth).days / 365.25

@@ -198,6 +198,8 @@ class NameRecognizer:
         return "ambiguous" if margin >= AMBIGUOUS_MARGIN else "word"
 
     def tokens(self, text: str) -> list[_Token]:
+        """The words of a text with what the recogniser needs of each (parts, capitals, sentence start,
+        kind)."""
         found: list[_Token] = []
         starts = {m.end() for m in _SENTENCE_START.finditer(text)}
         for match in TOKEN.finditer(text):

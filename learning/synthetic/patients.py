@@ -61,6 +61,8 @@ YES_EN, NO_EN = ("yes", "Yes", "present", "Y", "1"), ("no", "No", "absent", "N",
 
 @dataclass
 class SyntheticPatient:
+    """One SYNTHETIC patient: identity, demographics and visit (never a real person)."""
+
     pid: str
     lang: str
     first: str
@@ -89,11 +91,15 @@ class SyntheticPatient:
 
     @property
     def name(self) -> str:
+        """The full name."""
         return f"{self.first} {self.last}"
 
 
 @dataclass
 class SyntheticSpec:
+    """How many SYNTHETIC patients, and how much noise (duplicates, errors, typos, missing values) they
+    carry."""
+
     patients: int = 200
     seed: int = 0
     rare_share: float = 0.12

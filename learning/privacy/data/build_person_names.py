@@ -43,6 +43,7 @@ def census_1990(path: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    """Build the person-name lexicon from the downloaded name statistics (see the module docstring)."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -160,7 +160,7 @@ def _batch(args, diagnoser) -> int:
     from cli.batch import read_cases, run_batch
 
     context = args.context or "rare-disease-clinic"
-    cases = read_cases(diagnoser, iter_packets(Path(args.phenopackets)), context)
+    cases = read_cases(diagnoser, iter_packets(Path(args.phenopackets), _print_skipped), context)
     options = {"top": args.top, "sources": _sources(args.sources)}
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     try:
@@ -170,6 +170,10 @@ def _batch(args, diagnoser) -> int:
             out.close()
     print(f"diagnosed {count} case(s) with model {diagnoser.model_version}", file=sys.stderr)
     return 0
+
+
+def _print_skipped(what: str) -> None:
+    print(f"dxgraph: skipping {what}", file=sys.stderr)
 
 
 def batch_record(diagnoser, case_id: str, diagnosis) -> dict:
@@ -192,7 +196,7 @@ def cmd_evaluate(args, settings: Settings) -> int:
     kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
     cases = []
-    for where, packet in iter_packets(Path(args.phenopackets)):
+    for where, packet in iter_packets(Path(args.phenopackets), _print_skipped):
         try:
             case = packet_to_case(kb, packet)
         except EvidenceError as error:

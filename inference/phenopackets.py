@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,13 +40,23 @@ def iso_age_years(text: str) -> float | None:
     return years + months / 12 + weeks / 52.18 + days / 365.25
 
 
-def iter_packets(path: Path) -> Iterator[tuple[str, dict]]:
-    """Yield (where, packet); unreadable files and lines are logged as warnings and skipped."""
+def iter_packets(path: Path, skipped: Callable[[str], None] | None = None) -> Iterator[tuple[str, dict]]:
+    """Yield (where, packet) for every phenopacket in a file, a JSONL file or a directory of them.
+
+    Parameters
+    ----------
+    path
+        A phenopacket JSON file, a JSONL file of them, or a directory (its .json files, then its .jsonl).
+    skipped
+        Told what was skipped (an unreadable file or JSONL line, e.g. "unreadable x.json: ..."); by default
+        it is logged as a warning. The command line passes a function that prints it.
+    """
+    report = skipped or _log_skipped
     if path.is_dir():
         for child in sorted(path.rglob("*.json")):
-            yield from iter_packets(child)
+            yield from iter_packets(child, skipped)
         for child in sorted(path.rglob("*.jsonl")):
-            yield from iter_packets(child)
+            yield from iter_packets(child, skipped)
         return
     try:
         if path.suffix == ".jsonl":
@@ -54,11 +64,15 @@ def iter_packets(path: Path) -> Iterator[tuple[str, dict]]:
                 if line.error is None:
                     yield f"{path}:{line.number}", line.value
                 else:
-                    log.warning("skipping %s:%s: %s", path, line.number, line.error)
+                    report(f"{path}:{line.number}: {line.error}")
             return
         yield str(path), read_json(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        log.warning("skipping unreadable %s: %s", path, error)
+        report(f"unreadable {path}: {error}")
+
+
+def _log_skipped(what: str) -> None:
+    log.warning("skipping %s", what)
 
 
 def packet_age(packet: dict) -> float | None:

@@ -21,6 +21,8 @@ from inference.evidence import Evidence, EvidenceError
 from inference.phenopackets import packet_to_case
 from knowledge.config import usable_cores
 
+__all__ = ["PARALLEL_FROM", "read_cases", "run_batch"]
+
 PARALLEL_FROM = 64  # cases; below that, starting worker processes costs more than it saves
 _STATE: dict = {}  # what forked workers inherit
 

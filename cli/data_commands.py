@@ -8,8 +8,11 @@ from pathlib import Path
 
 from knowledge.config import Settings
 
+__all__ = ["register"]
+
 
 def register(sub) -> None:
+    """Add the `synth` and `privacy` commands to the subparsers."""
     p = sub.add_parser("synth", help="write SYNTHETIC patient files (CSV wide/long, JSONL, notes) for demos")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--patients", type=int, default=200)

@@ -18,10 +18,13 @@ from knowledge.build import ensure_kb
 from knowledge.config import Settings, usable_cores
 from web.i18n import percent
 
+__all__ = ["batch_record", "register", "use_table"]
+
 TABLE_FROM = 500  # cases: a batch this large builds the likelihood table when the model has none yet
 
 
 def register(sub) -> None:
+    """Add the `diagnose` and `evaluate` commands to the subparsers."""
     p = sub.add_parser("diagnose", help="rank diseases for phenopackets or a list of symptoms")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--phenopackets", help="a phenopacket JSON file, a directory of them, or a JSONL file")
@@ -167,7 +170,7 @@ def _batch(args, diagnoser, settings: Settings) -> int:
     from cli.batch import read_cases, run_batch
 
     context = args.context or "rare-disease-clinic"
-    cases = read_cases(diagnoser, iter_packets(Path(args.phenopackets)), context)
+    cases = read_cases(diagnoser, iter_packets(Path(args.phenopackets), _print_skipped), context)
     use_table(diagnoser, getattr(args, "table", "auto"), len(cases), settings)
     options = {"top": args.top, "sources": _sources(args.sources)}
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
@@ -178,6 +181,10 @@ def _batch(args, diagnoser, settings: Settings) -> int:
             out.close()
     print(f"diagnosed {count} case(s) with model {diagnoser.model_version}", file=sys.stderr)
     return 0
+
+
+def _print_skipped(what: str) -> None:
+    print(f"dxgraph: skipping {what}", file=sys.stderr)
 
 
 def use_table(diagnoser, mode: str, cases: int, settings: Settings) -> None:
@@ -214,7 +221,7 @@ def cmd_evaluate(args, settings: Settings) -> int:
     kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
     cases = []
-    for where, packet in iter_packets(Path(args.phenopackets)):
+    for where, packet in iter_packets(Path(args.phenopackets), _print_skipped):
         try:
             case = packet_to_case(kb, packet)
         except EvidenceError as error:

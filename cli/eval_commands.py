@@ -13,8 +13,11 @@ from pathlib import Path
 
 from knowledge.config import Settings
 
+__all__ = ["register"]
+
 
 def register(sub) -> None:
+    """Add the `evaluate-protocol` command to the subparsers."""
     p = sub.add_parser(
         "evaluate-protocol",
         help="train/validation/test protocol: network (literature-only, learned) vs baseline, HTML report",

@@ -12,8 +12,11 @@ from knowledge.config import Settings
 from knowledge.kb import current_dir, load_current, publish
 from knowledge.stats import kb_stats
 
+__all__ = ["cmd_build", "register"]
+
 
 def register(sub) -> None:
+    """Add the `kb` command (build, validate, derive, stats, query) to the subparsers."""
     kb = sub.add_parser("kb", help="knowledge base: build, validate, stats, query").add_subparsers(
         dest="kb_command", required=True
     )
@@ -43,6 +46,13 @@ def _print_problems(problems) -> None:
 
 
 def cmd_build(args, settings: Settings) -> int:
+    """`dxgraph kb build`: compile and publish the knowledge base (and, unless --no-sparql, its SPARQL store).
+
+    Returns
+    -------
+    int
+        The exit status.
+    """
     started = time.perf_counter()
     print(f"reading HPO sources from {settings.hpo_dir} ...", file=sys.stderr)
     sources = read_sources(settings.hpo_dir)

@@ -10,15 +10,17 @@ from knowledge import config
 from knowledge.config import Settings
 from knowledge.kb import load_current
 from learning.ingest.batch import FORMATS
-from learning.ingest.pipeline import detect_format as detect_file_format
 from learning.ingest.pipeline import ingest_paths
 from learning.learn import learn
 from learning.ops import registry
 from learning.privacy.pseudonym import load_key
 from learning.store import Store
 
+__all__ = ["no_demo_data", "register"]
+
 
 def register(sub) -> None:
+    """Add the `ingest`, `learn`, `models` and `up` commands to the subparsers."""
     p = sub.add_parser("ingest", help="load patient data into the central store")
     p.add_argument("paths", nargs="+")
     p.add_argument("--format", choices=FORMATS, help="input format (detected when not given)")
@@ -45,19 +47,6 @@ def register(sub) -> None:
     p.add_argument("--host", default=config.web_host())
     p.add_argument("--no-serve", action="store_true", help="stop after learning")
     p.set_defaults(handler=cmd_up)
-
-
-def detect_format(path: Path) -> str:
-    """phenopackets | csv | json | notes from the suffix (and, for JSON, the first record); a directory
-    reports its first file's format (each file of a run is detected on its own)."""
-    if path.is_dir():
-        from learning.ingest.pipeline import input_files
-
-        files = input_files([path])
-        if not files:
-            raise ValueError(f"{path}: no input files")
-        return detect_file_format(files[0])
-    return detect_file_format(path)
 
 
 def cmd_ingest(args, settings: Settings) -> int:

@@ -9,6 +9,8 @@ import sys
 from cli import kb_commands
 from knowledge.config import load_settings
 
+__all__ = ["build_parser", "main"]
+
 COMMAND_GROUPS = [kb_commands]
 
 
@@ -31,6 +33,7 @@ def _optional_groups() -> list:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `dxgraph` argument parser with the global options and every command group that can be imported."""
     parser = argparse.ArgumentParser(prog="dxgraph", description=__doc__)
     parser.add_argument("--home", help="data directory (env DXGRAPH_HOME; default ./var)")
     parser.add_argument(
@@ -47,6 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one `dxgraph` command.
+
+    Parameters
+    ----------
+    argv
+        The arguments (default: sys.argv[1:]).
+
+    Returns
+    -------
+    int
+        The exit status: the command's, or 2 for a missing file or an invalid value.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

@@ -13,11 +13,15 @@ from knowledge.jsonio import read_json_lines
 from knowledge.kb import KnowledgeBase
 from knowledge.notes import Extraction, note_extractor
 
+__all__ = ["NoteCase", "diagnose_note", "diagnose_notes", "iter_notes", "note_from_object"]
+
 LANGS = ("en", "es")
 
 
 @dataclass
 class NoteCase:
+    """One clinical note as a case: its evidence, what was extracted and what the doctor should check."""
+
     case_id: str
     evidence: Evidence
     extraction: Extraction

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from knowledge.config import Settings
 
+__all__ = ["register"]
+
 THRESHOLD_FLAGS = {
     "psi": (float, "PSI of a distribution that counts as drift (default 0.25)"),
     "alpha": (float, "significance level of the tests (default 0.01)"),
@@ -23,6 +25,7 @@ THRESHOLD_FLAGS = {
 
 
 def register(sub) -> None:
+    """Add the `monitor` and `scheduler` commands to the subparsers."""
     p = sub.add_parser(
         "monitor",
         help="drift of served evidence vs the production model's training data; exit 1 on drift",

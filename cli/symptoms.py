@@ -9,6 +9,8 @@ from inference.evidence import SEVERITY_WEIGHT, EvidenceError
 from knowledge.kb import KnowledgeBase
 from knowledge.search import LANGS, normalize, phenotype_index
 
+__all__ = ["read_symptoms"]
+
 _LOOKS_LIKE_ID = re.compile(r"^\s*HP[:_]", re.IGNORECASE)
 
 

@@ -13,8 +13,11 @@ import tempfile
 from knowledge import config
 from knowledge.config import Settings
 
+__all__ = ["gunicorn_options", "register", "serve"]
+
 
 def register(sub) -> None:
+    """Add the `serve` command to the subparsers."""
     p = sub.add_parser("serve", help="serve the website and the JSON API")
     p.add_argument("--host", default=config.web_host())
     p.add_argument("--port", type=int, default=config.web_port())

@@ -11,6 +11,8 @@ from inference.explain import explain
 from web import wording
 from web.i18n import MESSAGES
 
+__all__ = ["twin_line", "write_why"]
+
 WORDS = MESSAGES["en"]
 
 

@@ -19,6 +19,8 @@ from knowledge.jsonio import read_json
 from knowledge.kb import KnowledgeBase
 from knowledge.staging import new_staging
 
+__all__ = ["ModelArtifact", "diagnoser_from_artifact"]
+
 
 @dataclass
 class ModelArtifact:
@@ -35,6 +37,14 @@ class ModelArtifact:
     info: dict = field(default_factory=dict)  # data fingerprint, hyperparameters, metrics, timestamps
 
     def save(self, directory: Path) -> Path:
+        """Write the model (model.json and links.npz) to directory atomically: written in a staging directory,
+        then renamed into place.
+
+        Returns
+        -------
+        Path
+            directory.
+        """
         staging = new_staging(directory.parent)  # (removes what a killed run left behind)
         np.savez_compressed(
             staging / "links.npz",
@@ -56,6 +66,7 @@ class ModelArtifact:
 
     @classmethod
     def load(cls, directory: Path) -> ModelArtifact:
+        """Read a model written by `save`."""
         meta = read_json(directory / "model.json")
         with np.load(directory / "links.npz") as arrays:
             disease, term, strength = arrays["disease"].tolist(), arrays["term"].tolist(), arrays["strength"]
@@ -91,6 +102,21 @@ def extend_kb(kb: KnowledgeBase, new_diseases: dict[str, str]) -> KnowledgeBase:
 
 
 def diagnoser_from_artifact(kb: KnowledgeBase, artifact: ModelArtifact) -> Diagnoser:
+    """The Diagnoser of a learned model over the knowledge base it was learned on.
+
+    Parameters
+    ----------
+    kb
+        The loaded knowledge base; its version must be the artifact's `kb_version` (ValueError otherwise).
+    artifact
+        The learned model: parameters, new diseases, extra link strengths and prevalences.
+
+    Returns
+    -------
+    Diagnoser
+        Over the KB extended with the model's new diseases, with its links (those whose disease and term
+        exist) and prevalences applied, and `model_version` set.
+    """
     if artifact.kb_version != kb.version:
         raise ValueError(
             f"model {artifact.version} was learned on knowledge base {artifact.kb_version}, "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["IDENTITY", "calibration_features", "fit_calibration", "recalibrate_top1"]
+
 IDENTITY = (1.0, 0.0, 0.0)  # (slope, margin weight, intercept): no recalibration
 
 

@@ -9,6 +9,8 @@ import numpy as np
 
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["DontMiss", "cautious_log_posterior", "dont_miss_mask", "flagged"]
+
 
 @dataclass
 class DontMiss:
@@ -24,6 +26,8 @@ class DontMiss:
     supporting: list[str]
 
     def as_dict(self) -> dict:
+        """The flag as JSON: disease, probability, cautious probability, rank, guideline and supporting
+        findings."""
         return {
             "disease_id": self.disease_id,
             "probability": self.probability,

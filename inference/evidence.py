@@ -9,6 +9,17 @@ from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
 from knowledge.units import HPO_ID
 
+__all__ = [
+    "CONTEXTS",
+    "HPO_ID",
+    "SEVERITY_WEIGHT",
+    "Evidence",
+    "EvidenceError",
+    "Finding",
+    "make_evidence",
+    "onset_years",
+]
+
 SEVERITY_WEIGHT = {None: 1.0, "mild": 0.7, "moderate": 1.0, "severe": 1.0}
 SEXES = ("female", "male")
 CONTEXTS = ("primary-care", "emergency", "rare-disease-clinic")
@@ -25,6 +36,8 @@ class EvidenceError(ValueError):
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding: a live HPO id stated present or absent, with its severity and where it came from."""
+
     term: str  # a live HPO id
     present: bool
     severity: str | None = None
@@ -33,6 +46,8 @@ class Finding:
 
 @dataclass
 class Evidence:
+    """What is known of one patient, validated: findings, age, sex, consultation context and onset."""
+
     findings: list[Finding]
     age_years: float | None = None
     sex: str | None = None
@@ -42,10 +57,12 @@ class Evidence:
 
     @property
     def observed(self) -> list[Finding]:
+        """The findings stated present."""
         return [f for f in self.findings if f.present]
 
     @property
     def excluded(self) -> list[Finding]:
+        """The findings stated absent."""
         return [f for f in self.findings if not f.present]
 
 
@@ -137,23 +154,3 @@ def onset_years(onset: float | str | None, age_years: float | None = None) -> tu
     if age_years is not None and float(onset) > age_years + 1e-9:
         raise EvidenceError("onset", f"onset at {onset} years is after the current age {age_years}")
     return float(onset), float(onset)
-
-
-def parse_symptom_list(text: str) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """'HP:0001945:severe,-HP:0002094' -> observed [(id, severity)], excluded [id]."""
-    observed: list[tuple[str, str | None]] = []
-    excluded: list[str] = []
-    for item in (s.strip() for s in text.split(",")):
-        if not item:
-            continue
-        negative = item.startswith("-")
-        parts = item.lstrip("-").split(":")
-        term = ":".join(parts[:2])
-        severity = parts[2].lower() if len(parts) > 2 else None
-        if severity is not None and severity not in SEVERITY_WEIGHT:
-            raise EvidenceError("symptoms", f"{item}: severity must be mild, moderate or severe")
-        if negative:
-            excluded.append(term)
-        else:
-            observed.append((term, severity))
-    return observed, excluded

@@ -17,6 +17,16 @@ from inference.engine import Diagnoser
 from knowledge.jsonio import read_json_lines
 from knowledge.kb import KnowledgeBase
 
+__all__ = [
+    "PRODUCTION_HISTORY",
+    "PROMOTED_POINTER",
+    "PointerError",
+    "is_model_dir",
+    "load_diagnoser",
+    "promoted_model_dir",
+    "served_version",
+]
+
 log = logging.getLogger(__name__)
 
 PROMOTED_POINTER = "production"
@@ -29,6 +39,7 @@ class PointerError(ValueError):
 
 
 def is_model_dir(models_dir: Path, version: str) -> bool:
+    """Whether version is a plain directory name holding a model (model.json) under models_dir."""
     return bool(VERSION_NAME.fullmatch(version)) and (models_dir / version / "model.json").is_file()
 
 
@@ -81,6 +92,7 @@ def served_version(models_dir: Path) -> str | None:
 
 
 def promoted_model_dir(models_dir: Path) -> Path | None:
+    """The directory of the model in production; None when no model has been promoted."""
     version = served_version(models_dir)
     return None if version is None else models_dir / version
 

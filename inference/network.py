@@ -11,6 +11,8 @@ import scipy.sparse as sp
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["PHENOTYPIC_ABNORMALITY", "ROOT", "Network", "compile_network"]
+
 ROOT = "HP:0000001"
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 
@@ -40,22 +42,27 @@ class Network:
 
     @property
     def n_diseases(self) -> int:
+        """The number of diseases in the network."""
         return len(self.kb.disease_ids)
 
     @cached_property
     def descendants_matrix(self) -> sp.csc_matrix:
+        """The term ancestor matrix in CSC form: column t holds the descendants of t (itself included)."""
         return self.ancestors.tocsc()
 
     def descendants_of(self, term: int) -> np.ndarray:
+        """The descendant term indices of a term index (itself included)."""
         m = self.descendants_matrix
         return m.indices[m.indptr[term] : m.indptr[term + 1]]
 
     def ancestors_of(self, term: int) -> np.ndarray:
+        """The ancestor term indices of a term index (itself included)."""
         m = self.ancestors
         return m.indices[m.indptr[term] : m.indptr[term + 1]]
 
     @cached_property
     def information_content(self) -> np.ndarray:
+        """Each term's information content, -log of its background frequency."""
         return -np.log(self.term_background)
 
     @cached_property
@@ -76,10 +83,12 @@ class Network:
 
     @cached_property
     def curated_index(self) -> np.ndarray:
+        """The indices of the curated diseases."""
         return np.flatnonzero(self.curated)
 
     @cached_property
     def depth(self) -> np.ndarray:
+        """Each term's number of ancestors (itself included), a measure of how specific it is."""
         return np.asarray(self.ancestors.sum(axis=1)).ravel()
 
 

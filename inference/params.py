@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+__all__ = ["ModelParams"]
+
 
 @dataclass(frozen=True)
 class ModelParams:
@@ -76,6 +78,7 @@ class ModelParams:
         return (1.0, 0.0, 0.0)
 
     def as_dict(self) -> dict:
+        """The parameters as a plain dict (saved in model.json; read back by `from_dict`)."""
         return asdict(self)
 
     @classmethod

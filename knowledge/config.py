@@ -16,6 +16,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+__all__ = [
+    "Settings",
+    "environ",
+    "forwarded_allow_ips",
+    "inbox",
+    "load_settings",
+    "log_level",
+    "mlflow_uri",
+    "monitor_keep",
+    "positive_int",
+    "pseudonym_key",
+    "scheduler_env",
+    "serving_dir",
+    "serving_log_off",
+    "serving_retention_days",
+    "spark_data",
+    "spark_driver_memory",
+    "spark_master",
+    "spark_partitions",
+    "web_host",
+    "web_port",
+]
+
 OFF = ("0", "off", "false", "no")
 
 
@@ -41,14 +64,17 @@ class Settings:
 
     @property
     def kb_dir(self) -> Path:
+        """The knowledge base root: one directory per build and a `current` pointer."""
         return self.home / "kb"
 
     @property
     def models_dir(self) -> Path:
+        """Every learned model, one directory per version, and the production pointer."""
         return self.home / "models"
 
     @property
     def store_path(self) -> Path:
+        """The DuckDB store of ingested patient data."""
         return self.home / "store.duckdb"
 
     @property
@@ -58,6 +84,7 @@ class Settings:
 
     @property
     def key_file(self) -> Path:
+        """The secret key of the patient-id pseudonyms."""
         return self.home / "secrets" / "pseudonym.key"
 
     @property
@@ -76,6 +103,8 @@ class Settings:
         return [shared] if shared.is_dir() else []
 
     def with_overrides(self, **kwargs: object) -> Settings:
+        """A copy with the given paths replaced (home=, hpo_dir=, ontologies_dir=); None values are ignored,
+        as for flags left unset."""
         clean = {k: Path(v) for k, v in kwargs.items() if v is not None}
         return replace(self, **clean)
 

@@ -10,6 +10,18 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+__all__ = [
+    "DX",
+    "CuratedFile",
+    "TermLabels",
+    "TurtleSyntaxError",
+    "Where",
+    "curated_paths",
+    "disease_curie",
+    "read_curated_file",
+    "term_curie",
+]
+
 DX = Namespace("https://w3id.org/dxgraph/vocab#")
 DXD = Namespace("https://w3id.org/dxgraph/disease/")
 OBO = "http://purl.obolibrary.org/obo/"
@@ -25,23 +37,17 @@ def disease_curie(iri: str) -> str | None:
     return f"{prefix}:{rest}" if sep and rest else None
 
 
-def disease_iri(curie: str) -> URIRef:
-    prefix, _, rest = curie.partition(":")
-    return DXD[f"{prefix}_{rest}"]
-
-
 def term_curie(iri: str) -> str | None:
+    """obo:HP_0001945 -> HP:0001945; None for an IRI that is not an HPO term."""
     if not iri.startswith(OBO + "HP_"):
         return None
     return "HP:" + iri[len(OBO) + 3 :]
 
 
-def term_iri(curie: str) -> URIRef:
-    return URIRef(OBO + curie.replace(":", "_"))
-
-
 @dataclass(frozen=True)
 class Where:
+    """A place in a curated file (file and line), for error messages."""
+
     file: str
     line: int
 
@@ -92,6 +98,8 @@ class DiseaseRecord:
 
 @dataclass
 class TermLabels:
+    """Curated labels and synonyms of one HPO term, by language, from a curated file."""
+
     hpo_id: str
     where: Where
     labels: dict[str, str] = field(default_factory=dict)  # lang -> label
@@ -101,6 +109,9 @@ class TermLabels:
 
 @dataclass
 class CuratedFile:
+    """One curated Turtle file as read: its graph, disease records, term labels and the subjects not
+    understood."""
+
     path: Path
     graph: Graph
     diseases: list[DiseaseRecord]
@@ -109,6 +120,8 @@ class CuratedFile:
 
 
 class TurtleSyntaxError(ValueError):
+    """A curated Turtle file that does not parse; the message names the file and line."""
+
     def __init__(self, path: Path, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
         self.path, self.line, self.message = path, line, message

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+__all__ = ["Frequency", "FrequencyError", "parse_frequency"]
+
 # Midpoints used by LIRICAL and the HPO documentation for the frequency sub-ontology (HP:0040279).
 FREQUENCY_TERMS: dict[str, float] = {
     "HP:0040280": 1.0,  # Obligate (100%)
@@ -35,6 +37,8 @@ class Frequency:
 
 
 class FrequencyError(ValueError):
+    """A frequency cell that is neither an HPO frequency term, n/m nor a percentage."""
+
     pass
 
 

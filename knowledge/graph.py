@@ -25,6 +25,16 @@ import numpy as np
 
 from knowledge.kb import ORIGINS, SEXES, KnowledgeBase
 
+__all__ = [
+    "HAS_PHENOTYPE",
+    "Link",
+    "aggregate_links",
+    "build_graph",
+    "descendants_or_self",
+    "diseases",
+    "links_to",
+]
+
 IS_A = "is_a"
 HAS_PHENOTYPE = "has_phenotype"
 _CACHE_KEY = "aggregated_links"
@@ -223,18 +233,9 @@ def _build_graph(kb: KnowledgeBase, links: list[Link]) -> nx.DiGraph:
 # ---- helpers for analysts and tests ------------------------------------------------------------------
 
 
-def is_phenotype(graph: nx.DiGraph, node: str) -> bool:
-    return graph.nodes[node].get("kind") == "phenotype"
-
-
 def diseases(graph: nx.DiGraph) -> list[str]:
     """All disease node ids."""
     return [node for node, kind in graph.nodes(data="kind") if kind == "disease"]
-
-
-def phenotypes(graph: nx.DiGraph) -> list[str]:
-    """All phenotype (HPO term) node ids."""
-    return [node for node, kind in graph.nodes(data="kind") if kind == "phenotype"]
 
 
 def parents(graph: nx.DiGraph, term: str) -> list[str]:
@@ -261,20 +262,6 @@ def descendants_or_self(graph: nx.DiGraph, term: str) -> set[str]:
     return _closure(graph, term, children)
 
 
-def ancestors_or_self(graph: nx.DiGraph, term: str) -> set[str]:
-    """The term and all its ancestors up to the root."""
-    return _closure(graph, term, parents)
-
-
-def phenotype_links(graph: nx.DiGraph, disease: str, negated: bool | None = False) -> dict[str, dict]:
-    """term -> edge attributes of a disease's links; negated=None returns positive and NOT links."""
-    return {
-        t: data
-        for t, data in graph.succ[disease].items()
-        if data["kind"] == HAS_PHENOTYPE and (negated is None or data["negated"] == negated)
-    }
-
-
 def links_to(
     graph: nx.DiGraph, terms: str | Iterable[str], negated: bool | None = False
 ) -> dict[tuple[str, str], dict]:
@@ -286,11 +273,3 @@ def links_to(
         for d, data in graph.pred[t].items()
         if data["kind"] == HAS_PHENOTYPE and (negated is None or data["negated"] == negated)
     }
-
-
-def diseases_with_phenotype(
-    graph: nx.DiGraph, term: str, include_subtypes: bool = True, negated: bool | None = False
-) -> set[str]:
-    """Diseases linked to the term (or, by default, to any of its subtypes)."""
-    terms = descendants_or_self(graph, term) if include_subtypes else {term}
-    return {d for d, _ in links_to(graph, terms, negated=negated)}

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from knowledge.frequency import Frequency, FrequencyError, parse_frequency
 
-ASPECTS = {"P": "phenotype", "I": "inheritance", "C": "onset/course", "M": "modifier", "H": "past history"}
+__all__ = ["Annotation", "HpoaError", "HpoaFile", "parse_hpoa"]
+
 EXPECTED_COLUMNS = [
     "database_id",
     "disease_name",
@@ -45,12 +46,16 @@ class Annotation:
 
 @dataclass
 class HpoaFile:
+    """A parsed phenotype.hpoa: its release, the annotations and the cells that could not be parsed."""
+
     release: str
     annotations: list[Annotation]
     unparsed: list[tuple[int, str, str]]  # (line, cell, reason)
 
 
 class HpoaError(ValueError):
+    """A phenotype.hpoa file that cannot be read (e.g. its header lacks an expected column)."""
+
     pass
 
 

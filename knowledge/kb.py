@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +12,17 @@ import numpy as np
 
 from knowledge.jsonio import read_json
 from knowledge.staging import new_staging
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ORIGINS",
+    "SEXES",
+    "KnowledgeBase",
+    "OutdatedFormatError",
+    "current_dir",
+    "load_current",
+    "publish",
+]
 
 ORIGINS = ("hpo", "curated", "overlay")
 SEXES = ("", "MALE", "FEMALE")
@@ -58,25 +68,31 @@ class KnowledgeBase:
     # ---- lookups -------------------------------------------------------------------------------
     @property
     def release(self) -> str:
+        """The HPO release the knowledge base was built from."""
         return self.meta["release"]
 
     @property
     def version(self) -> str:
+        """The build's fingerprint of its sources (models name the KB version they were learned on)."""
         return self.meta["version"]
 
     @cached_property
     def term_index(self) -> dict[str, int]:
+        """HPO id -> term index (row in the term arrays)."""
         return {t: i for i, t in enumerate(self.term_ids)}
 
     @cached_property
     def disease_index(self) -> dict[str, int]:
+        """Disease id -> disease index (row in the disease arrays)."""
         return {d: i for i, d in enumerate(self.disease_ids)}
 
     def parents(self, term: int) -> np.ndarray:
+        """The parent term indices of a term index."""
         return self.term_parent_idx[self.term_parent_ptr[term] : self.term_parent_ptr[term + 1]]
 
     @cached_property
     def children_lists(self) -> list[list[int]]:
+        """The child term indices of every term, by term index."""
         children: list[list[int]] = [[] for _ in self.term_ids]
         for child in range(len(self.term_ids)):
             for parent in self.parents(child):
@@ -138,6 +154,8 @@ class KnowledgeBase:
         return None, None
 
     def label(self, term_id: str, lang: str = "en") -> str:
+        """A term's label in lang ("en" or "es", falling back to English); the id itself for an unknown
+        term."""
         if lang == "es":
             es = self.term_info["labels_es"].get(term_id)
             if es:
@@ -146,6 +164,7 @@ class KnowledgeBase:
         return self.term_names[idx] if idx is not None else term_id
 
     def disease_label(self, index: int, lang: str = "en") -> str:
+        """A disease's name in lang ("en" or "es", falling back to English), by disease index."""
         if lang == "es":
             es = self.disease_info[index].get("label_es")
             if es:
@@ -211,6 +230,7 @@ class KnowledgeBase:
     )
 
     def save(self, directory: Path) -> None:
+        """Write the build to a directory: arrays.npz and kb.json."""
         directory.mkdir(parents=True, exist_ok=True)
         np.savez(directory / "arrays.npz", **{name: getattr(self, name) for name in self._ARRAYS})
         payload = {"meta": self.meta, **{name: getattr(self, name) for name in self._LISTS}}
@@ -219,6 +239,8 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls, directory: Path) -> KnowledgeBase:
+        """Read a build written by `save`; OutdatedFormatError if it was compiled in another format
+        version."""
         payload = read_json(directory / "kb.json")
         if payload["meta"].get("format") != FORMAT_VERSION:
             raise OutdatedFormatError(
@@ -245,6 +267,7 @@ def publish(kb: KnowledgeBase, kb_root: Path) -> Path:
 
 
 def current_dir(kb_root: Path) -> Path:
+    """The directory of the current build under kb_root; FileNotFoundError when none has been published."""
     pointer = kb_root / "current"
     if not pointer.exists():
         raise FileNotFoundError(f"no knowledge base in {kb_root}; run `dxgraph kb build` first")
@@ -252,8 +275,5 @@ def current_dir(kb_root: Path) -> Path:
 
 
 def load_current(kb_root: Path) -> KnowledgeBase:
+    """The current knowledge base under kb_root (see `current_dir`)."""
     return KnowledgeBase.load(current_dir(kb_root))
-
-
-def remove_build(kb_root: Path, version: str) -> None:
-    shutil.rmtree(kb_root / version, ignore_errors=True)

@@ -8,6 +8,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+__all__ = [
+    "LayVocabularyError",
+    "lay_vocabulary_path",
+    "note_phrases_path",
+    "read_lay_vocabulary",
+    "read_note_phrases",
+]
+
 LAY_VOCABULARY = Path("curation") / "lay_vocabulary.tsv"
 NOTE_PHRASES = Path("curation") / "note_phrases.tsv"
 STATUSES = ("reviewed", "unverified")
@@ -19,10 +27,12 @@ class LayVocabularyError(ValueError):
 
 
 def lay_vocabulary_path(ontologies_dir: Path) -> Path:
+    """The reviewed lay vocabulary file under ontologies_dir."""
     return ontologies_dir / LAY_VOCABULARY
 
 
 def note_phrases_path(ontologies_dir: Path) -> Path:
+    """The reviewed note phrases file under ontologies_dir."""
     return ontologies_dir / NOTE_PHRASES
 
 

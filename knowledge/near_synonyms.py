@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["NEAR_SYNONYMS", "read_pairs", "related_rows"]
+
 NEAR_SYNONYMS = Path("curation") / "near_synonyms.tsv"
 DISCOUNT = 0.7  # the related term is a little less typical of the disease than the annotated one
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+__all__ = ["OboError", "Ontology", "Term", "parse_obo"]
+
 _SYNONYM = re.compile(r'^"((?:[^"\\]|\\.)*)"\s+(EXACT|BROAD|NARROW|RELATED)\s*([A-Za-z_:0-9]*)\s*\[')
 _RELEASE = re.compile(r"releases/(\d{4}-\d{2}-\d{2})")
 
@@ -19,6 +21,8 @@ class Synonym:
 
 @dataclass
 class Term:
+    """One HPO term as read from hp.obo."""
+
     id: str
     name: str = ""
     definition: str = ""
@@ -33,6 +37,8 @@ class Term:
 
 @dataclass
 class Ontology:
+    """A parsed hp.obo: release, live terms, obsolete terms and alternative ids."""
+
     release: str
     terms: dict[str, Term]  # live terms only
     obsolete: dict[str, Term]  # obsolete terms, with replaced_by / consider

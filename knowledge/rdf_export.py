@@ -30,6 +30,8 @@ import numpy as np
 from knowledge.graph import aggregate_links
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["DXD", "OBO", "PREFIXES", "curie_for_iri", "disease_iri", "term_iri", "write_ntriples"]
+
 DX = "https://w3id.org/dxgraph/vocab#"
 DXD = "https://w3id.org/dxgraph/disease/"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -84,11 +86,6 @@ def disease_iri(curie: str) -> str:
 def term_iri(curie: str) -> str:
     """HP:0001945 -> http://purl.obolibrary.org/obo/HP_0001945."""
     return OBO + _local(curie)
-
-
-def link_iri(disease: str, term: str) -> str:
-    """The IRI of the aggregated (disease, term) association, e.g. .../link/OMIM_142900_HP_0001631."""
-    return f"{LINK}{_local(disease)}_{_local(term)}"
 
 
 def curie_for_iri(iri: str) -> str | None:

@@ -21,6 +21,8 @@ import numpy as np
 
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["LABEL", "LANGS", "OTHER_SYNONYM", "PhenotypeIndex", "normalize", "phenotype_index"]
+
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 LANGS = ("en", "es")
 _WORD = re.compile(r"[^\W_]+")

@@ -31,6 +31,16 @@ from knowledge.kb import KnowledgeBase
 from knowledge.rdf_export import PREFIXES, curie_for_iri, write_ntriples
 from knowledge.staging import new_staging
 
+__all__ = [
+    "QueryStopped",
+    "SparqlStore",
+    "check_read_only",
+    "ensure_store",
+    "format_rows",
+    "select_isolated",
+    "store_is_built",
+]
+
 log = logging.getLogger(__name__)
 
 SPARQL_DIR = "sparql"

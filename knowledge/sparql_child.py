@@ -13,6 +13,8 @@ import resource
 import signal
 import sys
 
+__all__ = ["main"]
+
 ADDRESS_SPACE_SLACK_MB = 1024  # virtual reservations (thread stacks, allocator arenas) beyond real use
 
 
@@ -73,6 +75,13 @@ def run(job: dict) -> dict:
 
 
 def main() -> int:
+    """Run the job read from stdin under its limits and write the answer (or the error) as JSON on stdout.
+
+    Returns
+    -------
+    int
+        0: the outcome is in the JSON written, never in the exit status.
+    """
     job = json.loads(sys.stdin.buffer.read())
     _die_with_parent()
     timeout = max(1, int(float(job["timeout_s"])) + 1)

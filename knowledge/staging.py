@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+__all__ = ["STALE_AFTER_S", "clean_stale", "new_staging"]
+
 log = logging.getLogger(__name__)
 
 STAGING_PREFIX = ".staging-"

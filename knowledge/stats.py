@@ -8,8 +8,12 @@ import numpy as np
 
 from knowledge.kb import ORIGINS, KnowledgeBase
 
+__all__ = ["kb_stats"]
+
 
 def kb_stats(kb: KnowledgeBase) -> dict:
+    """Counts describing a build (release, version, terms, diseases by source, links by origin, ...), for
+    `dxgraph kb stats`."""
     positive = ~kb.link_negated
     by_source = Counter(kb.disease_source)
     origin_names = np.asarray(ORIGINS)[kb.link_origin]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["TranslationError", "official_es_path", "read_official_es"]
+
 OFFICIAL_ES = Path("translations") / "hp-es.tsv"
 
 
@@ -12,6 +14,7 @@ class TranslationError(ValueError):
 
 
 def official_es_path(ontologies_dir: Path) -> Path:
+    """The official Spanish HPO labels file under ontologies_dir."""
     return ontologies_dir / OFFICIAL_ES
 
 

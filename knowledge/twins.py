@@ -17,11 +17,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+__all__ = ["GENES_FILE", "find_twins", "normalized_name", "read_disease_genes"]
+
 GENES_FILE = "genes_to_phenotype.txt"
 MIN_JACCARD = 0.5
 
 
 def normalized_name(name: str) -> str:
+    """A disease name lowercased, with "type" and punctuation removed, for comparing names of near twins."""
     text = re.sub(r"\btype\b", " ", name.lower())
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 

@@ -15,17 +15,20 @@ from knowledge.curated import (
     CuratedFile,
     TurtleSyntaxError,
     Where,
-    curated_paths,
     disease_curie,
     read_curated_file,
     term_curie,
 )
+
+__all__ = ["ORPHAN_THRESHOLD", "Problem", "Reference", "load_shapes", "validate_paths"]
 
 ORPHAN_THRESHOLD = 1 / 2000  # EU definition: fewer than 1 in 2,000 people
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One validation problem: where it is and what is wrong."""
+
     where: Where
     message: str
 
@@ -203,7 +206,3 @@ def validate_paths(
     problems.extend(p for p in semantic_problems(checked, reference) if Path(p.where.file).resolve() in mine)
     problems.sort(key=lambda p: (p.where.file, p.where.line))
     return files, problems
-
-
-def validate_tree(root: Path, shapes: Graph, reference: Reference) -> tuple[list[CuratedFile], list[Problem]]:
-    return validate_paths(curated_paths(root), shapes, reference)

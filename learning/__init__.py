@@ -7,3 +7,5 @@
   `evaluation/`: cases, splits and the evaluation protocol; `fit/`: the scoring parameters;
   `ops/`: registry, scheduled re-learning, serving log and drift monitoring; `synthetic/`: synthetic data.
 """
+
+__all__: list[str] = []  # a package of modules, imported by name; nothing re-exported here

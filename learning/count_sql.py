@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+__all__ = ["sql", "tidy"]
+
 STRATA = ("age_band", "sex")
 
 STRATA_VIEW = """

@@ -14,17 +14,22 @@ import pandas as pd
 from learning.count_sql import sql, tidy
 from learning.store import Store
 
+__all__ = ["ENGINES", "CountSource", "count_source", "duckdb_counts"]
+
 ENGINES = ("duckdb", "spark")
 
 
 class CountSource(Protocol):
     """What `learning.learn.fit` needs (the Store itself is one: DuckDB)."""
 
-    def case_counts(self, encounters: list[str] | None = None) -> pd.DataFrame: ...
+    def case_counts(self, encounters: list[str] | None = None) -> pd.DataFrame:
+        """Cases per disease (disease_id, n_cases), over all encounters or the given ones."""
+        ...
 
-    def present_counts(
-        self, ancestors: pd.DataFrame, encounters: list[str] | None = None
-    ) -> pd.DataFrame: ...
+    def present_counts(self, ancestors: pd.DataFrame, encounters: list[str] | None = None) -> pd.DataFrame:
+        """Cases per disease showing each term or a descendant of it (true-path rule), over all encounters
+        or the given ones."""
+        ...
 
 
 def count_source(store: Store, engine: str = "duckdb") -> CountSource:
@@ -55,23 +60,3 @@ def duckdb_counts(
     finally:
         for view in registered:
             db.unregister(view)
-
-
-def stratified_counts(
-    store: Store, ancestors: pd.DataFrame, encounters: list[str] | None = None, engine: str = "duckdb"
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cases, present) by disease x age band x sex; summing over strata gives the overall counts."""
-    if engine == "spark":
-        from learning.spark_counts import SparkCounts
-
-        spark = SparkCounts(store)
-        return (
-            spark.counts("stratified_cases", None, encounters),
-            spark.counts("stratified_present", ancestors, encounters),
-        )
-    if engine != "duckdb":
-        raise ValueError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
-    return (
-        duckdb_counts(store, "stratified_cases", None, encounters),
-        duckdb_counts(store, "stratified_present", ancestors, encounters),
-    )

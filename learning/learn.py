@@ -24,11 +24,15 @@ from learning.ops.reference import training_reference
 from learning.refine import LearningParams, refine
 from learning.store import Store
 
+__all__ = ["LearnResult", "ancestor_table", "evaluate_encounters", "fit", "learn"]
+
 MIN_CALIBRATION_CASES = 200  # below this the literature model's calibration is kept
 
 
 @dataclass
 class LearnResult:
+    """A learning run's model, where it was saved, whether it was promoted and why."""
+
     artifact: ModelArtifact
     directory: Path
     promoted: bool
@@ -36,6 +40,7 @@ class LearnResult:
 
 
 def ancestor_table(kb: KnowledgeBase) -> pd.DataFrame:
+    """Every (term_id, ancestor_id) pair of the ontology, each term its own ancestor, for the counts' SQL."""
     terms, ancestors = [], []
     for index, closure in enumerate(kb.ancestor_sets):
         terms.extend([kb.term_ids[index]] * len(closure))
@@ -60,6 +65,30 @@ def fit(
     ancestors: pd.DataFrame,
     counts: CountSource | None = None,
 ) -> ModelArtifact:
+    """A model learned from the store's counts: the literature network refined with the cases.
+
+    Parameters
+    ----------
+    store
+        The store: the counts (unless `counts` is given) and the labels of diseases new to the KB.
+    kb, model_params
+        The knowledge base and the scoring parameters of the network refined.
+    learning_params
+        The refinement's settings (prior weights, minimum cases).
+    encounters
+        The encounters counted (the training part); None for all.
+    version
+        The new model's version name.
+    ancestors
+        The term -> ancestor table (`ancestor_table`).
+    counts
+        Where the counts are computed (DuckDB by default, or Spark).
+
+    Returns
+    -------
+    ModelArtifact
+        Link strengths, new diseases and prevalences of diseases that are not curated.
+    """
     network = compile_network(kb, model_params)
     counts = counts or store
     refinement = refine(

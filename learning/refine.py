@@ -9,9 +9,13 @@ import pandas as pd
 
 from inference.network import Network
 
+__all__ = ["LearningParams", "Refinement", "refine"]
+
 
 @dataclass(frozen=True)
 class LearningParams:
+    """The settings of the Beta refinement of link strengths with the literature as prior."""
+
     equivalent_sample_size: float = 5.0  # weight of a literature frequency without its own n/m
     use_annotation_counts: bool = True  # an n/m annotation carries m as its own sample size
     prior_pseudocount: float = 3.0  # disease prior multiplier = (cases + a) / a

@@ -18,6 +18,8 @@ from knowledge import config
 from learning.count_sql import sql, tidy
 from learning.store import Store
 
+__all__ = ["SparkCounts"]
+
 TABLES = {
     "findings": "SELECT encounter_id, term_id, status FROM findings",
     "diagnoses": "SELECT encounter_id, disease_id FROM diagnoses",
@@ -62,9 +64,11 @@ class SparkCounts:
         self.data = data or config.spark_data()
 
     def case_counts(self, encounters: list[str] | None = None) -> pd.DataFrame:
+        """As `Store.case_counts`, computed by Spark."""
         return self.counts("cases", None, encounters)
 
     def present_counts(self, ancestors: pd.DataFrame, encounters: list[str] | None = None) -> pd.DataFrame:
+        """As `Store.present_counts`, computed by Spark."""
         return self.counts("present", ancestors, encounters)
 
     def counts(self, name: str, ancestors: pd.DataFrame | None, encounters: list[str] | None) -> pd.DataFrame:

@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+__all__ = ["Store"]
+
 SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER);
@@ -61,6 +63,7 @@ class Store:
         self.migrate()
 
     def schema_version(self) -> int:
+        """The store's schema version (a store written before versions were kept counts as 1)."""
         row = self.connection.execute("SELECT max(version) FROM schema_version").fetchone()
         if row and row[0] is not None:
             return int(row[0])
@@ -85,6 +88,7 @@ class Store:
         return found
 
     def close(self) -> None:
+        """Close the DuckDB connection."""
         self.connection.close()
 
     def __enter__(self) -> Store:
@@ -95,6 +99,7 @@ class Store:
 
     @contextmanager
     def transaction(self):
+        """A context manager: one transaction, committed on success and rolled back on any exception."""
         self.connection.execute("BEGIN TRANSACTION").fetchall()
         try:
             yield self.connection
@@ -138,10 +143,12 @@ class Store:
             self.connection.unregister("incoming")
 
     def count(self, table: str) -> int:
+        """The number of rows in a table."""
         return int(self.connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
     # ---- sufficient statistics for learning -------------------------------------------------------
     def case_counts(self, encounters: list[str] | None = None) -> pd.DataFrame:
+        """Cases per disease (disease_id, n_cases), over all encounters or the given ones."""
         where, params = _subset(encounters)
         return self.connection.execute(
             f"SELECT disease_id, count(DISTINCT encounter_id) AS n_cases FROM diagnoses {where} GROUP BY 1",
@@ -169,12 +176,15 @@ class Store:
             self.connection.unregister("term_ancestors")
 
     def labelled_encounters(self) -> pd.DataFrame:
+        """Every encounter with a diagnosis: its patient, publication and (first) disease."""
         return self.connection.execute(
             """SELECT e.encounter_id, e.patient_id, e.publication, min(d.disease_id) AS disease_id
                FROM encounters e JOIN diagnoses d USING (encounter_id) GROUP BY 1, 2, 3 ORDER BY 1"""
         ).df()
 
     def fingerprint(self) -> str:
+        """A short digest of the stored findings and diagnoses: equal fingerprints mean nothing to
+        re-learn."""
         row = self.connection.execute(
             "SELECT count(*), coalesce(sum(hash(encounter_id || term_id || status)), 0) FROM findings"
         ).fetchall()[0]
@@ -213,17 +223,3 @@ def _subset(encounters: list[str] | None, alias: str = "") -> tuple[str, list]:
         return "", []
     column = f"{alias}.encounter_id" if alias else "encounter_id"
     return f"WHERE {column} IN (SELECT unnest(?))", [encounters]
-
-
-def encounter_evidence(store: Store, encounters: list[str] | None = None) -> pd.DataFrame:
-    """One row per encounter: present and absent term lists, age, sex (what the engine needs)."""
-    where, params = _subset(encounters, alias="e")
-    return store.connection.execute(
-        f"""SELECT e.encounter_id, e.age_years, p.sex,
-                   list(f.term_id) FILTER (WHERE f.status = 'present') AS present,
-                   list(f.term_id) FILTER (WHERE f.status = 'absent') AS absent
-            FROM encounters e JOIN patients p USING (patient_id)
-            LEFT JOIN findings f ON f.encounter_id = e.encounter_id
-            {where} GROUP BY 1, 2, 3 ORDER BY 1""",
-        params,
-    ).df()

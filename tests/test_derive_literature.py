@@ -9,6 +9,7 @@ import pytest
 
 import knowledge.derive.literature as literature
 from knowledge.curated import read_curated_file
+from knowledge.derive.symcat import read_table
 
 DO_SUBSET = """symptom_name\tdisease_name\tcooccurs\ttfidf_score\tdisease_id\tsymptom_id\tdoid_code\tdoid_name
 Fever\tHepatitis B\t10\t5.0\tD006509\tD005334\tDOID:2043\thepatitis B
@@ -123,11 +124,11 @@ def test_shipped_file_is_what_the_tables_give() -> None:
     ontologies = Path(__file__).resolve().parents[1] / "ontologies"
     tables = {
         row["source_disease"].replace(":", "/")
-        for row in literature.read_table([ontologies / "curation" / "literature_diseases.tsv"])
+        for row in read_table([ontologies / "curation" / "literature_diseases.tsv"])
     }
     symptoms = {
         row["source_symptom"]: row["hpo_id"]
-        for row in literature.read_table([ontologies / "curation" / "literature_symptoms.tsv"])
+        for row in read_table([ontologies / "curation" / "literature_symptoms.tsv"])
     }
     records = read_curated_file(ontologies / "common_literature.ttl").diseases
     assert len(records) > 150

@@ -16,10 +16,23 @@ from inference.explain import explain
 from inference.params import ModelParams
 from inference.similarity import resnik_similarity
 from learning.fit.crossval import fitted_params
-from learning.fit.dataset import build_dataset
-from learning.fit.model import NAMES, Objective, defaults, slot_ranks, to_theta
+from learning.fit.dataset import FitData, build_dataset
+from learning.fit.model import NAMES, Objective, defaults, to_theta
 from learning.fit.simulate import Simulator, SimulatorSettings
 from tests.toy import toy_kb
+
+
+def slot_ranks(data: FitData, slot_score: np.ndarray) -> np.ndarray:
+    """Rank of the best true slot per case among its candidate slots (ties against it); 10**6 if none."""
+    ranks = np.full(data.n_cases, 10**6)
+    truth_best = np.full(data.n_cases, -np.inf)
+    np.maximum.at(truth_best, data.slot_case[data.slot_truth], slot_score[data.slot_truth])
+    at_least = slot_score >= truth_best[data.slot_case]
+    counts = np.bincount(data.slot_case, weights=at_least.astype(float), minlength=data.n_cases)
+    has = np.isfinite(truth_best)
+    ranks[has] = counts[has].astype(int)
+    return ranks
+
 
 FOCAL, SEIZURE, TONIC, MICRO, ID = "HP:0007359", "HP:0001250", "HP:0002069", "HP:0000252", "HP:0001249"
 CLINIC = "rare-disease-clinic"

@@ -13,7 +13,7 @@ from pgmpy.inference import VariableElimination  # noqa: E402
 from inference.engine import Diagnoser  # noqa: E402
 from inference.evidence import make_evidence  # noqa: E402
 from inference.params import ModelParams  # noqa: E402
-from inference.pgmpy_export import differential_network, finding_noisy_or_network  # noqa: E402
+from tests.pgmpy_export import differential_network, finding_noisy_or_network  # noqa: E402
 
 CASES = [
     (["HP:0002984", "HP:0001631", "HP:0001191"], ["HP:0001629"], 8, "male", "rare-disease-clinic"),

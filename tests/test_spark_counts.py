@@ -14,9 +14,30 @@ import pandas as pd
 import pytest
 
 from cli.main import build_parser, main
-from learning.counts import duckdb_counts, stratified_counts
+from learning.counts import ENGINES, duckdb_counts
 from learning.learn import ancestor_table, learn
 from learning.store import Store
+
+
+def stratified_counts(
+    store: Store, ancestors: pd.DataFrame, encounters: list[str] | None = None, engine: str = "duckdb"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cases, present) by disease x age band x sex; summing over strata gives the overall counts."""
+    if engine == "spark":
+        from learning.spark_counts import SparkCounts
+
+        spark = SparkCounts(store)
+        return (
+            spark.counts("stratified_cases", None, encounters),
+            spark.counts("stratified_present", ancestors, encounters),
+        )
+    if engine != "duckdb":
+        raise ValueError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
+    return (
+        duckdb_counts(store, "stratified_cases", None, encounters),
+        duckdb_counts(store, "stratified_present", ancestors, encounters),
+    )
+
 
 REPO = Path(__file__).resolve().parents[1]
 

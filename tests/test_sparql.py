@@ -20,17 +20,31 @@ import pytest
 import rdflib
 
 from knowledge.graph import (
+    HAS_PHENOTYPE,
     aggregate_links,
     build_graph,
     descendants_or_self,
     diseases,
     links_to,
-    phenotype_links,
-    phenotypes,
 )
 from knowledge.kb import ORIGINS, SEXES, KnowledgeBase
 from knowledge.rdf_export import DXD, OBO, curie_for_iri, disease_iri, term_iri, write_ntriples
 from knowledge.sparql import SparqlStore, check_read_only, ensure_store, format_rows, store_is_built
+
+
+def phenotype_links(graph: nx.DiGraph, disease: str, negated: bool | None = False) -> dict[str, dict]:
+    """term -> edge attributes of a disease's links; negated=None returns positive and NOT links."""
+    return {
+        t: data
+        for t, data in graph.succ[disease].items()
+        if data["kind"] == HAS_PHENOTYPE and (negated is None or data["negated"] == negated)
+    }
+
+
+def phenotypes(graph: nx.DiGraph) -> list[str]:
+    """All phenotype (HPO term) node ids."""
+    return [node for node, kind in graph.nodes(data="kind") if kind == "phenotype"]
+
 
 QUERIES = Path(__file__).resolve().parents[1] / "docs" / "queries"
 QUERY_FILES = sorted(QUERIES.glob("*.rq"))

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from knowledge.config import Settings
 
+__all__ = ["create_app"]
+
 
 def create_app(settings: Settings | None = None, testing: bool = False) -> Flask:
     """The site + API over the compiled KB in settings.kb_dir and the promoted model (see web/app.py)."""

@@ -24,6 +24,8 @@ from web.schemas import (
 )
 from web.state import engine, holder
 
+__all__ = ["Busy", "bp"]
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 SPARQL_WAIT_S = 1.0  # wait this long for a free SPARQL slot, then 503 with Retry-After
 

@@ -12,6 +12,8 @@ from knowledge.search import PhenotypeIndex
 from web.notes import extract_payload, form_measures, measure_outcomes, read_note
 from web.schemas import ApiError
 
+__all__ = ["NUMBER_FIELDS", "PageState", "parse", "request_payload"]
+
 SEVERITIES = ("mild", "moderate", "severe")
 NUMBER_FIELDS = ("temperature", "heart_rate", "respiratory_rate", "systolic_bp", "diastolic_bp", "spo2")
 _NEGATED = re.compile(r"^\s*(?:-|no\s+|not\s+|sin\s+|niega\s+|denies\s+)", re.IGNORECASE)
@@ -48,6 +50,8 @@ class PageState:
     not_found: list[str] = field(default_factory=list)
 
     def upsert(self, row: Row) -> None:
+        """Add a finding row, or update the row of the same term (its state, and its severity when one is
+        given)."""
         for existing in self.rows:
             if existing.id == row.id:
                 existing.present, existing.severity = row.present, row.severity or existing.severity

@@ -9,6 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 from web.wording import WORDS, number
 
+__all__ = ["FIELD_LABELS", "MESSAGES", "current_lang", "install", "percent"]
+
 LANGS = ("en", "es")
 COOKIE = "dxgraph_lang"
 
@@ -466,6 +468,8 @@ def percent(value: float | None, digits: int = 1, lang: str | None = None) -> st
 
 
 def install(app: Flask) -> None:
+    """Make the translation helpers available to the templates and remember the chosen language in a
+    cookie."""
     app.jinja_env.globals.update(
         _=translate, current_lang=current_lang, LANGS=LANGS, error_text=error_text, has_text=has_text
     )

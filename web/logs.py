@@ -7,6 +7,8 @@ import logging
 import sys
 import time
 
+__all__ = ["JsonFormatter", "gunicorn_logconfig", "setup_logging"]
+
 # the only extra fields a log line may carry (anything else passed in `extra` is dropped)
 FIELDS = (
     "event",
@@ -27,6 +29,8 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: ts, level, logger, message and the allow-listed fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one JSON line: time (UTC), level, logger, message and the request fields that are
+        set."""
         line = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
             + f".{int(record.msecs):03d}Z",

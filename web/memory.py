@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import threading
 
-log = logging.getLogger("dxgraph.web")
+__all__ = ["limit_arenas", "start_trimmer", "trim"]
+
 M_ARENA_MAX = -8
 
 

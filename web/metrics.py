@@ -14,6 +14,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+__all__ = ["DIAGNOSES", "LATENCY", "RELOADS", "REQUESTS", "render", "show_model"]
+
 REQUESTS = Counter("dxgraph_http_requests_total", "HTTP requests answered", ["method", "route", "status"])
 LATENCY = Histogram(
     "dxgraph_http_request_duration_seconds",

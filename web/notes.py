@@ -10,6 +10,8 @@ from knowledge.kb import KnowledgeBase
 from knowledge.notes import Extraction, note_extractor
 from knowledge.units import fahrenheit_to_celsius
 
+__all__ = ["extract_payload", "form_measures", "measure_outcomes", "quote", "read_note"]
+
 # form field <- vital sign read from the note (the form keeps what the doctor typed)
 FORM_VITALS = {
     "temperature": "temperature_c",

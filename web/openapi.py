@@ -18,6 +18,8 @@ from web.schemas import (
     Vitals,
 )
 
+__all__ = ["spec"]
+
 REF = "#/components/schemas/{model}"
 
 
@@ -264,4 +266,5 @@ def _spec(max_rows: int, max_body: int, budget_ms: int = 2000) -> dict:
 
 
 def spec(config: WebConfig) -> dict:
+    """The OpenAPI document of the API, with the limits of this configuration."""
     return _spec(config.sparql_max_rows, config.max_body_bytes, round(config.request_budget_s * 1000))

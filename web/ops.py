@@ -27,6 +27,8 @@ from werkzeug.http import HTTP_STATUS_CODES
 from web import metrics
 from web.schemas import ApiError
 
+__all__ = ["QUIET", "install"]
+
 try:  # the server's own body-parsing errors (bad chunked encoding, a body cut short)
     from gunicorn.http.errors import NoMoreData, ParseException
 
@@ -177,6 +179,8 @@ def _unexpected(error: Exception):
 
 
 def install(app: Flask) -> None:
+    """Register the operations blueprint (/healthz, /metrics), the request timing and security-header hooks
+    and the error handlers on the app."""
     app.register_blueprint(bp)
     app.before_request(_start)
     app.after_request(_finish)

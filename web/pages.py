@@ -9,6 +9,8 @@ from web.i18n import FIELD_LABELS, MESSAGES, current_lang
 from web.schemas import ApiError, DiagnoseRequest, validate
 from web.state import engine
 
+__all__ = ["bp"]
+
 bp = Blueprint("pages", __name__)
 
 # API field names -> the form inputs they come from

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from limits import parse_many
 
+__all__ = ["SharedRateLimit"]
+
 SLOTS = 16384
 PROBES = 4
 

@@ -9,6 +9,24 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from inference.evidence import CONTEXTS
 from knowledge.units import HPO_ID_PATTERN
 
+__all__ = [
+    "MAX_EXPLAIN",
+    "MAX_FINDINGS",
+    "MAX_QUESTIONS",
+    "MAX_TOP",
+    "ApiError",
+    "DiagnoseRequest",
+    "ExtractRequest",
+    "FeedbackRequest",
+    "ObservedItem",
+    "SparqlRequest",
+    "Strict",
+    "Vitals",
+    "diagnose_body",
+    "not_a_field_hint",
+    "validate",
+]
+
 HPO_PATTERN = HPO_ID_PATTERN
 Severity = Literal["mild", "moderate", "severe"]
 Context = Literal["primary-care", "emergency", "rare-disease-clinic"]
@@ -37,6 +55,7 @@ class ApiError(Exception):
         self.params = params or {}
 
     def as_dict(self) -> dict:
+        """The error as the API's JSON body: message and field, plus code and params when it has a code."""
         answer = {"error": self.message, "field": self.field}
         if self.code:
             answer.update(code=self.code, params=self.params)
@@ -44,10 +63,14 @@ class ApiError(Exception):
 
 
 class Strict(BaseModel):
+    """Base of the request models: unknown fields are refused and values are not coerced."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ObservedItem(Strict):
+    """One observed finding: an HPO id with an optional severity."""
+
     id: str = Field(max_length=32, description="HPO term id, e.g. HP:0001945")
     severity: Severity | None = None
 
@@ -81,6 +104,8 @@ Finite = Annotated[float | None, Field(default=None, allow_inf_nan=False)]
 
 
 class Vitals(Strict):
+    """The vital signs of a diagnose request, each optional."""
+
     temperature_c: Finite = None
     temperature_f: Finite = None
     heart_rate: Finite = None
@@ -130,6 +155,8 @@ class DiagnoseRequest(Strict):
 
 
 class FeedbackRequest(Strict):
+    """The confirmed diagnosis of an earlier /diagnose answer."""
+
     request_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="request_id of a /diagnose answer")
     disease_id: str = Field(
         max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.-]+$", description="confirmed diagnosis"
@@ -137,6 +164,8 @@ class FeedbackRequest(Strict):
 
 
 class ExtractRequest(Strict):
+    """A clinical note to extract findings from, with the findings already entered."""
+
     text: str = Field(max_length=20_000)
     lang: Lang = "en"
     present: list[TermId] = Field(
@@ -148,6 +177,8 @@ class ExtractRequest(Strict):
 
 
 class SparqlRequest(Strict):
+    """A read-only SPARQL query and an optional row limit."""
+
     query: str = Field(min_length=1, max_length=20_000)
     limit: int | None = Field(None, ge=1)
 

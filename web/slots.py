@@ -14,6 +14,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+__all__ = ["Slots"]
+
 _POLL_S = 0.02
 
 

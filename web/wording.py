@@ -17,6 +17,8 @@ import numpy as np
 from inference.engine import Diagnoser, Diagnosis
 from inference.evidence import Evidence
 
+__all__ = ["WORDS", "Effect", "effect", "log_effects", "note", "number", "standing", "twin_words", "word"]
+
 NO_EFFECT = 1.1  # ratios within [1/1.1, 1.1] are "no effect"
 MODERATE = 2.0  # from 2x on: a clear effect
 STRONG = 10.0  # from 10x on: a strong effect
@@ -63,6 +65,7 @@ WORDS = {
 
 
 def word(key: str, lang: str = "en") -> str:
+    """The text of a wording key in lang, falling back to English."""
     return WORDS.get(lang, WORDS["en"]).get(key) or WORDS["en"][key]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+__all__ = ["publication_fold", "publication_of"]
+
 _PMID = re.compile(r"PMID[_:](\d+)")
 
 

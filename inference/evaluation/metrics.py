@@ -7,6 +7,16 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+__all__ = [
+    "NOT_RANKED",
+    "TOP_K",
+    "bootstrap_interval",
+    "classification_metrics",
+    "expected_calibration_error",
+    "rank_of",
+    "rank_summary",
+]
+
 NOT_RANKED = 10**6
 TOP_K = (1, 3, 5, 10)
 

@@ -11,6 +11,8 @@ import numpy as np
 from inference.evaluation.metrics import rank_summary
 from inference.evaluation.scoring import Scores
 
+__all__ = ["reliability_plot", "write_report"]
+
 
 def per_disease(scores: Scores) -> list[dict]:
     """Top-k and MRR per true disease, the diseases with most cases first."""

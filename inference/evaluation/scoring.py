@@ -20,6 +20,8 @@ from inference.evaluation.metrics import (
 )
 from inference.evidence import Evidence
 
+__all__ = ["EvalCase", "Scores", "score_cases", "top_k_of"]
+
 
 @dataclass(frozen=True)
 class EvalCase:

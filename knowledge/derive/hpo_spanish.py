@@ -11,6 +11,8 @@ from pathlib import Path
 
 from knowledge.obo import Ontology
 
+__all__ = ["official_labels", "read_babelon", "write_labels"]
+
 HEADER = """# Official Spanish labels of the Human Phenotype Ontology (HPO), derived for dxgraph.
 # Source: obophenotype/human-phenotype-ontology, src/translations/hp-es.babelon.tsv,
 #   commit af70204caaaac7023f6606ead6a3970d5c303575 (2026-08-14), translation_status OFFICIAL.
@@ -47,6 +49,8 @@ def official_labels(pairs: list[tuple[str, str]], ontology: Ontology) -> dict[st
 
 
 def write_labels(labels: dict[str, str], release: str, path: Path) -> None:
+    """Write the official Spanish labels as a credited TSV (hpo_id, label_es) with the release in its
+    header."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(HEADER.format(release=release))

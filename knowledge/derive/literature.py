@@ -21,6 +21,8 @@ from pathlib import Path
 
 from knowledge.derive.symcat import PREFIXES, read_table
 
+__all__ = ["FLOOR_FREQUENCY", "TOP_FEATURES", "derive", "link_frequency"]
+
 TOP_FEATURES = 12  # per disease: the best-ranked features of its source diseases
 COLUMBIA_TOP = 5  # Columbia's first features; further down its lists come inpatients' comorbidities
 # P(feature | disease) for the k-th added feature (k = 0, 1, ...): the sources rank features and give no

@@ -20,6 +20,8 @@ import numpy as np
 
 from knowledge.jsonio import read_json
 
+__all__ = ["PREFIXES", "derive", "read_table"]
+
 AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
     ("age-1-years", 0),
     ("age-1-4-years", 1),

@@ -10,6 +10,28 @@ from __future__ import annotations
 
 from knowledge.notes.text import words
 
+__all__ = [
+    "CURRENT_HISTORY",
+    "DISEASE_WORDS",
+    "DURATION_UNITS",
+    "FAMILY_FIRST",
+    "HISTORY",
+    "HYPOTHETICAL",
+    "NEGATION",
+    "NO_HISTORY",
+    "PAST_EVENT",
+    "POST_FIRST",
+    "PRE",
+    "PRESENTING",
+    "RELATIVES",
+    "RELATIVE_FILLERS",
+    "RELATIVE_HAS",
+    "REPORTING",
+    "SEVERITY_WORDS",
+    "TERMINATE",
+    "TRIGGER",
+]
+
 NEGATION, PSEUDO, HYPOTHETICAL, HISTORY, NO_HISTORY, TERMINATE, TRIGGER = (
     "negation",
     "pseudo",

@@ -22,6 +22,8 @@ from knowledge.notes.measures import Measures, Reading, first_usable, read_measu
 from knowledge.notes.sections import FAMILY, HISTORY, PLAN, find_sections
 from knowledge.notes.text import FUNCTION_WORDS, tokenize, words
 
+__all__ = ["ABSENT", "PRESENT", "Extraction", "Finding", "Mention", "NoteExtractor"]
+
 PRESENT, ABSENT = "present", "absent"
 FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypothetical"
 TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on
@@ -52,9 +54,12 @@ class Mention:
 
     @property
     def present(self) -> bool:
+        """Whether the mention states the finding as present now (not absent, past, in the family,
+        hypothetical or a trigger)."""
         return self.status == PRESENT
 
     def as_dict(self) -> dict:
+        """The mention as JSON: term, label, status, severity, the text and its offsets, section and cue."""
         return {
             "id": self.term,
             "label": self.label,
@@ -88,6 +93,7 @@ class Finding:
 
     @property
     def repeated(self) -> bool:
+        """Whether the note mentions the finding more than once."""
         return len(self.mentions) > 1
 
     @property
@@ -96,6 +102,8 @@ class Finding:
         return self.mentions[0].text
 
     def as_dict(self) -> dict:
+        """The finding as JSON: term, label, presence, severity, its first mention's text and offsets, every
+        mention."""
         first = self.mentions[0]
         return {
             "id": self.term,
@@ -128,14 +136,17 @@ class Extraction:
 
     @property
     def vitals(self) -> dict[str, float]:
+        """The first usable reading of each vital sign (see `measures.first_usable`)."""
         return first_usable(self.readings)
 
     @property
     def conflicts(self) -> list[Finding]:
+        """The findings stated both present and absent."""
         return [f for f in self.findings if f.conflict]
 
     @property
     def repeats(self) -> list[Finding]:
+        """The findings mentioned more than once without conflict."""
         return [f for f in self.findings if f.repeated and not f.conflict]
 
     def evidence(self) -> tuple[list[tuple[str, str | None]], list[str], list[str]]:
@@ -172,6 +183,8 @@ class Extraction:
         return observed, excluded, warnings
 
     def as_dict(self) -> dict:
+        """The extraction as JSON: findings, context mentions, vitals, readings, age, sex, conflicts and
+        repeats."""
         return {
             "findings": [f.as_dict() for f in self.findings],
             "context": [m.as_dict() for m in self.context],

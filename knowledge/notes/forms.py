@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+__all__ = ["FORMS", "NEGATED_FORMS"]
+
 
 def _forms(text: str) -> dict[str, str]:
     table: dict[str, str] = {}

@@ -15,6 +15,8 @@ from knowledge.kb import KnowledgeBase
 from knowledge.notes.forms import FORMS, NEGATED_FORMS
 from knowledge.notes.text import fold, phrase_key
 
+__all__ = ["BLOCKER", "GENERIC", "PHENOTYPIC_ABNORMALITY", "Lexicon"]
+
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 BLOCKER = -1
 NOTE, LABEL, LAY, SYNONYM, UNVERIFIED = -1, 0, 1, 2, 3

@@ -15,6 +15,8 @@ from knowledge.notes.cues import DURATION_UNITS
 from knowledge.notes.text import Tokens, words
 from knowledge.units import fahrenheit_to_celsius
 
+__all__ = ["Measures", "Reading", "first_usable", "read_measures"]
+
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 # vital name -> labels (normalized token tuples)
@@ -91,6 +93,9 @@ SEX_WORDS = {
 
 @dataclass
 class Reading:
+    """One number read from a note (a vital sign or the age), with where it was and why it was not used, if
+    not."""
+
     name: str  # temperature_c | heart_rate | respiratory_rate | spo2 | systolic_bp | diastolic_bp | age
     value: float
     start: int  # character offsets of the whole reading
@@ -99,6 +104,7 @@ class Reading:
     unreadable: str | None = None  # why the number was not used (out of range)
 
     def as_dict(self) -> dict:
+        """The reading as JSON; `unreadable` only when the value was not used."""
         found = {
             "name": self.name,
             "value": self.value,
@@ -113,6 +119,9 @@ class Reading:
 
 @dataclass
 class Measures:
+    """What `read_measures` found in a note: readings, age, sex, the tokens they used and the findings they
+    imply."""
+
     readings: list[Reading] = field(default_factory=list)
     age: Reading | None = None
     sex: tuple[str, int, int] | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from knowledge.notes.text import Tokens
 
+__all__ = ["FAMILY", "HISTORY", "PLAN", "find_sections"]
+
 CURRENT, HISTORY, FAMILY, PLAN = "current", "history", "family", "plan"
 
 _SECTIONS = {

@@ -6,7 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W_]+")
+__all__ = ["FUNCTION_WORDS", "Tokens", "fold", "phrase_key", "tokenize", "words"]
+
 _WORD = re.compile(r"[^\W_]+")
 
 _GENDERED = ("ado", "ada", "ido", "ida", "oso", "osa")

@@ -4,3 +4,5 @@
 (grouped, stratified hold-outs), `baseline` (the one-vs-rest logistic regression), `protocol` (the
 evaluation protocol of issue 4) and `protocol_report` (its HTML report).
 """
+
+__all__: list[str] = []  # a package of modules, imported by name; nothing re-exported here

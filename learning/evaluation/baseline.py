@@ -24,6 +24,8 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from knowledge.kb import KnowledgeBase
 from learning.ingest.batch import AGE_BANDS, age_band
 
+__all__ = ["CaseEncoder", "OneVsRestBaseline", "ancestor_map"]
+
 SEVERITY_ORDINAL = {"mild": 1 / 3, "moderate": 2 / 3, "severe": 1.0}
 SEXES = ("female", "male")
 Record = Mapping[str, object]
@@ -63,6 +65,8 @@ class CaseEncoder(TransformerMixin, BaseEstimator):
         return values
 
     def fit(self, records: Sequence[Record], y: object = None) -> CaseEncoder:
+        """Fix the feature vocabulary: age bands and sexes, plus the features seen in at least min_count
+        records."""
         counts: Counter[str] = Counter()
         for record in records:
             counts.update(self._features(record))
@@ -74,6 +78,7 @@ class CaseEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, records: Sequence[Record]) -> sparse.csr_matrix:
+        """The records as a sparse matrix over the fitted vocabulary (features not in it are dropped)."""
         rows, columns, data = [], [], []
         for row, record in enumerate(records):
             for name, value in self._features(record).items():
@@ -86,6 +91,7 @@ class CaseEncoder(TransformerMixin, BaseEstimator):
         return sparse.csr_matrix((data, (rows, columns)), shape=shape, dtype=np.float64)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """The fitted feature names, in column order (scikit-learn's transformer interface)."""
         return self.feature_names_
 
 

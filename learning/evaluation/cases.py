@@ -13,6 +13,8 @@ from inference.evidence import SEVERITY_WEIGHT, Evidence, EvidenceError, make_ev
 from knowledge.kb import KnowledgeBase
 from learning.store import Store
 
+__all__ = ["case_records", "eval_cases", "load_cases", "orphan_mask"]
+
 COLUMNS = ["encounter_id", "patient_id", "publication", "age_years", "sex", "diseases", "present", "absent"]
 
 

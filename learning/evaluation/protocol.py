@@ -36,10 +36,15 @@ from learning.learn import ancestor_table, fit
 from learning.refine import LearningParams
 from learning.store import Store
 
+__all__ = ["ProtocolConfig", "ProtocolResult", "run_protocol"]
+
 
 # ---- the whole protocol --------------------------------------------------------------------------------
 @dataclass
 class ProtocolConfig:
+    """The settings of the evaluation protocol: split shares and grouping, cross-validation, grids and
+    seed."""
+
     shares: tuple[float, float, float] = (0.6, 0.2, 0.2)
     group_by: str = "publication"
     min_cases: int = 3
@@ -55,6 +60,9 @@ class ProtocolConfig:
 
 @dataclass
 class ProtocolResult:
+    """Everything the protocol measured: the splits, cross-validation, the choices made, validation and test
+    summaries and the per-disease table; what its report is written from."""
+
     config: dict
     split: dict
     alternative_split: dict  # the same split grouped the other way, for comparison

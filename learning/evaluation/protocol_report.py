@@ -14,6 +14,8 @@ from inference.evaluation import Scores
 from learning.evaluation.protocol import ProtocolResult
 from learning.evaluation.split import PARTS
 
+__all__ = ["write_protocol_report"]
+
 SLICE_TITLES = {
     "all": "all test cases",
     "orphan": "orphan diseases",

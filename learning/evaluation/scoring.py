@@ -12,6 +12,8 @@ from inference.params import ModelParams
 from learning.evaluation.baseline import OneVsRestBaseline
 from learning.evaluation.cases import case_records, eval_cases
 
+__all__ = ["calibration_of", "score_baseline", "score_network"]
+
 
 def calibration_of(params: ModelParams) -> tuple[float, float, float]:
     """A model's top-1 recalibration as the (slope, margin, intercept) that `Scores` applies."""

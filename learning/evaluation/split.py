@@ -21,6 +21,18 @@ import pandas as pd
 
 from learning.evaluation.stratify import iterative_stratification
 
+__all__ = [
+    "GROUPINGS",
+    "PARTS",
+    "Split",
+    "group_keys",
+    "grouped_fold",
+    "holdout",
+    "random_group_split",
+    "stratified_group_folds",
+    "stratified_group_split",
+]
+
 GROUPINGS = ("publication", "patient")
 PARTS = ("train", "validation", "test")
 
@@ -47,6 +59,14 @@ def grouped_fold(groups: pd.Series, folds: int, salt: str = "dxgraph") -> pd.Ser
 def holdout(
     labelled: pd.DataFrame, validation_share: float = 0.2, salt: str = "dxgraph"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The promotion gate's grouped hold-out: about validation_share of the groups (publications or patients)
+    chosen by hash, so the split is the same on every run.
+
+    Returns
+    -------
+    tuple
+        (training part, validation part) of labelled.
+    """
     folds = max(int(round(1 / validation_share)), 2)
     # hashed on the bare publication / patient id, as the gate always has (its split stays the same)
     fold = grouped_fold(group_keys(labelled).str.split(":", n=1).str[1], folds, salt)
@@ -62,6 +82,7 @@ class Split:
     quality: dict
 
     def frame(self, cases: pd.DataFrame, name: str) -> pd.DataFrame:
+        """The rows of cases in one part of the split (one of PARTS)."""
         return cases[self.part == PARTS.index(name)]
 
 

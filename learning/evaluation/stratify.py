@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+__all__ = ["iterative_stratification"]
+
 
 def iterative_stratification(
     labels: np.ndarray,

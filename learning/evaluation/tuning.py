@@ -20,6 +20,8 @@ from learning.learn import ancestor_table, fit
 from learning.refine import LearningParams
 from learning.store import Store
 
+__all__ = ["cross_validate", "learning_grid", "raw_params"]
+
 
 def raw_params(params: ModelParams) -> ModelParams:
     """The same model without the top-1 recalibration (applied afterwards by Scores)."""

@@ -10,12 +10,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from inference.engine import Diagnoser
-from inference.evaluation import EvalCase, Scores, score_cases
 from inference.params import ModelParams
 from learning.fit.dataset import FitData, build_dataset
 from learning.fit.model import FREE, Objective, as_model_params, to_theta
 from learning.fit.optimize import FitResult, fit_parameters
 from learning.fit.simulate import Simulator, SimulatorSettings
+
+__all__ = ["SimulatedFit", "choose_for_fold", "fit_by_fold", "fitted_params", "simulated_fits"]
 
 RARE_CLINIC = "rare-disease-clinic"
 
@@ -44,6 +45,8 @@ def real_loss(data: FitData, values: dict[str, float], floor: float) -> float:
 
 @dataclass
 class SimulatedFit:
+    """One simulator setting's fit and its loss on each fold's real cases."""
+
     settings: SimulatorSettings
     fit: FitResult
     real_loss: dict[int, float]  # per fold: the objective on that fold's real cases
@@ -75,19 +78,3 @@ def simulated_fits(
 def choose_for_fold(results: list[SimulatedFit], held_out: int) -> SimulatedFit:
     """The setting whose fit does best on the real cases outside the held-out fold."""
     return min(results, key=lambda r: np.mean([loss for k, loss in r.real_loss.items() if k != held_out]))
-
-
-def held_out_scores(
-    diagnoser_for: Callable[[ModelParams], Diagnoser],
-    params_by_fold: dict[int, ModelParams],
-    cases: list[EvalCase],
-    folds: np.ndarray,
-    sources: tuple[str, ...] | None,
-    name: str,
-) -> dict[int, Scores]:
-    """Each fold's cases scored by the parameters fitted without them."""
-    result = {}
-    for k, params in params_by_fold.items():
-        chosen = [c for c, f in zip(cases, folds, strict=True) if f == k]
-        result[k] = score_cases(diagnoser_for(params), chosen, f"{name} fold {k}", sources)
-    return result

@@ -20,6 +20,8 @@ from inference.evidence import SEVERITY_WEIGHT
 from inference.matches import MatchSource, strength_moments
 from inference.similarity import expected_similarity, resnik_similarity
 
+__all__ = ["MOMENTS", "FitData", "build_dataset", "concat"]
+
 MOMENTS = 8  # orders of the unreported-feature expansion (exact to < 1e-4 per annotation for r <= 0.5)
 FEATURES = ("self_f", "below", "anc_f", "anc_ratio", "rel_f", "rel_ratio", "sim")
 

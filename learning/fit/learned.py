@@ -24,6 +24,8 @@ from learning.learn import fit
 from learning.refine import LearningParams
 from learning.store import Store
 
+__all__ = ["cross_fitted_scoring"]
+
 
 def cross_fitted_scoring(
     store: Store,

@@ -21,6 +21,19 @@ import numpy as np
 from inference.fitted import CAP, COMPLETENESS_REF, IC_REF
 from learning.fit.dataset import MOMENTS, FitData
 
+__all__ = [
+    "FREE",
+    "NAMES",
+    "Objective",
+    "as_model_params",
+    "bounds",
+    "defaults",
+    "from_model_params",
+    "from_theta_partial",
+    "to_theta",
+    "to_theta_partial",
+]
+
 
 @dataclass(frozen=True)
 class Param:
@@ -55,18 +68,17 @@ FREE = tuple(n for n in NAMES if n not in ("beta_anc", "beta_rel", "leak_gamma")
 
 
 def to_theta(values: dict[str, float]) -> np.ndarray:
+    """The optimiser's vector of every parameter (log scale where the parameter is)."""
     return np.asarray([np.log(values[p.name]) if p.log else values[p.name] for p in PARAMS])
 
 
-def from_theta(theta: np.ndarray) -> dict[str, float]:
-    return {p.name: float(np.exp(t) if p.log else t) for p, t in zip(PARAMS, theta, strict=True)}
-
-
 def bounds(free: tuple[str, ...]) -> list[tuple[float, float]]:
+    """The optimiser's bounds of the free parameters, in the scale of `to_theta`."""
     return [(np.log(p.low), np.log(p.high)) if p.log else (p.low, p.high) for p in PARAMS if p.name in free]
 
 
 def defaults() -> dict[str, float]:
+    """Every parameter's starting value."""
     return {p.name: p.init for p in PARAMS}
 
 
@@ -289,22 +301,12 @@ class Objective:
 
 
 def from_theta_partial(theta: np.ndarray, free: tuple[str, ...]) -> dict[str, float]:
+    """Parameter values by name from the optimiser's vector of the free parameters."""
     by_name = {p.name: p for p in PARAMS}
     return {name: float(np.exp(t) if by_name[name].log else t) for name, t in zip(free, theta, strict=True)}
 
 
 def to_theta_partial(values: dict[str, float], free: tuple[str, ...]) -> np.ndarray:
+    """The optimiser's vector of the free parameters from values by name."""
     by_name = {p.name: p for p in PARAMS}
     return np.asarray([np.log(values[n]) if by_name[n].log else values[n] for n in free])
-
-
-def slot_ranks(data: FitData, slot_score: np.ndarray) -> np.ndarray:
-    """Rank of the best true slot per case among its candidate slots (ties against it); 10**6 if none."""
-    ranks = np.full(data.n_cases, 10**6)
-    truth_best = np.full(data.n_cases, -np.inf)
-    np.maximum.at(truth_best, data.slot_case[data.slot_truth], slot_score[data.slot_truth])
-    at_least = slot_score >= truth_best[data.slot_case]
-    counts = np.bincount(data.slot_case, weights=at_least.astype(float), minlength=data.n_cases)
-    has = np.isfinite(truth_best)
-    ranks[has] = counts[has].astype(int)
-    return ranks

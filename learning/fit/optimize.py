@@ -10,9 +10,13 @@ from scipy.optimize import minimize
 from learning.fit.dataset import FitData
 from learning.fit.model import NAMES, Objective, bounds, defaults, from_theta_partial, to_theta_partial
 
+__all__ = ["FitResult", "fit_parameters"]
+
 
 @dataclass
 class FitResult:
+    """The fitted parameter values, which were free, and the loss before and after."""
+
     values: dict[str, float]  # every parameter (free ones fitted, the others as given)
     free: tuple[str, ...]
     loss: float  # mean negative log posterior of the truth on the fitting cases
@@ -52,8 +56,3 @@ def fit_parameters(
     values = dict(base)
     values.update(from_theta_partial(result.x, free))
     return FitResult(values, free, float(result.fun), float(start_loss), int(result.nit))
-
-
-def held_out_loss(objective: Objective, values: dict[str, float]) -> float:
-    """The mean negative log posterior of the truth under given parameter values."""
-    return objective.evaluate(to_theta_partial(values, NAMES), NAMES, values)[0]

@@ -18,6 +18,8 @@ from inference.evaluation import EvalCase
 from inference.evidence import make_evidence
 from inference.network import Network
 
+__all__ = ["Simulator", "SimulatorSettings"]
+
 
 @dataclass(frozen=True)
 class SimulatorSettings:
@@ -34,6 +36,7 @@ class SimulatorSettings:
     seed: int = 0
 
     def as_dict(self) -> dict:
+        """The settings as a plain dict (for reports)."""
         return asdict(self)
 
 

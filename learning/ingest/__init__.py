@@ -7,3 +7,5 @@ records (`raw`; `tabular`, `jsonrecords`, `notes`; phenopackets straight into ro
 (merging into stored visits) and `summary` says what the run did. Kept together because they change
 together when a format or a field is added.
 """
+
+__all__: list[str] = []  # a package of modules, imported by name; nothing re-exported here

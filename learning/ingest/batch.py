@@ -14,11 +14,27 @@ import pandas as pd
 from learning.ingest.summary import round_numbers
 from learning.store import Store
 
+__all__ = [
+    "AGE_BANDS",
+    "FORMATS",
+    "Batch",
+    "RecordBatch",
+    "RecordQuarantine",
+    "SourceContext",
+    "age_band",
+    "generalise_age",
+    "quarantine_row",
+    "sha256_file",
+    "truncate",
+    "write_batch",
+]
+
 FORMATS = ("phenopackets", "csv", "json", "notes")  # the input formats; provenance starts with one
 AGE_BANDS = [(1, "0-1"), (5, "1-4"), (12, "5-11"), (18, "12-17"), (40, "18-39"), (65, "40-64"), (90, "65-89")]
 
 
 def age_band(age: float | None) -> str | None:
+    """The age band label of an age in years (None when unknown)."""
     if age is None:
         return None
     for upper, label in AGE_BANDS:
@@ -55,6 +71,7 @@ class Batch:
         return {name: len(getattr(self, name)) for name in self._lists()} | {"rows_read": self.rows_read}
 
     def rollback(self, mark: dict[str, int]) -> None:
+        """Drop the rows added since a `checkpoint`."""
         for name in self._lists():
             del getattr(self, name)[mark[name] :]
         self.rows_read = mark["rows_read"]
@@ -85,10 +102,18 @@ def quarantine_row(
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_batch(store: Store, batch: Batch, run_id: str, started: str) -> int:
+    """Store one run's rows in one transaction and record the run.
+
+    Returns
+    -------
+    int
+        The number of new encounters stored.
+    """
     with store.transaction():
         store.insert_frame("sources", pd.DataFrame(batch.sources))
         store.insert_frame("patients", pd.DataFrame(batch.patients))
@@ -120,9 +145,11 @@ class RecordBatch(Batch):
         return (*super()._lists(), "notes")
 
     def checkpoint(self) -> dict[str, int]:
+        """As `Batch.checkpoint`, with the quasi-identifiers too."""
         return super().checkpoint() | {"quasi": len(self.quasi)}
 
     def rollback(self, mark: dict[str, int]) -> None:
+        """As `Batch.rollback`, with the quasi-identifiers too."""
         super().rollback(mark)
         truncate(self.quasi, mark["quasi"])
 
@@ -163,6 +190,7 @@ class RecordQuarantine:
         return self._scrub(text, self._known)
 
     def add(self, field_name: str, reason: str, row_ref: str | None = None, outcome: str = "dropped") -> None:
+        """Quarantine one field of the current row, with the reason and what was done (dropped by default)."""
         self.batch.quarantine.append(
             quarantine_row(
                 self.context.run_id,

@@ -5,6 +5,35 @@ from __future__ import annotations
 
 from learning.ingest.values import UNIT_WORDS, fold
 
+__all__ = [
+    "AGE",
+    "BIRTH_DATE",
+    "DATE",
+    "DIAGNOSIS",
+    "IDENTIFIER_FIELDS",
+    "ID_EMAIL",
+    "ID_NAME",
+    "ID_NATIONAL",
+    "ID_RECORD",
+    "LANGUAGE",
+    "NOTE",
+    "PATIENT",
+    "POSTAL",
+    "SEVERITY",
+    "SEX",
+    "SEX_SPANISH",
+    "SPANISH_SEX_HEADERS",
+    "STATUS",
+    "SYMPTOM",
+    "SYMPTOMS_ABSENT",
+    "SYMPTOMS_PRESENT",
+    "SYNTHETIC",
+    "TEMPERATURE",
+    "TEMPERATURE_UNIT",
+    "VISIT",
+    "canonical_header",
+]
+
 # canonical fields -------------------------------------------------------------------------------------
 PATIENT, VISIT, DATE, AGE, BIRTH_DATE, SEX, TEMPERATURE, TEMPERATURE_UNIT = (
     "patient",

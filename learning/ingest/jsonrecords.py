@@ -18,6 +18,8 @@ from learning.ingest import fields as F
 from learning.ingest import values as V
 from learning.ingest.raw import RawRecord, SymptomCell, assign
 
+__all__ = ["json_documents", "json_record", "unwrap"]
+
 LIST_KEYS = ("records", "registros", "visits", "visitas", "patients", "pacientes", "data", "items", "casos")
 _VISIT_KEYS = frozenset({"visit", "visita", "encounter", "consulta", "episodio"})
 _NAME_KEYS = ("name", "nombre", "sintoma", "symptom", "label", "hpo", "id", "term", "termino", "hallazgo")
@@ -52,6 +54,7 @@ def unwrap(document: object) -> list[tuple[str, object]]:
 
 
 def json_record(item: object, row_ref: str) -> RawRecord:
+    """One JSON object as a raw record (a problem recorded when the item is not an object)."""
     record = RawRecord(row_ref)
     if not isinstance(item, dict):
         record.problems.append((row_ref, "record", "not a JSON object"))

@@ -13,6 +13,8 @@ import re
 from learning.ingest import fields as F
 from learning.ingest.raw import RawRecord, assign
 
+__all__ = ["NOTE_SUFFIXES", "note_record"]
+
 NOTE_SUFFIXES = (".txt", ".md", ".note")
 _HEADER = re.compile(r"^\s*([^:\n]{1,40}?)\s*:\s*(.*?)\s*$")
 

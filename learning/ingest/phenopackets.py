@@ -12,12 +12,17 @@ from knowledge.kb import KnowledgeBase
 from learning.ingest.batch import Batch, age_band, generalise_age, quarantine_row
 from learning.privacy.pseudonym import pseudonym
 
+__all__ = ["add_phenopacket"]
+
 _PMID = re.compile(r"PMID[_:](\d+)")
 
 
 def add_phenopacket(
     batch: Batch, kb: KnowledgeBase, key: bytes, packet: dict, source_id: str, row_ref: str, run_id: str
 ) -> None:
+    """Add one phenopacket to the batch as pseudonymous patient, encounter, findings and diagnoses rows; a
+    packet that is not valid evidence or has no id is quarantined as refused, one without a diagnosis is
+    stored unlabelled with a warning."""
     batch.rows_read += 1
     raw_id = str(packet.get("id") or "")
     row_key = pseudonym(key, f"phenopacket:{raw_id}", "row")[2:18] if raw_id else None

@@ -36,6 +36,8 @@ from learning.privacy.kanon import DEFAULT_K, batch_quasi_identifiers, k_anonymi
 from learning.privacy.pseudonym import pseudonym
 from learning.store import Store
 
+__all__ = ["detect_format", "ingest_paths", "ingest_phenopackets", "source_label"]
+
 log = logging.getLogger(__name__)
 JSON_SUFFIXES = (".json", ".jsonl")
 SUFFIXES = TABULAR_SUFFIXES + JSON_SUFFIXES + NOTE_SUFFIXES

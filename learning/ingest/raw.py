@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from learning.ingest import fields as F
 from learning.ingest import values as V
 
+__all__ = ["RawRecord", "SourceRefused", "SymptomCell", "assign"]
+
 
 class SourceRefused(ValueError):
     """A readable file that is not patient data of a known shape (an empty file, a sales spreadsheet)."""
@@ -19,6 +21,8 @@ class SourceRefused(ValueError):
 
 @dataclass
 class SymptomCell:
+    """One symptom cell as read: the symptom's name, its status cell, severity and where it came from."""
+
     name: str  # local symptom name, label, synonym or HPO id
     value: object  # status cell (yes/no/sí/presente/ausente/leve/...); True for a bare list entry
     severity: object = None
@@ -57,6 +61,7 @@ class RawRecord:
         return not (self.fields or self.symptoms or self.identifiers or self.diagnoses or self.notes)
 
     def add_identifier(self, kind: str, value: object) -> None:
+        """Keep an identifier of the given kind (for scrubbing it from notes); missing values are ignored."""
         if not V.is_missing(value):
             self.identifiers.setdefault(kind, []).append(str(value))
 

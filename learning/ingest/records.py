@@ -41,6 +41,8 @@ from learning.privacy.anonymize import (
 from learning.privacy.person_names import clinical_vocabulary
 from learning.privacy.pseudonym import pseudonym
 
+__all__ = ["RecordCleaner"]
+
 # sex-specific findings: (roots, sex that cannot have them, reason)
 PREGNANCY_TERMS = ("HP:6000485",)  # positive pregnancy test / beta-hCG (local "embarazo", "pregnant")
 FEMALE_ONLY_ROOTS = ("HP:0010460", "HP:0000140", *PREGNANCY_TERMS)  # female genitalia, menstrual cycle
@@ -71,6 +73,7 @@ class RecordCleaner:
         return {name: len(getattr(self, name)) for name in self._INDEXES}
 
     def rollback(self, mark: dict[str, int]) -> None:
+        """Drop what was indexed since a checkpoint."""
         for name in self._INDEXES:
             truncate(getattr(self, name), mark[name])
 
@@ -110,6 +113,8 @@ class RecordCleaner:
         return names
 
     def resolve_disease(self, value: object) -> str | None:
+        """The knowledge base's disease id for a cell: a disease id (any case) or a disease name; None if
+        neither."""
         text = str(value).strip()
         match = DISEASE_ID.match(text)
         if match:

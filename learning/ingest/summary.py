@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from learning.privacy.kanon import KAnonymityReport
 
+__all__ = ["REFUSED", "FileOutcome", "RunSummary", "group_reasons", "round_numbers"]
+
 REFUSED, DROPPED, WARNING = "refused", "dropped", "warning"
 OUTCOME_TEXT = {
     REFUSED: "refused (not stored)",
@@ -81,6 +83,7 @@ class FileOutcome:
     outcomes: Counter = field(default_factory=Counter)  # refused / dropped / warning -> count
 
     def as_text(self) -> str:
+        """One line on what happened to the file."""
         head = f"{self.shown} [{self.label}]"
         if self.status == "already loaded":
             return f"{head}: already loaded (same path and content), skipped"
@@ -110,9 +113,12 @@ class RunSummary(IngestSummary):
 
     @property
     def records_refused(self) -> int:
+        """The number of records refused, over all reasons."""
         return sum(self.reasons_by_outcome.get(REFUSED, {}).values())
 
     def as_text(self, files: int = 40) -> str:
+        """What the run did, for the terminal: files, records, findings and notes stored, and the quarantine
+        reasons (at most `files` files listed)."""
         stored = self.files - self.skipped_files - self.files_quarantined
         lines = [
             f"run {self.run_id}: {self.files} file(s): {stored} read, {self.skipped_files} already loaded, "

@@ -21,6 +21,8 @@ from learning.ingest import fields as F
 from learning.ingest import values as V
 from learning.ingest.raw import RawRecord, SourceRefused, SymptomCell, assign
 
+__all__ = ["TABULAR_SUFFIXES", "TableRead", "TableShape", "read_table", "table_records", "table_shape"]
+
 TABULAR_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet")
 HEADER_SEARCH_ROWS = 20  # a workbook's header may sit below a title or a few lines of cover text
 # columns that say what happened clinically, and columns that say whose record it is
@@ -41,14 +43,18 @@ class TableShape:
 
     @property
     def clinical(self) -> bool:
+        """Whether the columns look like clinical records (content columns, and a patient column or two of
+        content)."""
         content = self.content + (self.notes if self.person else 0)
         return content >= 1 and (self.person >= 1 or content >= 2)
 
     @property
     def score(self) -> int:
+        """How clinical the table looks, for choosing the sheet (content counts most)."""
         return 3 * self.content + 2 * self.person + self.notes
 
     def refusal(self) -> str:
+        """Why the table was not read as clinical records."""
         return (
             f"not clinical records: of {self.columns} column(s), {self.content} name a finding, diagnosis "
             f"or vital sign and {self.person} a patient, age, sex or visit"

@@ -18,6 +18,8 @@ from knowledge.kb import KnowledgeBase
 from knowledge.notes import note_extractor
 from knowledge.search import PhenotypeIndex, normalize, phenotype_index
 
+__all__ = ["LOCAL_NAMES", "NoteFinding", "SymptomMapper", "extract_findings"]
+
 # clinic words that are not HPO labels or synonyms but name one term unambiguously
 LOCAL_NAMES = {
     "embarazo": "HP:6000485",  # positive pregnancy test (elevated beta-hCG)
@@ -53,6 +55,8 @@ LOCAL_NAMES = {
 
 @dataclass(frozen=True)
 class NoteFinding:
+    """One finding mapped from text: HPO term, present or absent, severity."""
+
     term: str
     present: bool
     severity: str | None

@@ -15,6 +15,24 @@ import pandas as pd
 
 from knowledge.units import fahrenheit_to_celsius
 
+__all__ = [
+    "ABSENT",
+    "PRESENT",
+    "UNIT_WORDS",
+    "fold",
+    "guess_language",
+    "is_missing",
+    "parse_bool",
+    "parse_date",
+    "parse_language",
+    "parse_number",
+    "parse_severity",
+    "parse_sex",
+    "parse_status",
+    "parse_unit",
+    "temperature_celsius",
+]
+
 UNIT_WORDS = {"c": "C", "celsius": "C", "centigrados": "C", "f": "F", "fahrenheit": "F"}
 
 
@@ -37,7 +55,6 @@ def _words(text: str) -> tuple[str, ...]:
 
 # cell values -------------------------------------------------------------------------------------------
 PRESENT, ABSENT = "present", "absent"
-SEVERITIES = ("mild", "moderate", "severe")
 _STATUS_WORDS = {
     **dict.fromkeys(
         _words(
@@ -131,6 +148,8 @@ def parse_status(value: object) -> tuple[str, str | None] | None:
 
 
 def parse_severity(value: object) -> str | None:
+    """mild | moderate | severe from a severity cell (any supported wording); None when missing; ValueError
+    when not recognised."""
     if is_missing(value):
         return None
     folded = fold(value)
@@ -199,6 +218,7 @@ def temperature_celsius(value: float, unit: str | None) -> float:
 
 
 def parse_unit(value: object) -> str | None:
+    """The temperature unit (C or F) of a unit cell; None when missing; ValueError when not recognised."""
     if is_missing(value):
         return None
     folded = fold(value).replace(" ", "")
@@ -269,6 +289,7 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def parse_language(value: object) -> str | None:
+    """The language, es or en, of a language cell; None when missing or not recognised."""
     if is_missing(value):
         return None
     folded = fold(value)
@@ -304,6 +325,7 @@ def guess_language(text: str) -> str:
 
 
 def parse_bool(value: object) -> bool:
+    """A yes/true cell in English or Spanish as True; anything else, or missing, as False."""
     if is_missing(value):
         return False
     if isinstance(value, bool):

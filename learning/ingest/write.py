@@ -11,6 +11,8 @@ import pandas as pd
 from learning.ingest.batch import FORMATS, RecordBatch, quarantine_row, write_batch
 from learning.store import Store
 
+__all__ = ["write_run"]
+
 
 class _JoinedStore:
     """The store seen by write_batch inside a transaction this module already opened."""

@@ -5,3 +5,5 @@
 `reference` (the training distribution a model is monitored against), `drift`, `monitor` and
 `monitor_report` (the drift check and its report). Everything that runs around serving, not in it.
 """
+
+__all__: list[str] = []  # a package of modules, imported by name; nothing re-exported here

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+__all__ = ["Categorical", "TermDrift", "categorical", "chi_square", "ks_from_counts", "psi", "term_drift"]
+
 EPSILON = 1e-4  # floor of a share in PSI, so a category absent on one side stays finite
 
 
@@ -49,9 +51,12 @@ class Categorical:
     window: dict[str, float]
 
     def drifted(self, psi_threshold: float, alpha: float) -> bool:
+        """Whether the distribution drifted: PSI at or above its threshold and the chi-square test
+        significant."""
         return self.psi >= psi_threshold and self.p_value < alpha
 
     def as_dict(self) -> dict:
+        """The comparison as JSON, shares and statistics rounded."""
         return {
             "psi": round(self.psi, 4),
             "chi2": round(self.chi2, 3),
@@ -67,12 +72,15 @@ def _rounded_shares(counts: Mapping[str, float]) -> dict[str, float]:
 
 
 def categorical(reference: Mapping[str, float], window: Mapping[str, float]) -> Categorical:
+    """Compare two distributions of one categorical variable (PSI and chi-square)."""
     statistic, p_value = chi_square(reference, window)
     return Categorical(psi(reference, window), statistic, p_value, dict(reference), dict(window))
 
 
 @dataclass
 class TermDrift:
+    """One term whose share of requests changed: shares, PSI, chi-square and Bonferroni-adjusted p-value."""
+
     term: str
     reference_share: float
     window_share: float
@@ -81,6 +89,7 @@ class TermDrift:
     p_value: float  # Bonferroni-adjusted over the terms tested
 
     def as_dict(self) -> dict:
+        """The term's drift as JSON, rounded."""
         return {
             "term": self.term,
             "reference_share": round(self.reference_share, 4),

@@ -27,6 +27,8 @@ from learning.ops.reference import category_weights, disease_group, training_ref
 from learning.ops.serving_log import load_into_store, serving_dir
 from learning.store import Store
 
+__all__ = ["Thresholds", "run_monitor"]
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -44,6 +46,7 @@ class Thresholds:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Thresholds:
+        """The thresholds with DXGRAPH_MONITOR_<NAME> values from the environment (or env) applied."""
         env = config.environ() if env is None else env
         values: dict = {}
         for item in fields(cls):
@@ -57,6 +60,7 @@ class Thresholds:
         return cls(**values)
 
     def with_overrides(self, **values: float | int | None) -> Thresholds:
+        """A copy with the given values replaced (None values are ignored, as for flags left unset)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import matplotlib
 
+__all__ = ["write_report"]
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 

@@ -14,6 +14,8 @@ import numpy as np
 from knowledge.kb import KnowledgeBase
 from learning.store import Store
 
+__all__ = ["category_weights", "disease_group", "training_reference"]
+
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 OTHER = "other"
 UNKNOWN = "unknown"
@@ -78,6 +80,8 @@ def disease_groups(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def disease_group(kb: KnowledgeBase, disease_id: str | None) -> str:
+    """The organ-system group of a disease (see `disease_groups`); UNKNOWN for no disease, DATA_ONLY for one
+    the knowledge base does not group."""
     if not disease_id:
         return UNKNOWN
     return disease_groups(kb).get(disease_id, DATA_ONLY)

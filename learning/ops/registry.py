@@ -11,11 +11,14 @@ from pathlib import Path
 from inference.loading import PRODUCTION_HISTORY, PROMOTED_POINTER, PointerError, is_model_dir, served_version
 from knowledge.jsonio import read_json_lines
 
+__all__ = ["champion", "entries", "promote", "record", "rollback"]
+
 REGISTRY = "registry.jsonl"
 HISTORY = PRODUCTION_HISTORY
 
 
 def record(models_dir: Path, entry: dict) -> None:
+    """Append one entry to the model registry."""
     models_dir.mkdir(parents=True, exist_ok=True)
     with open(models_dir / REGISTRY, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, sort_keys=True) + "\n")
@@ -32,6 +35,7 @@ def _read_lines(path: Path) -> list:
 
 
 def entries(models_dir: Path) -> list[dict]:
+    """Every registry entry, oldest first (empty when there is no registry yet)."""
     path = models_dir / REGISTRY
     if not path.exists():
         return []

@@ -22,6 +22,8 @@ from learning.learn import learn
 from learning.ops import registry
 from learning.store import Store
 
+__all__ = ["relearn"]
+
 log = logging.getLogger("dxgraph.relearn")
 LOCK = ".relearn.lock"
 HOLD = "ops/hold"  # while this file exists, re-learning registers challengers but promotes none

@@ -25,12 +25,16 @@ from knowledge.config import Settings, scheduler_env
 from learning.ops.monitor import Thresholds, run_monitor
 from learning.ops.relearn import relearn
 
+__all__ = ["SchedulerConfig", "build_scheduler", "monitor_job", "relearn_job", "run_scheduler"]
+
 log = logging.getLogger("dxgraph.scheduler")
 DEFAULT_CRON = "0 2 * * *"
 
 
 @dataclass(frozen=True)
 class SchedulerConfig:
+    """When and how the scheduler re-learns and monitors."""
+
     cron: str = DEFAULT_CRON
     monitor_minutes: float = 60.0
     window_days: float = 7.0
@@ -41,6 +45,7 @@ class SchedulerConfig:
 
     @classmethod
     def from_env(cls) -> SchedulerConfig:
+        """The configuration from the DXGRAPH_SCHEDULER_* variables (see `knowledge.config.scheduler_env`)."""
         env = scheduler_env()
         return cls(
             cron=env["cron"] or DEFAULT_CRON,

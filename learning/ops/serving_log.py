@@ -27,6 +27,18 @@ from knowledge.jsonio import decode, json_lines
 from learning.ingest.batch import age_band
 from learning.store import Store
 
+__all__ = [
+    "ServingLog",
+    "feedback_record",
+    "load_into_store",
+    "new_request_id",
+    "prune",
+    "served_record",
+    "serving_dir",
+    "serving_log",
+    "top_diseases",
+]
+
 TOP = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS served (           -- one row per diagnosis served (anonymized evidence)
@@ -52,6 +64,7 @@ def now_utc() -> str:
 
 
 def new_request_id() -> str:
+    """A new random request id (32 hex digits)."""
     return uuid.uuid4().hex
 
 
@@ -100,6 +113,7 @@ def served_record(
 
 
 def feedback_record(request_id: str, disease_id: str) -> dict:
+    """The serving-log record of a doctor's confirmed diagnosis for an earlier request."""
     return {"kind": "feedback", "request_id": request_id, "disease_id": disease_id, "ts": now_utc()}
 
 
@@ -113,9 +127,11 @@ class ServingLog:
         self._path: Path | None = None
 
     def path(self) -> Path:
+        """Today's log file of this process (one per UTC day and process id)."""
         return self.directory / f"{time.strftime('%Y-%m-%d', time.gmtime())}-{os.getpid()}.jsonl"
 
     def append(self, record: dict) -> None:
+        """Append one record as a JSON line, thread-safely, to today's file."""
         line = json.dumps(record, separators=(",", ":"), sort_keys=True) + "\n"
         with self._lock:
             path = self.path()

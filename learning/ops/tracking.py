@@ -15,6 +15,8 @@ from pathlib import Path
 
 from knowledge import config
 
+__all__ = ["find_runs", "track_model"]
+
 log = logging.getLogger("dxgraph.tracking")
 EXPERIMENT = "dxgraph"
 OFF = ("0", "off", "false", "no", "none")

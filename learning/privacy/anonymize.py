@@ -22,6 +22,17 @@ from functools import cached_property
 
 from learning.ingest.values import fold
 
+__all__ = [
+    "FIRST_NAMES_EN",
+    "FIRST_NAMES_ES",
+    "Scrubber",
+    "age_at",
+    "generalise_date",
+    "identifier_terms",
+    "normalise_patient_id",
+    "postal_prefix",
+]
+
 PLACEHOLDERS = {
     "EMAIL_ADDRESS": "[EMAIL]",
     "PHONE_NUMBER": "[PHONE]",
@@ -42,7 +53,6 @@ PHONE_REGIONS = ("ES", "US")
 _UPPER = "A-ZÁÉÍÓÚÜÑÀÈÌÒÙÇ"
 _LOWER = "a-záéíóúüñàèìòùç"
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+)*"  # "Jean-Baptiste", "O'Brien"
-_ANY_WORD = rf"[{_UPPER}{_LOWER}]+(?:['’-][{_UPPER}{_LOWER}]+)*"
 _NOT_PARTICLE = r"(?!(?:de|del|la|el|los|las|y|en|que|con|guardia|turno|duty)\b)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:de\s+(?:la\s+|los\s+)?|del\s+|van\s+|von\s+)?{_NAME_WORD}){{0,3}}"
 _MONTHS_ES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|sep?tiembre|octubre|noviembre|diciembre"
@@ -165,10 +175,6 @@ _CAPITALISED_RUN = re.compile(_NAME)
 _NAME_STOPWORDS = frozenset(["de", "del", "la", "las", "los", "y", "e", "van", "von", "da", "the", "and"])
 
 
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def _fold_char(char: str) -> str:
     plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).lower()
     return plain[:1] if plain else char
@@ -246,6 +252,8 @@ class Scrubber:
 
     @cached_property
     def names(self):
+        """The person-name recogniser, built on first use, that never takes a protected word for a name on its
+        own."""
         from learning.privacy.person_names import NameRecognizer
 
         protected = self._protected() if callable(self._protected) else self._protected
@@ -351,6 +359,8 @@ class Scrubber:
         return spans
 
     def scrub(self, text: str, known: Iterable[str] = ()) -> str:
+        """The text with every identifier found replaced by its placeholder (e.g. [NAME]); known holds the
+        record's own identifiers, which are always removed."""
         if not text:
             return text
         pieces, last = [], 0
@@ -394,4 +404,5 @@ def postal_prefix(value: object) -> str | None:
 
 
 def age_at(birth: dt.date, when: dt.date) -> float:
+    """The age in years on a date."""
     return (when - birth).days / 365.25

@@ -11,6 +11,15 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+__all__ = [
+    "DEFAULT_K",
+    "KAnonymityReport",
+    "batch_quasi_identifiers",
+    "k_anonymity",
+    "store_quasi_identifiers",
+    "suppress_below_k",
+]
+
 QUASI_IDENTIFIERS = ("age_band", "sex", "year", "postal_prefix")
 SUPPRESSED = "*"
 DEFAULT_K = 5
@@ -18,6 +27,8 @@ DEFAULT_K = 5
 
 @dataclass
 class KAnonymityReport:
+    """The k-anonymity of a set of records over its quasi-identifiers, small classes suppressed."""
+
     k: int
     quasi_identifiers: list[str]
     records: int
@@ -29,12 +40,15 @@ class KAnonymityReport:
 
     @property
     def k_anonymous(self) -> bool:
+        """Whether every record is in a class of at least k."""
         return self.records_below_k == 0
 
     def as_dict(self) -> dict:
+        """The report as JSON."""
         return {**asdict(self), "k_anonymous": self.k_anonymous}
 
     def as_text(self, rows: int = 15) -> str:
+        """The report for the terminal, with at most `rows` classes listed."""
         share = self.records_below_k / self.records if self.records else 0.0
         lines = [
             f"k-anonymity (k={self.k}) over {', '.join(self.quasi_identifiers)}: {self.records} record(s), "

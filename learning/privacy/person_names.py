@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+__all__ = ["NameRecognizer", "clinical_vocabulary"]
+
 LEXICON = Path(__file__).with_name("data") / "person_names.tsv.gz"
 # margin = log10(people per million bearing the name) - log10(occurrences per million words of text)
 STRONG_MARGIN = 0.3  # at least this: clearly a name (Iturriaga +0.9, García +1.6, Wenceslao +0.5)
@@ -196,6 +198,8 @@ class NameRecognizer:
         return "ambiguous" if margin >= AMBIGUOUS_MARGIN else "word"
 
     def tokens(self, text: str) -> list[_Token]:
+        """The words of a text with what the recogniser needs of each (parts, capitals, sentence start,
+        kind)."""
         found: list[_Token] = []
         starts = {m.end() for m in _SENTENCE_START.finditer(text)}
         for match in TOKEN.finditer(text):
@@ -270,9 +274,6 @@ class NameRecognizer:
         if current:
             runs.append(current)
         return runs
-
-    def _common(self, token: _Token) -> bool:
-        return any(self.vocab.common(p) for p in token.parts)
 
     def _eponym(self, text: str, run: list[_Token]) -> bool:
         after = re.match(r"\s*([^\W\d_]+)", text[run[-1].end :])

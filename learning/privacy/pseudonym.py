@@ -10,6 +10,8 @@ from pathlib import Path
 
 from knowledge import config
 
+__all__ = ["load_key", "pseudonym"]
+
 
 def load_key(key_file: Path) -> bytes:
     """The key from $DXGRAPH_PSEUDONYM_KEY, else from a key file (created with 0600 permissions once)."""

@@ -4,3 +4,5 @@
 format tests); `world` samples patients from a true world that differs from the literature and
 `experiment` runs the learning-gain experiment on them.
 """
+
+__all__: list[str] = []  # a package of modules, imported by name; nothing re-exported here

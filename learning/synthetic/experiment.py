@@ -34,6 +34,8 @@ from learning.synthetic.world import (
     to_phenopacket,
 )
 
+__all__ = ["TOP_K", "ExperimentResult", "run_experiment"]
+
 KEY = b"synthetic-learning-gain-key"
 TOP_K = (1, 3, 10)
 

@@ -23,6 +23,8 @@ from learning.synthetic.patients import (
     _Sampler,
 )
 
+__all__ = ["generate", "note_text"]
+
 
 def _typo(rng: random.Random, text: str) -> str:
     if len(text) < 7:

@@ -23,6 +23,20 @@ import numpy as np
 from knowledge.kb import KnowledgeBase
 from learning.privacy.anonymize import FIRST_NAMES_EN, FIRST_NAMES_ES
 
+__all__ = [
+    "DNI_LETTERS",
+    "NO_EN",
+    "NO_ES",
+    "PREGNANCY",
+    "SEVERITY_ES",
+    "YES_EN",
+    "YES_ES",
+    "SyntheticPatient",
+    "SyntheticSpec",
+    "rare_disease_pool",
+    "sample_sex",
+]
+
 _SURNAMES_ES = (
     "García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez Martín Jiménez Ruiz Hernández "
     "Díaz Moreno Muñoz Álvarez Romero Alonso Gutiérrez Navarro Torres Domínguez Vázquez Ramos Gil Ramírez "
@@ -47,6 +61,8 @@ YES_EN, NO_EN = ("yes", "Yes", "present", "Y", "1"), ("no", "No", "absent", "N",
 
 @dataclass
 class SyntheticPatient:
+    """One SYNTHETIC patient: identity, demographics and visit (never a real person)."""
+
     pid: str
     lang: str
     first: str
@@ -75,11 +91,15 @@ class SyntheticPatient:
 
     @property
     def name(self) -> str:
+        """The full name."""
         return f"{self.first} {self.last}"
 
 
 @dataclass
 class SyntheticSpec:
+    """How many SYNTHETIC patients, and how much noise (duplicates, errors, typos, missing values) they
+    carry."""
+
     patients: int = 200
     seed: int = 0
     rare_share: float = 0.12

@@ -26,6 +26,19 @@ from inference.priors import ONSET_RANGE
 from knowledge.kb import KnowledgeBase
 from learning.synthetic.patients import rare_disease_pool, sample_sex
 
+__all__ = [
+    "GROUPS",
+    "SyntheticEncounter",
+    "TrueWorld",
+    "WorldSpec",
+    "build_world",
+    "divergence",
+    "literature_kb",
+    "sample_encounters",
+    "split_patients",
+    "to_phenopacket",
+]
+
 GROUPS = ("common", "orphan", "absent")  # curated common; HPO rare; HPO rare hidden from the literature
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+__all__ = ["main"]
+
 OUT = Path(__file__).with_name("person_names.tsv.gz")
 MIN_BABIES = 30  # SSA names given fewer times over 138 years are mostly spelling variants
 SURNAME_2010_ONLY_PER_MILLION = 2.0
@@ -41,6 +43,7 @@ def census_1990(path: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    """Build the person-name lexicon from the downloaded name statistics (see the module docstring)."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

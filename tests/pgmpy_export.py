@@ -1,4 +1,5 @@
-"""Export sub-networks to pgmpy, the exact reference: our vectorized posterior must equal its inference."""
+"""The exact reference for the tests: sub-networks exported to pgmpy, whose inference our vectorized
+posterior must equal (tests/test_pgmpy_exact.py)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -17,8 +17,15 @@ from inference.params import ModelParams
 from inference.priors import Demographics, base_prevalence, context_log_prior
 from knowledge.kb import KnowledgeBase
 
-if TYPE_CHECKING:
-    from inference.term_table import TermTable
+
+class LikelihoodTable(Protocol):
+    """What the engine reads from a precomputed likelihood table (inference.term_table.TermTable)."""
+
+    slot: np.ndarray
+    lit_log_present: np.ndarray
+    lit_other: np.ndarray
+
+    def row(self, term: int) -> int: ...
 
 
 @dataclass
@@ -114,7 +121,7 @@ class Diagnoser:
         self.twin_first, self.twin_second = twin_pairs(kb)
         self.dont_miss_mask = dont_miss_mask(kb)
         self.model_version = "literature-only"
-        self.table: TermTable | None = None  # precomputed columns of the most used terms (term_table.py)
+        self.table: LikelihoodTable | None = None  # the most used terms' columns (term_table.py)
         self._sensitivities: dict[str, np.ndarray] = {}
 
     # ---- pieces ----------------------------------------------------------------------------------
@@ -238,7 +245,7 @@ class Diagnoser:
         other = consult_or_rare_sensitivity(self.params, context) * float(self.network.term_background[term])
         return disease_ll, float(np.log(1.0 - other))
 
-    def attach_table(self, table: TermTable | None) -> None:
+    def attach_table(self, table: LikelihoodTable | None) -> None:
         """Read the likelihood columns of the terms `table` holds from it (None: compute them all)."""
         self.table = table
         self.cache.tabled = None if table is None else table.slot >= 0

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from inference.engine import Diagnoser, Diagnosis
-from inference.evidence import SEVERITY_WEIGHT, Finding
+from inference.evidence import Finding
 
 MATCH_TYPES = (
     "exact",
@@ -125,27 +125,6 @@ def _stacked_values(
     else:
         values = np.concatenate([getattr(c, value_name) for c in columns]) if len(offsets) else np.zeros(0)
     return _values_at(stacked, values, keys.ravel()).reshape(keys.shape)
-
-
-def _members(index: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Which of `at` are in the sorted array `index`."""
-    if index.size == 0:
-        return np.zeros(len(at), dtype=bool)
-    where = np.minimum(np.searchsorted(index, at), index.size - 1)
-    return index[where] == at
-
-
-def _effective_related(diagnoser: Diagnoser, columns, diseases: np.ndarray) -> np.ndarray:
-    """TermColumns.effective_related read at `diseases` only."""
-    net = diagnoser.network
-    related = _values_at(columns.related_index, columns.related_value, diseases)
-    curated = net.curated[diseases]
-    if curated.any():
-        position = np.searchsorted(net.curated_index, diseases[curated])
-        related[curated] = np.maximum(
-            columns.curated_general[position], related[curated] * net.params.common_leak_factor
-        )
-    return related
 
 
 (
@@ -347,7 +326,3 @@ def stated_index(kb) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     index = (np.cumsum(ptr), term, freq)
     kb._cache["stated_frequencies"] = index
     return index
-
-
-def severity_weight(finding: Finding) -> float:
-    return SEVERITY_WEIGHT[finding.severity]

@@ -17,6 +17,8 @@ from inference.params import ModelParams
 from inference.priors import Demographics, base_prevalence, context_log_prior
 from knowledge.kb import KnowledgeBase
 
+__all__ = ["Diagnoser", "Diagnosis", "RankedDisease", "top_indices"]
+
 
 class LikelihoodTable(Protocol):
     """What the engine reads from a precomputed likelihood table (inference.term_table.TermTable)."""
@@ -30,6 +32,8 @@ class LikelihoodTable(Protocol):
 
 @dataclass
 class RankedDisease:
+    """One disease of the ranking: its index and identity in the knowledge base and its posterior."""
+
     index: int
     disease_id: str
     label: str
@@ -40,6 +44,7 @@ class RankedDisease:
     twin: tuple[str, float] | None = None  # (the twin id merged in, its share of this probability)
 
     def as_dict(self) -> dict:
+        """The row as JSON (the index left out; a merged twin as `also_described_as`)."""
         row = {
             "disease_id": self.disease_id,
             "label": self.label,
@@ -55,6 +60,9 @@ class RankedDisease:
 
 @dataclass
 class Diagnosis:
+    """The answer to one query: the top of the ranking, the probability of a disease not in the knowledge
+    base, the full log posterior, and what explanations and next questions reuse."""
+
     ranking: list[RankedDisease]
     other_probability: float
     used: list[Finding]  # findings that entered the score
@@ -126,11 +134,13 @@ class Diagnoser:
 
     # ---- pieces ----------------------------------------------------------------------------------
     def log_prior(self, context: str) -> np.ndarray:
+        """The log prior over diseases in a clinical context (computed once per context)."""
         if context not in self._priors:
             self._priors[context] = context_log_prior(self.kb, self.params, context, self.prevalence)
         return self._priors[context]
 
     def candidate_mask(self, sources: tuple[str, ...] | None) -> np.ndarray | None:
+        """Per disease: whether its source (OMIM, ORPHA, curated...) is one of `sources`; None: all are."""
         if not sources:
             return None
         key = tuple(sorted(s.upper() if s.lower() != "curated" else "curated" for s in sources))

@@ -9,6 +9,17 @@ import numpy as np
 from inference.engine import Diagnoser, Diagnosis
 from inference.evidence import Finding
 
+__all__ = [
+    "Contribution",
+    "Explanation",
+    "MissingFeature",
+    "csr_slices",
+    "explain",
+    "explain_many",
+    "stated_index",
+    "touched_terms",
+]
+
 MATCH_TYPES = (
     "exact",
     "via_descendant",
@@ -24,6 +35,8 @@ MATCH_TYPES = (
 
 @dataclass
 class Contribution:
+    """One finding's part in a disease's score: its tempered log likelihood ratio and how it matched."""
+
     term: str
     label: str
     present: bool
@@ -37,6 +50,8 @@ class Contribution:
 
 @dataclass
 class MissingFeature:
+    """A frequent feature of the disease that no reported finding touches, with its stated frequency."""
+
     term: str
     label: str
     frequency: float
@@ -44,6 +59,9 @@ class MissingFeature:
 
 @dataclass
 class Explanation:
+    """Why a disease ranks where it does: each finding's contribution, strongest first, and the
+    disease's frequent features that were not reported."""
+
     disease_id: str
     label: str
     probability: float
@@ -51,6 +69,7 @@ class Explanation:
     missing_frequent: list[MissingFeature]
 
     def as_dict(self) -> dict:
+        """The explanation as nested dicts (JSON-ready)."""
         return asdict(self)
 
 

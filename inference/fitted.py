@@ -28,6 +28,8 @@ from inference.network import Network
 from inference.params import ModelParams
 from inference.similarity import expected_similarity
 
+__all__ = ["CAP", "COMPLETENESS_REF", "IC_REF", "FittedColumns", "FittedLikelihood"]
+
 CAP = 0.999  # a match probability never reaches 1
 COMPLETENESS_REF = 20.0  # annotation count at which the completeness factor is 1
 IC_REF = 5.0  # information content at which a finding's weight is 1
@@ -83,6 +85,8 @@ class FittedLikelihood:
         self.table = None  # inference.term_table.TermTable: precomputed columns of the most used terms
 
     def columns(self, term: int) -> FittedColumns:
+        """The term's fitted columns: read from the term table when it holds them, else from the cache
+        or computed (and cached)."""
         table = self.table
         row = table.row(term) if table is not None and table.fit_log_present is not None else -1
         if row >= 0:

@@ -23,6 +23,14 @@ import numpy as np
 from inference.network import Network
 from inference.params import ModelParams
 
+__all__ = [
+    "LikelihoodCache",
+    "TermColumns",
+    "consult_or_rare_sensitivity",
+    "entry_bytes",
+    "exclusion_sensitivities",
+]
+
 RARE_CLINIC = "rare-disease-clinic"
 
 
@@ -51,17 +59,21 @@ class TermColumns:
 
     @property
     def exact(self) -> np.ndarray:
+        """The exact match per disease, dense (0: none)."""
         return self._dense(self.exact_index, self.exact_value)
 
     @property
     def related(self) -> np.ndarray:
+        """The fuzzy match per disease, dense (0: none), before the curated diseases' adjustment."""
         return self._dense(self.related_index, self.related_value)
 
     @property
     def not_annotated(self) -> np.ndarray:
+        """Per disease: annotated NOT to have the term or an ancestor of it."""
         return self._dense(self.not_index, 1.0).astype(bool)
 
     def leaks(self, network: Network) -> np.ndarray:
+        """The term's leak per disease (see disease_leaks)."""
         return disease_leaks(network, self.leak, self.curated_leak)
 
     def effective_related(self, network: Network) -> np.ndarray:
@@ -75,6 +87,8 @@ class TermColumns:
         return related
 
     def present(self, network: Network) -> np.ndarray:
+        """P(finding present | disease) for every disease: the noisy-OR of leak, exact and fuzzy match
+        (a disease annotated NOT to have it: its leak times not_annotated_factor)."""
         leak = self.leaks(network)
         miss = np.ones(self.n_diseases)
         miss[self.exact_index] *= 1.0 - self.exact_value
@@ -84,6 +98,7 @@ class TermColumns:
         return prob
 
     def log_present(self, network: Network) -> np.ndarray:
+        """log P(finding present | disease), computed on first use and kept with the entry."""
         if self._log_present is None:
             self._log_present = np.log(self.present(network))
         return self._log_present
@@ -97,9 +112,11 @@ class TermColumns:
         return self._log_absent[context]
 
     def log_present_other(self) -> float:
+        """log P(finding present) for a disease not in the knowledge base: the term's background rate."""
         return float(np.log(self.background))
 
     def log_absent_other(self, network: Network, context: str = RARE_CLINIC) -> float:
+        """log P(reported absent) for a disease not in the knowledge base, in a context."""
         sensitivity = consult_or_rare_sensitivity(network.params, context)
         return float(np.log(1.0 - sensitivity * self.background))
 
@@ -173,6 +190,7 @@ class LikelihoodCache:
         return self._bytes
 
     def columns(self, term: int) -> TermColumns:
+        """The term's columns: pinned, cached (now the most recently used) or computed and cached."""
         pinned = self._pinned.get(term)
         if pinned is not None:
             if self.max_bytes is not None and self._grew(term, pinned):
@@ -269,6 +287,7 @@ class LikelihoodCache:
                 self._shapes.pop(term, None)
 
     def leak(self, term: int) -> float:
+        """The term's leak (a finding present without the disease explaining it), for HPO diseases."""
         return float(self.term_leaks(np.asarray([term]))[0])
 
     def term_leaks(self, terms: np.ndarray) -> np.ndarray:
@@ -285,6 +304,7 @@ class LikelihoodCache:
         return np.clip(scaled, p.curated_leak, p.curated_leak_max)
 
     def leaks(self, term: int) -> np.ndarray:
+        """The term's leak per disease: `leak` for HPO diseases, `curated_leaks` for curated ones."""
         return disease_leaks(self.network, self.leak(term), float(self.curated_leaks(np.asarray([term]))[0]))
 
     def _compute(self, term: int) -> TermColumns:

@@ -15,6 +15,8 @@ from inference.likelihood import LikelihoodCache
 from inference.network import Network
 from inference.similarity import resnik_similarity
 
+__all__ = ["MatchSource", "TermMatches", "strength_moments"]
+
 
 @dataclass
 class TermMatches:
@@ -50,10 +52,12 @@ class MatchSource:
             self.not_by_term.setdefault(term, []).append(disease)
 
     def column(self, matrix: sp.csc_matrix, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """A CSC matrix's column `term`: its row indices (diseases) and values."""
         start, end = matrix.indptr[term], matrix.indptr[term + 1]
         return matrix.indices[start:end], matrix.data[start:end]
 
     def term(self, term: int) -> TermMatches:
+        """How `term` matches every disease, one array per match type."""
         net = self.network
         n = net.n_diseases
         self_f = np.zeros(n)

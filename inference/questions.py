@@ -11,9 +11,13 @@ import scipy.sparse as sp
 from inference.engine import Diagnoser, Diagnosis, top_indices
 from inference.explain import csr_slices, touched_terms
 
+__all__ = ["Question", "closure_rows", "distinct_questions", "next_questions"]
+
 
 @dataclass
 class Question:
+    """A finding worth asking about: how much its answer is expected to tell, and how likely it is present."""
+
     term: str
     label: str
     expected_information_gain: float  # bits

@@ -12,6 +12,8 @@ import numpy as np
 
 from inference.network import Network
 
+__all__ = ["expected_similarity", "resnik_similarity"]
+
 
 def resnik_similarity(network: Network, term: int) -> np.ndarray:
     """Per disease: max IC over the term's ancestors (itself included) the disease implies (0: none)."""

@@ -19,6 +19,8 @@ from web.ratelimit import SharedRateLimit
 from web.slots import Slots
 from web.state import CacheBudget, EngineHolder
 
+__all__ = ["create_app"]
+
 STATIC = Path(__file__).resolve().parent / "static"
 
 

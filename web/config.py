@@ -13,6 +13,8 @@ from limits import parse_many
 from knowledge import config
 from knowledge.config import Settings
 
+__all__ = ["WebConfig"]
+
 DEFAULT_RATE_LIMIT = "10000 per minute"
 
 
@@ -58,6 +60,9 @@ class WebConfig:
     def from_env(
         cls, settings: Settings, testing: bool = False, env: Mapping[str, str] | None = None
     ) -> WebConfig:
+        """Read the DXGRAPH_* variables of `env` (default: the process environment), checking each.
+        `testing`: pointers checked on every request, no shared cache, no likelihood table, and a random
+        secret key unless one is set. Raises ValueError naming a malformed or out-of-range variable."""
         env = config.environ() if env is None else env
         rate_limit = env.get("DXGRAPH_RATE_LIMIT") or DEFAULT_RATE_LIMIT
         try:

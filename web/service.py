@@ -22,6 +22,8 @@ from web.metrics import DIAGNOSES
 from web.schemas import MAX_FINDINGS, ApiError, DiagnoseRequest
 from web.state import Engine
 
+__all__ = ["DISCLAIMER", "diagnose", "disease", "envelope", "log_feedback"]
+
 DISCLAIMER = "Supports, does not replace, clinical judgement."
 _REFERENCE_URLS = {
     "PMID": "https://pubmed.ncbi.nlm.nih.gov/{}/",

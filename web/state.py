@@ -27,6 +27,8 @@ from knowledge.config import Settings
 from knowledge.kb import KnowledgeBase, current_dir
 from knowledge.search import PhenotypeIndex, phenotype_index
 
+__all__ = ["CacheBudget", "Engine", "EngineHolder", "engine", "holder"]
+
 log = logging.getLogger("dxgraph.web")
 RELOAD_STAMP = ".web-reload"
 RETRY_S = 30.0  # a failed reload (damaged pointer, unreadable model) is retried this often
@@ -44,14 +46,17 @@ class Engine:
 
     @property
     def model_version(self) -> str:
+        """The diagnoser's model version ("literature-only" without a promoted model)."""
         return self.diagnoser.model_version
 
     @property
     def kb_version(self) -> str:
+        """The version of the knowledge-base build."""
         return self.kb.version
 
     @property
     def credit(self) -> str:
+        """The attribution the answers carry: the build's own, else the HPO release."""
         return self.kb.meta.get("credit") or f"Human Phenotype Ontology, release {self.kb.release}"
 
 
@@ -151,6 +156,7 @@ class EngineHolder:
 
     @property
     def stamp_path(self) -> Path:
+        """The reload stamp: touched by `reload_now`, its change makes every worker reload."""
         return self.settings.home / RELOAD_STAMP
 
     def signature(self) -> tuple:
@@ -171,6 +177,9 @@ class EngineHolder:
         return self._engine
 
     def get(self) -> Engine:
+        """The engine to answer a request with. At most every `check_interval` seconds, checks the pointers
+        and the reload stamp and starts a reload on a change; starts building a missing likelihood table
+        once per engine and process."""
         if self._pid != os.getpid():
             self._after_fork()
         self._want_table(self._engine)
@@ -274,8 +283,10 @@ class EngineHolder:
 
 
 def holder() -> EngineHolder:
+    """The current application's EngineHolder."""
     return current_app.extensions["dxgraph"]
 
 
 def engine() -> Engine:
+    """The engine to answer the current request with (`EngineHolder.get`)."""
     return holder().get()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 
 from knowledge.kb import KnowledgeBase
-from knowledge.notes.extractor import ABSENT, PRESENT, Extraction, Finding, Mention, NoteExtractor
+from knowledge.notes.extractor import NoteExtractor
+from knowledge.notes.results import ABSENT, PRESENT, Extraction, Finding, Mention
 
 __all__ = ["ABSENT", "PRESENT", "Extraction", "Finding", "Mention", "NoteExtractor", "note_extractor"]
 

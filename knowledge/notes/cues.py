@@ -11,6 +11,7 @@ from __future__ import annotations
 from knowledge.notes.text import words
 
 __all__ = [
+    "COORDINATORS",
     "CURRENT_HISTORY",
     "DISEASE_WORDS",
     "DURATION_UNITS",
@@ -170,6 +171,8 @@ DURATION_UNITS = words(
     "minute minutes hour hours hr hrs day days week weeks wk wks month months mo year years yr yrs "
     "minuto minutos hora horas dia dias semana semanas mes meses ano anos"
 )
+# the words that join coordinated findings ("abdominal pain or distension", "ni dolor ni fiebre")
+COORDINATORS = words("or and nor o u y e ni")
 SEVERITY_WORDS = {
     **dict.fromkeys(
         words("mild slight slightly light leve leves ligero ligera ligeros ligeras discreto discreta"),

@@ -1,0 +1,293 @@
+"""The context of each phrase match in a note: negation before and after it, hypothetical and trigger
+cues, family members and the family-history section, past history (cue, section or "ago") and a severity
+word beside it, scoped by sentence and clause. Turns the matches into mentions with their status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.kb import KnowledgeBase
+from knowledge.notes import cues as C
+from knowledge.notes.matching import PhraseMatch
+from knowledge.notes.results import (
+    ABSENT,
+    FAMILY_STATUS,
+    HISTORY_STATUS,
+    HYPOTHETICAL_STATUS,
+    PRESENT,
+    TRIGGER_STATUS,
+    Mention,
+)
+from knowledge.notes.sections import FAMILY, HISTORY, PLAN
+from knowledge.notes.text import FUNCTION_WORDS, words
+
+__all__ = ["MentionReader"]
+
+_LONG = words("term standing evolucion")  # "a long-term history of": still the current illness
+_COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
+
+
+@dataclass
+class _Scope:
+    """A cue in force: where it is, what it said, and whether it reaches past its clause."""
+
+    start: int
+    end: int
+    text: str
+    clause: int
+    wide: bool = True  # "No fever, chills or cough": a list; "bruising without trauma, pain": one clause
+    no_history: bool = False  # "no history of": a denied past history, not a current absent finding
+    trigger: bool = False  # "worse with": what follows brings the complaint on
+
+
+class MentionReader:
+    """Reads the context of phrase matches against one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def read(self, tokens, matches: list[PhraseMatch], sections, skip, lang: str) -> list[Mention]:
+        """Each match as a mention with its status, cue, severity and qualifier, in note order."""
+        norm, raw = tokens.norm, tokens.raw
+        starts: dict[int, list[PhraseMatch]] = {}
+        inside: set[int] = set()
+        for m in matches:
+            starts.setdefault(m.first, []).append(m)
+            inside.update(range(m.first, m.last + 1))
+        family = self._family_marks(tokens)
+        blocked = skip | inside
+        mentions: list[Mention] = []
+        negation: _Scope | None = None
+        hypothetical: _Scope | None = None
+        history: _Scope | None = None
+        trigger: _Scope | None = None
+        sentence = -1
+        position = 0
+        n = len(tokens)
+        while position < n:
+            if tokens.sentence[position] != sentence:
+                sentence = tokens.sentence[position]
+                negation = hypothetical = history = trigger = None
+            else:
+                if negation and not negation.wide and tokens.clause[position] != negation.clause:
+                    negation = None
+                if trigger and tokens.clause[position] != trigger.clause:
+                    trigger = None
+            for m in starts.get(position, ()):
+                mentions.append(
+                    self._mention(
+                        tokens, m, sections, blocked, family, negation, hypothetical or trigger, history, lang
+                    )
+                )
+            if position in inside or position in skip:
+                position += 1
+                continue
+            cue = C.PRE.at(norm, position) if norm[position] in C.PRE else None
+            if cue is None or (norm[position] == "si" and raw[position] != "si"):
+                position += 1
+                continue
+            kind, length = cue
+            text = tokens.text[tokens.start[position] : tokens.end[position + length - 1]]
+            scope = _Scope(position, position + length, text, tokens.clause[position])
+            if kind == C.NEGATION:
+                scope.wide = self._leads_sentence(tokens, position, skip, inside)
+                negation = scope
+            elif kind == C.HYPOTHETICAL:
+                hypothetical = scope
+            elif kind == C.TRIGGER:
+                scope.trigger = True
+                trigger = scope
+            elif kind == C.NO_HISTORY:
+                scope.no_history = True
+                negation = history = scope
+            elif kind == C.HISTORY and not self._current_illness(tokens, position):
+                history = scope
+            elif kind == C.TERMINATE:
+                if negation and position > negation.end:  # not "no presenta", "does not have"
+                    negation = None
+                if hypothetical and position > hypothetical.end:
+                    hypothetical = None
+                if history and position > history.end:
+                    history = None
+            position += length
+        return mentions
+
+    def _mention(
+        self, tokens, m: PhraseMatch, sections, skip, family, negation, hypothetical, history, lang
+    ) -> Mention:
+        kb = self.kb
+        term_id = kb.term_ids[m.term]
+        section = sections[m.first]
+        post = self._post_negation(tokens, m.last)
+        negated = bool(negation) or m.negated_form or post is not None
+        cue = negation.text if negation else post
+        relative = self._relative(tokens, m, family)
+        qualifier = None
+        if negation and negation.no_history and section != FAMILY:  # "no history of X": past history, denied
+            status, cue = HISTORY_STATUS, negation.text
+        elif section == FAMILY or relative:
+            status, cue = FAMILY_STATUS, relative or section
+        elif negated:
+            status = ABSENT
+            qualifier = self._qualifier(tokens, negation.end, m.first, skip) if negation else None
+        elif hypothetical and hypothetical.trigger:
+            status, cue = TRIGGER_STATUS, hypothetical.text
+        elif hypothetical or section == PLAN:
+            status, cue = HYPOTHETICAL_STATUS, hypothetical.text if hypothetical else section
+        elif self._past_event(tokens, m, skip):
+            status, cue = HISTORY_STATUS, "ago"
+        elif history or section == HISTORY:
+            status, cue = HISTORY_STATUS, history.text if history else section
+        else:
+            status, cue = PRESENT, None
+        start, end = tokens.start[m.first], tokens.end[m.last]
+        return Mention(
+            term_id,
+            kb.label(term_id, lang),
+            status,
+            self._severity(tokens, m, skip, lang) if status == PRESENT else None,
+            tokens.text[start:end],
+            start,
+            end,
+            negated=negated and status not in (ABSENT, PRESENT),
+            section=section,
+            cue=cue,
+            qualifier=qualifier,
+        )
+
+    @staticmethod
+    def _past_event(tokens, m: PhraseMatch, skip) -> bool:
+        """ "She had an infection 1 week ago": a past event (a duration then "ago" right after the term,
+        after "had" or "was" in its clause), not a current finding."""
+        norm, clause = tokens.norm, tokens.clause[m.first]
+        cursor = m.last + 1
+        while cursor < len(norm) and cursor in skip and tokens.clause[cursor] == clause:
+            cursor += 1
+        if cursor == m.last + 1 or cursor >= len(norm) or norm[cursor] not in C.PAST_EVENT:
+            return False
+        p = m.first - 1
+        while p >= 0 and tokens.clause[p] == clause:
+            if norm[p] in ("had", "was", "were", "tuvo", "tenia", "habia"):
+                return True
+            p -= 1
+        return False
+
+    @staticmethod
+    def _leads_sentence(tokens, position: int, skip, inside) -> bool:
+        """A negation near the start of its sentence ("No fever, chills", "The patient denies fever, cough")
+        reaches over commas; one after a finding ("cough without fever, headache") keeps to its clause."""
+        sentence, before, p = tokens.sentence[position], 0, position - 1
+        while p >= 0 and tokens.sentence[p] == sentence:
+            if p in inside:
+                return False
+            if p not in skip and tokens.norm[p] not in FUNCTION_WORDS:
+                before += 1
+            p -= 1
+        return before <= 2
+
+    @staticmethod
+    def _qualifier(tokens, cue_end: int, first: int, skip) -> str | None:
+        """Content words between a negation and its term that are not another finding: "no *bloody* nipple
+        discharge" denies the blood, not the discharge named elsewhere."""
+        norm = tokens.norm
+        words = [
+            tokens.text[tokens.start[p] : tokens.end[p]]
+            for p in range(cue_end, first)
+            if p not in skip
+            and norm[p] not in FUNCTION_WORDS
+            and norm[p] not in C.COORDINATORS
+            and norm[p] not in C.PRE
+            and tokens.clause[p] == tokens.clause[first]
+        ]
+        return " ".join(words) or None
+
+    @staticmethod
+    def _current_illness(tokens, position: int) -> bool:
+        """ "a 3 day history of", "presented with a history of", "she has a history of" (in the account of
+        the illness, not a past-history section): the current illness, not past history."""
+        norm = tokens.norm
+        if position > 0 and (norm[position - 1] in C.DURATION_UNITS or norm[position - 1] in _LONG):
+            return True
+        if norm[position] not in ("history", "historia"):
+            return False  # "previous", "known", "antecedentes de": past history
+        sentence = tokens.sentence[position]
+        p = position - 1
+        while p >= 0 and tokens.sentence[p] == sentence:
+            if norm[p] in C.PRESENTING or (position - p <= 3 and norm[p] in C.CURRENT_HISTORY):
+                return True
+            p -= 1
+        return False
+
+    @staticmethod
+    def _post_negation(tokens, last: int) -> str | None:
+        norm = tokens.norm
+        n = len(norm)
+        cursor = last + 1
+        while cursor < n and norm[cursor] in _COPULA and cursor - last <= 2:
+            cursor += 1
+        if cursor >= n or tokens.sentence[cursor] != tokens.sentence[last]:
+            return None
+        for cue in C.POST_FIRST.get(norm[cursor], ()):
+            if tuple(norm[cursor : cursor + len(cue)]) == cue:
+                return " ".join(cue)
+        gap = tokens.text[tokens.end[last] : tokens.start[cursor]]
+        following_ends = cursor + 1 >= n or tokens.clause[cursor + 1] != tokens.clause[cursor]
+        if norm[cursor] == "no" and ":" in gap and following_ends:
+            return "no"  # "Fiebre: no"
+        return None
+
+    @staticmethod
+    def _family_marks(tokens) -> list[tuple[int, int, str]]:
+        """(position, sentence, words) where a relative's own health starts being described: a relative who
+        has something ("his mother has", "padre con", "father died of") or "family history of"."""
+        norm = tokens.norm
+        marks: list[tuple[int, int, str]] = []
+        for p, word in enumerate(norm):
+            if word in C.RELATIVES:
+                ahead = [
+                    norm[q]
+                    for q in range(p + 1, min(p + 5, len(norm)))
+                    if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in C.RELATIVE_FILLERS
+                ]
+                if ahead and ahead[0] in C.RELATIVE_HAS and not any(w in C.REPORTING for w in ahead):
+                    marks.append((p, tokens.sentence[p], tokens.text[tokens.start[p] : tokens.end[p]]))
+            elif word in C.FAMILY_FIRST:
+                for phrase in C.FAMILY_FIRST[word]:
+                    if tuple(norm[p : p + len(phrase)]) == phrase:
+                        marks.append((p, tokens.sentence[p], " ".join(phrase)))
+        return marks
+
+    @staticmethod
+    def _relative(tokens, m: PhraseMatch, marks) -> str | None:
+        """The relative whose finding this is: after a family mark in its sentence, or "X in his mother"."""
+        sentence = tokens.sentence[m.first]
+        for position, mark_sentence, cue in marks:
+            if mark_sentence == sentence and position < m.first:
+                return cue
+        norm = tokens.norm
+        cursor = m.last + 1
+        while cursor < min(m.last + 3, len(norm)) and norm[cursor] in C.DISEASE_WORDS:
+            cursor += 1  # "peptic ulcer disease in his mother"
+        if cursor < len(norm) and norm[cursor] in ("in", "en", "de") and tokens.sentence[cursor] == sentence:
+            cursor += 1
+            while cursor < len(norm) and norm[cursor] in C.RELATIVE_FILLERS and cursor - m.last < 5:
+                cursor += 1
+            if cursor < len(norm) and norm[cursor] in C.RELATIVES and tokens.sentence[cursor] == sentence:
+                return tokens.text[tokens.start[cursor] : tokens.end[cursor]]
+        return None
+
+    @staticmethod
+    def _severity(tokens, m: PhraseMatch, skip, lang: str) -> str | None:
+        """A severity word next to the mention in its clause: before it ("severe headache", "intenso dolor")
+        or right after it ("dolor intenso", "pain is severe")."""
+        norm = tokens.norm
+        clause = tokens.clause[m.first]
+        for p in (m.first - 1, m.first - 2):
+            if p >= 0 and tokens.clause[p] == clause and norm[p] in C.SEVERITY_WORDS:
+                return C.SEVERITY_WORDS[norm[p]]
+        for p in (m.last + 1, m.last + 2, m.last + 3):
+            if p < len(norm) and tokens.clause[p] == clause and norm[p] in C.SEVERITY_WORDS:
+                between = norm[m.last + 1 : p]
+                if all(w in _COPULA or w in FUNCTION_WORDS for w in between):
+                    return C.SEVERITY_WORDS[norm[p]]
+        return None

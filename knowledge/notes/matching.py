@@ -1,0 +1,182 @@
+"""Phrase matching of the note extractor: the longest lexicon phrases over a note's content words, with
+"X of the Y" read as "Y X" ("pain in the chest" ~ "chest pain") and coordinated phrases distributed
+("abdominal pain or distension" names abdominal distension too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.notes import cues as C
+from knowledge.notes.lexicon import BLOCKER, Lexicon
+from knowledge.notes.text import FUNCTION_WORDS, words
+
+__all__ = ["PhraseMatch", "PhraseMatcher"]
+
+# "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain"
+_JOINING = words("of in on at around over behind under below above across near de en")
+_SITE_HEADS = words("pain swelling")  # derived from an adjective before the site: "painful", "swollen"
+_SIDES = words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas")
+
+
+@dataclass
+class PhraseMatch:
+    """One phrase of the lexicon found in the note: its first and last token, the term and whether the
+    phrase is the term's negated form."""
+
+    first: int  # token positions, inclusive
+    last: int
+    term: int
+    negated_form: bool
+
+
+class PhraseMatcher:
+    """Finds the lexicon's phrases in a note's tokens."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def match(self, tokens, skip: set[int]) -> list[PhraseMatch]:
+        """Every phrase match in the tokens (positions in `skip` left out), in note order."""
+        lex = self.lexicon
+        content = [p for p in range(len(tokens)) if p not in skip and tokens.norm[p] not in FUNCTION_WORDS]
+        keys = [lex.key_of(tokens.norm[p]) for p in content]
+        alts = [lex.forms.get(tokens.norm[p], k) for p, k in zip(content, keys, strict=True)]
+        differs = [a != k for a, k in zip(alts, keys, strict=True)]
+        # linked[i]: content i+1 follows content i in the same clause with only function words between
+        linked = [False] * len(content)
+        joined = [False] * len(content)  # ... and a joining preposition between them
+        for i in range(len(content) - 1):
+            a, b = content[i], content[i + 1]
+            between = range(a + 1, b)
+            if tokens.clause[a] == tokens.clause[b] and not any(p in skip for p in between):
+                linked[i] = True
+                joined[i] = any(tokens.norm[p] in _JOINING for p in between)
+        matches: list[PhraseMatch] = []
+        i = 0
+        while i < len(content):
+            candidates = [self._longest(keys, linked, i)]
+            if True in differs[i : i + 4]:
+                candidates.append(self._longest(alts, linked, i))
+            derived = alts[i] in _SITE_HEADS and alts[i] != keys[i]  # "painful joints", "swollen legs"
+            if linked[i] and (joined[i] and alts[i] == keys[i] or (derived and not joined[i])):
+                candidates.append(self._swapped(keys, alts, linked, i))  # "pain in the chest", "aching bones"
+            best: tuple[int, int, bool, bool] = (0, BLOCKER, False, False)
+            for found in candidates:
+                if (
+                    found
+                    and found[0] > best[0]
+                    and self._case_ok(tokens, content[i], content[i + found[0] - 1], found)
+                ):
+                    best = found
+            length, term, negated_form, _ = best
+            if length == 0:
+                i += 1
+                continue
+            if content[i] - 1 >= 0 and tokens.norm[content[i] - 1] == "non":
+                if length > 1:  # "non-bloody diarrhea": diarrhea, not bloody diarrhea
+                    i += 1
+                    continue
+                negated_form = not negated_form  # "non-itchy": no itching
+            if term != BLOCKER:
+                matches.append(PhraseMatch(content[i], content[i + length - 1], term, negated_form))
+            i += length
+        matches += self._distributed(tokens, content, keys, linked, matches)
+        matches.sort(key=lambda m: (m.first, m.last))
+        return matches
+
+    def _longest(self, keys: list[str], linked: list[bool], i: int) -> tuple[int, int, bool, bool] | None:
+        """(length, term, negated form?, abbreviation?) of the longest phrase starting at content i."""
+        table = self.lexicon.table
+        for length in self.lexicon.lengths.get(keys[i], ()):
+            if i + length > len(keys) or not all(linked[i : i + length - 1]):
+                continue
+            hit = table.get(tuple(keys[i : i + length]))
+            if hit is not None:
+                return length, hit[0], hit[2], hit[1]
+        return None
+
+    def _swapped(self, keys, alts, linked, i: int) -> tuple[int, int, bool, bool] | None:
+        """ "pain in the chest" ~ "chest pain", "swelling of both ankles" ~ "ankle swelling", "pain in her
+        right heel" ~ "heel pain" (a side between is read past)."""
+        table = self.lexicon.table
+        side = 1 if i + 2 < len(keys) and keys[i + 1] in _SIDES and linked[i + 1] else 0
+        for sequence in (keys, alts):
+            for length in (2, 1):
+                first = i + 1 + side
+                if first + length > len(sequence) or not all(linked[i : first + length - 1]):
+                    continue
+                hit = table.get(tuple(sequence[first : first + length]) + (sequence[i],))
+                if hit is not None:
+                    return side + length + 1, hit[0], hit[2], hit[1]
+        return None
+
+    @staticmethod
+    def _case_ok(tokens, first: int, last: int, found: tuple[int, int, bool, bool]) -> bool:
+        """An abbreviation ("MI", "DOE", "JVD") only in capitals in the note."""
+        return not found[3] or tokens.text[tokens.start[first] : tokens.end[last]].isupper()
+
+    def _distributed(self, tokens, content, keys, linked, matches: list[PhraseMatch]) -> list[PhraseMatch]:
+        """Coordinated phrases: "abdominal pain or distension" -> abdominal distension, "cold or heat
+        intolerance" -> cold intolerance, "dolor abdominal o torácico" -> dolor torácico."""
+        table = self.lexicon.table
+        covered = {p for m in matches for p in range(m.first, m.last + 1)}
+        full = {(m.first, m.last) for m in matches}
+        extra: list[PhraseMatch] = []
+        ends = {m.last: m for m in matches}
+        carried: dict[tuple[int, ...], list[str]] = {}  # a run's words after distribution, for the next one
+        for a, b in self._conjunct_pairs(tokens, content, linked):
+            ending = ends.get(content[a[-1]])
+            ka = carried.get(tuple(a))
+            a = [i for i in a if content[i] >= ending.first] if ending else self._trim(tokens, content, a)
+            b_run, b = tuple(b), self._trim(tokens, content, b)
+            if not a or not b:
+                continue
+            ka, kb = ka or [keys[i] for i in a], [keys[i] for i in b]
+            a_span, b_span = (content[a[0]], content[a[-1]]), (content[b[0]], content[b[-1]])
+            if len(ka) > 1 and b_span not in full:
+                for key in (tuple(ka[:-1] + kb), tuple(ka[:1] + kb)):
+                    hit = table.get(key)
+                    if hit and hit[0] != BLOCKER:
+                        extra.append(PhraseMatch(b_span[0], b_span[1], hit[0], hit[2]))
+                        carried[b_run] = list(key)
+                        break
+            if len(kb) > 1 and not any(p in covered for p in range(a_span[0], a_span[1] + 1)):
+                for key in (tuple(ka + kb[-1:]), tuple(ka[-1:] + kb[-1:])):  # "central chest and abdominal
+                    hit = table.get(key)  # discomfort": chest discomfort
+                    if hit and hit[0] != BLOCKER:
+                        extra.append(PhraseMatch(content[a[-len(key) + 1]], a_span[1], hit[0], hit[2]))
+                        break
+        return extra
+
+    def _trim(self, tokens, content, run: list[int]) -> list[int]:
+        """The run without its leading cue words and other words no phrase contains ("no", "severe")."""
+        words = self.lexicon.words
+        keep = len(run)
+        for position in range(len(run) - 1, -1, -1):
+            p = content[run[position]]
+            if C.PRE.at(tokens.norm, p) is not None or self.lexicon.key_of(tokens.norm[p]) not in words:
+                break
+            keep = position
+        return run[keep:]
+
+    @staticmethod
+    def _conjunct_pairs(tokens, content, linked) -> list[tuple[list[int], list[int]]]:
+        """Neighbouring runs of content indices joined by a coordinator ("or", "y", "ni") in one clause."""
+        pairs: list[tuple[list[int], list[int]]] = []
+        run: list[int] = []
+        previous: list[int] = []
+        after_coordinator = False
+        for i, p in enumerate(content):
+            if i and not linked[i - 1]:  # a new clause (or a number, a cue of another kind) in between
+                if after_coordinator and previous and run:
+                    pairs.append((previous, run))
+                run, previous, after_coordinator = [], [], False
+            if tokens.norm[p] in C.COORDINATORS:
+                if after_coordinator and previous and run:
+                    pairs.append((previous, run))
+                previous, run, after_coordinator = run, [], True
+                continue
+            run.append(i)
+        if after_coordinator and previous and run:
+            pairs.append((previous, run))
+        return pairs

@@ -9,7 +9,7 @@ from inference.engine import Diagnoser, Diagnosis, RankedDisease
 from inference.evidence import Evidence
 from inference.explain import explain
 from web import wording
-from web.i18n import MESSAGES
+from web.messages import MESSAGES
 
 __all__ = ["twin_line", "write_why"]
 

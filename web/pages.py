@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from web import forms, service
-from web.i18n import FIELD_LABELS, MESSAGES, current_lang
+from web.i18n import FIELD_LABELS, current_lang
+from web.messages import MESSAGES
 from web.schemas import ApiError, DiagnoseRequest, validate
 from web.state import engine
 

@@ -10,7 +10,7 @@ import re
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from knowledge.sparql import QueryStopped, check_read_only, select_isolated, store_is_built
-from web import notes, service
+from web import diseases, notes, service
 from web.openapi import spec
 from web.schemas import (
     ApiError,
@@ -165,7 +165,7 @@ def extract() -> Response:
 def disease(disease_id: str) -> Response:
     """A disease's phenotypes with frequencies and sources."""
     current = engine()
-    return jsonify(service.envelope(current, service.disease(current, disease_id, _lang())))
+    return jsonify(service.envelope(current, diseases.disease(current, disease_id, _lang())))
 
 
 @bp.post("/sparql")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from web import forms, service
+from web import diseases, forms, service
 from web.i18n import FIELD_LABELS, current_lang
 from web.messages import MESSAGES
 from web.schemas import ApiError, DiagnoseRequest, validate
@@ -73,7 +73,7 @@ def disease(disease_id: str):
     """A disease's phenotypes, frequencies and sources (PMIDs linked to PubMed)."""
     current = engine()
     try:
-        info = service.disease(current, disease_id, current_lang())
+        info = diseases.disease(current, disease_id, current_lang())
     except ApiError:
         return render_template("error.html", code=404, message_key="not_found"), 404
     return render_template("disease.html", disease=info)

@@ -1,4 +1,6 @@
-"""What the page and the API share: evidence from a request, the differential as a dict, disease details."""
+"""What the page and the API share: the differential for a request as JSON (explanations and next
+questions within the request's time budget), the serving log and feedback, and the envelope of every answer.
+Evidence from a request is in web.evidence, a disease's page in web.diseases."""
 
 from __future__ import annotations
 
@@ -6,33 +8,23 @@ import logging
 import math
 import time
 
-import numpy as np
 from flask import current_app, g, has_app_context
 
 from inference.engine import Diagnosis
-from inference.evidence import HPO_ID, Evidence, EvidenceError, make_evidence
+from inference.evidence import Evidence
 from inference.explain import explain_many
-from inference.phenopackets import packet_to_case
 from inference.questions import next_questions
-from inference.vitals import PLAUSIBLE, temperature_celsius
-from knowledge.kb import ORIGINS, SEXES
 from learning.ops import serving_log
 from web import wording
+from web.diseases import disease_url, label_lang
+from web.evidence import evidence_from
 from web.metrics import DIAGNOSES
-from web.schemas import MAX_FINDINGS, ApiError, DiagnoseRequest
+from web.schemas import DiagnoseRequest
 from web.state import Engine
 
-__all__ = ["DISCLAIMER", "diagnose", "disease", "envelope", "log_feedback"]
+__all__ = ["DISCLAIMER", "diagnose", "envelope", "log_feedback"]
 
 DISCLAIMER = "Supports, does not replace, clinical judgement."
-_REFERENCE_URLS = {
-    "PMID": "https://pubmed.ncbi.nlm.nih.gov/{}/",
-    "OMIM": "https://omim.org/entry/{}",
-    "ORPHA": "https://www.orpha.net/en/disease/detail/{}",
-    "DOI": "https://doi.org/{}",
-    "MONDO": "https://monarchinitiative.org/MONDO:{}",
-    "DECIPHER": "https://www.deciphergenomics.org/syndrome/{}",
-}
 
 
 def envelope(engine: Engine, payload: dict) -> dict:
@@ -44,102 +36,6 @@ def envelope(engine: Engine, payload: dict) -> dict:
         "hpo_release": engine.kb.release,
         "credit": engine.credit,
     }
-
-
-_MESH_URL = "https://meshb.nlm.nih.gov/record/ui?ui={}"
-
-
-def reference(ref: str) -> dict:
-    prefix, _, local = ref.partition(":")
-    if ref.startswith("dataset:HSDN/"):  # a literature feature: the MeSH disease it co-occurs with
-        return {"id": ref, "url": _MESH_URL.format(local.removeprefix("HSDN/").split("#", 1)[0])}
-    template = _REFERENCE_URLS.get(prefix.upper())
-    return {"id": ref, "url": template.format(local.strip()) if template and local.strip() else None}
-
-
-def disease_url(disease_id: str) -> str:
-    return f"/diseases/{disease_id}"
-
-
-# ---- evidence ----------------------------------------------------------------------------------
-
-
-def _check_ids(engine: Engine, ids: list[str], field: str) -> None:
-    for position, raw in enumerate(ids):
-        name = f"{field}[{position}]"
-        if not HPO_ID.match(raw.strip()):
-            raise ApiError(400, f"{name}: malformed HPO id {raw!r} (expected HP:nnnnnnn)", name)
-        term, warning = engine.kb.resolve_term(raw.strip())
-        if term is None:
-            message = warning or f"unknown HPO id {raw} (not in HPO release {engine.kb.release})"
-            raise ApiError(400, f"{name}: {message}", name)
-
-
-def _vitals(request: DiagnoseRequest) -> dict[str, float]:
-    if request.vitals is None:
-        return {}
-    given = request.vitals.model_dump(exclude_none=True)
-    if "temperature_c" in given and "temperature_f" in given:
-        raise ApiError(400, "vitals: give temperature_c or temperature_f, not both", "vitals.temperature_f")
-    if "temperature_f" in given:
-        given["temperature_c"] = temperature_celsius(given.pop("temperature_f"), "F")
-        unit_field = "vitals.temperature_f"
-    else:
-        unit_field = "vitals.temperature_c"
-    for name, value in given.items():
-        low, high = PLAUSIBLE[name]
-        if not low <= value <= high:
-            field = unit_field if name == "temperature_c" else f"vitals.{name}"
-            message = f"{field}: {value:g} is outside the plausible range {low:g}-{high:g}"
-            raise ApiError(400, message, field, "range", {"value": value, "low": low, "high": high})
-    return given
-
-
-def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, str | None]:
-    """Validated evidence (and the phenopacket id, when one was given); ApiError names the field."""
-    kb = engine.diagnoser.kb
-    if request.phenopacket is not None:
-        clash = [
-            name
-            for name in ("observed", "excluded", "age", "sex", "vitals")
-            if getattr(request, name) not in (None, [])
-        ]
-        if clash:
-            raise ApiError(400, f"{clash[0]}: give either a phenopacket or findings, not both", clash[0])
-        try:
-            case = packet_to_case(kb, request.phenopacket, context=request.context or "rare-disease-clinic")
-        except EvidenceError as error:
-            raise ApiError(400, f"phenopacket: {error.message}", "phenopacket") from None
-        except (AttributeError, TypeError, ValueError, KeyError) as error:
-            raise ApiError(400, f"phenopacket: not a valid phenopacket ({error})", "phenopacket") from None
-        if len(case.evidence.findings) > MAX_FINDINGS:
-            count = len(case.evidence.findings)
-            message = f"phenopacket: {count} findings; at most {MAX_FINDINGS} per request"
-            raise ApiError(400, message, "phenopacket")
-        return case.evidence, case.case_id
-    if len(request.observed) + len(request.excluded) > MAX_FINDINGS:
-        message = (
-            f"observed: {len(request.observed)} observed + {len(request.excluded)} excluded findings; "
-            f"at most {MAX_FINDINGS} in all per request"
-        )
-        raise ApiError(400, message, "observed")
-    _check_ids(engine, [item.id for item in request.observed], "observed")
-    _check_ids(engine, request.excluded, "excluded")
-    try:
-        evidence = make_evidence(
-            kb,
-            [(item.id.strip(), item.severity) for item in request.observed],
-            [raw.strip() for raw in request.excluded],
-            age_years=request.age,
-            sex=request.sex,
-            context=request.context or "primary-care",
-            vitals=_vitals(request),
-            onset=request.onset,
-            strict=True,
-        )
-    except EvidenceError as error:
-        raise ApiError(400, str(error), error.field) from None
-    return evidence, None
 
 
 # ---- the differential --------------------------------------------------------------------------
@@ -184,7 +80,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             "disease_id": row.disease_id,
             "label": kb.disease_label(row.index, lang),
             "label_en": row.label,
-            "label_lang": _label_lang(kb, row.index, lang),
+            "label_lang": label_lang(kb, row.index, lang),
             "probability": row.probability,
             "orphan": row.orphan,
             "kind": "orphan" if row.orphan else "common",
@@ -218,7 +114,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             {
                 "disease_id": item.disease_id,
                 "label": kb.disease_label(item.index, lang),
-                "label_lang": _label_lang(kb, item.index, lang),
+                "label_lang": label_lang(kb, item.index, lang),
                 "probability": item.probability,
                 "cautious_probability": item.cautious_probability,
                 "rank": shown.get(item.disease_id, max(item.rank, len(ranking) + 1)),
@@ -353,70 +249,4 @@ def _explanation(kb, explanation, lang: str, effects: dict, disease: int) -> dic
             {"id": m.term, "label": kb.label(m.term, lang), "frequency": _finite(m.frequency)}
             for m in explanation.missing_frequent
         ],
-    }
-
-
-# ---- a disease ---------------------------------------------------------------------------------
-
-
-def _label_lang(kb, index: int, lang: str) -> str:
-    """The language of a disease's label: English where no source gives one in `lang`."""
-    return "es" if lang == "es" and kb.disease_info[index].get("label_es") else "en"
-
-
-def disease(engine: Engine, disease_id: str, lang: str = "en") -> dict:
-    """A disease's facts and phenotype links (frequency, provenance) from the loaded KB."""
-    kb = engine.diagnoser.kb
-    index = kb.disease_index.get(disease_id)
-    if index is None:
-        raise ApiError(404, f"unknown disease id {disease_id!r}", "disease_id")
-    info = kb.disease_info[index]
-    base = engine.kb
-    rows = np.flatnonzero(base.link_disease == index) if index < len(base.disease_ids) else np.array([], int)
-    phenotypes, not_links = [], []
-    for row in rows.tolist():
-        term = base.term_ids[int(base.link_term[row])]
-        frequency = float(base.link_freq[row])
-        onset = int(base.link_onset[row])
-        link = {
-            "id": term,
-            "label": base.label(term, lang),
-            "frequency": None if math.isnan(frequency) else frequency,
-            "n": int(base.link_n[row]) if base.link_n[row] >= 0 else None,
-            "m": int(base.link_m[row]) if base.link_m[row] >= 0 else None,
-            "origin": ORIGINS[int(base.link_origin[row])],
-            "sex": SEXES[int(base.link_sex[row])].lower() or None,
-            "onset": base.label(base.term_ids[onset], lang) if onset >= 0 else None,
-            "evidence": base.link_evidence[row] or None,
-            "references": [reference(r) for r in base.link_refs[row].split(";") if r.strip()],
-        }
-        (not_links if base.link_negated[row] else phenotypes).append(link)
-    phenotypes.sort(
-        key=lambda link: (-(link["frequency"] if link["frequency"] is not None else -1), link["label"])
-    )
-    prevalence = float(kb.disease_prevalence[index])
-    source_ref = reference(disease_id)
-    return {
-        "disease_id": disease_id,
-        "label": kb.disease_label(index, lang),
-        "label_en": kb.disease_names[index],
-        "label_lang": _label_lang(kb, index, lang),
-        "source": kb.disease_source[index],
-        "source_url": source_ref["url"],
-        "orphan": bool(kb.disease_orphan[index]),
-        "kind": "orphan" if kb.disease_orphan[index] else "common",
-        "prevalence": None if math.isnan(prevalence) else prevalence,
-        "prevalence_kind": info.get("prevalence_kind"),
-        "prevalence_source": reference(info["prevalence_source"]) if info.get("prevalence_source") else None,
-        "icd10": info.get("icd10", []),
-        "xrefs": [reference(x) for x in info.get("xrefs", [])],
-        "setting": info.get("setting", []),
-        "age_range": [info["age_min"], info["age_max"]] if "age_min" in info else None,
-        "sex_pattern": info.get("sex_pattern"),
-        "inheritance": [base.label(t, lang) for t in info.get("inheritance", [])],
-        "onset": [base.label(t, lang) for t in info.get("onset", [])],
-        "data_only": bool(info.get("data_only", False)),
-        "phenotypes": phenotypes,
-        "not_phenotypes": not_links,
-        "url": disease_url(disease_id),
     }

@@ -11,10 +11,11 @@ from inference.calibration import IDENTITY, calibration_features, recalibrate_to
 from inference.dont_miss import DontMiss, cautious_log_posterior, dont_miss_mask, flagged
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
 from inference.fitted import FittedLikelihood
-from inference.likelihood import LikelihoodCache, consult_or_rare_sensitivity, exclusion_sensitivities
+from inference.likelihood import LikelihoodCache
 from inference.network import Network, compile_network
 from inference.params import ModelParams
 from inference.priors import Demographics, base_prevalence, context_log_prior
+from inference.term_columns import consult_or_rare_sensitivity, exclusion_sensitivities
 from knowledge.kb import KnowledgeBase
 
 __all__ = ["Diagnoser", "Diagnosis", "RankedDisease", "top_indices"]

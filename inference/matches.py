@@ -1,6 +1,6 @@
 """How one finding matches every disease, split by match type: the raw material of the fitted likelihood.
 
-inference/likelihood.py folds these into one probability; here they stay apart so that each match type, the
+inference/term_columns.py folds these into one probability; here they stay apart so that each match type, the
 leak and the similarity term can get its own fitted weight (inference/fitted.py, learning/fit/).
 """
 

@@ -9,7 +9,7 @@ from pgmpy.models import DiscreteBayesianNetwork
 
 from inference.engine import Diagnoser
 from inference.evidence import Evidence
-from inference.likelihood import consult_or_rare_sensitivity, exclusion_sensitivities
+from inference.term_columns import consult_or_rare_sensitivity, exclusion_sensitivities
 
 OTHER = "other"
 

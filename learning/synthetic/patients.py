@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.kb import KnowledgeBase
-from learning.privacy.anonymize import FIRST_NAMES_EN, FIRST_NAMES_ES
+from learning.privacy.patterns import FIRST_NAMES_EN, FIRST_NAMES_ES
 
 __all__ = [
     "DNI_LETTERS",

@@ -11,12 +11,17 @@ from inference.engine import Diagnoser
 from inference.phenopackets import iter_packets
 
 
-def test_parallel_batch_equals_one_process(kb, dev_cases_dir):
+def _first_packets(directory, count: int) -> list[tuple[str, dict]]:
     items = []
-    for where, packet in iter_packets(dev_cases_dir):
+    for where, packet in iter_packets(directory):
         items.append((where, packet))
-        if len(items) == PARALLEL_FROM + 16:
+        if len(items) == count:
             break
+    return items
+
+
+def test_parallel_batch_equals_one_process(kb, dev_cases_dir):
+    items = _first_packets(dev_cases_dir, PARALLEL_FROM + 16)
     options = {"top": 5, "sources": None}
     outputs = []
     for jobs in (1, 2):
@@ -37,11 +42,7 @@ def test_parallel_batch_equals_one_process(kb, dev_cases_dir):
 def test_a_batch_reading_the_likelihood_table_writes_what_a_computing_one_writes(kb, dev_cases_dir, tmp_path):
     from inference.term_table import ensure_table
 
-    items = []
-    for where, packet in iter_packets(dev_cases_dir):
-        items.append((where, packet))
-        if len(items) == PARALLEL_FROM + 16:
-            break
+    items = _first_packets(dev_cases_dir, PARALLEL_FROM + 16)
     options = {"top": 5, "sources": None}
     rankings = []
     for table_terms in (0, 400):

@@ -49,8 +49,8 @@ class WebConfig:
     sparql_memory_mb: int = 768
     sparql_slots: int = 2
     request_budget_s: float = 2.0
-    cache_mb: float = 24.0
-    shared_cache_mb: float = 96.0
+    cache_mb: float = 48.0
+    shared_cache_mb: float = 160.0
     table_terms: int = config.TABLE_TERMS
     trust_proxy: bool = False
     secure_cookies: bool = False
@@ -82,8 +82,8 @@ class WebConfig:
             sparql_memory_mb=int(_number(env, "DXGRAPH_SPARQL_MEMORY_MB", 768, 64)),
             sparql_slots=int(_number(env, "DXGRAPH_SPARQL_SLOTS", 2, 1)),
             request_budget_s=_number(env, "DXGRAPH_REQUEST_BUDGET_MS", 2000, 10) / 1000,
-            cache_mb=_number(env, "DXGRAPH_CACHE_MB", 24, 0),
-            shared_cache_mb=0.0 if testing else _number(env, "DXGRAPH_SHARED_CACHE_MB", 96, 0),
+            cache_mb=_number(env, "DXGRAPH_CACHE_MB", 48, 0),
+            shared_cache_mb=0.0 if testing else _number(env, "DXGRAPH_SHARED_CACHE_MB", 160, 0),
             table_terms=0 if testing else int(_number(env, "DXGRAPH_TABLE_TERMS", config.TABLE_TERMS, 0)),
             trust_proxy=_flag(env, "DXGRAPH_TRUST_PROXY"),
             secure_cookies=_flag(env, "DXGRAPH_SECURE_COOKIES"),

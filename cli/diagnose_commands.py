@@ -198,7 +198,10 @@ def use_table(diagnoser, mode: str, cases: int, settings: Settings) -> None:
     root = settings.term_tables_dir
     exists = (root / table_key(diagnoser) / "table.json").exists()
     if mode == "yes" or exists or cases >= TABLE_FROM:
-        diagnoser.attach_table(ensure_table(diagnoser, root, count, jobs=usable_cores(), progress=True))
+        try:
+            diagnoser.attach_table(ensure_table(diagnoser, root, count, jobs=usable_cores(), progress=True))
+        except OSError as error:  # (a read-only or full disk): the batch computes its columns instead
+            print(f"dxgraph: no likelihood table in {root} ({error}); computing instead", file=sys.stderr)
 
 
 def batch_record(diagnoser, case_id: str, diagnosis) -> dict:

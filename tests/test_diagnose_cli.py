@@ -142,3 +142,18 @@ def test_evaluate_real_cases_writes_a_report(kb_home, dev_cases_dir, tmp_path, c
     assert 0 <= summary["top1"] <= summary["top3"] <= summary["top10"] <= 1
     assert 0 <= summary["ece"] <= 1 and summary["brier"] >= 0
     assert (report / "index.html").exists() and (report / "reliability.png").stat().st_size > 1000
+
+
+def test_a_batch_that_cannot_keep_a_likelihood_table_computes_instead(kb_home, tmp_path, capsys):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "kb").symlink_to(kb_home / "kb")
+    (home / "cache").write_text("a file where the table's directory would go")
+    path = tmp_path / "cases.jsonl"
+    cases = (("t1", "HP:0001631"), ("t2", "HP:0001250"))
+    path.write_text("".join(json.dumps(_case(case_id, [term])) + "\n" for case_id, term in cases))
+    argv = ["--home", str(home), "diagnose", "--phenopackets", str(path), "--model", "literature"]
+    assert main([*argv, "--table", "yes"]) == 0
+    captured = capsys.readouterr()
+    assert [json.loads(x)["case_id"] for x in captured.out.splitlines()] == ["t1", "t2"]
+    assert "no likelihood table" in captured.err

@@ -49,10 +49,11 @@ def read_cases(
 def _compute_terms(terms: list[int]) -> list[tuple[int, object, object]]:
     """Each term's literature columns, and its fitted columns when the cases' context uses them."""
     diagnoser, fitted = _STATE["diagnoser"], _STATE["fitted"]
-    return [
-        (term, diagnoser.cache.compute(term), diagnoser.fitted.columns(term) if fitted else None)
-        for term in terms
-    ]
+    out = []
+    for term in terms:
+        columns = diagnoser.cache.compute(term)
+        out.append((term, columns, diagnoser.fitted.compute(term, columns) if fitted else None))
+    return out
 
 
 def _diagnose_slice(bounds: tuple[int, int]) -> list[str]:

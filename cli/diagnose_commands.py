@@ -190,14 +190,16 @@ def _print_skipped(what: str) -> None:
 def use_table(diagnoser, mode: str, cases: int, settings: Settings) -> None:
     """Attach the model's likelihood table to a batch's diagnoser: the one on disk, or built now when asked
     (or when the batch is large enough to pay for it: about 10 s per 4,000 terms on 2 cores)."""
-    from inference.term_table import ensure_table, table_key
+    from inference.term_table import ensure_table, existing_table
 
     count = config.table_terms()
     if mode == "no" or count == 0:
         return
     root = settings.term_tables_dir
-    exists = (root / table_key(diagnoser) / "table.json").exists()
-    if mode == "yes" or exists or cases >= TABLE_FROM:
+    table = existing_table(diagnoser, root, count)
+    if table is not None:
+        diagnoser.attach_table(table)
+    elif mode == "yes" or cases >= TABLE_FROM:
         try:
             diagnoser.attach_table(ensure_table(diagnoser, root, count, jobs=usable_cores(), progress=True))
         except OSError as error:  # (a read-only or full disk): the batch computes its columns instead

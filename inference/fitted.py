@@ -27,6 +27,7 @@ from inference.matches import MatchSource
 from inference.network import Network
 from inference.params import ModelParams
 from inference.similarity import expected_similarity
+from inference.term_columns import TermColumns
 
 __all__ = ["CAP", "COMPLETENESS_REF", "IC_REF", "FittedColumns", "FittedLikelihood"]
 
@@ -102,7 +103,7 @@ class FittedLikelihood:
             if cached is not None:
                 self._columns.move_to_end(term)
                 return cached
-        result = self._compute(term)
+        result = self.compute(term)
         with self._lock:
             self._columns[term] = result
             while len(self._columns) > self.capacity():
@@ -124,7 +125,9 @@ class FittedLikelihood:
             return self.max_terms
         return max(min(self.max_terms, bound // (8 * self.network.n_diseases)), 1)
 
-    def _compute(self, term: int) -> FittedColumns:
+    def compute(self, term: int, standard: TermColumns | None = None) -> FittedColumns:
+        """A term's fitted columns, computed without keeping them; `standard` is the term's literature
+        columns when the caller has them already (curated diseases keep the literature rule's values)."""
         net, p = self.network, self.params
         matches = self.matches.term(term)
         background = float(net.term_background[term])
@@ -135,7 +138,7 @@ class FittedLikelihood:
         log_absent = np.log1p(-p.fit_exclusion_sensitivity * prob)
         curated = net.curated_index
         if len(curated):
-            standard = self.cache.columns(term)
+            standard = standard if standard is not None else self.cache.columns(term)
             log_present[curated] = standard.log_present(net)[curated] + sim[curated]
             log_absent[curated] = standard.log_absent(net, "rare-disease-clinic")[curated]
         other_sim = p.similarity_weight * expected_similarity(net, matches.sim)

@@ -112,7 +112,7 @@ def _rows(terms: list[int]) -> list[tuple[int, np.ndarray, float, tuple | None]]
         lit = columns.log_present(diagnoser.network).astype(np.float32)
         fit = None
         if fitted:
-            f = diagnoser.fitted._compute(term)
+            f = diagnoser.fitted.compute(term, columns)
             fit = (f.log_present, f.log_absent, f.other_present, f.other_absent)
         out.append((term, lit, columns.log_present_other(), fit))
     return out

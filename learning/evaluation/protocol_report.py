@@ -44,6 +44,14 @@ COLUMNS = (
 )
 
 
+def _save(plt, fig, path: Path) -> Path:
+    """Lay out, write and close a figure (plots are kept as files beside the report)."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def _plt():
     import matplotlib
 
@@ -74,10 +82,7 @@ def topk_plot(result: ProtocolResult, path: Path) -> Path:
         ax.set_title(f"{SLICE_TITLES[name]}\n({cases} cases)", fontsize=9)
     axes[0][0].set_ylabel("% of test cases")
     axes[0][0].legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def reliability_plot(scores: dict[str, Scores], path: Path, bins: int = 10) -> Path:
@@ -105,10 +110,7 @@ def reliability_plot(scores: dict[str, Scores], path: Path, bins: int = 10) -> P
     ax.legend(fontsize=7)
     hist.set_xlabel("top-1 probability")
     hist.set_ylabel("cases")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def cv_plot(result: ProtocolResult, path: Path) -> Path:
@@ -129,10 +131,7 @@ def cv_plot(result: ProtocolResult, path: Path) -> Path:
     ax.set_ylabel("prior_pseudocount")
     ax.set_title("grouped CV top-1 (training part)", fontsize=9)
     fig.colorbar(image, ax=ax)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def split_plot(result: ProtocolResult, path: Path) -> Path:
@@ -152,10 +151,7 @@ def split_plot(result: ProtocolResult, path: Path) -> Path:
             fontsize=8,
         )
     axes[0].set_ylabel("share of the disease's cases")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def _metrics_table(summaries: dict[str, dict]) -> str:

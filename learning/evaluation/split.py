@@ -167,13 +167,10 @@ def stratified_group_split(
 
 
 def random_group_split(
-    cases: pd.DataFrame,
-    shares: Sequence[float] = (0.6, 0.2, 0.2),
-    group_by: str = "publication",
-    min_cases: int = 3,
-    seed: int = 0,
+    cases: pd.DataFrame, shares: Sequence[float], group_by: str, min_cases: int, seed: int
 ) -> Split:
-    """The unstratified reference: groups in random order, cut at the target case shares."""
+    """The unstratified reference the protocol compares the split with (same settings, passed by the
+    protocol): groups in random order, cut at the target case shares."""
     groups = group_keys(cases, group_by)
     group_ids, case_group = np.unique(groups.to_numpy(dtype=str), return_inverse=True)
     sizes = np.bincount(case_group, minlength=len(group_ids))

@@ -152,7 +152,7 @@ def build_table(
     position = {int(t): i for i, t in enumerate(terms.tolist())}
     chunks = [terms[i : i + 32].tolist() for i in range(0, k, 32)]
     _STATE["diagnoser"] = diagnoser
-    bar = None
+    bar, pool = None, None
     if progress:
         from tqdm import tqdm
 
@@ -162,7 +162,7 @@ def build_table(
             pool = multiprocessing.get_context("fork").Pool(jobs)
             results = pool.imap_unordered(_rows, chunks)
         else:
-            pool, results = None, map(_rows, chunks)
+            results = map(_rows, chunks)
         for rows in results:
             for term, lit, other, fit in rows:
                 i = position[term]
@@ -173,10 +173,10 @@ def build_table(
                     fit_other[i] = fit[2], fit[3]
             if bar is not None:
                 bar.update(len(rows))
-        if pool is not None:
-            pool.close()
-            pool.join()
     finally:
+        if pool is not None:
+            pool.terminate()  # (every row is in by now, or the build failed: nothing left to wait for)
+            pool.join()
         _STATE.clear()
         if bar is not None:
             bar.close()

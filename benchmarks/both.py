@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.accuracy import OMIM, cited_mask, eval_cases  # noqa: E402
-from benchmarks.vignettes import evaluate, read_mapping  # noqa: E402
+from benchmarks.vignettes import dont_miss_figures, evaluate, print_dont_miss, read_mapping  # noqa: E402
 from inference.engine import Diagnoser  # noqa: E402
 from inference.evaluation import publication_fold, rank_summary, score_cases  # noqa: E402
 from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
@@ -57,6 +57,7 @@ def report(label: str, kb, cases_dir: Path) -> None:
             f"top-3 {100 * held['top3']:.1f} top-10 {100 * held['top10']:.1f} ECE {held['ece']:.3f}; "
             f"half A top-1 {100 * result['A']['top1']:.1f}"
         )
+        print_dont_miss(dont_miss_figures(kb, Diagnoser(kb), rows, context), context)
 
 
 def main() -> int:

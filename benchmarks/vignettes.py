@@ -145,6 +145,33 @@ def evaluate(kb, diagnoser, rows: list[dict], context: str, notes: dict[int, str
     return result
 
 
+def dont_miss_figures(kb, diagnoser, rows: list[dict], context: str) -> dict:
+    """Per half: of the vignettes whose diagnosis is a time-critical one, how many have it in the don't-miss
+    block; and the block's mean size over all vignettes (issue 11: >= 90% flagged, <= 3 on average)."""
+    critical = {kb.disease_ids[i] for i, info in enumerate(kb.disease_info) if info.get("dont_miss")}
+    out: dict = {}
+    for row in rows:
+        case = vignette_case(kb, row, context)
+        block = {flag.disease_id for flag in diagnoser.diagnose(case.evidence, top=10).dont_miss}
+        half = out.setdefault(vignette_half(row["source_line"]), {"flagged": 0, "due": 0, "sizes": []})
+        half["sizes"].append(len(block))
+        if critical & set(case.truths):
+            half["due"] += 1
+            half["flagged"] += bool(block & set(case.truths))
+            half.setdefault("missed", []).extend([] if block & set(case.truths) else [row["source_line"]])
+    for half in out.values():
+        half["mean_block"] = float(np.mean(half.pop("sizes")))
+    return out
+
+
+def print_dont_miss(figures: dict, context: str) -> None:
+    cells = "; ".join(
+        f"half {h} flagged {f['flagged']}/{f['due']}, block {f['mean_block']:.2f} on average"
+        for h, f in sorted(figures.items())
+    )
+    print(f"don't miss, {context:12} {cells}")
+
+
 def text_path(kb, diagnoser, rows: list[dict], context: str, hand: dict) -> dict:
     """The text path's figures, printed beside the hand-mapped ones (difference on the held-out half)."""
     from notes import read_vignettes, vignette_note
@@ -245,6 +272,9 @@ def main() -> int:
             for r, h, k, p in zip(rows, halves, scores.ranks, scores.predicted, strict=True)
         ]
         (out / f"cases_{context}.json").write_text(json.dumps(per_case, indent=0))
+        figures = dont_miss_figures(kb, diagnoser, rows, context)
+        report["contexts"][f"{context} (don't miss)"] = figures
+        print_dont_miss(figures, context)
         if args.text:
             report["contexts"][f"{context} (text)"] = text_path(kb, diagnoser, rows, context, result)
     (out / "vignettes.json").write_text(json.dumps(report, indent=2))

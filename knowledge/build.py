@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.config import Settings
-from knowledge.curated import CuratedFile, TermLabels, curated_paths
+from knowledge.curated import CuratedFile, TermLabels, curated_paths, is_superseded, superseded_sources
 from knowledge.hpoa import Annotation, HpoaFile, parse_hpoa
 from knowledge.kb import (
     FORMAT_VERSION,
@@ -265,9 +265,13 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             overridden += 1
             continue
         rows.append(_hpo_row(ann, d, term_index))
+    superseded = superseded_sources(curated_records)
     for record in curated_records:
         origin = ORIGINS.index("curated" if record.declared else "overlay")
+        replaced = () if record.supersedes else superseded.get(record.id, ())
         for link in record.links:
+            if is_superseded(link, replaced):
+                continue
             freq = np.nan if link.frequency is None else link.frequency
             rows.append(
                 (

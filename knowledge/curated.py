@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,9 @@ __all__ = [
     "Where",
     "curated_paths",
     "disease_curie",
+    "is_superseded",
     "read_curated_file",
+    "superseded_sources",
     "term_curie",
 ]
 
@@ -94,6 +97,7 @@ class DiseaseRecord:
     derived_from: str | None = None
     consultation_prior: float | None = None  # P(this diagnosis | a primary-care / emergency visit)
     dont_miss: str | None = None  # the guideline that makes this a time-critical diagnosis (dx:dontMiss)
+    supersedes: list[str] = field(default_factory=list)  # source prefixes whose links this record's replace
 
 
 @dataclass
@@ -117,6 +121,21 @@ class CuratedFile:
     diseases: list[DiseaseRecord]
     term_labels: list[TermLabels]
     unknown_subjects: list[tuple[str, Where]]
+
+
+def superseded_sources(records: list[DiseaseRecord]) -> dict[str, tuple[str, ...]]:
+    """Per disease: the source prefixes (dx:supersedes) a reviewed clinical profile replaces in the
+    disease's other records, so a survey's lay-symptom list does not linger beside the profile that
+    supersedes it (the profile itself may keep a survey figure it agrees with, citing it)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        out[record.id].update(record.supersedes)
+    return {disease: tuple(sorted(prefixes)) for disease, prefixes in out.items() if prefixes}
+
+
+def is_superseded(link: CuratedLink, prefixes: tuple[str, ...]) -> bool:
+    """Is this link one a clinical profile replaces (every citation from a superseded dataset)?"""
+    return bool(prefixes) and bool(link.sources) and all(src.startswith(prefixes) for src in link.sources)
 
 
 class TurtleSyntaxError(ValueError):
@@ -240,6 +259,7 @@ def read_curated_file(path: Path) -> CuratedFile:
             record.consultation_prior = float(consultation) if consultation is not None else None
             dont_miss = _one(graph, subject, DX.dontMiss)
             record.dont_miss = str(dont_miss) if dont_miss is not None else None
+            record.supersedes = sorted(str(o) for o in _literals(graph, subject, DX.supersedes))
             derived = _one(graph, subject, DX.derivedFrom)
             record.derived_from = str(derived) if derived is not None else None
             seen: dict[str, int] = {}

@@ -16,7 +16,9 @@ from knowledge.curated import (
     TurtleSyntaxError,
     Where,
     disease_curie,
+    is_superseded,
     read_curated_file,
+    superseded_sources,
     term_curie,
 )
 
@@ -99,6 +101,7 @@ def semantic_problems(files: list[CuratedFile], reference: Reference) -> list[Pr
     problems: list[Problem] = []
     declared = {r.id for f in files for r in f.diseases if r.declared}
     seen_links: dict[tuple[str, str], list] = defaultdict(list)
+    superseded = superseded_sources([r for f in files for r in f.diseases])
     for curated in files:
         for iri, where in curated.unknown_subjects:
             problems.append(Problem(where, f"subject {iri} is neither a dxgraph disease nor an HPO term"))
@@ -145,7 +148,8 @@ def semantic_problems(files: list[CuratedFile], reference: Reference) -> list[Pr
                             f"contradiction: NOT link {link.hpo_id} with frequency {link.frequency}",
                         )
                     )
-                if link.hpo_id:
+                replaced = () if record.supersedes else superseded.get(record.id, ())
+                if link.hpo_id and not is_superseded(link, replaced):
                     seen_links[(record.id, link.hpo_id)].append(link)
         for entry in curated.term_labels:
             if message := _term_problem(entry.hpo_id, entry.hpo_id, reference):

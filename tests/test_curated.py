@@ -89,3 +89,21 @@ def test_curated_diseases_and_spanish_labels(kb):
     assert kb.disease_info[influenza]["icd10"]
     assert kb.label("HP:0001945", "es") == "Fiebre"
     assert len(kb.term_info["labels_es"]) >= 300
+
+
+def test_clinical_profile_supersedes_the_survey_links(kb):
+    """A reviewed clinical profile (dx:supersedes "dataset:SymCat") replaces the survey's lay-symptom links
+    of that disease; the survey's age and sex odds stay, and other diseases keep their survey links."""
+    abscess = kb.disease_index["DXG:intracranial_abscess"]
+    rows = np.flatnonzero(kb.link_disease == abscess)
+    refs = [kb.link_refs[r] for r in rows]
+    assert len(rows) >= 6
+    assert not any(ref.startswith("dataset:SymCat") for ref in refs), refs
+    assert all(ref.startswith(("PMID:", "DOI:", "guideline:", "near-synonym of")) for ref in refs), refs
+    terms = {kb.term_ids[kb.link_term[r]] for r in rows}
+    assert "HP:0100749" not in terms  # SymCat's "sharp chest pain 40%" is gone
+    assert "HP:0002315" in terms  # headache, the commonest presenting feature
+    assert kb.disease_info[abscess]["age_odds"]
+    lung_abscess = kb.disease_index["DXG:abscess_of_the_lung"]
+    other_refs = [kb.link_refs[r] for r in np.flatnonzero(kb.link_disease == lung_abscess)]
+    assert any(ref.startswith("dataset:SymCat") for ref in other_refs)

@@ -47,6 +47,28 @@ def test_lay_and_clinical_words_are_found(read, text, lang, expected):
     assert {t for t, present in states(read(text, lang)).items() if present} == expected
 
 
+TEARING_PAIN, CHEST_PAIN, EPIPHORA = "HP:6000049", "HP:0100749", "HP:0009926"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "Chest pain, which he describes as tearing, radiating to the back.",
+            "en",
+            {CHEST_PAIN, TEARING_PAIN},
+        ),
+        ("Dolor torácico desgarrante que irradia a la espalda.", "es", {TEARING_PAIN}),
+        ("Excessive tearing from the right eye.", "en", {EPIPHORA}),
+        ("Eye pain and tearing since yesterday.", "en", {EPIPHORA}),
+    ],
+)
+def test_a_tearing_pain_is_its_character_not_tears(read, text, lang, expected):
+    present = {t for t, p in states(read(text, lang)).items() if p}
+    assert expected <= present
+    assert (TEARING_PAIN in present) != (EPIPHORA in present)
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [("No tose. Tiene fiebre.", "es"), ("He is not coughing. Has fever.", "en")],

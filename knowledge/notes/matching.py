@@ -16,6 +16,12 @@ __all__ = ["PhraseMatch", "PhraseMatcher"]
 _JOINING = words("of in on at around over behind under below above across near de en")
 _SITE_HEADS = words("pain swelling")  # derived from an adjective before the site: "painful", "swollen"
 _SIDES = words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas")
+# "chest pain, which he describes as tearing": the character of a pain, not tears (HPO's "Tearing" is
+# epiphora); the classic words of an aortic dissection's pain, English and Spanish
+_TEARING = words("tearing ripping desgarrante desgarrador")
+_PAIN = words("pain pains painful dolor dolores doloroso dolorosa")
+_EYE = words("eye eyes eyelid eyelids ojo ojos parpado parpados lagrimeo")  # "eye pain and tearing": tears
+TEARING_PAIN = "HP:6000049"  # Chest pain described as ripping or tearing
 
 
 @dataclass
@@ -81,8 +87,27 @@ class PhraseMatcher:
                 matches.append(PhraseMatch(content[i], content[i + length - 1], term, negated_form))
             i += length
         matches += self._distributed(tokens, content, keys, linked, matches)
+        matches = self._pain_character(tokens, skip, matches)
         matches.sort(key=lambda m: (m.first, m.last))
         return matches
+
+    def _pain_character(self, tokens, skip: set[int], matches: list[PhraseMatch]) -> list[PhraseMatch]:
+        """A tearing or ripping pain: "tearing" in a sentence that names a pain is the pain's character
+        (HPO's tearing chest pain), not epiphora; the other matches are kept as they are."""
+        term = self.lexicon.kb.term_index.get(TEARING_PAIN)
+        if term is None:
+            return matches
+        pained = {tokens.sentence[p] for p in range(len(tokens)) if tokens.norm[p] in _PAIN}
+        pained -= {tokens.sentence[p] for p in range(len(tokens)) if tokens.norm[p] in _EYE}
+        spots = [
+            p
+            for p in range(len(tokens))
+            if p not in skip and tokens.norm[p] in _TEARING and tokens.sentence[p] in pained
+        ]
+        if not spots:
+            return matches
+        kept = [m for m in matches if not any(m.first == m.last == p for p in spots)]
+        return kept + [PhraseMatch(p, p, term, False) for p in spots]
 
     def _longest(self, keys: list[str], linked: list[bool], i: int) -> tuple[int, int, bool, bool] | None:
         """(length, term, negated form?, abbreviation?) of the longest phrase starting at content i."""

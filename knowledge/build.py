@@ -30,6 +30,7 @@ from knowledge.lay_vocabulary import (
     read_note_phrases,
 )
 from knowledge.near_synonyms import NEAR_SYNONYMS, read_pairs, related_rows
+from knowledge.note_patterns import note_patterns_path, read_note_patterns
 from knowledge.obo import Ontology, parse_obo
 from knowledge.translations import official_es_path, read_official_es
 from knowledge.twins import GENES_FILE, find_twins, read_disease_genes
@@ -190,6 +191,7 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
         },
         "lay_phrases": read_lay_vocabulary(ontologies_dir, set(term_index)),
         "note_phrases": read_note_phrases(ontologies_dir, set(term_index)),
+        "note_patterns": read_note_patterns(ontologies_dir, set(term_index)),
         "alt_ids": onto.alt_ids,
         "obsolete": {
             t: {"name": term.name, "replaced_by": term.replaced_by, "consider": term.consider}
@@ -300,6 +302,7 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             ontologies_dir / NEAR_SYNONYMS,
             lay_vocabulary_path(ontologies_dir),
             note_phrases_path(ontologies_dir),
+            note_patterns_path(ontologies_dir),
         )
         if p.exists()
     ]

@@ -69,6 +69,52 @@ def test_a_tearing_pain_is_its_character_not_tears(read, text, lang, expected):
     assert (TEARING_PAIN in present) != (EPIPHORA in present)
 
 
+ORTHOPNEA, DYSMENORRHEA, STRESS_INCONTINENCE, NOCTURIA = (
+    "HP:0012764",
+    "HP:0100607",
+    "HP:0010992",
+    "HP:0000017",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term", "not_findings"),
+    [
+        ("She is short of breath when lying flat.", "en", ORTHOPNEA, set()),
+        ("Refiere disnea al acostarse.", "es", ORTHOPNEA, set()),
+        ("Cramping pain that starts a day before each menstrual period.", "en", DYSMENORRHEA, set()),
+        ("Dolor cólico con la regla desde hace un año.", "es", DYSMENORRHEA, set()),
+        ("Involuntary leakage of urine when coughing or sneezing.", "en", STRESS_INCONTINENCE, {COUGH}),
+        ("Escapes de orina al toser.", "es", STRESS_INCONTINENCE, {COUGH}),
+        ("At night she has to go to the washroom more than usual.", "en", NOCTURIA, set()),
+    ],
+)
+def test_findings_described_rather_than_named(read, text, lang, term, not_findings):
+    found = states(read(text, lang))
+    assert found.get(term) is True
+    assert not not_findings & set(found)  # "when coughing" qualifies the leak: it is not a cough
+
+
+def test_a_described_finding_is_negated_like_a_named_one(read):
+    assert states(read("No shortness of breath on lying down.")).get(ORTHOPNEA) is False
+    assert DYSMENORRHEA not in states(read("Abdominal pain. Her last period was two weeks ago, regular."))
+
+
+def test_a_malformed_note_pattern_is_named_with_file_and_line(tmp_path):
+    from knowledge.note_patterns import NotePatternError, read_note_patterns
+
+    table = tmp_path / "curation" / "note_patterns.tsv"
+    table.parent.mkdir()
+    table.write_text(
+        "hpo_id\thpo_label\tlang\thead\twith\tstatus\tnote\n"
+        "HP:0012764\tOrthopnea\ten\tdyspnea\tlying flat\treviewed\tok\n"
+        "HP:0012764\tOrthopnea\tfr\tdyspnee\tcouche\treviewed\tbad language\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(NotePatternError, match=r"note_patterns.tsv:3:"):
+        read_note_patterns(tmp_path)
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [("No tose. Tiene fiebre.", "es"), ("He is not coughing. Has fever.", "en")],

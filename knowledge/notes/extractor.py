@@ -18,6 +18,7 @@ from knowledge.notes.context import MentionReader
 from knowledge.notes.lexicon import Lexicon
 from knowledge.notes.matching import PhraseMatch, PhraseMatcher
 from knowledge.notes.measures import Measures, read_measures
+from knowledge.notes.patterns import SentencePatterns
 from knowledge.notes.results import ABSENT, PRESENT, Extraction, Finding, Mention
 from knowledge.notes.sections import find_sections
 from knowledge.notes.text import tokenize
@@ -32,6 +33,7 @@ class NoteExtractor:
         self.kb = kb
         self.lexicon = lexicon or Lexicon(kb)
         self._matcher = PhraseMatcher(self.lexicon)
+        self._patterns = SentencePatterns(kb)
         self._reader = MentionReader(kb)
 
     # ---- public ---------------------------------------------------------------------------------
@@ -42,7 +44,12 @@ class NoteExtractor:
         measures = read_measures(tokens)
         skip = headers | measures.consumed
         weight = {p for _, first, last in measures.findings for p in range(first, last + 1)}
-        matches = self._matcher.match(tokens, skip)
+        described, qualifiers = self._patterns.match(tokens, skip)
+        matches = [
+            m
+            for m in self._matcher.match(tokens, skip)
+            if not all(p in qualifiers for p in range(m.first, m.last + 1))
+        ] + described
         for term, first, last in measures.findings:
             if term in self.kb.term_index:
                 matches.append(PhraseMatch(first, last, self.kb.term_index[term], False))

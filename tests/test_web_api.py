@@ -432,14 +432,14 @@ def test_disease_api(client):
     assert any(
         r["url"].startswith("https://pubmed.ncbi.nlm.nih.gov/") for r in refs if r["id"].startswith("PMID")
     )
-    hepatitis = client.get("/api/v1/diseases/DXG:viral_hepatitis").get_json()
+    lung_abscess = client.get("/api/v1/diseases/DXG:abscess_of_the_lung").get_json()
     literature = {
         p["label"]: r
-        for p in hepatitis["phenotypes"]
+        for p in lung_abscess["phenotypes"]
         for r in p["references"]
         if r["id"].startswith("dataset:HSDN")
     }
-    assert literature["Jaundice"]["url"] == "https://meshb.nlm.nih.gov/record/ui?ui=D006509"  # Hepatitis B
+    assert literature["Fever"]["url"] == "https://meshb.nlm.nih.gov/record/ui?ui=D008169"  # Lung Abscess
     rare = client.get("/api/v1/diseases/OMIM:142900").get_json()
     assert rare["orphan"] and rare["source_url"] == "https://omim.org/entry/142900"
     missing = client.get("/api/v1/diseases/OMIM:0000000")

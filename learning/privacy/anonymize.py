@@ -31,6 +31,7 @@ from learning.privacy.patterns import (
     OWN_PATTERNS,
     PHONE_WINDOW,
 )
+from learning.privacy.recognizers import PieceRecognizer
 
 __all__ = [
     "Scrubber",
@@ -166,34 +167,9 @@ class Scrubber:
 
     @cached_property
     def _recognizers(self) -> list:
-        import tldextract
-        from presidio_analyzer.predefined_recognizers import (
-            DateRecognizer,
-            EmailRecognizer,
-            EsNieRecognizer,
-            EsNifRecognizer,
-            IbanRecognizer,
-            PhoneRecognizer,
-            UrlRecognizer,
-        )
+        from learning.privacy.recognizers import presidio_recognizers
 
-        offline = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-        class OfflineEmailRecognizer(EmailRecognizer):
-            """presidio's e-mail recognizer without the public-suffix-list download."""
-
-            def validate_result(self, pattern_text: str) -> bool:
-                return offline(pattern_text.split("@")[-1]).fqdn != ""
-
-        return [
-            OfflineEmailRecognizer(),
-            UrlRecognizer(),
-            EsNifRecognizer(),
-            EsNieRecognizer(),
-            DateRecognizer(),
-            IbanRecognizer(),
-            PhoneRecognizer(supported_regions=self.phone_regions),
-        ]
+        return presidio_recognizers(self.phone_regions)
 
     def spans(self, text: str, known: Iterable[str] = ()) -> list[tuple[int, int, str]]:
         """(start, end, kind) of every identifier found, overlapping spans merged."""
@@ -211,6 +187,9 @@ class Scrubber:
                 own.append((match.start(group), match.end(group), kind))
         found.extend(own)
         for recognizer in self._recognizers:
+            if isinstance(recognizer, PieceRecognizer):
+                found.extend(recognizer.spans(text))
+                continue
             name = type(recognizer).__name__
             if name == "PhoneRecognizer":
                 found.extend(self._phones(recognizer, text, _merge(list(found))))

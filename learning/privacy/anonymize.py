@@ -186,9 +186,10 @@ class Scrubber:
                     continue
                 own.append((match.start(group), match.end(group), kind))
         found.extend(own)
+        pieces: dict = {}
         for recognizer in self._recognizers:
             if isinstance(recognizer, PieceRecognizer):
-                found.extend(recognizer.spans(text))
+                found.extend(recognizer.spans(text, pieces))
                 continue
             name = type(recognizer).__name__
             if name == "PhoneRecognizer":

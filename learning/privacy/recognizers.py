@@ -33,23 +33,38 @@ __all__ = ["PieceRecognizer", "TRIGGERS", "presidio_recognizers"]
 
 log = logging.getLogger(__name__)
 
-_WHITESPACE = " \t\n\r\f\v"  # no match of the recognizers below holds one of these
-_NON_ASCII = r"[^\x00-\x7f]"  # a non-ASCII character may be a digit or a letter to a newer Unicode table
-# what every match of a recognizer holds (a necessary condition, never a sufficient one)
+_NEXT_WHITESPACE = re.compile(r"[ \t\n\r\f\v]")  # no match of the recognizers below holds one of these
+# an ASCII digit, or any non-ASCII character (it may be a digit to the regex module's newer Unicode table)
+_DIGIT_OR_NON_ASCII = r"[^\x00-\x2f\x3a-\x7f]"
+# what every match of a recognizer holds (a necessary condition, never a sufficient one), each written to
+# start with a character or a set of them, which the regular expression engine looks for quickly
 TRIGGERS: dict[str, str] = {
     "OfflineEmailRecognizer": "@",
     "UrlRecognizer": r"\.[^\W\d_]",  # a dot before the top-level domain, which starts with a letter
-    "EsNifRecognizer": "[0-9]{7}",
-    "EsNieRecognizer": "[0-9]{7}",
+    "EsNifRecognizer": "[0-9][0-9]{6}",
+    "EsNieRecognizer": "[0-9][0-9]{6}",
     # every date pattern has a digit next to one of its separators: "03/07/2023", "12-JAN", "JAN-2024"
-    "DateRecognizer": rf"(?:\d|{_NON_ASCII})[/.\-]|[/.\-](?:\d|{_NON_ASCII})",
+    "DateRecognizer": rf"[/.\-](?<={_DIGIT_OR_NON_ASCII}.)|[/.\-]{_DIGIT_OR_NON_ASCII}",
 }
+LONG_TEXT = 1000  # pieces longer than this together are searched with presidio's time limit
 
 
-def _pieces(trigger: str) -> re.Pattern[str]:
-    """Whitespace-delimited pieces of a text holding `trigger`, found in one linear pass (a piece is tried
-    from its first character only)."""
-    return re.compile(rf"(?<![^{_WHITESPACE}])[^{_WHITESPACE}]*?(?:{trigger})[^{_WHITESPACE}]*")
+def _pieces(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of the whitespace-delimited pieces of a text that hold a match of `trigger`."""
+    found: list[tuple[int, int]] = []
+    end = -1
+    for match in trigger.finditer(text):
+        if match.start() < end:  # in the piece found last
+            continue
+        start = text.rfind(" ", 0, match.start()) + 1
+        for space in "\t\n\r\f\v":  # a nearer other whitespace
+            before = text.rfind(space, start, match.start())
+            if before >= 0:
+                start = before + 1
+        after = _NEXT_WHITESPACE.search(text, match.end())
+        end = after.start() if after else len(text)
+        found.append((start, end))
+    return found
 
 
 class PieceRecognizer:
@@ -65,17 +80,22 @@ class PieceRecognizer:
         self.name = type(recognizer).__name__
         self.entity = recognizer.supported_entities[0]
         self.gate = gate
-        self.pieces = _pieces(trigger)
+        self.trigger = re.compile(trigger)
         self.timeout = REGEX_TIMEOUT_SECONDS
         self.min_score, self.max_score = EntityRecognizer.MIN_SCORE, EntityRecognizer.MAX_SCORE
         flags = recognizer.global_regex_flags
         self.patterns = [(regex.compile(p.regex, flags=flags), p.score) for p in recognizer.patterns]
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, entity) of what presidio's `analyze` of the recognizer finds in the whole text."""
+    def spans(self, text: str, pieces: dict | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, entity) of what presidio's `analyze` of the recognizer finds in the whole text;
+        `pieces` keeps the pieces found for each trigger, for other recognizers of the same text."""
         if self.gate is not None and not self.gate(text):
             return []
-        found = [match.span() for match in self.pieces.finditer(text)]
+        found = pieces.get(self.trigger) if pieces is not None else None
+        if found is None:
+            found = _pieces(text, self.trigger)
+            if pieces is not None:
+                pieces[self.trigger] = found
         if not found:
             return []
         starts, offset = [], 0  # where each piece starts in the joined text
@@ -84,9 +104,10 @@ class PieceRecognizer:
             offset += end - start + 1
         joined = " ".join(text[start:end] for start, end in found)
         spans = []
+        timeout = self.timeout if len(joined) > LONG_TEXT else None  # short: no time limit to set up
         for compiled, score in self.patterns:
             try:
-                for match in compiled.finditer(joined, timeout=self.timeout):
+                for match in compiled.finditer(joined, timeout=timeout):
                     start, end = match.span()
                     if start < end and self._kept(match.group(), score):
                         piece = bisect.bisect_right(starts, start) - 1

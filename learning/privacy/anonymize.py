@@ -28,8 +28,8 @@ from learning.privacy.patterns import (
     CAPITALISED_RUN,
     FIRST_NAMES,
     GATES,
+    GUARDED_PATTERNS,
     NAME_STOPWORDS,
-    OWN_PATTERNS,
     PHONE_WINDOW,
 )
 from learning.privacy.recognizers import PieceRecognizer
@@ -217,7 +217,7 @@ class Scrubber:
             for term in known:
                 found.extend((start, end, "KNOWN") for start, end in view.find(term))
         own: list[tuple[int, int, str]] = []
-        for kind, pattern, group in OWN_PATTERNS:
+        for kind, pattern, group in GUARDED_PATTERNS:
             for match in pattern.finditer(text):
                 if kind == "PHONE_NUMBER" and sum(c.isdigit() for c in match.group()) < 7:
                     continue

@@ -126,7 +126,7 @@ def _guarded(pattern: re.Pattern[str], guard: str | None) -> re.Pattern[str]:
 # the guards of OWN_PATTERNS, in its order (a guard is written under its pattern's flags); None: no guard
 _GUARDS: list[tuple[str, str | None]] = [
     ("RECORD", "(?=[nmhercstpd])"),  # NHC, MRN, historia, expediente, record, CIP, SSN, tarjeta, DNI...
-    ("DATE_TIME", None),
+    ("DATE_TIME", r"\b(?=\d|[ejfmasond][neaubgpoci])"),  # a digit or a month: enero, feb, March, sept, dic...
     ("ADDRESS", r"\b(?=[caprtu\d])"),  # c/, calle, avenida, plaza, paseo, ronda, travesía, urb., a number
     ("ADDRESS", None),
     ("NAME", None),

@@ -5,11 +5,14 @@ benchmarks/notes_speed.py can time old and new de-identification in one run and
 tests/test_deid_equivalence.py can check the fast path scrubs exactly the same. Not used by the product.
 
 It shares with the product only what both must agree on: the pattern and name lists
-(learning/privacy/patterns.py), the person-name recogniser and presidio's recognizers themselves.
+(learning/privacy/patterns.py), the name lexicon and how the person-name recogniser judges a word and a
+run of words, and presidio's recognizers themselves; the recogniser's reading of a text into words and
+runs is frozen here too.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cached_property
@@ -17,6 +20,16 @@ from functools import cached_property
 from learning.ingest.values import fold
 from learning.privacy.anonymize import PLACEHOLDERS, Scrubber
 from learning.privacy.patterns import CAPITALISED_RUN, FIRST_NAMES, GATES, OWN_PATTERNS, PHONE_WINDOW
+from learning.privacy.person_names import (
+    _SENTENCE_START,
+    EPONYM_AFTER,
+    EPONYM_BEFORE,
+    PARTICLES,
+    TOKEN,
+    NameRecognizer,
+    _Token,
+)
+from learning.privacy.person_names import fold as fold_name
 from learning.privacy.recognizers import presidio_recognizers
 
 
@@ -66,8 +79,71 @@ class _TextView:
         return spans
 
 
+class OldNameRecognizer(NameRecognizer):
+    """The person-name recogniser reading a text into words and runs as it did."""
+
+    def tokens(self, text: str) -> list[_Token]:
+        """The words of a text with what the recogniser needs of each."""
+        found: list[_Token] = []
+        starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+        for match in TOKEN.finditer(text):
+            word = match.group()
+            kind = self._word_kind(word)
+            capitalised = word[0].isupper() and (len(word) > 3 or not word.isupper())
+            parts = self._parts(word)
+            found.append(
+                _Token(match.start(), match.end(), word, parts, capitalised, match.start() in starts, kind)
+            )
+        return found
+
+    def _runs(self, text: str, tokens: list[_Token]) -> list[list[_Token]]:
+        runs: list[list[_Token]] = []
+        current: list[_Token] = []
+        pending: list[_Token] = []  # particles waiting for a name after them
+        for token in tokens:
+            after_lower_name = bool(current) and not current[-1].capitalised and current[-1].kind == "strong"
+            namelike = (
+                token.capitalised
+                or token.kind == "strong"
+                or (after_lower_name and token.kind == "ambiguous")
+            )
+            gap = text[(pending or current)[-1].end : token.start] if (pending or current) else ""
+            joined = bool(current) and re.fullmatch(r"[ \t]{1,3}|[ \t]*,?[ \t]*", gap) is not None
+            if namelike and token.text.lower() not in PARTICLES:
+                if current and joined:
+                    current.extend(pending)
+                    current.append(token)
+                else:
+                    if current:
+                        runs.append(current)
+                    current = [token]
+                pending = []
+            elif current and joined and token.text.lower() in PARTICLES and len(pending) < 2:
+                pending.append(token)
+            else:
+                if current:
+                    runs.append(current)
+                current, pending = [], []
+        if current:
+            runs.append(current)
+        return runs
+
+    def _eponym(self, text: str, run: list[_Token]) -> bool:
+        after = re.match(r"\s*([^\W\d_]+)", text[run[-1].end :])
+        if after and fold_name(after.group(1)) in EPONYM_AFTER:
+            return True
+        before = fold_name(text[max(0, run[0].start - 20) : run[0].start]).strip()
+        return before.endswith(EPONYM_BEFORE)
+
+
 class OldScrubber(Scrubber):
     """The scrubber with its spans found the straightforward way (presidio's `analyze` on whole texts)."""
+
+    @cached_property
+    def names(self) -> OldNameRecognizer:
+        """The person-name recogniser as it was."""
+        protected = self._protected() if callable(self._protected) else self._protected
+        return OldNameRecognizer(protected)
 
     @cached_property
     def _recognizers(self) -> list:

@@ -48,6 +48,7 @@ EDGE_CASES = [
     "unicode digits: ١٢/٠٣/٢٠٢٤ and ১২-০৩-২০২৪, fullwidth ２０２４-０１-１９, kelvin example.\u212az",
     "a" * 300 + ".com" + "b" * 30 + "@" + "c" * 300 + ".es " + "1" * 400 + "/" + "2" * 5,
     "x." * 200 + "com " + "www." * 80 + "org",
+    "Crohn  disease, Down\n\n syndrome, síndrome de  Down; Wenceslao  Iturriaga y Ruiz ,  Ana; Gómez\tRuiz",
     "",
     "   ",
     "@",

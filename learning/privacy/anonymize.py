@@ -20,7 +20,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import compress
 
 from learning.ingest.values import fold
@@ -86,10 +86,10 @@ def _fold_text(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLD)
 
 
-@lru_cache(maxsize=4096)
 def _needle(term: str) -> tuple[bool, str] | None:
     """How a known identifier is looked for: (id-like, its folded letters and digits) or (word-like, its
-    folded words joined by single spaces); None when it has fewer than 3 letters and digits."""
+    folded words joined by single spaces); None when it has fewer than 3 letters and digits. Not cached:
+    a record's identifiers are kept no longer than its scrubbing."""
     plain = _fold_text(term.strip())
     alnum = "".join(filter(str.isalnum, plain))
     if len(alnum) < 3:
@@ -223,7 +223,7 @@ class Scrubber:
                     continue
                 own.append((match.start(group), match.end(group), kind))
         found.extend(own)
-        pieces: dict = {}
+        pieces: dict[re.Pattern[str], list[tuple[int, int]]] = {}
         for recognizer in self._recognizers:
             if isinstance(recognizer, PieceRecognizer):
                 found.extend(recognizer.spans(text, pieces))

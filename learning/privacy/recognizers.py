@@ -26,8 +26,12 @@ import bisect
 import logging
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from learning.privacy.patterns import GATES
+
+if TYPE_CHECKING:
+    from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 __all__ = ["PieceRecognizer", "TRIGGERS", "presidio_recognizers"]
 
@@ -71,7 +75,9 @@ class PieceRecognizer:
     """One presidio pattern recognizer, run with its own patterns, flags, validation and scores on the
     pieces of a text that hold its trigger; `gate`, when given, must hold for the text as a whole."""
 
-    def __init__(self, recognizer, trigger: str, gate: Callable[[str], object] | None = None) -> None:
+    def __init__(
+        self, recognizer: PatternRecognizer, trigger: str, gate: Callable[[str], object] | None = None
+    ) -> None:
         import regex
         from presidio_analyzer import EntityRecognizer
         from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
@@ -86,7 +92,9 @@ class PieceRecognizer:
         flags = recognizer.global_regex_flags
         self.patterns = [(regex.compile(p.regex, flags=flags), p.score) for p in recognizer.patterns]
 
-    def spans(self, text: str, pieces: dict | None = None) -> list[tuple[int, int, str]]:
+    def spans(
+        self, text: str, pieces: dict[re.Pattern[str], list[tuple[int, int]]] | None = None
+    ) -> list[tuple[int, int, str]]:
         """(start, end, entity) of what presidio's `analyze` of the recognizer finds in the whole text;
         `pieces` keeps the pieces found for each trigger, for other recognizers of the same text."""
         if self.gate is not None and not self.gate(text):
@@ -129,7 +137,9 @@ class PieceRecognizer:
         return score > self.min_score
 
 
-def presidio_recognizers(phone_regions: tuple[str, ...], pieces: bool = True) -> list:
+def presidio_recognizers(
+    phone_regions: tuple[str, ...], pieces: bool = True
+) -> list[PieceRecognizer | EntityRecognizer]:
     """presidio's recognizers for e-mail (with the bundled public-suffix snapshot instead of a download),
     URL, Spanish NIF and NIE, date, IBAN and phone, in the scrubber's order; with `pieces`, those with a
     trigger as PieceRecognizer (the rest as presidio's own objects)."""

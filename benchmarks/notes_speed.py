@@ -1,5 +1,7 @@
 """Speed of reading notes at ingestion: de-identification (learning.privacy.anonymize.Scrubber, with the
-record's own identifiers as the record cleaner passes them) then extraction, old extractor vs new, in one run.
+record's own identifiers as the record cleaner passes them) then extraction, old vs new for both steps in
+one run (the old scrubber: benchmarks/scrub_old.py, presidio's recognizers on whole texts; the old
+extractor: benchmarks/notes_old.py).
 
 Notes: synthetic doctor's notes in Spanish and English with identifiers planted (learning.synthetic.files,
 the notes `dxgraph synth` writes), and the published dev vignettes written as notes when they are present
@@ -71,10 +73,12 @@ def main() -> int:
     args = parser.parse_args()
     kb = ensure_kb(load_settings())
     from notes_old import OldExtractor
+    from scrub_old import OldScrubber
 
     old = OldExtractor(phenotype_index(kb))
-    scrubber = Scrubber()
+    scrubber, old_scrubber = Scrubber(), OldScrubber()
     scrubber.scrub("warm up: Ana Ruiz, 600 123 456")
+    old_scrubber.scrub("warm up: Ana Ruiz, 600 123 456")
     extract_findings(kb, "warm up: fiebre", "es")
     samples = {"synthetic": synthetic_notes(kb, args.notes), "vignettes": vignette_notes()}
     scrubbed = {
@@ -82,6 +86,7 @@ def main() -> int:
         for name, notes in samples.items()
     }
     steps = {
+        "de-identification, old": lambda note: old_scrubber.scrub(note[0], note[2]),
         "de-identification": lambda note: scrubber.scrub(note[0], note[2]),
         "extraction, old": lambda note: old.extract(note[0]),
         "extraction, new": lambda note: extract_findings(kb, note[0], note[1]),
@@ -92,10 +97,14 @@ def main() -> int:
             continue
         per_step = {}
         for step_name, step in steps.items():
-            source = notes if step_name == "de-identification" else scrubbed[name]
+            source = notes if step_name.startswith("de-identification") else scrubbed[name]
             per_step[step_name] = timed(step, source, args.repeat)
         per_step["ingestion (de-id + old)"] = [
             a + b for a, b in zip(per_step["de-identification"], per_step["extraction, old"], strict=True)
+        ]
+        per_step["ingestion (old de-id + new)"] = [
+            a + b
+            for a, b in zip(per_step["de-identification, old"], per_step["extraction, new"], strict=True)
         ]
         per_step["ingestion (de-id + new)"] = [
             a + b for a, b in zip(per_step["de-identification"], per_step["extraction, new"], strict=True)

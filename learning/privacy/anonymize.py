@@ -21,16 +21,18 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cached_property
+from itertools import compress
 
 from learning.ingest.values import fold
 from learning.privacy.patterns import (
     CAPITALISED_RUN,
     FIRST_NAMES,
     GATES,
+    GUARDED_PATTERNS,
     NAME_STOPWORDS,
-    OWN_PATTERNS,
     PHONE_WINDOW,
 )
+from learning.privacy.recognizers import PieceRecognizer
 
 __all__ = [
     "Scrubber",
@@ -64,15 +66,52 @@ def _fold_char(char: str) -> str:
     return plain[:1] if plain else char
 
 
+class _FoldTable(dict):
+    """A str.translate table, filled as characters are met: ASCII lower-cased, any other character folded
+    to one (accents dropped, lower case)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _fold_char(char) if code > 127 else char.lower()
+        if len(self) < 100_000:
+            self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def _fold_text(text: str) -> str:
+    """The text accent- and case-folded one character for one (offsets unchanged)."""
+    return text.lower() if text.isascii() else text.translate(_FOLD)
+
+
+def _needle(term: str) -> tuple[bool, str] | None:
+    """How a known identifier is looked for: (id-like, its folded letters and digits) or (word-like, its
+    folded words joined by single spaces); None when it has fewer than 3 letters and digits. Not cached:
+    a record's identifiers are kept no longer than its scrubbing."""
+    plain = _fold_text(term.strip())
+    alnum = "".join(filter(str.isalnum, plain))
+    if len(alnum) < 3:
+        return None
+    digits = sum(map(str.isdigit, alnum))
+    if digits >= max(3, len(alnum) // 2):  # id-like: separators anywhere between characters
+        return True, alnum
+    return False, " ".join(plain.split())
+
+
 class _TextView:
     """Accent- and case-folded views of a text, with offsets back into it, for plain substring search."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.folded = "".join(_fold_char(c) if ord(c) > 127 else c.lower() for c in text)
-        positions = [i for i, c in enumerate(self.folded) if c.isalnum()]
-        self.alnum = "".join(self.folded[i] for i in positions)
-        self.alnum_positions = positions
+        self.folded = _fold_text(text)
+
+    @cached_property
+    def _alnum(self) -> tuple[str, list[int]]:
+        """The folded text's letters and digits alone, and where each of them is in the text."""
+        kept = list(map(str.isalnum, self.folded))
+        return "".join(compress(self.folded, kept)), list(compress(range(len(self.folded)), kept))
 
     def _free(self, start: int, end: int) -> bool:
         before = self.folded[start - 1] if start > 0 else " "
@@ -81,27 +120,26 @@ class _TextView:
 
     def find(self, term: str) -> list[tuple[int, int]]:
         """Spans of a known identifier: words matched whole; id-like values with any separators."""
-        plain = "".join(_fold_char(c) if ord(c) > 127 else c.lower() for c in term.strip())
-        alnum = "".join(c for c in plain if c.isalnum())
-        if len(alnum) < 3:
+        needle = _needle(term)
+        if needle is None:
             return []
-        digits = sum(c.isdigit() for c in alnum)
+        id_like, wanted = needle
         spans: list[tuple[int, int]] = []
-        if digits >= max(3, len(alnum) // 2):  # id-like: separators anywhere between characters
-            start = self.alnum.find(alnum)
+        if id_like:
+            alnum, positions = self._alnum
+            start = alnum.find(wanted)
             while start >= 0:
-                first = self.alnum_positions[start]
-                last = self.alnum_positions[start + len(alnum) - 1] + 1
+                first = positions[start]
+                last = positions[start + len(wanted) - 1] + 1
                 if self._free(first, last):
                     spans.append((first, last))
-                start = self.alnum.find(alnum, start + 1)
+                start = alnum.find(wanted, start + 1)
             return spans
-        needle = " ".join(plain.split())
-        start = self.folded.find(needle)
+        start = self.folded.find(wanted)
         while start >= 0:
-            if self._free(start, start + len(needle)):
-                spans.append((start, start + len(needle)))
-            start = self.folded.find(needle, start + 1)
+            if self._free(start, start + len(wanted)):
+                spans.append((start, start + len(wanted)))
+            start = self.folded.find(wanted, start + 1)
         return spans
 
 
@@ -166,34 +204,9 @@ class Scrubber:
 
     @cached_property
     def _recognizers(self) -> list:
-        import tldextract
-        from presidio_analyzer.predefined_recognizers import (
-            DateRecognizer,
-            EmailRecognizer,
-            EsNieRecognizer,
-            EsNifRecognizer,
-            IbanRecognizer,
-            PhoneRecognizer,
-            UrlRecognizer,
-        )
+        from learning.privacy.recognizers import presidio_recognizers
 
-        offline = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-        class OfflineEmailRecognizer(EmailRecognizer):
-            """presidio's e-mail recognizer without the public-suffix-list download."""
-
-            def validate_result(self, pattern_text: str) -> bool:
-                return offline(pattern_text.split("@")[-1]).fqdn != ""
-
-        return [
-            OfflineEmailRecognizer(),
-            UrlRecognizer(),
-            EsNifRecognizer(),
-            EsNieRecognizer(),
-            DateRecognizer(),
-            IbanRecognizer(),
-            PhoneRecognizer(supported_regions=self.phone_regions),
-        ]
+        return presidio_recognizers(self.phone_regions)
 
     def spans(self, text: str, known: Iterable[str] = ()) -> list[tuple[int, int, str]]:
         """(start, end, kind) of every identifier found, overlapping spans merged."""
@@ -204,13 +217,17 @@ class Scrubber:
             for term in known:
                 found.extend((start, end, "KNOWN") for start, end in view.find(term))
         own: list[tuple[int, int, str]] = []
-        for kind, pattern, group in OWN_PATTERNS:
+        for kind, pattern, group in GUARDED_PATTERNS:
             for match in pattern.finditer(text):
                 if kind == "PHONE_NUMBER" and sum(c.isdigit() for c in match.group()) < 7:
                     continue
                 own.append((match.start(group), match.end(group), kind))
         found.extend(own)
+        pieces: dict[re.Pattern[str], list[tuple[int, int]]] = {}
         for recognizer in self._recognizers:
+            if isinstance(recognizer, PieceRecognizer):
+                found.extend(recognizer.spans(text, pieces))
+                continue
             name = type(recognizer).__name__
             if name == "PhoneRecognizer":
                 found.extend(self._phones(recognizer, text, _merge(list(found))))

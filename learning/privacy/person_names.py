@@ -37,6 +37,8 @@ COMMON_WORD_ZIPF = 3.0  # words at least this frequent are ordinary vocabulary (
 MIN_LETTERS = 3
 TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _HYPHEN = re.compile(r"['’\-]")
+_GAP = re.compile(r"[ \t]{1,3}|[ \t]*,?[ \t]*")  # what may join the words of a name
+_NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
 _SENTENCE_START = re.compile(
     r"(?:^|[.!?:;\n•*(\"]|\s-)[ \t]*", re.MULTILINE
 )  # where a word starts a sentence
@@ -160,12 +162,12 @@ def _build_vocabulary() -> Vocabulary:
     return Vocabulary(names, words)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     start: int
     end: int
     text: str
-    parts: list[str]  # folded parts of a hyphenated word
+    parts: list[str]  # folded parts of a hyphenated word (shared by the tokens of a word: never changed)
     capitalised: bool
     initial: bool  # first word of a sentence or line
     kind: str  # strong | ambiguous | word | unknown (not in the lexicon)
@@ -178,6 +180,7 @@ class NameRecognizer:
         self.vocab = vocab or vocabulary()
         self.protected = frozenset(fold(w) for w in protected)
         self._kinds: dict[str, str] = {}
+        self._words: dict[str, tuple[str, bool, list[str]]] = {}  # word -> kind, capitalised, parts
 
     def _kind(self, part: str) -> str:
         kind = self._kinds.get(part)
@@ -202,14 +205,18 @@ class NameRecognizer:
         kind)."""
         found: list[_Token] = []
         starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+        words = self._words
         for match in TOKEN.finditer(text):
             word = match.group()
-            kind = self._word_kind(word)
-            capitalised = word[0].isupper() and (len(word) > 3 or not word.isupper())
-            parts = self._parts(word)
-            found.append(
-                _Token(match.start(), match.end(), word, parts, capitalised, match.start() in starts, kind)
-            )
+            known = words.get(word)
+            if known is None:
+                capitalised = word[0].isupper() and (len(word) > 3 or not word.isupper())
+                known = (self._word_kind(word), capitalised, self._parts(word))
+                if len(words) < 200_000:
+                    words[word] = known
+            kind, capitalised, parts = known
+            start = match.start()
+            found.append(_Token(start, match.end(), word, parts, capitalised, start in starts, kind))
         return found
 
     def _parts(self, word: str) -> list[str]:
@@ -255,7 +262,7 @@ class NameRecognizer:
                 or (after_lower_name and token.kind == "ambiguous")
             )
             gap = text[(pending or current)[-1].end : token.start] if (pending or current) else ""
-            joined = bool(current) and re.fullmatch(r"[ \t]{1,3}|[ \t]*,?[ \t]*", gap) is not None
+            joined = bool(current) and _GAP.fullmatch(gap) is not None
             if namelike and token.text.lower() not in PARTICLES:
                 if current and joined:
                     current.extend(pending)
@@ -276,7 +283,7 @@ class NameRecognizer:
         return runs
 
     def _eponym(self, text: str, run: list[_Token]) -> bool:
-        after = re.match(r"\s*([^\W\d_]+)", text[run[-1].end :])
+        after = _NEXT_WORD.match(text, run[-1].end)
         if after and fold(after.group(1)) in EPONYM_AFTER:
             return True
         before = fold(text[max(0, run[0].start - 20) : run[0].start]).strip()

@@ -153,12 +153,15 @@ def dont_miss_figures(kb, diagnoser, rows: list[dict], context: str) -> dict:
     for row in rows:
         case = vignette_case(kb, row, context)
         block = {flag.disease_id for flag in diagnoser.diagnose(case.evidence, top=10).dont_miss}
-        half = out.setdefault(vignette_half(row["source_line"]), {"flagged": 0, "due": 0, "sizes": []})
+        empty = {"flagged": 0, "due": 0, "sizes": [], "missed": []}
+        half = out.setdefault(vignette_half(row["source_line"]), empty)
         half["sizes"].append(len(block))
         if critical & set(case.truths):
+            hit = bool(block & set(case.truths))
             half["due"] += 1
-            half["flagged"] += bool(block & set(case.truths))
-            half.setdefault("missed", []).extend([] if block & set(case.truths) else [row["source_line"]])
+            half["flagged"] += hit
+            if not hit:
+                half["missed"].append(row["source_line"])
     for half in out.values():
         half["mean_block"] = float(np.mean(half.pop("sizes")))
     return out

@@ -270,9 +270,8 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
     superseded = superseded_sources(curated_records)
     for record in curated_records:
         origin = ORIGINS.index("curated" if record.declared else "overlay")
-        replaced = () if record.supersedes else superseded.get(record.id, ())
         for link in record.links:
-            if is_superseded(link, replaced):
+            if is_superseded(record, link, superseded):
                 continue
             freq = np.nan if link.frequency is None else link.frequency
             rows.append(

@@ -133,8 +133,10 @@ def superseded_sources(records: list[DiseaseRecord]) -> dict[str, tuple[str, ...
     return {disease: tuple(sorted(prefixes)) for disease, prefixes in out.items() if prefixes}
 
 
-def is_superseded(link: CuratedLink, prefixes: tuple[str, ...]) -> bool:
-    """Is this link one a clinical profile replaces (every citation from a superseded dataset)?"""
+def is_superseded(record: DiseaseRecord, link: CuratedLink, superseded: dict[str, tuple[str, ...]]) -> bool:
+    """Is this link of the record one a clinical profile replaces (every citation from a dataset that
+    `superseded_sources` lists for the disease)? A profile's own links are never replaced."""
+    prefixes = () if record.supersedes else superseded.get(record.id, ())
     return bool(prefixes) and bool(link.sources) and all(src.startswith(prefixes) for src in link.sources)
 
 

@@ -148,8 +148,7 @@ def semantic_problems(files: list[CuratedFile], reference: Reference) -> list[Pr
                             f"contradiction: NOT link {link.hpo_id} with frequency {link.frequency}",
                         )
                     )
-                replaced = () if record.supersedes else superseded.get(record.id, ())
-                if link.hpo_id and not is_superseded(link, replaced):
+                if link.hpo_id and not is_superseded(record, link, superseded):
                     seen_links[(record.id, link.hpo_id)].append(link)
         for entry in curated.term_labels:
             if message := _term_problem(entry.hpo_id, entry.hpo_id, reference):

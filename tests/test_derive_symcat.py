@@ -112,6 +112,41 @@ def test_visit_share_priors(tmp_path: Path) -> None:
     assert knee == pytest.approx(0.25 * min(flu, sprain), rel=0.02)
 
 
+INCIDENCE_HEAD = "dxg_id\tlabel\tincidence_per_100k\tconfidence\tsource\tnote\n"
+
+
+def test_incidence_priors(tmp_path: Path) -> None:
+    """A condition that is no symptom's top cause takes its curated incidence at the ratio of prior to
+    incidence of the conditions that have both; one without an incidence keeps the fallback."""
+    shared, curation = write_fixture(tmp_path)
+    (curation / "consultation_incidence.tsv").write_text(
+        INCIDENCE_HEAD
+        + "DXG:flu_like\tFlu-like illness\t4000\tmedium\tX et al. 2020\t\n"
+        + "DXG:ankle_sprain\tAnkle sprain\t1000\tmedium\tY et al. 2019\t\n"
+        + "DXG:sore_knee\tSore knee\t50\tlow\tunverified: clinical estimate\t\n",
+        encoding="utf-8",
+    )
+    text, _ = derive(shared, curation, {}, {})
+    target = tmp_path / "common_symcat.ttl"
+    target.write_text(text, encoding="utf-8")
+    records = {r.id: r for r in read_curated_file(target).diseases}
+    flu, sprain, knee = (records[f"DXG:{d}"] for d in ("flu_like", "ankle_sprain", "sore_knee"))
+    ratios = sorted([flu.prevalence / 4000, sprain.prevalence / 1000])
+    assert knee.prevalence == pytest.approx(50 * (ratios[0] * ratios[1]) ** 0.5, rel=0.02)  # median of two
+    assert "curated incidence 50 per 100,000" in knee.prevalence_source
+    assert "unverified" in knee.prevalence_source
+
+
+def test_a_bad_incidence_is_named_with_file_and_line(tmp_path: Path) -> None:
+    shared, curation = write_fixture(tmp_path)
+    (curation / "consultation_incidence.tsv").write_text(
+        INCIDENCE_HEAD + "DXG:sore_knee\tSore knee\t50\tlow\t\t\nDXG:flu_like\tFlu\tmany\tlow\t\t\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="consultation_incidence.tsv:3: incidence_per_100k"):
+        derive(shared, curation, {}, {})
+
+
 def test_an_unknown_slug_is_named_with_file_and_line(tmp_path: Path) -> None:
     shared, curation = write_fixture(
         tmp_path, TABLE + "no-such-condition\tyes\t\tDXG_x\tno\t\tR69\t\tX\tX\t\n"

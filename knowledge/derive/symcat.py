@@ -4,7 +4,9 @@ Inputs: SymCat's conditions.json and symptoms.json (../shared/data/common_source
 time only), the reviewed condition table (ontologies/curation/symcat_conditions_part*.tsv: ICD-10, MONDO,
 English/Spanish labels, HPO-disease identity) and the reviewed lay vocabulary
 (ontologies/curation/lay_vocabulary.tsv: SymCat symptom slug -> HPO term). Each link cites the SymCat
-figure it came from; the prior is a visit share estimated from SymCat's two directions of percentages.
+figure it came from; the prior is a visit share estimated from SymCat's two directions of percentages, or,
+for a condition that is no symptom's top cause, its curated incidence (ontologies/curation/
+consultation_incidence.tsv) at the median ratio of share to incidence of the conditions with both.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
 MIN_LINKS = 3  # a SymCat condition needs this many symptoms with an HPO term to become a disease
 PREVALENCE_BOUNDS = (1e-6, 0.3)
 FALLBACK_SHARE_FRACTION = 0.25  # prior share of a condition that is no symptom's top cause, x the smallest
+# (used only when the curated incidence table gives no figure for it)
+INCIDENCE_TABLE = "consultation_incidence.tsv"
 SOURCE = "dataset:SymCat"
 
 
@@ -150,10 +154,50 @@ def build_conditions(
     return out
 
 
-def assign_priors(found: list[Condition], shares: dict[str, float], curated: dict[str, float]) -> float:
-    """Scale visit shares to the curated literature priors of the conditions both know (median ratio);
-    conditions SymCat never lists among a symptom's top causes are rarer than every condition it does list:
-    they get a quarter of the smallest estimated share. Returns the scale."""
+def read_incidence(path: Path) -> dict[str, tuple[float, str]]:
+    """dxg_id -> (new diagnoses per 100,000 a year, its source) from the curated incidence table; a row
+    without a positive number stops the derivation naming file and line."""
+    if not path.is_file():
+        return {}
+    table: dict[str, tuple[float, str]] = {}
+    for row in read_table([path]):
+        try:
+            value = float(row["incidence_per_100k"])
+        except ValueError:
+            value = float("nan")
+        if not value > 0 or math.isinf(value):
+            raise ValueError(
+                f"{row['_where']}: incidence_per_100k must be a positive number, not "
+                f"{row['incidence_per_100k']!r}"
+            )
+        table[row["dxg_id"].replace("DXG:", "DXG_", 1)] = (
+            value,
+            row.get("source") or "unverified: clinical estimate",
+        )
+    return table
+
+
+def incidence_ratio(found: list[Condition], incidence: dict[str, tuple[float, str]]) -> tuple[float, int]:
+    """The median of prior / incidence over the conditions that have a visit-share prior and an incidence:
+    the one factor that puts a curated incidence on the scale of the visit shares (and how many pairs)."""
+    ratios = [
+        math.log(c.prevalence) - math.log(incidence[c.dxg_id][0])
+        for c in found
+        if c.has_share and c.prevalence and c.dxg_id in incidence
+    ]
+    return (math.exp(float(np.median(ratios))), len(ratios)) if ratios else (0.0, 0)
+
+
+def assign_priors(
+    found: list[Condition],
+    shares: dict[str, float],
+    curated: dict[str, float],
+    incidence: dict[str, tuple[float, str]] | None = None,
+) -> float:
+    """Scale visit shares to the curated literature priors of the conditions both know (median ratio).
+    A condition SymCat never lists among a symptom's top causes takes its curated incidence times the median
+    ratio of prior to incidence of the conditions with both; without an incidence it is taken as rarer than
+    every listed condition: a quarter of the smallest share. Returns the scale."""
     ratios = [
         math.log(curated[c.dxg_id]) - math.log(shares[c.slug])
         for c in found
@@ -171,6 +215,16 @@ def assign_priors(found: list[Condition], shares: dict[str, float], curated: dic
             if share
             else f"{SOURCE}: not a top cause of any symptom; 1/4 of the smallest visit share, {fallback:.3g}"
         ) + f" x {scale:.3g} (median ratio to {len(ratios)} curated priors)"
+    per_case, pairs = incidence_ratio(found, incidence or {})
+    for c in found:
+        if c.has_share or not per_case or c.dxg_id not in (incidence or {}):
+            continue
+        value, source = incidence[c.dxg_id]  # type: ignore[index]
+        c.prevalence = float(min(max(value * per_case, low), high))
+        c.prevalence_note = (
+            f"curated incidence {value:g} per 100,000 a year ({source}) x {per_case:.3g} (median ratio of "
+            f"{SOURCE} visit-share prior to incidence over {pairs} conditions with both)"
+        )
     return scale
 
 
@@ -286,7 +340,11 @@ def derive(
     found = build_conditions(table, conditions, symptoms, vocabulary)
     kept = [c for c in found if c.existing or len(c.links) >= MIN_LINKS]
     shares = visit_shares(conditions, symptoms)
-    scale = assign_priors(kept, shares, curated_priors)
+    incidence = read_incidence(curation_dir / INCIDENCE_TABLE)
+    unknown = sorted(set(incidence) - {c.dxg_id for c in found})
+    if unknown:
+        raise ValueError(f"{INCIDENCE_TABLE}: diseases not in the condition table: {', '.join(unknown[:5])}")
+    scale = assign_priors(kept, shares, curated_priors, incidence)
     seen: dict[str, int] = defaultdict(int)
     for c in kept:
         seen[c.dxg_id] += 1

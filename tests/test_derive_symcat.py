@@ -4,6 +4,7 @@ vocabulary in, curated-disease Turtle out, with cited frequencies, age/sex odds 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -116,8 +117,9 @@ INCIDENCE_HEAD = "dxg_id\tlabel\tincidence_per_100k\tconfidence\tsource\tnote\n"
 
 
 def test_incidence_priors(tmp_path: Path) -> None:
-    """A condition that is no symptom's top cause takes its curated incidence at the ratio of prior to
-    incidence of the conditions that have both; one without an incidence keeps the fallback."""
+    """A condition that is no symptom's top cause takes the prior its curated incidence predicts from the
+    conditions that have both: the lower of the proportional scale (median ratio) and the least-squares
+    line."""
     shared, curation = write_fixture(tmp_path)
     (curation / "consultation_incidence.tsv").write_text(
         INCIDENCE_HEAD
@@ -131,8 +133,10 @@ def test_incidence_priors(tmp_path: Path) -> None:
     target.write_text(text, encoding="utf-8")
     records = {r.id: r for r in read_curated_file(target).diseases}
     flu, sprain, knee = (records[f"DXG:{d}"] for d in ("flu_like", "ankle_sprain", "sore_knee"))
-    ratios = sorted([flu.prevalence / 4000, sprain.prevalence / 1000])
-    assert knee.prevalence == pytest.approx(50 * (ratios[0] * ratios[1]) ** 0.5, rel=0.02)  # median of two
+    slope = math.log(flu.prevalence / sprain.prevalence) / math.log(4000 / 1000)  # the line through both
+    on_line = sprain.prevalence * (50 / 1000) ** slope
+    proportional = 50 * math.sqrt(flu.prevalence / 4000 * sprain.prevalence / 1000)  # median of two ratios
+    assert knee.prevalence == pytest.approx(min(on_line, proportional), rel=0.02)
     assert "curated incidence 50 per 100,000" in knee.prevalence_source
     assert "unverified" in knee.prevalence_source
 

@@ -177,15 +177,33 @@ def read_incidence(path: Path) -> dict[str, tuple[float, str]]:
     return table
 
 
-def incidence_ratio(found: list[Condition], incidence: dict[str, tuple[float, str]]) -> tuple[float, int]:
-    """The median of prior / incidence over the conditions that have a visit-share prior and an incidence:
-    the one factor that puts a curated incidence on the scale of the visit shares (and how many pairs)."""
-    ratios = [
-        math.log(c.prevalence) - math.log(incidence[c.dxg_id][0])
+def incidence_fit(
+    found: list[Condition], incidence: dict[str, tuple[float, str]]
+) -> tuple[float, float, float, int]:
+    """How a curated incidence maps onto the visit-share priors, from the conditions that have both:
+    (median log ratio of prior to incidence, least-squares intercept and slope of log prior on log incidence,
+    pairs). The slope is below 1 (SymCat's shares vary less than incidences: chronic care, repeat visits);
+    the ratio is the proportional scale of the literature priors the shares were scaled to."""
+    pairs = [
+        (math.log(incidence[c.dxg_id][0]), math.log(c.prevalence))
         for c in found
         if c.has_share and c.prevalence and c.dxg_id in incidence
     ]
-    return (math.exp(float(np.median(ratios))), len(ratios)) if ratios else (0.0, 0)
+    if len(pairs) < 2:
+        return 0.0, 0.0, 0.0, len(pairs)
+    x, y = np.asarray(pairs).T
+    slope, intercept = np.polyfit(x, y, 1)
+    return float(np.median(y - x)), float(intercept), float(slope), len(pairs)
+
+
+def incidence_prior(value: float, fit: tuple[float, float, float, int]) -> float:
+    """The prior of a condition no symptom lists among its top causes, from its incidence: the lower of the
+    proportional scale and the least-squares line, so neither the line's compression lifts a rare condition
+    above what its incidence gives (the line is fitted on conditions of 0.5-1,500 per 100,000) nor the
+    proportional scale lifts a frequent one above the conditions SymCat does list."""
+    log_ratio, intercept, slope, _ = fit
+    log_value = math.log(value)
+    return math.exp(min(log_ratio + log_value, intercept + slope * log_value))
 
 
 def assign_priors(
@@ -195,9 +213,9 @@ def assign_priors(
     incidence: dict[str, tuple[float, str]] | None = None,
 ) -> float:
     """Scale visit shares to the curated literature priors of the conditions both know (median ratio).
-    A condition SymCat never lists among a symptom's top causes takes its curated incidence times the median
-    ratio of prior to incidence of the conditions with both; without an incidence it is taken as rarer than
-    every listed condition: a quarter of the smallest share. Returns the scale."""
+    A condition SymCat never lists among a symptom's top causes takes the prior its curated incidence
+    predicts (incidence_prior, fitted over the conditions with both); without an incidence it is taken as
+    rarer than every listed condition: a quarter of the smallest share. Returns the scale."""
     ratios = [
         math.log(curated[c.dxg_id]) - math.log(shares[c.slug])
         for c in found
@@ -215,15 +233,18 @@ def assign_priors(
             if share
             else f"{SOURCE}: not a top cause of any symptom; 1/4 of the smallest visit share, {fallback:.3g}"
         ) + f" x {scale:.3g} (median ratio to {len(ratios)} curated priors)"
-    per_case, pairs = incidence_ratio(found, incidence or {})
+    fit = incidence_fit(found, incidence or {})
+    log_ratio, intercept, slope, pairs = fit
     for c in found:
-        if c.has_share or not per_case or c.dxg_id not in (incidence or {}):
+        if c.has_share or not pairs or c.dxg_id not in (incidence or {}):
             continue
         value, source = incidence[c.dxg_id]  # type: ignore[index]
-        c.prevalence = float(min(max(value * per_case, low), high))
+        c.prevalence = float(min(max(incidence_prior(value, fit), low), high))
         c.prevalence_note = (
-            f"curated incidence {value:g} per 100,000 a year ({source}) x {per_case:.3g} (median ratio of "
-            f"{SOURCE} visit-share prior to incidence over {pairs} conditions with both)"
+            f"curated incidence {value:g} per 100,000 a year ({source}); prior the lower of "
+            f"{math.exp(log_ratio):.3g} x incidence and exp({intercept:.3g} + {slope:.3g} log incidence) "
+            f"(median ratio and least squares of the {SOURCE} visit-share prior on incidence over {pairs} "
+            "conditions with both)"
         )
     return scale
 

@@ -412,3 +412,71 @@ def test_api_extract_flags_entered_findings(kb_home):
     assert body["warnings"]
     bad = client.post("/api/v1/extract", json={"text": "x", "present": "HP:1"})
     assert bad.status_code == 400
+
+
+CHRONIC_COUGH, PRODUCTIVE_COUGH, RECURRENT_FEVER = "HP:0034315", "HP:0031245", "HP:0001954"
+DIARRHEA, CHRONIC_DIARRHEA, NAUSEA, VOMITING, SNEEZE = (
+    "HP:0002014",
+    "HP:0002028",
+    "HP:0002018",
+    "HP:0002013",
+    "HP:0025095",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("She has a chronic productive cough.", "en", {CHRONIC_COUGH, PRODUCTIVE_COUGH}),
+        ("Recurrent episodes of fever.", "en", {RECURRENT_FEVER}),
+        ("Tos crónica productiva.", "es", {CHRONIC_COUGH, PRODUCTIVE_COUGH}),
+        ("Afebrile, non-productive cough.", "en", {COUGH}),
+    ],
+)
+def test_a_qualifier_near_a_finding_names_the_more_specific_term(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("He presented with a 6-month history of watery diarrhea.", "en", {CHRONIC_DIARRHEA}),
+        ("Diarrhea for two years.", "en", {CHRONIC_DIARRHEA}),
+        ("Diarrhea for 3 days.", "en", {DIARRHEA}),
+        ("Tos desde hace 3 meses.", "es", {CHRONIC_COUGH}),
+        ("Mujer de 34 años con tos desde hace 3 días.", "es", {COUGH}),  # the age is not a duration
+        ("A 70 year old man with cough for 2 days.", "en", {COUGH}),
+    ],
+)
+def test_a_long_duration_names_the_chronic_finding(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("He has nausea and vomiting.", "en"), ("Patient c/o N/V.", "en"), ("Tiene náuseas y vómitos.", "es")],
+)
+def test_a_term_joining_two_findings_is_read_as_both(read, text, lang):
+    assert states(read(text, lang)) == {NAUSEA: True, VOMITING: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "triggers"),
+    [
+        ("Chest pain on coughing and sneezing.", "en", {COUGH, SNEEZE}),
+        ("Headache, more frequent with coughing or laughing or sneezing.", "en", {COUGH, SNEEZE}),
+        ("The pain increases in intensity when straining and coughing.", "en", {COUGH}),
+        ("Dolor torácico al toser.", "es", {COUGH}),
+    ],
+)
+def test_an_action_that_brings_a_complaint_on_is_a_trigger(read, text, lang, triggers):
+    result = read(text, lang)
+    assert not triggers & set(states(result))
+    assert {t for t, status in context(result).items() if status == "trigger"} == triggers
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("He presented with coughing and fever.", "en"), ("Tose y tiene fiebre.", "es")]
+)
+def test_an_action_that_is_the_complaint_is_a_finding(read, text, lang):
+    assert states(read(text, lang)) == {COUGH: True, FEVER: True}

@@ -25,6 +25,14 @@ __all__ = ["MentionReader"]
 
 _LONG = words("term standing evolucion")  # "a long-term history of": still the current illness
 _COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
+# "pain when coughing", "leaks on sneezing", "dolor al toser": the action that brings a complaint on
+_WHEN = words("when whenever while on upon during al cuando")
+_WITH = words("with by con")  # only after a comparison: "more frequent with coughing", "worse by coughing"
+_COMPARED = words(
+    "worse worsens worsened more frequent frequently increases increased intensity aggravated exacerbated "
+    "better improves eased relieved triggered provoked peor empeora aumenta mejora"
+)
+_PRONOUNS = words("he she they i you we it him them one el ella ellos")
 
 
 @dataclass
@@ -127,6 +135,8 @@ class MentionReader:
             status, cue = HISTORY_STATUS, negation.text
         elif section == FAMILY or relative:
             status, cue = FAMILY_STATUS, relative or section
+        elif (action := self._action_trigger(tokens, m)) is not None:
+            status, cue = TRIGGER_STATUS, action
         elif negated:
             status = ABSENT
             qualifier = self._qualifier(tokens, negation.end, m.first, skip) if negation else None
@@ -154,6 +164,30 @@ class MentionReader:
             cue=cue,
             qualifier=qualifier,
         )
+
+    @staticmethod
+    def _action_trigger(tokens, m: PhraseMatch) -> str | None:
+        """ "pain when coughing", "leaks urine when she coughs or sneezes", "worse with straining and
+        coughing", "dolor al toser": a finding named as an action that brings the complaint on (a verb form
+        after "when", "on", "al", or after "with" following a comparison) is a trigger, not a finding."""
+        norm, clause = tokens.norm, tokens.clause[m.first]
+        if not _is_action(norm[m.first]):
+            return None
+        p = m.first - 1
+        while p >= 0 and tokens.clause[p] == clause:
+            word = norm[p]
+            if word in _WHEN:
+                return tokens.text[tokens.start[p] : tokens.end[m.first]]
+            if word in _WITH:
+                before = norm[max(0, p - 3) : p]
+                compared = any(w in _COMPARED for w in before) and tokens.clause[max(0, p - 1)] == clause
+                return tokens.text[tokens.start[p] : tokens.end[m.first]] if compared else None
+            if not (
+                word in FUNCTION_WORDS or word in C.COORDINATORS or word in _PRONOUNS or _is_action(word)
+            ):
+                return None
+            p -= 1
+        return None
 
     @staticmethod
     def _past_event(tokens, m: PhraseMatch, skip) -> bool:
@@ -291,3 +325,13 @@ class MentionReader:
                 if all(w in _COPULA or w in FUNCTION_WORDS for w in between):
                     return C.SEVERITY_WORDS[norm[p]]
         return None
+
+
+def _is_action(word: str) -> bool:
+    """A verb form that names an action: "coughing", "coughs", "sneezes", "toser", "estornudar"."""
+    return (
+        word.endswith("ing")
+        or word.endswith(("ar", "er", "ir"))
+        and len(word) > 4
+        or word in ("coughs", "sneezes", "strains", "laughs", "vomits", "tose", "estornuda")
+    )

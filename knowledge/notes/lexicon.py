@@ -9,13 +9,15 @@ inside them is not matched either.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from knowledge.kb import KnowledgeBase
 from knowledge.notes.forms import FORMS, NEGATED_FORMS
 from knowledge.notes.text import fold, phrase_key
 
-__all__ = ["BLOCKER", "GENERIC", "PHENOTYPIC_ABNORMALITY", "Lexicon"]
+__all__ = ["BLOCKER", "GENERIC", "PHENOTYPIC_ABNORMALITY", "Lexicon", "PhraseMatch"]
 
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 BLOCKER = -1
@@ -43,6 +45,17 @@ _SYNONYM_STARTS = (
     ("disminucion", "descenso", "reduccion"),
     ("aumento", "elevacion", "incremento"),
 )
+
+
+@dataclass
+class PhraseMatch:
+    """One phrase of the lexicon found in the note: its first and last token, the term and whether the
+    phrase is the term's negated form."""
+
+    first: int  # token positions, inclusive
+    last: int
+    term: int
+    negated_form: bool
 
 
 def _short(key: tuple[str, ...]) -> bool:

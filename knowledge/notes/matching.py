@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from knowledge.notes import cues as C
-from knowledge.notes.lexicon import BLOCKER, Lexicon
+from knowledge.notes.lexicon import BLOCKER, Lexicon, PhraseMatch
+from knowledge.notes.specific import Specifier
 from knowledge.notes.text import FUNCTION_WORDS, words
 
 __all__ = ["PhraseMatch", "PhraseMatcher"]
@@ -24,25 +23,16 @@ _EYE = words("eye eyes eyelid eyelids ojo ojos parpado parpados lagrimeo")  # "e
 TEARING_PAIN = "HP:6000049"  # Chest pain described as ripping or tearing
 
 
-@dataclass
-class PhraseMatch:
-    """One phrase of the lexicon found in the note: its first and last token, the term and whether the
-    phrase is the term's negated form."""
-
-    first: int  # token positions, inclusive
-    last: int
-    term: int
-    negated_form: bool
-
-
 class PhraseMatcher:
     """Finds the lexicon's phrases in a note's tokens."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self._specifier = Specifier(lexicon)
 
-    def match(self, tokens, skip: set[int]) -> list[PhraseMatch]:
-        """Every phrase match in the tokens (positions in `skip` left out), in note order."""
+    def match(self, tokens, skip: set[int], ages: set[int] | None = None) -> list[PhraseMatch]:
+        """Every phrase match in the tokens (positions in `skip` left out; `ages`: the age's tokens, not a
+        duration), in note order."""
         lex = self.lexicon
         content = [p for p in range(len(tokens)) if p not in skip and tokens.norm[p] not in FUNCTION_WORDS]
         keys = [lex.key_of(tokens.norm[p]) for p in content]
@@ -88,6 +78,7 @@ class PhraseMatcher:
             i += length
         matches += self._distributed(tokens, content, keys, linked, matches)
         matches = self._pain_character(tokens, skip, matches)
+        matches = self._specifier.refine(tokens, content, keys, linked, matches, ages or set())
         matches.sort(key=lambda m: (m.first, m.last))
         return matches
 

@@ -430,6 +430,7 @@ DIARRHEA, CHRONIC_DIARRHEA, NAUSEA, VOMITING, SNEEZE = (
         ("She has a chronic productive cough.", "en", {CHRONIC_COUGH, PRODUCTIVE_COUGH}),
         ("Recurrent episodes of fever.", "en", {RECURRENT_FEVER}),
         ("Tos crónica productiva.", "es", {CHRONIC_COUGH, PRODUCTIVE_COUGH}),
+        ("Episodios recurrentes de fiebre.", "es", {RECURRENT_FEVER}),
         ("Afebrile, non-productive cough.", "en", {COUGH}),
     ],
 )
@@ -480,3 +481,58 @@ def test_an_action_that_brings_a_complaint_on_is_a_trigger(read, text, lang, tri
 )
 def test_an_action_that_is_the_complaint_is_a_finding(read, text, lang):
     assert states(read(text, lang)) == {COUGH: True, FEVER: True}
+
+
+KNEE_PAIN, ANKLE_PAIN, LEG_PAIN, JOINT_SWELLING = "HP:0030839", "HP:0030840", "HP:0012514", "HP:0001386"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Her ankle is painful.", "en", {ANKLE_PAIN}),
+        ("His leg feels heavy and painful.", "en", {LEG_PAIN}),
+        ("The knee is swollen.", "en", {JOINT_SWELLING}),
+        ("La rodilla está dolorida.", "es", {KNEE_PAIN}),
+        ("The abdomen is soft.", "en", set()),
+    ],
+)
+def test_a_site_said_to_be_painful_or_swollen(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+HEMOPTYSIS, SCIATICA, RAYNAUD, SKIN_ULCER = "HP:0002105", "HP:0011868", "HP:0030880", "HP:0200042"
+SLEEP_PARALYSIS, SCLERODACTYLY, LOW_BACK_PAIN = "HP:5200353", "HP:0011838", "HP:0003419"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Yellow sputum, sometimes blood-tinged.", "en", HEMOPTYSIS),
+        ("Esputo con sangre.", "es", HEMOPTYSIS),
+        ("Low back pain radiating down the left leg.", "en", SCIATICA),
+        ("Lumbalgia irradiada a la pierna derecha.", "es", SCIATICA),
+        ("Her fingers turn white then blue in the cold.", "en", RAYNAUD),
+        ("Los dedos se ponen blancos con el frío.", "es", RAYNAUD),
+        ("The skin on her fingers feels tight.", "en", SCLERODACTYLY),
+        ("He is unable to move upon waking.", "en", SLEEP_PARALYSIS),
+        ("No puede moverse al despertar.", "es", SLEEP_PARALYSIS),
+        ("Large ulcer on his right lower leg.", "en", SKIN_ULCER),
+        ("Úlcera en la pierna izquierda.", "es", SKIN_ULCER),
+        ("Aches and pains that originate in the lower back.", "en", LOW_BACK_PAIN),
+    ],
+)
+def test_more_findings_described_rather_than_named(read, text, lang, term):
+    assert states(read(text, lang)).get(term) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Patient c/o CP and SOB. HA.", "en", {CHEST_PAIN, DYSPNEA, HEADACHE}),
+        ("She has cp.", "en", set()),  # an abbreviation only in capitals
+        ("Complaining of hotness, off food, threw up twice.", "en", {FEVER, "HP:0004396", VOMITING}),
+        ("Fiebre de bajo grado, se ahoga al caminar.", "es", {"HP:0011134", DYSPNEA}),
+    ],
+)
+def test_clinical_abbreviations_and_lay_words(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected

@@ -113,8 +113,8 @@ class Lexicon:
                 add(phrase_key(phrase), t, rank)
         for term_id, phrases in info.get("note_phrases", {}).items():
             t = kb.term_index.get(term_id, BLOCKER) if term_id else BLOCKER
-            for phrase, _lang, absent in phrases:
-                add(phrase_key(phrase), t, NOTE, negated=absent)
+            for phrase, _lang, absent in phrases:  # one written in capitals is an abbreviation ("CP", "HA")
+                add(phrase_key(phrase), t, NOTE, abbreviation=phrase.isupper(), negated=absent)
         for key, (rank, popularity, term, abbreviation, negated) in list(best.items()):
             for variant in _variants(key):  # "reduced libido" ~ "decreased libido"
                 if variant not in best:

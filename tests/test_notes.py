@@ -536,3 +536,83 @@ def test_more_findings_described_rather_than_named(read, text, lang, term):
 )
 def test_clinical_abbreviations_and_lay_words(read, text, lang, expected):
     assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+GERD, IRON_ANEMIA, SINUSITIS, OTITIS, LOC, VERTIGO = (
+    "HP:0002020",
+    "HP:0001891",
+    "HP:0000246",
+    "HP:0000388",
+    "HP:0007185",
+    "HP:0002321",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term", "status"),
+    [
+        ("The symptoms do not improve with heartburn medication.", "en", GERD, "history"),
+        (
+            "A colonoscopy was performed to investigate iron-deficiency anemia.",
+            "en",
+            IRON_ANEMIA,
+            "hypothetical",
+        ),
+        ("Before the onset of his symptoms, he was having sinusitis.", "en", SINUSITIS, "history"),
+        ("Antes del inicio de los síntomas tenía otitis media.", "es", OTITIS, "history"),
+        ("Itchy arms. No other skin rashes.", "en", RASH, "hypothetical"),
+    ],
+)
+def test_treated_investigated_earlier_and_other_mentions_are_not_findings(read, text, lang, term, status):
+    result = read(text, lang)
+    assert term not in states(result)
+    assert context(result)[term] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "absent"),
+    [
+        ("No palpitation or dyspnea, No LOC, headache or dizziness.", "en", {LOC, HEADACHE, VERTIGO}),
+        ("Sin fiebre, sin tos, cefalea ni mareo.", "es", {FEVER, COUGH, HEADACHE, VERTIGO}),
+    ],
+)
+def test_a_negation_in_a_list_of_negatives_reaches_over_commas(read, text, lang, absent):
+    found = states(read(text, lang))
+    assert {t for t in absent if found.get(t) is False} == absent
+
+
+def test_a_negation_after_a_finding_keeps_to_its_clause(read):
+    assert states(read("Cough, no fever, headache and myalgia.")) == {
+        COUGH: True,
+        FEVER: False,
+        HEADACHE: True,
+        "HP:0003326": True,
+    }
+
+
+FREQUENCY, DYSURIA, NIGHT_SWEATS, CONCENTRATION, SOMNOLENCE = (
+    "HP:0100515",
+    "HP:0100518",
+    "HP:0030166",
+    "HP:0031987",
+    "HP:0001262",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("His urination becomes more frequent and painful.", "en", {FREQUENCY, DYSURIA}),
+        ("Orina más a menudo y le arde al orinar.", "es", {FREQUENCY, DYSURIA}),
+        ("Burning when urinating.", "en", {DYSURIA}),
+        ("His concentration became less than usual.", "en", {CONCENTRATION}),
+        ("Le cuesta concentrarse.", "es", {CONCENTRATION}),
+        ("Suda por la noche.", "es", {NIGHT_SWEATS}),
+        ("Somnolencia diurna.", "es", {SOMNOLENCE}),
+        ("The headaches increased in frequency.", "en", {HEADACHE}),
+    ],
+)
+def test_described_urinary_sleep_and_concentration_findings(read, text, lang, expected):
+    assert expected <= {t for t, present in states(read(text, lang)).items() if present}
+    if lang == "en" and "frequency" in text:
+        assert FREQUENCY not in states(read(text, lang))

@@ -32,6 +32,13 @@ _COMPARED = words(
     "worse worsens worsened more frequent frequently increases increased intensity aggravated exacerbated "
     "better improves eased relieved triggered provoked peor empeora aumenta mejora"
 )
+_BEFORE = words("before prior antes")  # "before the onset of his symptoms"
+_HAVING = words("has have had having was were tenia tuvo habia estaba")
+# the treatment a finding names: "heartburn medication" is not heartburn now
+_TREATMENTS = words(
+    "medication medications medicine medicines meds tablets pills drugs inhaler inhalers treatment "
+    "medicacion medicamento medicamentos pastillas farmacos tratamiento"
+)
 _PRONOUNS = words("he she they i you we it him them one el ella ellos")
 
 
@@ -44,6 +51,7 @@ class _Scope:
     text: str
     clause: int
     wide: bool = True  # "No fever, chills or cough": a list; "bruising without trauma, pain": one clause
+    firm: bool = False  # "before the onset of ..., he was having X": not ended by "was having", "had"
     no_history: bool = False  # "no history of": a denied past history, not a current absent finding
     trigger: bool = False  # "worse with": what follows brings the complaint on
 
@@ -98,7 +106,9 @@ class MentionReader:
             text = tokens.text[tokens.start[position] : tokens.end[position + length - 1]]
             scope = _Scope(position, position + length, text, tokens.clause[position])
             if kind == C.NEGATION:
-                scope.wide = self._leads_sentence(tokens, position, skip, inside)
+                scope.wide = self._leads_sentence(tokens, position, skip, inside) or self._in_negative_list(
+                    tokens, position
+                )
                 negation = scope
             elif kind == C.HYPOTHETICAL:
                 hypothetical = scope
@@ -109,13 +119,14 @@ class MentionReader:
                 scope.no_history = True
                 negation = history = scope
             elif kind == C.HISTORY and not self._current_illness(tokens, position):
+                scope.firm = norm[position] in _BEFORE
                 history = scope
             elif kind == C.TERMINATE:
                 if negation and position > negation.end:  # not "no presenta", "does not have"
                     negation = None
                 if hypothetical and position > hypothetical.end:
                     hypothetical = None
-                if history and position > history.end:
+                if history and position > history.end and not (history.firm and norm[position] in _HAVING):
                     history = None
             position += length
         return mentions
@@ -135,6 +146,8 @@ class MentionReader:
             status, cue = HISTORY_STATUS, negation.text
         elif section == FAMILY or relative:
             status, cue = FAMILY_STATUS, relative or section
+        elif (treated := self._treatment(tokens, m)) is not None:
+            status, cue = HISTORY_STATUS, treated
         elif (action := self._action_trigger(tokens, m)) is not None:
             status, cue = TRIGGER_STATUS, action
         elif negated:
@@ -166,12 +179,45 @@ class MentionReader:
         )
 
     @staticmethod
+    def _treatment(tokens, m: PhraseMatch) -> str | None:
+        """ "heartburn medication", "asthma inhaler", "tos tratamiento": a finding named as what a treatment
+        is for (the word right after it) is treated history, not a current finding."""
+        following = m.last + 1
+        if (
+            following < len(tokens)
+            and tokens.norm[following] in _TREATMENTS
+            and tokens.clause[following] == tokens.clause[m.last]
+        ):
+            return tokens.text[tokens.start[following] : tokens.end[following]]
+        return None
+
+    @staticmethod
+    def _in_negative_list(tokens, position: int) -> bool:
+        """A negation that opens its clause in a list of negatives ("No palpitation or dyspnea, No LOC,
+        headache or dizziness"): the sentence or the clause before opens with a negation too, so this one
+        reaches over the commas that follow like the first."""
+        norm, clause = tokens.norm, tokens.clause
+        if position == 0 or clause[position - 1] == clause[position]:
+            return False
+        starts = [position - 1]
+        while starts[-1] > 0 and clause[starts[-1] - 1] == clause[position - 1]:
+            starts[-1] -= 1
+        first = position
+        while first > 0 and tokens.sentence[first - 1] == tokens.sentence[position]:
+            first -= 1
+        for start in {starts[0], first} - {position}:
+            cue = C.PRE.at(norm, start) if norm[start] in C.PRE else None
+            if cue is not None and cue[0] == C.NEGATION:
+                return True
+        return False
+
+    @staticmethod
     def _action_trigger(tokens, m: PhraseMatch) -> str | None:
         """ "pain when coughing", "leaks urine when she coughs or sneezes", "worse with straining and
         coughing", "dolor al toser": a finding named as an action that brings the complaint on (a verb form
         after "when", "on", "al", or after "with" following a comparison) is a trigger, not a finding."""
         norm, clause = tokens.norm, tokens.clause[m.first]
-        if not _is_action(norm[m.first]):
+        if m.described or not _is_action(norm[m.first]):
             return None
         p = m.first - 1
         while p >= 0 and tokens.clause[p] == clause:

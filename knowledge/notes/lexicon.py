@@ -56,6 +56,7 @@ class PhraseMatch:
     last: int
     term: int
     negated_form: bool
+    described: bool = False  # a note pattern's head: "burning when urinating" is dysuria, not a trigger
 
 
 def _short(key: tuple[str, ...]) -> bool:

@@ -616,3 +616,27 @@ def test_described_urinary_sleep_and_concentration_findings(read, text, lang, ex
     assert expected <= {t for t, present in states(read(text, lang)).items() if present}
     if lang == "en" and "frequency" in text:
         assert FREQUENCY not in states(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Haematuria and anaemia.", "en", "HP:0000790"),
+        ("Bloody diarrhoea.", "en", "HP:0025085"),
+        ("Oedema.", "en", "HP:0000969"),
+        ("Head ache since morning.", "en", HEADACHE),
+        ("Nose bleed this morning.", "en", "HP:0000421"),
+        ("Hives on both arms.", "en", "HP:0001025"),
+        ("Pain in the abdomen.", "en", "HP:0002027"),
+        ("Bleeding from the gums.", "en", "HP:0000225"),
+        ("Dolor en el abdomen.", "es", "HP:0002027"),
+        ("Sangrado por la nariz.", "es", "HP:0000421"),
+        ("Opresión en el pecho.", "es", CHEST_PAIN),
+    ],
+)
+def test_spellings_compounds_and_site_phrasings(read, text, lang, term):
+    assert states(read(text, lang)).get(term) is True
+
+
+def test_hives_is_not_hiv(read):
+    assert "HP:0001025" not in states(read("HIV positive."))

@@ -64,6 +64,15 @@ def _short(key: tuple[str, ...]) -> bool:
     return len(key) == 1 and len(key[0]) <= 3 and key[0] not in _SHORT_WORDS
 
 
+def _split_compound(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A one-word phrase written as two words: "head ache" ~ "headache", "nose bleed" ~ "nosebleed", "heart
+    burn" ~ "heartburn" (each part at least four letters, folded as a note's words are)."""
+    if len(key) != 1 or len(key[0]) < 8 or not key[0].isalpha():
+        return []
+    word = key[0]
+    return [(fold(word[:cut]), fold(word[cut:])) for cut in range(4, len(word) - 3)]
+
+
 def _variants(key: tuple[str, ...]) -> list[tuple[str, ...]]:
     for group in _SYNONYM_STARTS:
         folded = [fold(w) for w in group]
@@ -117,7 +126,7 @@ class Lexicon:
             for phrase, _lang, absent in phrases:  # one written in capitals is an abbreviation ("CP", "HA")
                 add(phrase_key(phrase), t, NOTE, abbreviation=phrase.isupper(), negated=absent)
         for key, (rank, popularity, term, abbreviation, negated) in list(best.items()):
-            for variant in _variants(key):  # "reduced libido" ~ "decreased libido"
+            for variant in _variants(key) + _split_compound(key):  # "reduced libido", "head ache"
                 if variant not in best:
                     best[variant] = (rank + 0.5, popularity, term, abbreviation, negated)
         self.table: dict[tuple[str, ...], tuple[int, bool, bool]] = {

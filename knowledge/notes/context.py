@@ -71,6 +71,7 @@ class MentionReader:
             starts.setdefault(m.first, []).append(m)
             inside.update(range(m.first, m.last + 1))
         family = self._family_marks(tokens)
+        bounds = _starts(tokens)
         blocked = skip | inside
         mentions: list[Mention] = []
         negation: _Scope | None = None
@@ -107,7 +108,7 @@ class MentionReader:
             scope = _Scope(position, position + length, text, tokens.clause[position])
             if kind == C.NEGATION:
                 scope.wide = self._leads_sentence(tokens, position, skip, inside) or self._in_negative_list(
-                    tokens, position
+                    tokens, position, bounds
                 )
                 negation = scope
             elif kind == C.HYPOTHETICAL:
@@ -192,20 +193,16 @@ class MentionReader:
         return None
 
     @staticmethod
-    def _in_negative_list(tokens, position: int) -> bool:
+    def _in_negative_list(tokens, position: int, starts: tuple[list[int], list[int]]) -> bool:
         """A negation that opens its clause in a list of negatives ("No palpitation or dyspnea, No LOC,
         headache or dizziness"): the sentence or the clause before opens with a negation too, so this one
-        reaches over the commas that follow like the first."""
+        reaches over the commas that follow like the first (`starts`: each token's clause and sentence
+        start)."""
         norm, clause = tokens.norm, tokens.clause
         if position == 0 or clause[position - 1] == clause[position]:
             return False
-        starts = [position - 1]
-        while starts[-1] > 0 and clause[starts[-1] - 1] == clause[position - 1]:
-            starts[-1] -= 1
-        first = position
-        while first > 0 and tokens.sentence[first - 1] == tokens.sentence[position]:
-            first -= 1
-        for start in {starts[0], first} - {position}:
+        clause_start, sentence_start = starts
+        for start in {clause_start[position - 1], sentence_start[position]} - {position}:
             cue = C.PRE.at(norm, start) if norm[start] in C.PRE else None
             if cue is not None and cue[0] == C.NEGATION:
                 return True
@@ -381,3 +378,15 @@ def _is_action(word: str) -> bool:
         and len(word) > 4
         or word in ("coughs", "sneezes", "strains", "laughs", "vomits", "tose", "estornuda")
     )
+
+
+def _starts(tokens) -> tuple[list[int], list[int]]:
+    """The position where each token's clause starts and where its sentence starts (one pass)."""
+    clause_start: list[int] = []
+    sentence_start: list[int] = []
+    for p in range(len(tokens)):
+        new_clause = p == 0 or tokens.clause[p] != tokens.clause[p - 1]
+        new_sentence = p == 0 or tokens.sentence[p] != tokens.sentence[p - 1]
+        clause_start.append(p if new_clause else clause_start[p - 1])
+        sentence_start.append(p if new_sentence else sentence_start[p - 1])
+    return clause_start, sentence_start

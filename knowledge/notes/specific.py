@@ -56,6 +56,21 @@ class Specifier:
             kinds = tuple(hit[0] for hit in hits if hit and hit[0] != BLOCKER)
             if len(kinds) == len(parts) and all(self._is_kind(kind, term) for kind in kinds):
                 self.splits[term] = kinds
+        # words that qualify another phrase of the table, at its start or end, and the phrases that have a
+        # chronic kind: the only ones worth looking up for a match (a note's words are mostly neither)
+        self._qualifiers: set[str] = set()
+        self._chronic_bases: set[tuple[str, ...]] = set()
+        for key in lexicon.table:
+            if len(key) < 2:
+                continue
+            if key[1:] in lexicon.table or key[-1:] in lexicon.table:
+                self._qualifiers.add(key[0])
+                if key[0] in _CHRONIC:
+                    self._chronic_bases.add(key[1:])
+            if key[:-1] in lexicon.table or key[:1] in lexicon.table:
+                self._qualifiers.add(key[-1])
+                if key[-1] in _CHRONIC:
+                    self._chronic_bases.add(key[:-1])
 
     def _is_kind(self, term: int, of: int) -> bool:
         """Whether `term` is a proper descendant of `of` (a kind of it)."""
@@ -115,6 +130,8 @@ class Specifier:
                 if content[cursor] > 0 and tokens.norm[content[cursor] - 1] in _NEGATING:
                     break
                 counted += 1
+                if word not in self._qualifiers:
+                    continue
                 bases = (phrase, phrase[-1:]) if step < 0 else (phrase, phrase[:1])
                 for base in dict.fromkeys(bases):  # either order: "episodios recurrentes de fiebre"
                     for key in ((word,) + base, base + (word,)):
@@ -126,6 +143,8 @@ class Specifier:
     def _chronic(self, tokens, m: PhraseMatch, phrase: tuple[str, ...], ages) -> list[int]:
         """The chronic kind of the match's term when the nearest duration in its sentence is eight weeks or
         more ("a 6-month history of diarrhea", "tos desde hace 3 meses")."""
+        if phrase not in self._chronic_bases:
+            return []
         for word in _CHRONIC:
             for key in ((word,) + phrase, phrase + (word,)):
                 kind = self._kind_of_phrase(key, phrase)

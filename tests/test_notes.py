@@ -412,3 +412,231 @@ def test_api_extract_flags_entered_findings(kb_home):
     assert body["warnings"]
     bad = client.post("/api/v1/extract", json={"text": "x", "present": "HP:1"})
     assert bad.status_code == 400
+
+
+CHRONIC_COUGH, PRODUCTIVE_COUGH, RECURRENT_FEVER = "HP:0034315", "HP:0031245", "HP:0001954"
+DIARRHEA, CHRONIC_DIARRHEA, NAUSEA, VOMITING, SNEEZE = (
+    "HP:0002014",
+    "HP:0002028",
+    "HP:0002018",
+    "HP:0002013",
+    "HP:0025095",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("She has a chronic productive cough.", "en", {CHRONIC_COUGH, PRODUCTIVE_COUGH}),
+        ("Recurrent episodes of fever.", "en", {RECURRENT_FEVER}),
+        ("Tos crónica productiva.", "es", {CHRONIC_COUGH, PRODUCTIVE_COUGH}),
+        ("Episodios recurrentes de fiebre.", "es", {RECURRENT_FEVER}),
+        ("Afebrile, non-productive cough.", "en", {COUGH}),
+    ],
+)
+def test_a_qualifier_near_a_finding_names_the_more_specific_term(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("He presented with a 6-month history of watery diarrhea.", "en", {CHRONIC_DIARRHEA}),
+        ("Diarrhea for two years.", "en", {CHRONIC_DIARRHEA}),
+        ("Diarrhea for 3 days.", "en", {DIARRHEA}),
+        ("Tos desde hace 3 meses.", "es", {CHRONIC_COUGH}),
+        ("Mujer de 34 años con tos desde hace 3 días.", "es", {COUGH}),  # the age is not a duration
+        ("A 70 year old man with cough for 2 days.", "en", {COUGH}),
+    ],
+)
+def test_a_long_duration_names_the_chronic_finding(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("He has nausea and vomiting.", "en"), ("Patient c/o N/V.", "en"), ("Tiene náuseas y vómitos.", "es")],
+)
+def test_a_term_joining_two_findings_is_read_as_both(read, text, lang):
+    assert states(read(text, lang)) == {NAUSEA: True, VOMITING: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "triggers"),
+    [
+        ("Chest pain on coughing and sneezing.", "en", {COUGH, SNEEZE}),
+        ("Headache, more frequent with coughing or laughing or sneezing.", "en", {COUGH, SNEEZE}),
+        ("The pain increases in intensity when straining and coughing.", "en", {COUGH}),
+        ("Dolor torácico al toser.", "es", {COUGH}),
+    ],
+)
+def test_an_action_that_brings_a_complaint_on_is_a_trigger(read, text, lang, triggers):
+    result = read(text, lang)
+    assert not triggers & set(states(result))
+    assert {t for t, status in context(result).items() if status == "trigger"} == triggers
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("He presented with coughing and fever.", "en"), ("Tose y tiene fiebre.", "es")]
+)
+def test_an_action_that_is_the_complaint_is_a_finding(read, text, lang):
+    assert states(read(text, lang)) == {COUGH: True, FEVER: True}
+
+
+KNEE_PAIN, ANKLE_PAIN, LEG_PAIN, JOINT_SWELLING = "HP:0030839", "HP:0030840", "HP:0012514", "HP:0001386"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Her ankle is painful.", "en", {ANKLE_PAIN}),
+        ("His leg feels heavy and painful.", "en", {LEG_PAIN}),
+        ("The knee is swollen.", "en", {JOINT_SWELLING}),
+        ("La rodilla está dolorida.", "es", {KNEE_PAIN}),
+        ("The abdomen is soft.", "en", set()),
+    ],
+)
+def test_a_site_said_to_be_painful_or_swollen(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+HEMOPTYSIS, SCIATICA, RAYNAUD, SKIN_ULCER = "HP:0002105", "HP:0011868", "HP:0030880", "HP:0200042"
+SLEEP_PARALYSIS, SCLERODACTYLY, LOW_BACK_PAIN = "HP:5200353", "HP:0011838", "HP:0003419"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Yellow sputum, sometimes blood-tinged.", "en", HEMOPTYSIS),
+        ("Esputo con sangre.", "es", HEMOPTYSIS),
+        ("Low back pain radiating down the left leg.", "en", SCIATICA),
+        ("Lumbalgia irradiada a la pierna derecha.", "es", SCIATICA),
+        ("Her fingers turn white then blue in the cold.", "en", RAYNAUD),
+        ("Los dedos se ponen blancos con el frío.", "es", RAYNAUD),
+        ("The skin on her fingers feels tight.", "en", SCLERODACTYLY),
+        ("He is unable to move upon waking.", "en", SLEEP_PARALYSIS),
+        ("No puede moverse al despertar.", "es", SLEEP_PARALYSIS),
+        ("Large ulcer on his right lower leg.", "en", SKIN_ULCER),
+        ("Úlcera en la pierna izquierda.", "es", SKIN_ULCER),
+        ("Aches and pains that originate in the lower back.", "en", LOW_BACK_PAIN),
+    ],
+)
+def test_more_findings_described_rather_than_named(read, text, lang, term):
+    assert states(read(text, lang)).get(term) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Patient c/o CP and SOB. HA.", "en", {CHEST_PAIN, DYSPNEA, HEADACHE}),
+        ("She has cp.", "en", set()),  # an abbreviation only in capitals
+        ("Complaining of hotness, off food, threw up twice.", "en", {FEVER, "HP:0004396", VOMITING}),
+        ("Fiebre de bajo grado, se ahoga al caminar.", "es", {"HP:0011134", DYSPNEA}),
+    ],
+)
+def test_clinical_abbreviations_and_lay_words(read, text, lang, expected):
+    assert {t for t, present in states(read(text, lang)).items() if present} == expected
+
+
+GERD, IRON_ANEMIA, SINUSITIS, OTITIS, LOC, VERTIGO = (
+    "HP:0002020",
+    "HP:0001891",
+    "HP:0000246",
+    "HP:0000388",
+    "HP:0007185",
+    "HP:0002321",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term", "status"),
+    [
+        ("The symptoms do not improve with heartburn medication.", "en", GERD, "history"),
+        (
+            "A colonoscopy was performed to investigate iron-deficiency anemia.",
+            "en",
+            IRON_ANEMIA,
+            "hypothetical",
+        ),
+        ("Before the onset of his symptoms, he was having sinusitis.", "en", SINUSITIS, "history"),
+        ("Antes del inicio de los síntomas tenía otitis media.", "es", OTITIS, "history"),
+        ("Itchy arms. No other skin rashes.", "en", RASH, "hypothetical"),
+    ],
+)
+def test_treated_investigated_earlier_and_other_mentions_are_not_findings(read, text, lang, term, status):
+    result = read(text, lang)
+    assert term not in states(result)
+    assert context(result)[term] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "absent"),
+    [
+        ("No palpitation or dyspnea, No LOC, headache or dizziness.", "en", {LOC, HEADACHE, VERTIGO}),
+        ("Sin fiebre, sin tos, cefalea ni mareo.", "es", {FEVER, COUGH, HEADACHE, VERTIGO}),
+    ],
+)
+def test_a_negation_in_a_list_of_negatives_reaches_over_commas(read, text, lang, absent):
+    found = states(read(text, lang))
+    assert {t for t in absent if found.get(t) is False} == absent
+
+
+def test_a_negation_after_a_finding_keeps_to_its_clause(read):
+    assert states(read("Cough, no fever, headache and myalgia.")) == {
+        COUGH: True,
+        FEVER: False,
+        HEADACHE: True,
+        "HP:0003326": True,
+    }
+
+
+FREQUENCY, DYSURIA, NIGHT_SWEATS, CONCENTRATION, SOMNOLENCE = (
+    "HP:0100515",
+    "HP:0100518",
+    "HP:0030166",
+    "HP:0031987",
+    "HP:0001262",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("His urination becomes more frequent and painful.", "en", {FREQUENCY, DYSURIA}),
+        ("Orina más a menudo y le arde al orinar.", "es", {FREQUENCY, DYSURIA}),
+        ("Burning when urinating.", "en", {DYSURIA}),
+        ("His concentration became less than usual.", "en", {CONCENTRATION}),
+        ("Le cuesta concentrarse.", "es", {CONCENTRATION}),
+        ("Suda por la noche.", "es", {NIGHT_SWEATS}),
+        ("Somnolencia diurna.", "es", {SOMNOLENCE}),
+        ("The headaches increased in frequency.", "en", {HEADACHE}),
+    ],
+)
+def test_described_urinary_sleep_and_concentration_findings(read, text, lang, expected):
+    assert expected <= {t for t, present in states(read(text, lang)).items() if present}
+    if lang == "en" and "frequency" in text:
+        assert FREQUENCY not in states(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Haematuria and anaemia.", "en", "HP:0000790"),
+        ("Bloody diarrhoea.", "en", "HP:0025085"),
+        ("Oedema.", "en", "HP:0000969"),
+        ("Head ache since morning.", "en", HEADACHE),
+        ("Nose bleed this morning.", "en", "HP:0000421"),
+        ("Hives on both arms.", "en", "HP:0001025"),
+        ("Pain in the abdomen.", "en", "HP:0002027"),
+        ("Bleeding from the gums.", "en", "HP:0000225"),
+        ("Dolor en el abdomen.", "es", "HP:0002027"),
+        ("Sangrado por la nariz.", "es", "HP:0000421"),
+        ("Opresión en el pecho.", "es", CHEST_PAIN),
+    ],
+)
+def test_spellings_compounds_and_site_phrasings(read, text, lang, term):
+    assert states(read(text, lang)).get(term) is True
+
+
+def test_hives_is_not_hiv(read):
+    assert "HP:0001025" not in states(read("HIV positive."))

@@ -25,6 +25,21 @@ __all__ = ["MentionReader"]
 
 _LONG = words("term standing evolucion")  # "a long-term history of": still the current illness
 _COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
+# "pain when coughing", "leaks on sneezing", "dolor al toser": the action that brings a complaint on
+_WHEN = words("when whenever while on upon during al cuando")
+_WITH = words("with by con")  # only after a comparison: "more frequent with coughing", "worse by coughing"
+_COMPARED = words(
+    "worse worsens worsened more frequent frequently increases increased intensity aggravated exacerbated "
+    "better improves eased relieved triggered provoked peor empeora aumenta mejora"
+)
+_BEFORE = words("before prior antes")  # "before the onset of his symptoms"
+_HAVING = words("has have had having was were tenia tuvo habia estaba")
+# the treatment a finding names: "heartburn medication" is not heartburn now
+_TREATMENTS = words(
+    "medication medications medicine medicines meds tablets pills drugs inhaler inhalers treatment "
+    "medicacion medicamento medicamentos pastillas farmacos tratamiento"
+)
+_PRONOUNS = words("he she they i you we it him them one el ella ellos")
 
 
 @dataclass
@@ -36,6 +51,7 @@ class _Scope:
     text: str
     clause: int
     wide: bool = True  # "No fever, chills or cough": a list; "bruising without trauma, pain": one clause
+    firm: bool = False  # "before the onset of ..., he was having X": not ended by "was having", "had"
     no_history: bool = False  # "no history of": a denied past history, not a current absent finding
     trigger: bool = False  # "worse with": what follows brings the complaint on
 
@@ -55,6 +71,7 @@ class MentionReader:
             starts.setdefault(m.first, []).append(m)
             inside.update(range(m.first, m.last + 1))
         family = self._family_marks(tokens)
+        bounds = _starts(tokens)
         blocked = skip | inside
         mentions: list[Mention] = []
         negation: _Scope | None = None
@@ -90,7 +107,9 @@ class MentionReader:
             text = tokens.text[tokens.start[position] : tokens.end[position + length - 1]]
             scope = _Scope(position, position + length, text, tokens.clause[position])
             if kind == C.NEGATION:
-                scope.wide = self._leads_sentence(tokens, position, skip, inside)
+                scope.wide = self._leads_sentence(tokens, position, skip, inside) or self._in_negative_list(
+                    tokens, position, bounds
+                )
                 negation = scope
             elif kind == C.HYPOTHETICAL:
                 hypothetical = scope
@@ -101,13 +120,14 @@ class MentionReader:
                 scope.no_history = True
                 negation = history = scope
             elif kind == C.HISTORY and not self._current_illness(tokens, position):
+                scope.firm = norm[position] in _BEFORE
                 history = scope
             elif kind == C.TERMINATE:
                 if negation and position > negation.end:  # not "no presenta", "does not have"
                     negation = None
                 if hypothetical and position > hypothetical.end:
                     hypothetical = None
-                if history and position > history.end:
+                if history and position > history.end and not (history.firm and norm[position] in _HAVING):
                     history = None
             position += length
         return mentions
@@ -127,6 +147,10 @@ class MentionReader:
             status, cue = HISTORY_STATUS, negation.text
         elif section == FAMILY or relative:
             status, cue = FAMILY_STATUS, relative or section
+        elif (treated := self._treatment(tokens, m)) is not None:
+            status, cue = HISTORY_STATUS, treated
+        elif (action := self._action_trigger(tokens, m)) is not None:
+            status, cue = TRIGGER_STATUS, action
         elif negated:
             status = ABSENT
             qualifier = self._qualifier(tokens, negation.end, m.first, skip) if negation else None
@@ -154,6 +178,59 @@ class MentionReader:
             cue=cue,
             qualifier=qualifier,
         )
+
+    @staticmethod
+    def _treatment(tokens, m: PhraseMatch) -> str | None:
+        """ "heartburn medication", "asthma inhaler", "tos tratamiento": a finding named as what a treatment
+        is for (the word right after it) is treated history, not a current finding."""
+        following = m.last + 1
+        if (
+            following < len(tokens)
+            and tokens.norm[following] in _TREATMENTS
+            and tokens.clause[following] == tokens.clause[m.last]
+        ):
+            return tokens.text[tokens.start[following] : tokens.end[following]]
+        return None
+
+    @staticmethod
+    def _in_negative_list(tokens, position: int, starts: tuple[list[int], list[int]]) -> bool:
+        """A negation that opens its clause in a list of negatives ("No palpitation or dyspnea, No LOC,
+        headache or dizziness"): the sentence or the clause before opens with a negation too, so this one
+        reaches over the commas that follow like the first (`starts`: each token's clause and sentence
+        start)."""
+        norm, clause = tokens.norm, tokens.clause
+        if position == 0 or clause[position - 1] == clause[position]:
+            return False
+        clause_start, sentence_start = starts
+        for start in {clause_start[position - 1], sentence_start[position]} - {position}:
+            cue = C.PRE.at(norm, start) if norm[start] in C.PRE else None
+            if cue is not None and cue[0] == C.NEGATION:
+                return True
+        return False
+
+    @staticmethod
+    def _action_trigger(tokens, m: PhraseMatch) -> str | None:
+        """ "pain when coughing", "leaks urine when she coughs or sneezes", "worse with straining and
+        coughing", "dolor al toser": a finding named as an action that brings the complaint on (a verb form
+        after "when", "on", "al", or after "with" following a comparison) is a trigger, not a finding."""
+        norm, clause = tokens.norm, tokens.clause[m.first]
+        if m.described or not _is_action(norm[m.first]):
+            return None
+        p = m.first - 1
+        while p >= 0 and tokens.clause[p] == clause:
+            word = norm[p]
+            if word in _WHEN:
+                return tokens.text[tokens.start[p] : tokens.end[m.first]]
+            if word in _WITH:
+                before = norm[max(0, p - 3) : p]
+                compared = any(w in _COMPARED for w in before) and tokens.clause[max(0, p - 1)] == clause
+                return tokens.text[tokens.start[p] : tokens.end[m.first]] if compared else None
+            if not (
+                word in FUNCTION_WORDS or word in C.COORDINATORS or word in _PRONOUNS or _is_action(word)
+            ):
+                return None
+            p -= 1
+        return None
 
     @staticmethod
     def _past_event(tokens, m: PhraseMatch, skip) -> bool:
@@ -291,3 +368,25 @@ class MentionReader:
                 if all(w in _COPULA or w in FUNCTION_WORDS for w in between):
                     return C.SEVERITY_WORDS[norm[p]]
         return None
+
+
+def _is_action(word: str) -> bool:
+    """A verb form that names an action: "coughing", "coughs", "sneezes", "toser", "estornudar"."""
+    return (
+        word.endswith("ing")
+        or word.endswith(("ar", "er", "ir"))
+        and len(word) > 4
+        or word in ("coughs", "sneezes", "strains", "laughs", "vomits", "tose", "estornuda")
+    )
+
+
+def _starts(tokens) -> tuple[list[int], list[int]]:
+    """The position where each token's clause starts and where its sentence starts (one pass)."""
+    clause_start: list[int] = []
+    sentence_start: list[int] = []
+    for p in range(len(tokens)):
+        new_clause = p == 0 or tokens.clause[p] != tokens.clause[p - 1]
+        new_sentence = p == 0 or tokens.sentence[p] != tokens.sentence[p - 1]
+        clause_start.append(p if new_clause else clause_start[p - 1])
+        sentence_start.append(p if new_sentence else sentence_start[p - 1])
+    return clause_start, sentence_start

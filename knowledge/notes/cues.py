@@ -63,7 +63,7 @@ PRE_CUES = (
         "not only|no increase|no decrease|no further|not necessarily|no relation|not improve|"
         "did not improve|not resolve|not relieved|not respond|no response|not responding|"
         "not related|no significant change|no new|without any change|no improvement|not improved|"
-        "gram negative|not certain|not sure|unsure|no other|prior to|not able|no able|"
+        "gram negative|not certain|not sure|unsure|prior to|not able|no able|"
         "sin embargo|sin cambios|sin cambio|no obstante|no solo|no mejora|sin mejoria|"
         "ni mejora|no mejoria|",
     )
@@ -73,6 +73,8 @@ PRE_CUES = (
         "at risk of|rule out|to rule out|r o|to exclude|exclude|possible|possibly|probable|probably|"
         "suspected|suspicion of|suspect|concern for|concerning for|may|might|likely|unlikely|"
         "differential|ddx|versus|vs|prevent|prevention of|si|"
+        "no other|to investigate|investigate|investigation of|to evaluate for|evaluate for|work up for|"
+        "workup for|screening for|screened for|para estudio de|en estudio por|ningun otro|ninguna otra|"
         "en caso de|ante|vigilar|riesgo de|descartar|para descartar|posible|posibles|probable|"
         "probables|sospecha de|sospecha|podria|puede|pueden|compatible con|diagnostico diferencial|"
         "prevenir|prevencion de|",
@@ -81,6 +83,9 @@ PRE_CUES = (
         HISTORY,
         "history of|past history of|past medical history of|previous|previously|prior|known|known case of|"
         "diagnosed with|diagnosed of|status post|s p|in the past|"
+        "before the onset of|before the onset|prior to the onset of|before this illness|"
+        "before these symptoms|"
+        "antes del inicio de|antes del comienzo de|antes de este cuadro|"
         "antecedente de|antecedentes de|previamente|previo|previa|previos|previas|conocido|conocida|"
         "diagnosticado de|diagnosticada de|diagnosticado|diagnosticada|en el pasado|",
     )

@@ -47,7 +47,7 @@ class NoteExtractor:
         described, qualifiers = self._patterns.match(tokens, skip)
         matches = [
             m
-            for m in self._matcher.match(tokens, skip)
+            for m in self._matcher.match(tokens, skip, measures.ages)
             if not all(p in qualifiers for p in range(m.first, m.last + 1))
         ] + described
         for term, first, last in measures.findings:

@@ -9,13 +9,15 @@ inside them is not matched either.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from knowledge.kb import KnowledgeBase
 from knowledge.notes.forms import FORMS, NEGATED_FORMS
 from knowledge.notes.text import fold, phrase_key
 
-__all__ = ["BLOCKER", "GENERIC", "PHENOTYPIC_ABNORMALITY", "Lexicon"]
+__all__ = ["BLOCKER", "GENERIC", "PHENOTYPIC_ABNORMALITY", "Lexicon", "PhraseMatch"]
 
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 BLOCKER = -1
@@ -45,9 +47,30 @@ _SYNONYM_STARTS = (
 )
 
 
+@dataclass
+class PhraseMatch:
+    """One phrase of the lexicon found in the note: its first and last token, the term and whether the
+    phrase is the term's negated form."""
+
+    first: int  # token positions, inclusive
+    last: int
+    term: int
+    negated_form: bool
+    described: bool = False  # a note pattern's head: "burning when urinating" is dysuria, not a trigger
+
+
 def _short(key: tuple[str, ...]) -> bool:
     """A one-word phrase of three letters or fewer ("DOE", "SOB", "LAD") is matched only in capitals."""
     return len(key) == 1 and len(key[0]) <= 3 and key[0] not in _SHORT_WORDS
+
+
+def _split_compound(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A one-word phrase written as two words: "head ache" ~ "headache", "nose bleed" ~ "nosebleed", "heart
+    burn" ~ "heartburn" (each part at least four letters, folded as a note's words are)."""
+    if len(key) != 1 or len(key[0]) < 8 or not key[0].isalpha():
+        return []
+    word = key[0]
+    return [(fold(word[:cut]), fold(word[cut:])) for cut in range(4, len(word) - 3)]
 
 
 def _variants(key: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -100,10 +123,10 @@ class Lexicon:
                 add(phrase_key(phrase), t, rank)
         for term_id, phrases in info.get("note_phrases", {}).items():
             t = kb.term_index.get(term_id, BLOCKER) if term_id else BLOCKER
-            for phrase, _lang, absent in phrases:
-                add(phrase_key(phrase), t, NOTE, negated=absent)
+            for phrase, _lang, absent in phrases:  # one written in capitals is an abbreviation ("CP", "HA")
+                add(phrase_key(phrase), t, NOTE, abbreviation=phrase.isupper(), negated=absent)
         for key, (rank, popularity, term, abbreviation, negated) in list(best.items()):
-            for variant in _variants(key):  # "reduced libido" ~ "decreased libido"
+            for variant in _variants(key) + _split_compound(key):  # "reduced libido", "head ache"
                 if variant not in best:
                     best[variant] = (rank + 0.5, popularity, term, abbreviation, negated)
         self.table: dict[tuple[str, ...], tuple[int, bool, bool]] = {

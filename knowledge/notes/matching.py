@@ -4,17 +4,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from knowledge.notes import cues as C
-from knowledge.notes.lexicon import BLOCKER, Lexicon
-from knowledge.notes.text import FUNCTION_WORDS, words
+from knowledge.notes.lexicon import BLOCKER, Lexicon, PhraseMatch
+from knowledge.notes.specific import Specifier
+from knowledge.notes.text import FUNCTION_WORDS, fold, words
 
 __all__ = ["PhraseMatch", "PhraseMatcher"]
 
 # "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain"
 _JOINING = words("of in on at around over behind under below above across near de en")
 _SITE_HEADS = words("pain swelling")  # derived from an adjective before the site: "painful", "swollen"
+# between a site and "painful" / "swollen": "the knee is swollen", "leg feels heavy and painful"
+_LINKING = frozenset(
+    fold(w)
+    for w in words(
+        "is are was were been feels feel felt looks look became become becomes got gets getting very quite "
+        "also now still and heavy stiff warm hot red tight sore esta estan estaba estaban muy tambien y se "
+        "nota siente rojo roja caliente"
+    )
+)
+_SAID_HEADS = _SITE_HEADS | words("dolor hinchazon")  # "la rodilla está dolorida"
 _SIDES = words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas")
 # "chest pain, which he describes as tearing": the character of a pain, not tears (HPO's "Tearing" is
 # epiphora); the classic words of an aortic dissection's pain, English and Spanish
@@ -24,30 +33,26 @@ _EYE = words("eye eyes eyelid eyelids ojo ojos parpado parpados lagrimeo")  # "e
 TEARING_PAIN = "HP:6000049"  # Chest pain described as ripping or tearing
 
 
-@dataclass
-class PhraseMatch:
-    """One phrase of the lexicon found in the note: its first and last token, the term and whether the
-    phrase is the term's negated form."""
-
-    first: int  # token positions, inclusive
-    last: int
-    term: int
-    negated_form: bool
-
-
 class PhraseMatcher:
     """Finds the lexicon's phrases in a note's tokens."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self._specifier = Specifier(lexicon)
 
-    def match(self, tokens, skip: set[int]) -> list[PhraseMatch]:
-        """Every phrase match in the tokens (positions in `skip` left out), in note order."""
+    def match(self, tokens, skip: set[int], ages: set[int] | None = None) -> list[PhraseMatch]:
+        """Every phrase match in the tokens (positions in `skip` left out; `ages`: the age's tokens, not a
+        duration), in note order."""
         lex = self.lexicon
         content = [p for p in range(len(tokens)) if p not in skip and tokens.norm[p] not in FUNCTION_WORDS]
         keys = [lex.key_of(tokens.norm[p]) for p in content]
         alts = [lex.forms.get(tokens.norm[p], k) for p, k in zip(content, keys, strict=True)]
         differs = [a != k for a, k in zip(alts, keys, strict=True)]
+        # "painful", "swollen", "dolorida": the head a word derives from, else None
+        said = [
+            a if a in _SAID_HEADS and tokens.norm[p] != a else None
+            for p, a in zip(content, alts, strict=True)
+        ]
         # linked[i]: content i+1 follows content i in the same clause with only function words between
         linked = [False] * len(content)
         joined = [False] * len(content)  # ... and a joining preposition between them
@@ -66,6 +71,8 @@ class PhraseMatcher:
             derived = alts[i] in _SITE_HEADS and alts[i] != keys[i]  # "painful joints", "swollen legs"
             if linked[i] and (joined[i] and alts[i] == keys[i] or (derived and not joined[i])):
                 candidates.append(self._swapped(keys, alts, linked, i))  # "pain in the chest", "aching bones"
+            elif not derived and linked[i]:
+                candidates.append(self._predicated(keys, said, linked, i))  # "the knee is swollen"
             best: tuple[int, int, bool, bool] = (0, BLOCKER, False, False)
             for found in candidates:
                 if (
@@ -88,6 +95,7 @@ class PhraseMatcher:
             i += length
         matches += self._distributed(tokens, content, keys, linked, matches)
         matches = self._pain_character(tokens, skip, matches)
+        matches = self._specifier.refine(tokens, content, keys, linked, matches, ages or set())
         matches.sort(key=lambda m: (m.first, m.last))
         return matches
 
@@ -133,6 +141,23 @@ class PhraseMatcher:
                 hit = table.get(tuple(sequence[first : first + length]) + (sequence[i],))
                 if hit is not None:
                     return side + length + 1, hit[0], hit[2], hit[1]
+        return None
+
+    def _predicated(self, keys, said, linked, i: int) -> tuple[int, int, bool, bool] | None:
+        """A site said to be painful or swollen: "the knee is swollen", "his leg feels heavy and painful",
+        "la rodilla está hinchada" ~ knee swelling, leg pain (linking verbs and sensation words between)."""
+        table = self.lexicon.table
+        for j in range(i + 1, min(i + 5, len(keys))):
+            if not linked[j - 1]:
+                return None
+            if said[j] is not None:
+                for key in ((keys[i], said[j]), (said[j], keys[i])):
+                    hit = table.get(key)
+                    if hit is not None:
+                        return j - i + 1, hit[0], hit[2], hit[1]
+                return None
+            if keys[j] not in _LINKING:
+                return None
         return None
 
     @staticmethod

@@ -126,6 +126,7 @@ class Measures:
     age: Reading | None = None
     sex: tuple[str, int, int] | None = None
     consumed: set[int] = field(default_factory=set)  # token positions that are not findings
+    ages: set[int] = field(default_factory=set)  # token positions of ages ("34 años" is not a duration)
     findings: list[tuple[str, int, int]] = field(
         default_factory=list
     )  # (HPO id, first, last token): "lost 5 kg"
@@ -213,6 +214,7 @@ def _set_age(tokens: Tokens, found: Measures, first: int, last: int, value: floa
     if found.age is None and reading.unreadable is None:
         found.age = reading
     found.consumed.update(range(first, last + 1))
+    found.ages.update(range(first, last + 1))
     return last - first + 1
 
 

@@ -37,12 +37,32 @@ def normalize(text: str) -> str:
     return " ".join(_WORD.findall(strip_accents(text).casefold()))
 
 
+# words whose fold would be an abbreviation's: "hives" is not "HIV"
+_UNFOLDED = frozenset(["hives"])
+
+
+def american(token: str) -> str:
+    """British spellings of clinical words as American ones, so that HPO's labels match either:
+    "haematuria" ~ "hematuria", "anaemia" ~ "anemia", "oedema" ~ "edema", "diarrhoea" ~ "diarrhea",
+    "coeliac" ~ "celiac", "paediatric" ~ "pediatric", "tumour" ~ "tumor"."""
+    if "ae" in token:
+        token = token.replace("haem", "hem").replace("aemi", "emi").replace("paed", "ped")
+    if "oe" in token:
+        if token.startswith("oe") and len(token) > 4:  # oedema, oesophagus, oestrogen
+            token = token[1:]
+        token = token.replace("rrhoea", "rrhea").replace("pnoea", "pnea").replace("coel", "cel")
+    if token.endswith(("umour", "olour", "aviour")):
+        token = token[:-2] + "r"
+    return token
+
+
 def fold(token: str) -> str:
     """A crude number fold shared by phrases and notes: "seizures" ~ "seizure", "dolores" ~ "dolor",
-    "convulsiones" ~ "convulsion", "nodes" ~ "node", "mareada" ~ "mareado"; only the two sides agreeing
-    matters."""
-    if len(token) <= 3 or token.isdigit():
+    "convulsiones" ~ "convulsion", "nodes" ~ "node", "mareada" ~ "mareado", British spellings as American
+    ("haematuria" ~ "hematuria"); only the two sides agreeing matters."""
+    if len(token) <= 3 or token.isdigit() or token in _UNFOLDED:
         return token
+    token = american(token)
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
     if token.endswith("s") and not token.endswith("ss"):

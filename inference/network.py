@@ -101,11 +101,11 @@ class Network:
 def csr_slices(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the CSR slices ptr[r]:ptr[r+1] for every r in rows, concatenated, and which r each
     position belongs to (an index into rows)."""
-    starts, ends = ptr[rows], ptr[rows + 1]
-    lengths = ends - starts
-    owner = np.repeat(np.arange(len(rows)), lengths)
-    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.repeat(starts, lengths) + offsets, owner
+    starts = ptr[rows]
+    lengths = ptr[rows + 1] - starts
+    ends = np.cumsum(lengths)
+    shift = np.repeat(starts - (ends - lengths), lengths)  # (from a position in the output to the slice's)
+    return shift + np.arange(int(ends[-1]) if len(ends) else 0), np.repeat(np.arange(len(rows)), lengths)
 
 
 def aggregate_links(

@@ -132,30 +132,45 @@ def standing(probability: float, rank: int, listed: bool, lang: str = "en") -> s
 # ---- the common scale ----------------------------------------------------------------------------
 
 
-def log_effects(diagnoser: Diagnoser, evidence: Evidence, diagnosis: Diagnosis) -> dict[str, np.ndarray]:
-    """Per scored finding: log P(finding | disease) - log P(finding) for every disease, where P(finding)
-    averages over the diseases (and "not in the knowledge base") weighted by their prior for this patient;
-    the likelihoods are the diagnosis' own."""
+def log_effects(
+    diagnoser: Diagnoser, evidence: Evidence, diagnosis: Diagnosis, diseases: list[int]
+) -> dict[int, dict[str, float]]:
+    """For each of `diseases`, per scored finding: log P(finding | disease) - log P(finding), where
+    P(finding) averages over all diseases (and "not in the knowledge base") weighted by their prior for
+    this patient; the likelihoods (and the demographic weights) are the diagnosis' own."""
     params = diagnoser.params
     tau = params.temperature
-    weights = diagnoser.log_prior(evidence.context) + diagnoser.demographics.log_likelihood(
-        params, evidence.age_years, evidence.sex, evidence.onset
-    )
+    demographics = diagnosis.log_demographics
+    if demographics is None:  # (a Diagnosis made without them)
+        demographics = diagnoser.demographics.log_likelihood(
+            params, evidence.age_years, evidence.sex, evidence.onset
+        )
+    weights = diagnoser.log_prior(evidence.context) + demographics
     log_other = math.log(params.other_prior)
     total = np.logaddexp(_logsumexp(weights), log_other)
     if not diagnosis.used:
-        return {}
-    finite = np.isfinite(weights)
-    scaled = [tau * np.asarray(disease_ll, dtype=np.float64) for disease_ll, _ in diagnosis.likelihoods]
+        return {disease: {} for disease in diseases}
     # every finding's prior-weighted average at once: (findings x diseases) -> one log-sum-exp per row
-    joint = weights[finite][None, :] + np.stack([s[finite] for s in scaled])
+    scaled = np.stack([disease_ll for disease_ll, _ in diagnosis.likelihoods]).astype(np.float64, copy=False)
+    if tau != 1.0:
+        scaled = tau * scaled
+    finite = np.isfinite(weights)
+    everywhere = bool(finite.all())
+    joint = (weights if everywhere else weights[finite])[None, :] + (
+        scaled if everywhere else scaled[:, finite]
+    )
     peak = np.max(joint, axis=1, initial=-np.inf)
     safe_peak = np.where(np.isfinite(peak), peak, 0.0)
+    joint -= safe_peak[:, None]
     with np.errstate(divide="ignore"):
-        disease_part = safe_peak + np.log(np.exp(joint - safe_peak[:, None]).sum(axis=1))
+        disease_part = safe_peak + np.log(np.exp(joint, out=joint).sum(axis=1))
     other_part = log_other + tau * np.asarray([other_ll for _, other_ll in diagnosis.likelihoods])
     average = np.logaddexp(disease_part, other_part) - total
-    return {f.term: s - a for f, s, a in zip(diagnosis.used, scaled, average.tolist(), strict=True)}
+    effects = scaled[:, diseases] - average[:, None]
+    terms = [f.term for f in diagnosis.used]
+    return {
+        disease: dict(zip(terms, effects[:, k].tolist(), strict=True)) for k, disease in enumerate(diseases)
+    }
 
 
 def _logsumexp(values: np.ndarray) -> float:

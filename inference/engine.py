@@ -101,7 +101,7 @@ def twin_pairs(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
 
 
-NEAR = 20.0  # nats: the values within this of the largest are looked at first (usually a few hundred)
+NEAR = (3.0, 5.0, 8.0, 12.0)  # nats: the values within this of the largest are looked at first
 NEAR_MAX = 4096  # more of them than this: the plain partial sort over all values
 
 
@@ -112,7 +112,11 @@ def top_indices(values: np.ndarray, k: int) -> np.ndarray:
     k = min(k, len(values))
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
-    near = np.flatnonzero(values >= values.max() - NEAR)
+    largest = values.max()
+    for width in NEAR:
+        near = np.flatnonzero(values >= largest - width)
+        if len(near) > k:
+            break
     if k < len(near) <= NEAR_MAX:
         sub = values[near]
         part = np.argpartition(-sub, k)

@@ -150,23 +150,27 @@ def log_effects(
     total = np.logaddexp(_logsumexp(weights), log_other)
     if not diagnosis.used:
         return {disease: {} for disease in diseases}
-    # every finding's prior-weighted average at once: (findings x diseases) -> one log-sum-exp per row
-    scaled = np.stack([disease_ll for disease_ll, _ in diagnosis.likelihoods]).astype(np.float64, copy=False)
+    # each finding's prior-weighted average, a row at a time in one buffer (a findings x diseases
+    # temporary would cost more in fresh pages than in arithmetic)
+    rows = [disease_ll for disease_ll, _ in diagnosis.likelihoods]
     if tau != 1.0:
-        scaled = tau * scaled
+        rows = [tau * np.asarray(row, dtype=np.float64) for row in rows]
     finite = np.isfinite(weights)
     everywhere = bool(finite.all())
-    joint = (weights if everywhere else weights[finite])[None, :] + (
-        scaled if everywhere else scaled[:, finite]
-    )
-    peak = np.max(joint, axis=1, initial=-np.inf)
-    safe_peak = np.where(np.isfinite(peak), peak, 0.0)
-    joint -= safe_peak[:, None]
+    prior = weights if everywhere else weights[finite]
+    buffer = np.empty(len(prior))
+    peaks, sums = np.empty(len(rows)), np.empty(len(rows))
+    for j, row in enumerate(rows):
+        np.add(prior, row if everywhere else row[finite], out=buffer)
+        peak = float(np.max(buffer, initial=-np.inf))
+        peaks[j] = peak if math.isfinite(peak) else 0.0
+        buffer -= peaks[j]
+        sums[j] = np.exp(buffer, out=buffer).sum()
     with np.errstate(divide="ignore"):
-        disease_part = safe_peak + np.log(np.exp(joint, out=joint).sum(axis=1))
+        disease_part = peaks + np.log(sums)
     other_part = log_other + tau * np.asarray([other_ll for _, other_ll in diagnosis.likelihoods])
     average = np.logaddexp(disease_part, other_part) - total
-    effects = scaled[:, diseases] - average[:, None]
+    effects = np.stack([row[diseases] for row in rows]).astype(np.float64) - average[:, None]
     terms = [f.term for f in diagnosis.used]
     return {
         disease: dict(zip(terms, effects[:, k].tolist(), strict=True)) for k, disease in enumerate(diseases)

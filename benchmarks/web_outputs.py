@@ -24,7 +24,7 @@ def main() -> int:
     parser.add_argument("--bodies", type=int, default=600)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    sys.path[:0] = [args.code, str(REPO / "benchmarks")]
+    sys.path[:0] = [args.code, str(Path(args.code) / "benchmarks")]  # (web_load puts its own checkout first)
     os.environ.setdefault("DXGRAPH_SERVING_LOG", "off")
     os.environ.setdefault("DXGRAPH_RATE_LIMIT", "1000000 per minute")
     from web_load import KINDS, findings
@@ -33,6 +33,7 @@ def main() -> int:
     from knowledge.config import load_settings
     from web.app import create_app
 
+    assert Path(sys.modules["web.app"].__file__).is_relative_to(Path(args.code).resolve()), "mixed checkouts"
     settings = load_settings()
     bodies = findings(ensure_kb(settings), args.bodies)
     client = create_app(settings).test_client()

@@ -74,7 +74,7 @@ class LikelihoodCache(TermColumnRules):
                 return raced
             self._cache[term] = result
             # counted with the dense present array its first caller is about to compute (unless the
-            # diagnosis reads the term from a table: then only explanations use it, sparse)
+            # diagnosis reads the term from a table: then a caller reads its sparse part only)
             dense = 0 if self.tabled is not None and self.tabled[term] else 8 * self.network.n_diseases
             self._account(term, entry_bytes(result) + dense)
             self._shrink()

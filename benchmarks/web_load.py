@@ -248,11 +248,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--kinds", default="api,page,rare")
     parser.add_argument("--workers", default=os.environ.get("DXGRAPH_WEB_WORKERS", "2"))
+    parser.add_argument("--threads", default=os.environ.get("DXGRAPH_WEB_THREADS", "4"))
+    parser.add_argument("--warmup-rate", type=float, default=60, help="requests/s of the warm-up pass")
+    parser.add_argument("--no-floor", action="store_true", help="skip the in-process engine times")
     args = parser.parse_args()
     settings = load_settings()
     kb = ensure_kb(settings)
     bodies = findings(kb, 2000)
-    floor = engine_floor(settings, kb, bodies)
+    floor = {"diagnose": None, "api": None, "page": None, "rare": None, "model": None}
+    if not args.no_floor:
+        floor = engine_floor(settings, kb, bodies)
     table_s = ensure_model_table(settings, kb)
     if table_s is not None:
         print(f"likelihood table of the served model built in {table_s:.1f} s (kept for later starts)")
@@ -267,6 +272,7 @@ def main() -> int:
         "DXGRAPH_SERVING_LOG": "off",
         "DXGRAPH_RATE_LIMIT": "1000000 per minute",
         "DXGRAPH_WEB_WORKERS": str(args.workers),
+        "DXGRAPH_WEB_THREADS": str(args.threads),
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     server = subprocess.Popen(
@@ -290,6 +296,7 @@ def main() -> int:
         "engine_floor_ms": floor,
         "cores": os.cpu_count(),
         "workers": int(args.workers),
+        "threads": int(args.threads),
         "load_average_at_start": os.getloadavg(),
     }
     try:
@@ -304,7 +311,7 @@ def main() -> int:
         kinds = [k for k in args.kinds.split(",") if k]
         requests = {kind: [encode(port, {**b, **KINDS[kind]}) for b in bodies] for kind in kinds}
         # warm-up: every body once at a gentle rate (fills each worker's cache as steady traffic would)
-        asyncio.run(open_loop(port, requests[kinds[0]], 60, len(bodies) / 60))
+        asyncio.run(open_loop(port, requests[kinds[0]], args.warmup_rate, len(bodies) / args.warmup_rate))
         report["memory_after_warmup_mb"] = server_memory_mb(server.pid)
         for kind in kinds:
             print(f"\n{kind} request ({KINDS[kind]}):")

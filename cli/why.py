@@ -29,13 +29,13 @@ def write_why(
     out: TextIO, diagnoser: Diagnoser, diagnosis: Diagnosis, evidence: Evidence, rows: list[RankedDisease]
 ) -> None:
     """Strongest effect first; findings with no effect listed on one line."""
-    effects = wording.log_effects(diagnoser, evidence, diagnosis)
+    effects = wording.log_effects(diagnoser, evidence, diagnosis, [row.index for row in rows])
     for row in rows:
         explanation = explain(diagnoser, diagnosis, row.index)
         out.write(f"\nwhy {row.disease_id} {row.label} ({row.probability:.1%}):\n")
         readings = []
         for c in explanation.contributions:
-            log_times = float(effects[c.term][row.index]) if c.term in effects else c.log_lr
+            log_times = effects[row.index].get(c.term, c.log_lr)
             readings.append((abs(log_times), c, wording.effect(math.exp(max(min(log_times, 700), -700)))))
         readings.sort(key=lambda item: -item[0])
         quiet = []

@@ -13,7 +13,8 @@ def calibration_features(log_post: np.ndarray) -> tuple[float, float]:
     """The top-1 and runner-up probabilities (the inputs of the recalibration)."""
     if len(log_post) < 2:
         return float(np.exp(log_post.max())), 0.0
-    two = np.partition(log_post, -2)[-2:]
+    near = log_post[log_post >= log_post.max() - 3.0]  # (the two largest are among them when 2 or more)
+    two = np.partition(near if len(near) >= 2 else log_post, -2)[-2:]
     return float(np.exp(two[1])), float(np.exp(two[0]))
 
 

@@ -64,12 +64,13 @@ def flagged(
     posterior reaches the threshold, most likely first; the rank counts ties against the disease."""
     chosen = np.flatnonzero(cautious >= np.log(threshold))
     chosen = chosen[np.lexsort((-cautious[chosen], -log_post[chosen]))][:limit]
+    if not len(chosen):
+        return []
+    # rank = how many values are >= the disease's own, counted among the values at or above the lowest
+    values = log_post[chosen]
+    above = np.sort(log_post[log_post >= values.min()])
+    ranks = len(above) - np.searchsorted(above, values, side="left")
     return [
-        (
-            int(i),
-            float(np.exp(log_post[i])),
-            float(np.exp(cautious[i])),
-            int((log_post > log_post[i]).sum() + (log_post == log_post[i]).sum()),
-        )
-        for i in chosen
+        (int(i), float(np.exp(log_post[i])), float(np.exp(cautious[i])), int(rank))
+        for i, rank in zip(chosen.tolist(), ranks.tolist(), strict=True)
     ]

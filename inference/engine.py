@@ -77,6 +77,8 @@ class Diagnosis:
     # per scored finding: (log P(finding | disease) for all diseases, under "other"), computed once and
     # shared with explanations and next questions
     likelihoods: list[tuple[np.ndarray, float]] = field(default_factory=list, repr=False)
+    # log P(age, sex, onset | disease) the posterior used (the explanations' prior weights reuse it)
+    log_demographics: np.ndarray | None = field(default=None, repr=False)
 
 
 TWIN_PREFERENCE = {"curated": 0, "OMIM": 1, "ORPHA": 2}
@@ -99,11 +101,29 @@ def twin_pairs(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
 
 
+NEAR = (3.0, 5.0, 8.0, 12.0)  # nats: the values within this of the largest are looked at first
+NEAR_MAX = 4096  # more of them than this: the plain partial sort over all values
+
+
 def top_indices(values: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k largest values, largest first (partial sort: O(n))."""
+    """Indices of the k largest values, largest first (partial sort: O(n)). The answer of a partial sort
+    over all values, found among the values near the largest when that decides it (the k largest are
+    there, strictly above the next one and all distinct: no tie for an implementation to break)."""
     k = min(k, len(values))
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
+    largest = values.max()
+    for width in NEAR:
+        near = np.flatnonzero(values >= largest - width)
+        if len(near) > k:
+            break
+    if k < len(near) <= NEAR_MAX:
+        sub = values[near]
+        part = np.argpartition(-sub, k)
+        head = part[:k][np.argsort(-sub[part[:k]], kind="stable")]
+        best = sub[head]
+        if best[-1] > sub[part[k]] and bool(np.all(best[:-1] > best[1:])):
+            return near[head]
     part = np.argpartition(-values, k - 1)[:k]
     return part[np.argsort(-values[part], kind="stable")]
 
@@ -131,7 +151,7 @@ class Diagnoser:
         self.dont_miss_mask = dont_miss_mask(kb)
         self.model_version = "literature-only"
         self.table: LikelihoodTable | None = None  # the most used terms' columns (term_table.py)
-        self._sensitivities: dict[str, np.ndarray] = {}
+        self._sensitivities: dict[str, np.ndarray] = {}  # per context: minus the report sensitivities
 
     # ---- pieces ----------------------------------------------------------------------------------
     def log_prior(self, context: str) -> np.ndarray:
@@ -250,9 +270,11 @@ class Diagnoser:
         log_present = self.table.lit_log_present[row]
         if present:
             return log_present, float(self.table.lit_other[row])
-        if context not in self._sensitivities:
-            self._sensitivities[context] = exclusion_sensitivities(self.network, context)
-        disease_ll = np.log1p(-self._sensitivities[context] * np.exp(log_present, dtype=np.float64))
+        if context not in self._sensitivities:  # (negated once: the product is the same)
+            self._sensitivities[context] = -exclusion_sensitivities(self.network, context)
+        disease_ll = np.exp(log_present, dtype=np.float64)
+        disease_ll *= self._sensitivities[context]
+        np.log1p(disease_ll, out=disease_ll)
         other = consult_or_rare_sensitivity(self.params, context) * float(self.network.term_background[term])
         return disease_ll, float(np.log(1.0 - other))
 
@@ -293,9 +315,10 @@ class Diagnoser:
             total_other += other_ll
         total += self.unreported_log_likelihood(findings, evidence.context)
         log_post = self.log_prior(evidence.context) + tau * total
-        log_post += self.demographics.log_likelihood(
+        demographics = self.demographics.log_likelihood(
             self.params, evidence.age_years, evidence.sex, evidence.onset
         )
+        log_post += demographics
         log_other = np.log(self.params.other_prior) + tau * total_other
         mask = self.candidate_mask(sources)
         log_post, merged = self.merge_twins(log_post, mask)
@@ -329,6 +352,7 @@ class Diagnoser:
             evidence.context,
             dont_miss=self.dont_miss(log_post, findings, likelihoods),
             likelihoods=likelihoods,
+            log_demographics=demographics,
         )
 
     def dont_miss(

@@ -8,6 +8,7 @@ import numpy as np
 
 from inference.engine import Diagnoser, Diagnosis
 from inference.evidence import Finding
+from inference.network import csr_slices
 
 __all__ = [
     "Contribution",
@@ -79,28 +80,6 @@ def _disease_annotations(diagnoser: Diagnoser, disease: int) -> tuple[np.ndarray
     return net.ann_term[start:end], net.ann_strength[start:end]
 
 
-def csr_slices(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the CSR slices ptr[r]:ptr[r+1] for every r in rows, concatenated, and which r each
-    position belongs to (an index into rows)."""
-    starts, ends = ptr[rows], ptr[rows + 1]
-    lengths = ends - starts
-    owner = np.repeat(np.arange(len(rows)), lengths)
-    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.repeat(starts, lengths) + offsets, owner
-
-
-def _values_at(index: np.ndarray, values: np.ndarray | float, at: np.ndarray) -> np.ndarray:
-    """A sparse vector (`index` sorted, as TermColumns keeps them) read at the positions `at` (0 where
-    absent)."""
-    out = np.zeros(len(at))
-    if index.size == 0:
-        return out
-    where = np.minimum(np.searchsorted(index, at), index.size - 1)
-    hit = index[where] == at
-    out[hit] = values[where[hit]] if isinstance(values, np.ndarray) else values
-    return out
-
-
 def touched_terms(diagnoser: Diagnoser, findings: list[Finding]) -> np.ndarray:
     """Per ontology term: True when a finding is that term, one of its ancestors or one of its subtypes."""
     net = diagnoser.network
@@ -131,19 +110,27 @@ def _first_best(values: np.ndarray, owner: np.ndarray, groups: int) -> tuple[np.
     return best, first
 
 
-def _stacked_values(
-    columns: list, index_name: str, value_name: str | None, keys: np.ndarray, width: int
-) -> np.ndarray:
-    """Several TermColumns' sparse vectors (sorted indices) read at once: `keys` holds j * width + d for
-    column j and disease d; 1.0 stands for the value when `value_name` is None (membership)."""
-    indices = [getattr(c, index_name) for c in columns]
-    offsets = np.repeat(np.arange(len(columns)) * width, [len(i) for i in indices])
-    stacked = np.concatenate(indices).astype(np.int64) + offsets if len(offsets) else np.zeros(0, np.int64)
-    if value_name is None:
-        values = np.ones(len(stacked))
-    else:
-        values = np.concatenate([getattr(c, value_name) for c in columns]) if len(offsets) else np.zeros(0)
-    return _values_at(stacked, values, keys.ravel()).reshape(keys.shape)
+def _column_values(matrix, columns: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A CSC matrix (sorted indices) read at every (column, row) pair: values and whether stored, arrays
+    of shape (columns, rows), by binary search in the columns' slices only."""
+    positions, owner = csr_slices(matrix.indptr, columns)
+    stored = owner * matrix.shape[0] + matrix.indices[positions]  # sorted: columns in turn, rows sorted
+    keys = (np.arange(len(columns))[:, None] * matrix.shape[0] + rows[None, :]).ravel()
+    where = np.minimum(np.searchsorted(stored, keys), max(len(stored) - 1, 0))
+    hit = stored[where] == keys if len(stored) else np.zeros(len(keys), dtype=bool)
+    values = np.where(hit, matrix.data[positions][where] if len(stored) else 0.0, 0.0)
+    return values.reshape(len(columns), len(rows)), hit.reshape(len(columns), len(rows))
+
+
+def _not_annotated(diagnoser: Diagnoser, terms: np.ndarray, diseases: np.ndarray) -> np.ndarray:
+    """(terms, diseases): the disease is annotated NOT to have the term or one of its ancestors."""
+    net = diagnoser.network
+    positions, owner = csr_slices(net.ancestors.indptr, terms)
+    keys = diseases[None, :] * len(diagnoser.kb.term_ids) + net.ancestors.indices[positions][:, None]
+    where = np.minimum(np.searchsorted(net.not_keys, keys), max(len(net.not_keys) - 1, 0))
+    hit = net.not_keys[where] == keys if len(net.not_keys) else np.zeros(keys.shape, dtype=bool)
+    starts = np.searchsorted(owner, np.arange(len(terms)))  # (a term is its own ancestor: no empty group)
+    return np.maximum.reduceat(hit, starts, axis=0)
 
 
 (
@@ -164,8 +151,9 @@ def match_table(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """How each finding matched each disease, all pairs at once: the match kind (an index into
     MATCH_TYPES), the matched annotation's term (-1: none) and its strength (NaN: none), each an array of
-    shape (findings, diseases). The kinds follow inference.likelihood: NOT annotations first, then the
-    exact match (annotations at or below the finding) when it is at least the fuzzy one."""
+    shape (findings, diseases). The kinds follow inference.term_columns: NOT annotations first, then the
+    exact match (annotations at or below the finding) when it is at least the fuzzy one. Everything is
+    read from the chosen diseases' own annotations (no term's column over all diseases is computed)."""
     kb, net = diagnoser.kb, diagnoser.network
     n_f, n_d = len(findings), len(diseases)
     kind = np.full((n_f, n_d), UNMATCHED, dtype=np.int64)
@@ -189,17 +177,23 @@ def match_table(
     first_below, best_below = first_below[:, inverse].T, best_below[:, inverse].T  # (findings, diseases)
     has_below = first_below >= 0
     below_term = np.where(has_below, ann_terms[np.maximum(first_below, 0)], -1)
-    # every (finding, disease) pair at once: the findings' sparse columns concatenated, keyed j * N + d
-    columns = [diagnoser.cache.columns(int(t)) for t in terms]
-    keys = np.arange(n_f)[:, None] * net.n_diseases + diseases[None, :]
-    not_annotated = _stacked_values(columns, "not_index", None, keys, net.n_diseases) > 0
-    exact = _stacked_values(columns, "exact_index", "exact_value", keys, net.n_diseases)
-    related = _stacked_values(columns, "related_index", "related_value", keys, net.n_diseases)
+    # TermColumns' exact match, NOT annotations and fuzzy match, at the chosen diseases only
+    closure, stored = _column_values(net.closure_log, terms, diseases)
+    exact = np.where(stored, -np.expm1(closure), 0.0)
+    exact = np.where(exact > 0, exact, 0.0)
+    not_annotated = _not_annotated(diagnoser, terms, diseases)
+    by_term, term_of = np.unique(ann_terms, return_inverse=True)
+    weights, via = diagnoser.cache.match_weights_many(terms, by_term)
+    values = ann_strength[None, :] * weights[:, term_of]  # (findings, annotations)
+    related_best, related_first = _first_best(values.T, owner, n_d)  # (diseases, findings)
+    related = np.maximum(related_best.T, 0.0)
     curated = net.curated[diseases]
     if curated.any():  # TermColumns.effective_related: curated diseases count their general matches
-        slot = np.searchsorted(net.curated_index, diseases[curated])
-        general = np.stack([c.curated_general[slot] for c in columns])
-        related[:, curated] = np.maximum(general, related[:, curated] * net.params.common_leak_factor)
+        general_values = np.where(via[:, term_of] == ann_terms[None, :], values, 0.0)
+        general = np.maximum(_first_best(general_values.T, owner, n_d)[0].T, 0.0)
+        related[:, curated] = np.maximum(
+            general[:, curated], related[:, curated] * net.params.common_leak_factor
+        )
     present = np.asarray([f.present for f in findings])[:, None]
     use_exact = present & ~not_annotated & (exact > 0) & (exact >= related) & has_below
     use_related = present & ~not_annotated & (related > exact)
@@ -217,15 +211,11 @@ def match_table(
     )
     shown = use_exact | (~present & ~not_annotated & has_below)
     matched[shown], strength[shown] = below_term[shown], best_below[shown]
-    for j in np.flatnonzero(use_related.any(axis=1)).tolist():
-        term = int(terms[j])
-        rows = np.flatnonzero(use_related[j][owner])  # annotations of the diseases matched fuzzily
-        weights, via = diagnoser.cache.match_weights_at(term, ann_terms[rows])
-        _, first_related = _first_best((ann_strength[rows] * weights)[:, None], owner[rows], n_d)
-        chosen = np.flatnonzero(use_related[j] & (first_related[:, 0] >= 0))
-        picked = rows[first_related[chosen, 0]]
-        matched[j, chosen], strength[j, chosen] = ann_terms[picked], ann_strength[picked]
-        kind[j, chosen] = np.where(via[first_related[chosen, 0]] == ann_terms[picked], VIA_ANCESTOR, RELATED)
+    fuzzy = use_related & (related_first.T >= 0)
+    picked = related_first.T[fuzzy]  # the first annotation with the best fuzzy value
+    matched[fuzzy], strength[fuzzy] = ann_terms[picked], ann_strength[picked]
+    finding_of = np.nonzero(fuzzy)[0]
+    kind[fuzzy] = np.where(via[finding_of, term_of[picked]] == ann_terms[picked], VIA_ANCESTOR, RELATED)
     return kind, matched, strength
 
 

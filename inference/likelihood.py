@@ -74,7 +74,7 @@ class LikelihoodCache(TermColumnRules):
                 return raced
             self._cache[term] = result
             # counted with the dense present array its first caller is about to compute (unless the
-            # diagnosis reads the term from a table: then only explanations use it, sparse)
+            # diagnosis reads the term from a table: then a caller reads its sparse part only)
             dense = 0 if self.tabled is not None and self.tabled[term] else 8 * self.network.n_diseases
             self._account(term, entry_bytes(result) + dense)
             self._shrink()
@@ -95,9 +95,9 @@ class LikelihoodCache(TermColumnRules):
             self._cache[term] = columns
             self._account(term, entry_bytes(columns))
 
-    def pin(self, terms: list[int], max_bytes: int | None = None, dense: bool = True) -> int:
-        """Compute `terms` (with their present-finding arrays unless not `dense`) and keep them for good, in
-        order, until `max_bytes`; returns how many were pinned."""
+    def pin(self, terms: list[int], max_bytes: int | None = None) -> int:
+        """Compute `terms` with their present-finding arrays and keep them for good, in order, until
+        `max_bytes`; returns how many were pinned."""
         used = sum(self._pinned_base.values())
         count = 0
         for term in terms:
@@ -106,8 +106,7 @@ class LikelihoodCache(TermColumnRules):
             if term in self._pinned:
                 continue
             columns = self._compute(term)
-            if dense:
-                columns.log_present(self.network)
+            columns.log_present(self.network)
             size = entry_bytes(columns)
             with self._lock:
                 self._pinned[term] = columns

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
 
-__all__ = ["PHENOTYPIC_ABNORMALITY", "ROOT", "Network", "compile_network"]
+__all__ = ["PHENOTYPIC_ABNORMALITY", "ROOT", "Network", "compile_network", "csr_slices"]
 
 ROOT = "HP:0000001"
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
@@ -87,9 +87,25 @@ class Network:
         return np.flatnonzero(self.curated)
 
     @cached_property
+    def not_keys(self) -> np.ndarray:
+        """disease * n_terms + term of every NOT annotation, sorted: (disease, term) membership by binary
+        search, for a few diseases without a pass over all of them."""
+        return np.unique(self.not_disease.astype(np.int64) * len(self.kb.term_ids) + self.not_term)
+
+    @cached_property
     def depth(self) -> np.ndarray:
         """Each term's number of ancestors (itself included), a measure of how specific it is."""
         return np.asarray(self.ancestors.sum(axis=1)).ravel()
+
+
+def csr_slices(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the CSR slices ptr[r]:ptr[r+1] for every r in rows, concatenated, and which r each
+    position belongs to (an index into rows)."""
+    starts = ptr[rows]
+    lengths = ptr[rows + 1] - starts
+    ends = np.cumsum(lengths)
+    shift = np.repeat(starts - (ends - lengths), lengths)  # (from a position in the output to the slice's)
+    return shift + np.arange(int(ends[-1]) if len(ends) else 0), np.repeat(np.arange(len(rows)), lengths)
 
 
 def aggregate_links(

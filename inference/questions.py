@@ -9,7 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from inference.engine import Diagnoser, Diagnosis, top_indices
-from inference.explain import csr_slices, touched_terms
+from inference.explain import touched_terms
+from inference.network import csr_slices
 
 __all__ = ["Question", "closure_rows", "distinct_questions", "next_questions"]
 

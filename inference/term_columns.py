@@ -15,10 +15,11 @@ probability 1 - sensitivity, so a reported absence is soft evidence):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
-from inference.network import Network
+from inference.network import Network, csr_slices
 from inference.params import ModelParams
 
 __all__ = [
@@ -232,36 +233,54 @@ class TermColumnRules:
 
     def match_weights_at(self, term: int, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """match_weights(term) read at the ontology terms `at` only (the same numbers, without a pass over
-        every term): an annotation on x is weighted through the first of `term`'s ancestors, in
-        match_weights' order, that is also an ancestor of x."""
+        every term)."""
+        weight, via = self.match_weights_many(np.asarray([term], dtype=np.int64), at)
+        return weight[0], via[0]
+
+    def match_weights_many(self, terms: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """match_weights(t)[at] and its via for every t of `terms` at once, arrays (terms, at): an annotation
+        on x is weighted through the first of t's ancestors, in match_weights' order (most informative,
+        then deepest, then lowest index), that is also an ancestor of x; nothing where x is at or below t
+        (matched exactly instead)."""
         net = self.network
+        terms = np.asarray(terms, dtype=np.int64)
         at = np.asarray(at, dtype=np.int64)
-        weight = np.zeros(len(at))
-        via = np.full(len(at), -1, dtype=np.int64)
-        ancestors = [a for a in net.ancestors_of(term).tolist() if a != term and not net.too_general[a]]
-        if not ancestors or not len(at):
+        weight = np.zeros((len(terms), len(at)))
+        via = np.full((len(terms), len(at)), -1, dtype=np.int64)
+        if not len(terms) or not len(at):
             return weight, via
-        ancestors.sort(key=lambda a: (-net.information_content[a], -net.depth[a]))
-        order = np.asarray(ancestors, dtype=np.int64)
-        starts, ends = net.ancestors.indptr[at], net.ancestors.indptr[at + 1]
-        lengths = ends - starts
-        owner = np.repeat(np.arange(len(at)), lengths)
-        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        their = net.ancestors.indices[np.repeat(starts, lengths) + offsets]
-        by_id = np.argsort(order)
-        where = np.minimum(np.searchsorted(order[by_id], their), len(order) - 1)
-        rank = np.where(order[by_id][where] == their, by_id[where], len(order))
-        best = np.minimum.reduceat(
-            rank, np.cumsum(lengths) - lengths
-        )  # (a term is its own ancestor: no gaps)
-        below = np.zeros(len(at), dtype=bool)
-        below[owner[their == term]] = True  # at or below the patient's term: matched exactly instead
-        usable = (best < len(order)) & ~below
-        common = order[best[usable]]
-        ratio = np.minimum(net.term_background[term] / net.term_background[common], 1.0)
-        weight[usable] = np.where(common == at[usable], ratio, ratio * net.params.related_discount)
-        via[usable] = common
+        rank, by_rank = self._match_order
+        # usable[j, c]: c is an ancestor of terms[j], not terms[j] itself and not too general
+        positions, owner = csr_slices(net.ancestors.indptr, terms)
+        ancestors = net.ancestors.indices[positions]
+        keep = (ancestors != terms[owner]) & ~net.too_general[ancestors]
+        usable = np.zeros((len(terms), len(net.kb.term_ids)), dtype=bool)
+        usable[owner[keep], ancestors[keep]] = True
+        # every ancestor of every x (a term is its own ancestor: no empty group)
+        positions, _ = csr_slices(net.ancestors.indptr, at)
+        theirs = net.ancestors.indices[positions]
+        lengths = net.ancestors.indptr[at + 1] - net.ancestors.indptr[at]
+        starts = np.cumsum(lengths) - lengths
+        never = len(by_rank)
+        best = np.minimum.reduceat(np.where(usable[:, theirs], rank[theirs][None, :], never), starts, axis=1)
+        below = np.maximum.reduceat(theirs[None, :] == terms[:, None], starts, axis=1)
+        found = (best < never) & ~below
+        rows, columns = np.nonzero(found)
+        common = by_rank[best[rows, columns]]
+        ratio = np.minimum(net.term_background[terms[rows]] / net.term_background[common], 1.0)
+        weight[rows, columns] = np.where(common == at[columns], ratio, ratio * net.params.related_discount)
+        via[rows, columns] = common
         return weight, via
+
+    @cached_property
+    def _match_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every term's place in match_weights' order of common ancestors (information content, then
+        depth, both descending, then index), and the terms in that order."""
+        net = self.network
+        by_rank = np.lexsort((np.arange(len(net.kb.term_ids)), -net.depth, -net.information_content))
+        rank = np.empty(len(by_rank), dtype=np.int64)
+        rank[by_rank] = np.arange(len(by_rank))
+        return rank, by_rank
 
     def _related(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         """Per disease: the best fuzzy match, and the best through annotations more general than `term`."""

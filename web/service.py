@@ -70,7 +70,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
         diagnosis.warnings.append(
             f"{' and '.join(left_out)} left out: the request's time budget ({budget_ms} ms) ran out"
         )
-    effects = wording.log_effects(diagnoser, evidence, diagnosis) if explanations else {}
+    effects = wording.log_effects(diagnoser, evidence, diagnosis, explained) if explanations else {}
     DIAGNOSES.labels(context=evidence.context, via=via).inc()
     request_id = log_served(engine, evidence, diagnosis, via)
     ranking = []
@@ -100,7 +100,7 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
                 ),
             }
         if row.index in explanations:
-            item["explanation"] = _explanation(kb, explanations[row.index], lang, effects, row.index)
+            item["explanation"] = _explanation(kb, explanations[row.index], lang, effects[row.index])
         ranking.append(item)
     shown = {item["disease_id"]: item["rank"] for item in ranking}  # a don't-miss entry's rank as listed
     return {
@@ -218,11 +218,11 @@ def log_feedback(request_id: str, disease_id: str) -> bool:
     return True
 
 
-def _explanation(kb, explanation, lang: str, effects: dict, disease: int) -> dict:
+def _explanation(kb, explanation, lang: str, effects: dict[str, float]) -> dict:
     """Each finding's contribution, strongest effect first, with its effect in plain words (web.wording)."""
     contributions = []
     for c in explanation.contributions:
-        log_times = float(effects[c.term][disease]) if c.term in effects else c.log_lr
+        log_times = effects.get(c.term, c.log_lr)
         reading = wording.effect(math.exp(max(min(log_times, 700.0), -700.0)), lang)
         item = {
             "id": c.term,

@@ -80,6 +80,8 @@ def prepare(diagnoser: Diagnoser) -> None:
         diagnoser.log_prior(context)
     stated_index(diagnoser.kb)
     closure_rows(network)
+    getattr(network, "not_keys", None)
+    getattr(diagnoser.cache, "_match_order", None)
     if diagnoser.params.fitted_contexts:
         diagnoser.fitted.unreported_closure()  # (built lazily, it would be private to each worker)
 
@@ -101,12 +103,11 @@ def load_engine(
     # background, so that a new server or a new model answers at once
     table = existing_table(diagnoser, settings.term_tables_dir, budget.table_terms)
     diagnoser.attach_table(table)
-    if budget.shared > 0:
+    if budget.shared > 0 and table is None:
+        # with a table nothing is pinned: the diagnosis reads the most used terms there, and explanations
+        # and next questions read no term's columns
         counts = np.bincount(diagnoser.network.ann_term, minlength=len(kb.term_ids))
-        # with a table, the diagnosis reads its columns there: explanations need the sparse part only
-        diagnoser.cache.pin(
-            np.argsort(-counts, kind="stable").tolist(), max_bytes=budget.shared, dense=table is None
-        )
+        diagnoser.cache.pin(np.argsort(-counts, kind="stable").tolist(), max_bytes=budget.shared)
     prepare(diagnoser)
     return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
 

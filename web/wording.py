@@ -132,30 +132,49 @@ def standing(probability: float, rank: int, listed: bool, lang: str = "en") -> s
 # ---- the common scale ----------------------------------------------------------------------------
 
 
-def log_effects(diagnoser: Diagnoser, evidence: Evidence, diagnosis: Diagnosis) -> dict[str, np.ndarray]:
-    """Per scored finding: log P(finding | disease) - log P(finding) for every disease, where P(finding)
-    averages over the diseases (and "not in the knowledge base") weighted by their prior for this patient;
-    the likelihoods are the diagnosis' own."""
+def log_effects(
+    diagnoser: Diagnoser, evidence: Evidence, diagnosis: Diagnosis, diseases: list[int]
+) -> dict[int, dict[str, float]]:
+    """For each of `diseases`, per scored finding: log P(finding | disease) - log P(finding), where
+    P(finding) averages over all diseases (and "not in the knowledge base") weighted by their prior for
+    this patient; the likelihoods (and the demographic weights) are the diagnosis' own."""
     params = diagnoser.params
     tau = params.temperature
-    weights = diagnoser.log_prior(evidence.context) + diagnoser.demographics.log_likelihood(
-        params, evidence.age_years, evidence.sex, evidence.onset
-    )
+    demographics = diagnosis.log_demographics
+    if demographics is None:  # (a Diagnosis made without them)
+        demographics = diagnoser.demographics.log_likelihood(
+            params, evidence.age_years, evidence.sex, evidence.onset
+        )
+    weights = diagnoser.log_prior(evidence.context) + demographics
     log_other = math.log(params.other_prior)
     total = np.logaddexp(_logsumexp(weights), log_other)
     if not diagnosis.used:
-        return {}
+        return {disease: {} for disease in diseases}
+    # each finding's prior-weighted average, a row at a time in one buffer (a findings x diseases
+    # temporary would cost more in fresh pages than in arithmetic)
+    rows = [disease_ll for disease_ll, _ in diagnosis.likelihoods]
+    if tau != 1.0:
+        rows = [tau * np.asarray(row, dtype=np.float64) for row in rows]
     finite = np.isfinite(weights)
-    scaled = [tau * np.asarray(disease_ll, dtype=np.float64) for disease_ll, _ in diagnosis.likelihoods]
-    # every finding's prior-weighted average at once: (findings x diseases) -> one log-sum-exp per row
-    joint = weights[finite][None, :] + np.stack([s[finite] for s in scaled])
-    peak = np.max(joint, axis=1, initial=-np.inf)
-    safe_peak = np.where(np.isfinite(peak), peak, 0.0)
+    everywhere = bool(finite.all())
+    prior = weights if everywhere else weights[finite]
+    buffer = np.empty(len(prior))
+    peaks, sums = np.empty(len(rows)), np.empty(len(rows))
+    for j, row in enumerate(rows):
+        np.add(prior, row if everywhere else row[finite], out=buffer)
+        peak = float(np.max(buffer, initial=-np.inf))
+        peaks[j] = peak if math.isfinite(peak) else 0.0
+        buffer -= peaks[j]
+        sums[j] = np.exp(buffer, out=buffer).sum()
     with np.errstate(divide="ignore"):
-        disease_part = safe_peak + np.log(np.exp(joint - safe_peak[:, None]).sum(axis=1))
+        disease_part = peaks + np.log(sums)
     other_part = log_other + tau * np.asarray([other_ll for _, other_ll in diagnosis.likelihoods])
     average = np.logaddexp(disease_part, other_part) - total
-    return {f.term: s - a for f, s, a in zip(diagnosis.used, scaled, average.tolist(), strict=True)}
+    effects = np.stack([row[diseases] for row in rows]).astype(np.float64) - average[:, None]
+    terms = [f.term for f in diagnosis.used]
+    return {
+        disease: dict(zip(terms, effects[:, k].tolist(), strict=True)) for k, disease in enumerate(diseases)
+    }
 
 
 def _logsumexp(values: np.ndarray) -> float:

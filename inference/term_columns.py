@@ -231,12 +231,6 @@ class TermColumnRules:
                 via[ancestor] = ancestor
         return weight, via
 
-    def match_weights_at(self, term: int, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """match_weights(term) read at the ontology terms `at` only (the same numbers, without a pass over
-        every term)."""
-        weight, via = self.match_weights_many(np.asarray([term], dtype=np.int64), at)
-        return weight[0], via[0]
-
     def match_weights_many(self, terms: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """match_weights(t)[at] and its via for every t of `terms` at once, arrays (terms, at): an annotation
         on x is weighted through the first of t's ancestors, in match_weights' order (most informative,

@@ -189,11 +189,11 @@ def test_next_questions_match_the_definition(diagnoser):
             assert mine.probability_present == pytest.approx(reference.probability_present, abs=1e-12)
 
 
-def test_match_weights_at_reads_match_weights(diagnoser):
+def test_match_weights_many_reads_match_weights(diagnoser):
     rng = np.random.default_rng(5)
     n_terms = len(diagnoser.kb.term_ids)
     for term in rng.choice(n_terms, 60, replace=False).tolist():
         weights, via = diagnoser.cache.match_weights(term)
         at = rng.choice(n_terms, 500)
-        got_weights, got_via = diagnoser.cache.match_weights_at(term, at)
+        got_weights, got_via = (a[0] for a in diagnoser.cache.match_weights_many(np.asarray([term]), at))
         assert np.array_equal(got_weights, weights[at]) and np.array_equal(got_via, via[at])

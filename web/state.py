@@ -73,14 +73,13 @@ def prepare(diagnoser: Diagnoser) -> None:
     """Build now what the first requests would otherwise build lazily in each worker: done before the
     fork, it is shared by all of them instead of copied once per worker."""
     network = diagnoser.network
-    for name in ("descendants_matrix", "information_content", "depth", "curated", "curated_index"):
+    lazy = ("descendants_matrix", "information_content", "depth", "curated", "curated_index")
+    for name in (*lazy, "curated_background", "not_keys"):
         getattr(network, name, None)
-    getattr(network, "curated_background", None)
     for context in CONTEXTS:
         diagnoser.log_prior(context)
     stated_index(diagnoser.kb)
     closure_rows(network)
-    getattr(network, "not_keys", None)
     getattr(diagnoser.cache, "_match_order", None)
     if diagnoser.params.fitted_contexts:
         diagnoser.fitted.unreported_closure()  # (built lazily, it would be private to each worker)

@@ -216,6 +216,7 @@ def assign_priors(
     A condition SymCat never lists among a symptom's top causes takes the prior its curated incidence
     predicts (incidence_prior, fitted over the conditions with both); without an incidence it is taken as
     rarer than every listed condition: a quarter of the smallest share. Returns the scale."""
+    incidence = incidence or {}
     ratios = [
         math.log(curated[c.dxg_id]) - math.log(shares[c.slug])
         for c in found
@@ -233,12 +234,12 @@ def assign_priors(
             if share
             else f"{SOURCE}: not a top cause of any symptom; 1/4 of the smallest visit share, {fallback:.3g}"
         ) + f" x {scale:.3g} (median ratio to {len(ratios)} curated priors)"
-    fit = incidence_fit(found, incidence or {})
+    fit = incidence_fit(found, incidence)
     log_ratio, intercept, slope, pairs = fit
     for c in found:
-        if c.has_share or not pairs or c.dxg_id not in (incidence or {}):
+        if c.has_share or not pairs or c.dxg_id not in incidence:
             continue
-        value, source = incidence[c.dxg_id]  # type: ignore[index]
+        value, source = incidence[c.dxg_id]
         c.prevalence = float(min(max(incidence_prior(value, fit), low), high))
         c.prevalence_note = (
             f"curated incidence {value:g} per 100,000 a year ({source}); prior the lower of "

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from knowledge.config import Settings, load_settings
 from web import api, i18n, ops, pages
 from web.config import WebConfig
+from web.jsonio import OrjsonProvider
 from web.logs import setup_logging
 from web.ratelimit import SharedRateLimit
 from web.slots import Slots
@@ -70,8 +71,7 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
         SESSION_COOKIE_SECURE=config.secure_cookies,
         SEND_FILE_MAX_AGE_DEFAULT=7 * 24 * 3600,
     )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
     budget = CacheBudget(
         private=int(config.cache_mb * 2**20),
         shared=int(config.shared_cache_mb * 2**20),

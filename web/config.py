@@ -49,6 +49,7 @@ class WebConfig:
     sparql_memory_mb: int = 768
     sparql_slots: int = 2
     request_budget_s: float = 2.0
+    ordinary_lane: bool = True
     cache_mb: float = 48.0
     shared_cache_mb: float = 160.0
     table_terms: int = config.TABLE_TERMS
@@ -82,6 +83,8 @@ class WebConfig:
             sparql_memory_mb=int(_number(env, "DXGRAPH_SPARQL_MEMORY_MB", 768, 64)),
             sparql_slots=int(_number(env, "DXGRAPH_SPARQL_SLOTS", 2, 1)),
             request_budget_s=_number(env, "DXGRAPH_REQUEST_BUDGET_MS", 2000, 10) / 1000,
+            ordinary_lane=env.get("DXGRAPH_ORDINARY_LANE", "on").strip().lower()
+            not in ("0", "false", "no", "off"),
             cache_mb=_number(env, "DXGRAPH_CACHE_MB", 48, 0),
             shared_cache_mb=0.0 if testing else _number(env, "DXGRAPH_SHARED_CACHE_MB", 160, 0),
             table_terms=0 if testing else int(_number(env, "DXGRAPH_TABLE_TERMS", config.TABLE_TERMS, 0)),

@@ -18,6 +18,7 @@ from learning.ops import serving_log
 from web import wording
 from web.diseases import disease_url, label_lang
 from web.evidence import evidence_from
+from web.lanes import compute_lane, is_ordinary
 from web.metrics import DIAGNOSES
 from web.schemas import DiagnoseRequest
 from web.state import Engine
@@ -52,25 +53,29 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
     kb = diagnoser.kb
     sources = tuple(request.sources) if request.sources else None
     deadline = _deadline()
-    diagnosis = diagnoser.diagnose(evidence, top=request.top, sources=sources)  # (thread-safe: no lock)
-    explained = [row.index for row in diagnosis.ranking[: request.explain]]
-    left_out = []
-    explanations = {}
-    if explained and _in_time(deadline):
-        explanations = explain_many(diagnoser, diagnosis, explained)
-    elif explained:
-        left_out.append("explanations")
-    questions = []
-    if request.questions and _in_time(deadline):
-        questions = next_questions(diagnoser, diagnosis, limit=request.questions)
-    elif request.questions:
-        left_out.append("next questions")
+    ordinary = _lane_on() and is_ordinary(
+        len(evidence.findings), request.top, request.explain, request.questions
+    )
+    with compute_lane(ordinary):
+        diagnosis = diagnoser.diagnose(evidence, top=request.top, sources=sources)  # (thread-safe)
+        explained = [row.index for row in diagnosis.ranking[: request.explain]]
+        left_out = []
+        explanations = {}
+        if explained and _in_time(deadline):
+            explanations = explain_many(diagnoser, diagnosis, explained)
+        elif explained:
+            left_out.append("explanations")
+        questions = []
+        if request.questions and _in_time(deadline):
+            questions = next_questions(diagnoser, diagnosis, limit=request.questions)
+        elif request.questions:
+            left_out.append("next questions")
+        effects = wording.log_effects(diagnoser, evidence, diagnosis, explained) if explanations else {}
     if left_out:
         budget_ms = round(current_app.extensions["dxgraph.config"].request_budget_s * 1000)
         diagnosis.warnings.append(
             f"{' and '.join(left_out)} left out: the request's time budget ({budget_ms} ms) ran out"
         )
-    effects = wording.log_effects(diagnoser, evidence, diagnosis, explained) if explanations else {}
     DIAGNOSES.labels(context=evidence.context, via=via).inc()
     request_id = log_served(engine, evidence, diagnosis, via)
     ranking = []
@@ -174,6 +179,12 @@ def _deadline() -> float | None:
     config = current_app.extensions.get("dxgraph.config")
     started = g.get("started")
     return None if config is None or started is None else started + config.request_budget_s
+
+
+def _lane_on() -> bool:
+    """DXGRAPH_ORDINARY_LANE (default on): ordinary requests compute one at a time per worker."""
+    config = current_app.extensions.get("dxgraph.config") if has_app_context() else None
+    return config is None or config.ordinary_lane
 
 
 def _in_time(deadline: float | None) -> bool:

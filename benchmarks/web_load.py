@@ -297,6 +297,7 @@ def main() -> int:
         "cores": os.cpu_count(),
         "workers": int(args.workers),
         "threads": int(args.threads),
+        "ordinary_lane": os.environ.get("DXGRAPH_ORDINARY_LANE", "on"),
         "load_average_at_start": os.getloadavg(),
     }
     try:

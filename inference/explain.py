@@ -15,6 +15,7 @@ __all__ = [
     "Explanation",
     "MissingFeature",
     "csr_slices",
+    "diagnosis_touched",
     "explain",
     "explain_many",
     "stated_index",
@@ -90,6 +91,15 @@ def touched_terms(diagnoser: Diagnoser, findings: list[Finding]) -> np.ndarray:
     touched[net.ancestors.indices[csr_slices(net.ancestors.indptr, terms)[0]]] = True
     below = net.descendants_matrix
     touched[below.indices[csr_slices(below.indptr, terms)[0]]] = True
+    return touched
+
+
+def diagnosis_touched(diagnoser: Diagnoser, diagnosis: Diagnosis) -> np.ndarray:
+    """touched_terms of the diagnosis' scored findings, computed once per diagnosis (explanations and next
+    questions both read it; do not modify it)."""
+    touched = diagnosis.__dict__.get("_touched")
+    if touched is None:
+        touched = diagnosis.__dict__["_touched"] = touched_terms(diagnoser, diagnosis.used)
     return touched
 
 
@@ -239,7 +249,7 @@ def explain_many(
         [tau * (disease_ll[chosen] - other_ll) for disease_ll, other_ll in likelihoods]
     ).reshape(len(findings), len(chosen))
     kind, matched, strength = match_table(diagnoser, findings, chosen)
-    touched = touched_terms(diagnoser, findings)
+    touched = diagnosis_touched(diagnoser, diagnosis)
     labels = [kb.label(f.term) for f in findings]
     matched_labels = {
         int(t): (kb.term_ids[t], kb.label(kb.term_ids[t])) for t in np.unique(matched[matched >= 0])

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from inference.engine import Diagnoser, Diagnosis, top_indices
-from inference.explain import touched_terms
+from inference.explain import diagnosis_touched
 from inference.network import csr_slices
 
 __all__ = ["Question", "closure_rows", "distinct_questions", "next_questions"]
@@ -59,7 +59,7 @@ def next_questions(
     rest = max(1.0 - float(posterior.sum()), 0.0)
     probs = np.append(weight, rest)
     probs = probs / probs.sum()
-    asked = touched_terms(diagnoser, diagnosis.used)
+    asked = diagnosis_touched(diagnoser, diagnosis).copy()
     for term in diagnosis.implied:
         asked[kb.term_index[term]] = True
     # each pool disease's strongest annotations (ties: the lower term index first), not yet asked about

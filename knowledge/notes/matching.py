@@ -7,12 +7,12 @@ from __future__ import annotations
 from knowledge.notes import cues as C
 from knowledge.notes.lexicon import BLOCKER, Lexicon, PhraseMatch
 from knowledge.notes.specific import Specifier
-from knowledge.notes.text import FUNCTION_WORDS, fold, words
+from knowledge.notes.text import PHRASE_GAPS, fold, words
 
 __all__ = ["PhraseMatch", "PhraseMatcher"]
 
-# "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain"
-_JOINING = words("of in on at around over behind under below above across near de en")
+# "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain", "discharge from the ear"
+_JOINING = words("of in on at around over behind under below above across near from de en")
 _SITE_HEADS = words("pain swelling")  # derived from an adjective before the site: "painful", "swollen"
 # between a site and "painful" / "swollen": "the knee is swollen", "leg feels heavy and painful"
 _LINKING = frozenset(
@@ -44,7 +44,7 @@ class PhraseMatcher:
         """Every phrase match in the tokens (positions in `skip` left out; `ages`: the age's tokens, not a
         duration), in note order."""
         lex = self.lexicon
-        content = [p for p in range(len(tokens)) if p not in skip and tokens.norm[p] not in FUNCTION_WORDS]
+        content = [p for p in range(len(tokens)) if p not in skip and tokens.norm[p] not in PHRASE_GAPS]
         keys = [lex.key_of(tokens.norm[p]) for p in content]
         alts = [lex.forms.get(tokens.norm[p], k) for p, k in zip(content, keys, strict=True)]
         differs = [a != k for a, k in zip(alts, keys, strict=True)]

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["FUNCTION_WORDS", "Tokens", "fold", "phrase_key", "tokenize", "words"]
+__all__ = ["FUNCTION_WORDS", "PHRASE_GAPS", "Tokens", "fold", "phrase_key", "tokenize", "words"]
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -25,6 +25,10 @@ FUNCTION_WORDS = words(
     "the a an of in on at his her their its my your our to any some significant considerable much very "
     "de del la el los las en un una unos unas su sus al lo le les me mi se"
 )
+
+# auxiliaries read past inside a phrase, on both sides: "her periods have stopped" ~ "periods stopped", "the
+# knee has been swollen" ~ "knee swollen", "ha perdido el apetito" ~ "perdido apetito", "lost a lot of weight"
+PHRASE_GAPS = FUNCTION_WORDS | words("is are was were be been being has have had having ha han habia lot lots muy")
 
 
 def strip_accents(text: str) -> str:
@@ -78,7 +82,7 @@ def fold(token: str) -> str:
 
 def phrase_key(text: str) -> tuple[str, ...]:
     """The lookup key of a label, synonym or lay phrase: folded content words."""
-    return tuple(fold(t) for t in normalize(text).split() if t not in FUNCTION_WORDS)
+    return tuple(fold(t) for t in normalize(text).split() if t not in PHRASE_GAPS)
 
 
 @dataclass

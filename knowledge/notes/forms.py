@@ -22,7 +22,7 @@ FORMS = _forms(
     "vomiting: vomited vomits vomitting vomitted;"
     "nausea: nauseous nauseated nauseas nauseousness;"
     "fever: feverish fevers;"
-    "pain: painful hurts hurt hurting aching aches ache achy;"
+    "pain: painful hurts hurt hurting aching aches ache achy sore soreness discomfort;"
     "swelling: swollen;"
     "bleeding: bled bleeds;"
     "wheezing: wheezes wheezed wheezy;"
@@ -54,7 +54,7 @@ FORMS = _forms(
     # Spanish
     "tos: tose tosiendo tosia tosio tosido toser tosen;"
     "vomito: vomita vomitando vomitado vomitaba vomitar vomitan vomitos;"
-    "dolor: duele duelen dolia dolian doliendo dolorido dolorida doloroso dolorosa;"
+    "dolor: duele duelen dolia dolian doliendo dolorido dolorida doloroso dolorosa molestia molestias;"
     "picor: pica pican picaba picazon;"
     "sudoracion: suda sudaba sudando sudor;"
     "mareo: marea mareos;"

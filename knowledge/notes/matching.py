@@ -12,7 +12,22 @@ from knowledge.notes.text import PHRASE_GAPS, fold, words
 __all__ = ["PhraseMatch", "PhraseMatcher"]
 
 # "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain", "discharge from the ear"
-_JOINING = words("of in on at around over behind under below above across near from de en")
+_JOINING = words("of in on at around over behind under below above across near from de del en")
+# a site's noun as the adjective phrases use: "tenderness in the abdomen" ~ "abdominal tenderness"
+_SITE_ADJECTIVES = {
+    fold(noun): fold(adjective)
+    for noun, adjective in (
+        pair.split(":")
+        for pair in words(
+            "abdomen:abdominal belly:abdominal tummy:abdominal stomach:abdominal chest:thoracic "
+            "breastbone:chest sternum:chest pelvis:pelvic face:facial eye:ocular eyes:ocular ear:ear "
+            "testicle:testicular testicles:testicular scrotum:scrotal rectum:rectal anus:anal "
+            "vagina:vaginal penis:penile spine:spinal muscles:muscle muscle:muscle joints:joint "
+            "groin:inguinal kidney:renal bladder:bladder nose:nasal mouth:oral tongue:tongue "
+            "abdomen:abdominal torax:toracico"
+        )
+    )
+}
 _SITE_HEADS = words("pain swelling")  # derived from an adjective before the site: "painful", "swollen"
 # between a site and "painful" / "swollen": "the knee is swollen", "leg feels heavy and painful"
 _LINKING = frozenset(
@@ -23,8 +38,24 @@ _LINKING = frozenset(
         "nota siente rojo roja caliente"
     )
 )
+# words for a pain that take their site after a preposition, as "pain" does: "aching in her knees",
+# "discomfort in the chest", "soreness of the shoulder", "molestias en el pecho" (not "painful in attacks")
+_PAIN_NOUNS = words("aching aches ache soreness discomfort hurting molestia molestias")
 _SAID_HEADS = _SITE_HEADS | words("dolor hinchazon")  # "la rodilla está dolorida"
-_SIDES = words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas")
+_SIDES = frozenset(fold(w) for w in words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas"))
+# a part of a site, read past when a site follows it: "pain on the left side of the head" is a headache, "pain
+# in the sole of the foot" foot pain ("pain in his side" is still flank pain)
+_AREAS = frozenset(
+    fold(w) for w in words("side sides part parts front aspect region area top sole tip lado parte zona planta punta")
+)
+# a Spanish pain's character between it and its site: "dolor punzante en el pecho" is chest pain
+_QUALITIES = frozenset(
+    fold(w)
+    for w in words(
+        "punzante opresivo opresiva intenso intensa fuerte agudo aguda sordo sorda leve constante continuo "
+        "continua quemante urente severo severa persistente sharp dull"
+    )
+)
 # "chest pain, which he describes as tearing": the character of a pain, not tears (HPO's "Tearing" is
 # epiphora); the classic words of an aortic dissection's pain, English and Spanish
 _TEARING = words("tearing ripping desgarrante desgarrador")
@@ -63,14 +94,19 @@ class PhraseMatcher:
                 linked[i] = True
                 joined[i] = any(tokens.norm[p] in _JOINING for p in between)
         matches: list[PhraseMatch] = []
+        swaps: list[tuple[int, int]] = []  # (content index, length) of the "pain in the chest" matches
         i = 0
         while i < len(content):
             candidates = [self._longest(keys, linked, i)]
             if True in differs[i : i + 4]:
                 candidates.append(self._longest(alts, linked, i))
             derived = alts[i] in _SITE_HEADS and alts[i] != keys[i]  # "painful joints", "swollen legs"
-            if linked[i] and (joined[i] and alts[i] == keys[i] or (derived and not joined[i])):
-                candidates.append(self._swapped(keys, alts, linked, i))  # "pain in the chest", "aching bones"
+            swapped = None
+            described = i + 1 < len(keys) and keys[i + 1] in _QUALITIES and joined[i + 1]
+            nominal = joined[i] and (alts[i] == keys[i] or tokens.norm[content[i]] in _PAIN_NOUNS)
+            if linked[i] and (derived and not joined[i] or described or nominal):
+                swapped = self._swapped(keys, alts, linked, joined, i)  # "pain in the chest", "aching bones"
+                candidates.append(swapped)
             elif not derived and linked[i]:
                 candidates.append(self._predicated(keys, said, linked, i))  # "the knee is swollen"
             best: tuple[int, int, bool, bool] = (0, BLOCKER, False, False)
@@ -81,6 +117,8 @@ class PhraseMatcher:
                     and self._case_ok(tokens, content[i], content[i + found[0] - 1], found)
                 ):
                     best = found
+            if best is swapped and best[1] != BLOCKER:
+                swaps.append((i, best[0]))
             length, term, negated_form, _ = best
             if length == 0:
                 i += 1
@@ -93,6 +131,8 @@ class PhraseMatcher:
             if term != BLOCKER:
                 matches.append(PhraseMatch(content[i], content[i + length - 1], term, negated_form))
             i += length
+        matches += self._shared_site(tokens, content, keys, alts, linked, joined, swaps)
+        matches += self._split_items(tokens, content, keys, matches)
         matches += self._distributed(tokens, content, keys, linked, matches)
         matches = self._pain_character(tokens, skip, matches)
         matches = self._specifier.refine(tokens, content, keys, linked, matches, ages or set())
@@ -128,20 +168,91 @@ class PhraseMatcher:
                 return length, hit[0], hit[2], hit[1]
         return None
 
-    def _swapped(self, keys, alts, linked, i: int) -> tuple[int, int, bool, bool] | None:
+    @staticmethod
+    def _site_start(keys, linked, joined, i: int) -> int:
+        """Where the site of a head at content i begins: after a side ("her right heel"), a part followed by
+        its site ("the left side of the head", "the sole of the foot") or a Spanish character ("dolor
+        punzante en el pecho")."""
+        first = i + 1
+        if first + 1 < len(keys) and keys[first] in _QUALITIES and joined[first]:
+            first += 1
+        while first + 1 < len(keys) and linked[first] and (
+            keys[first] in _SIDES or keys[first] in _AREAS and joined[first]
+        ):
+            first += 1
+        return first
+
+    def _swapped(self, keys, alts, linked, joined, i: int) -> tuple[int, int, bool, bool] | None:
         """ "pain in the chest" ~ "chest pain", "swelling of both ankles" ~ "ankle swelling", "pain in her
-        right heel" ~ "heel pain" (a side between is read past)."""
+        right heel" ~ "heel pain", "aching in her knees" ~ "knee pain" (sides and parts read past)."""
         table = self.lexicon.table
-        side = 1 if i + 2 < len(keys) and keys[i + 1] in _SIDES and linked[i + 1] else 0
+        first = self._site_start(keys, linked, joined, i)
         for sequence in (keys, alts):
             for length in (2, 1):
-                first = i + 1 + side
                 if first + length > len(sequence) or not all(linked[i : first + length - 1]):
                     continue
-                hit = table.get(tuple(sequence[first : first + length]) + (sequence[i],))
+                site = tuple(sequence[first : first + length])
+                hit = table.get(site + (sequence[i],))
+                if hit is None and site[-1] in _SITE_ADJECTIVES:  # "tenderness in the abdomen"
+                    hit = table.get(site[:-1] + (_SITE_ADJECTIVES[site[-1]], sequence[i]))
+                if hit is None and first > i + 1:  # Spanish order: "dolor punzante en el pecho"
+                    hit = table.get((sequence[i],) + site)
                 if hit is not None:
-                    return side + length + 1, hit[0], hit[2], hit[1]
+                    return first - i + length, hit[0], hit[2], hit[1]
         return None
+
+    def _shared_site(self, tokens, content, keys, alts, linked, joined, swaps) -> list[PhraseMatch]:
+        """Two heads sharing one site: "pain and swelling in the knee" is knee pain too, "dolor e hinchazón de
+        la rodilla" dolor de rodilla (the second head's site, read after a coordinator)."""
+        table = self.lexicon.table
+        extra: list[PhraseMatch] = []
+        for i, length in swaps:
+            if i < 2 or not (linked[i - 2] and linked[i - 1]) or tokens.norm[content[i - 1]] not in C.COORDINATORS:
+                continue
+            site = tuple(keys[self._site_start(keys, linked, joined, i) : i + length])
+            for head in dict.fromkeys((keys[i - 2], alts[i - 2])):
+                hit = table.get(site + (head,))
+                if hit is not None and hit[0] != BLOCKER:
+                    extra.append(PhraseMatch(content[i - 2], content[i - 2], hit[0], hit[2]))
+                    break
+        return extra
+
+    def _split_items(self, tokens, content, keys, matches: list[PhraseMatch]) -> list[PhraseMatch]:
+        """A phrase split over a list's items: "Chief complaint: Blurred, Vision" is blurred vision, "Fatigue,
+        Back, Pain" back pain (items of one word each, named by nothing alone, joined only by commas)."""
+        covered = {p for m in matches for p in range(m.first, m.last + 1)}
+        lone = [self._lone_item(tokens, content, i, covered) for i in range(len(content))]
+        extra: list[PhraseMatch] = []
+        i = 0
+        while i < len(content) - 1:
+            run = i
+            while run + 1 < len(content) and lone[run] and lone[run + 1] and self._comma_between(
+                tokens, content[run], content[run + 1]
+            ):
+                run += 1
+            for last in range(run, i, -1):
+                hit = self.lexicon.table.get(tuple(keys[i : last + 1]))
+                if hit is not None and hit[0] != BLOCKER and not hit[1]:
+                    extra.append(PhraseMatch(content[i], content[last], hit[0], hit[2]))
+                    i = last
+                    break
+            i += 1
+        return extra
+
+    @staticmethod
+    def _lone_item(tokens, content, i: int, covered: set[int]) -> bool:
+        """Whether content i is the only word of its clause and no match covers it."""
+        p = content[i]
+        if p in covered:
+            return False
+        before = i > 0 and tokens.clause[content[i - 1]] == tokens.clause[p]
+        after = i + 1 < len(content) and tokens.clause[content[i + 1]] == tokens.clause[p]
+        return not before and not after
+
+    @staticmethod
+    def _comma_between(tokens, a: int, b: int) -> bool:
+        """Whether tokens a and b are separated by a comma alone (same sentence)."""
+        return tokens.sentence[a] == tokens.sentence[b] and tokens.text[tokens.end[a] : tokens.start[b]].strip() == ","
 
     def _predicated(self, keys, said, linked, i: int) -> tuple[int, int, bool, bool] | None:
         """A site said to be painful or swollen: "the knee is swollen", "his leg feels heavy and painful",

@@ -12,7 +12,10 @@ from knowledge.notes.text import PHRASE_GAPS, fold, words
 __all__ = ["PhraseMatch", "PhraseMatcher"]
 
 # "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain", "discharge from the ear"
-_JOINING = words("of in on at around over behind under below above across near from de del en")
+_JOINING = words(
+    "of in on at around over behind under below above across near from de del en detras alrededor sobre "
+    "debajo encima cerca"
+)
 # a site's noun as the adjective phrases use: "tenderness in the abdomen" ~ "abdominal tenderness"
 _SITE_ADJECTIVES = {
     fold(noun): fold(adjective)
@@ -42,7 +45,10 @@ _LINKING = frozenset(
 # "discomfort in the chest", "soreness of the shoulder", "molestias en el pecho" (not "painful in attacks")
 _PAIN_NOUNS = words("aching aches ache soreness discomfort hurting molestia molestias")
 _SAID_HEADS = _SITE_HEADS | words("dolor hinchazon")  # "la rodilla está dolorida"
-_SIDES = frozenset(fold(w) for w in words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas"))
+_SIDES = frozenset(
+    fold(w)
+    for w in words("right left both bilateral upper lower derecho derecha izquierdo izquierda ambos ambas")
+)
 # a part of a site, read past when a site follows it: "pain on the left side of the head" is a headache, "pain
 # in the sole of the foot" foot pain ("pain in his side" is still flank pain)
 _AREAS = frozenset(
@@ -185,36 +191,47 @@ class PhraseMatcher:
     def _swapped(self, keys, alts, linked, joined, i: int) -> tuple[int, int, bool, bool] | None:
         """ "pain in the chest" ~ "chest pain", "swelling of both ankles" ~ "ankle swelling", "pain in her
         right heel" ~ "heel pain", "aching in her knees" ~ "knee pain" (sides and parts read past)."""
-        table = self.lexicon.table
-        first = self._site_start(keys, linked, joined, i)
-        for sequence in (keys, alts):
-            for length in (2, 1):
+        for first in self._site_starts(keys, linked, joined, i):
+            for sequence, length in ((q, n) for q in (keys, alts) for n in (2, 1)):
                 if first + length > len(sequence) or not all(linked[i : first + length - 1]):
                     continue
-                site = tuple(sequence[first : first + length])
-                hit = table.get(site + (sequence[i],))
-                if hit is None and site[-1] in _SITE_ADJECTIVES:  # "tenderness in the abdomen"
-                    hit = table.get(site[:-1] + (_SITE_ADJECTIVES[site[-1]], sequence[i]))
-                if hit is None and first > i + 1:  # Spanish order: "dolor punzante en el pecho"
-                    hit = table.get((sequence[i],) + site)
+                hit = self._site_hit(tuple(sequence[first : first + length]), sequence[i], first > i + 1)
                 if hit is not None:
                     return first - i + length, hit[0], hit[2], hit[1]
         return None
 
+    def _site_starts(self, keys, linked, joined, i: int) -> tuple[int, ...]:
+        """Where the site of the head at content i may begin: right after it ("the lower back"), then past
+        sides and parts."""
+        return tuple(dict.fromkeys((i + 1, self._site_start(keys, linked, joined, i))))
+
+    def _site_hit(self, site: tuple[str, ...], head: str, skipped: bool) -> tuple[int, bool, bool] | None:
+        """The lexicon entry of a site and its head: "chest pain", "abdominal tenderness" for "abdomen", and
+        the Spanish order ("dolor ... pecho") when words were read past."""
+        table = self.lexicon.table
+        hit = table.get(site + (head,))
+        if hit is None and site[-1] in _SITE_ADJECTIVES:  # "tenderness in the abdomen"
+            hit = table.get(site[:-1] + (_SITE_ADJECTIVES[site[-1]], head))
+        if hit is None and skipped:  # "dolor punzante en el pecho"
+            hit = table.get((head,) + site)
+        return hit
+
     def _shared_site(self, tokens, content, keys, alts, linked, joined, swaps) -> list[PhraseMatch]:
         """Two heads sharing one site: "pain and swelling in the knee" is knee pain too, "dolor e hinchazón de
         la rodilla" dolor de rodilla (the second head's site, read after a coordinator)."""
-        table = self.lexicon.table
         extra: list[PhraseMatch] = []
         for i, length in swaps:
             if i < 2 or not (linked[i - 2] and linked[i - 1]) or tokens.norm[content[i - 1]] not in C.COORDINATORS:
                 continue
-            site = tuple(keys[self._site_start(keys, linked, joined, i) : i + length])
-            for head in dict.fromkeys((keys[i - 2], alts[i - 2])):
-                hit = table.get(site + (head,))
-                if hit is not None and hit[0] != BLOCKER:
-                    extra.append(PhraseMatch(content[i - 2], content[i - 2], hit[0], hit[2]))
-                    break
+            hits = (
+                self._site_hit(tuple(keys[first : i + length]), head, first > i + 1)
+                for first in self._site_starts(keys, linked, joined, i)
+                if first < i + length
+                for head in dict.fromkeys((keys[i - 2], alts[i - 2]))
+            )
+            hit = next((h for h in hits if h is not None and h[0] != BLOCKER), None)
+            if hit is not None:
+                extra.append(PhraseMatch(content[i - 2], content[i - 2], hit[0], hit[2]))
         return extra
 
     def _split_items(self, tokens, content, keys, matches: list[PhraseMatch]) -> list[PhraseMatch]:

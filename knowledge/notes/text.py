@@ -27,8 +27,12 @@ FUNCTION_WORDS = words(
 )
 
 # auxiliaries read past inside a phrase, on both sides: "her periods have stopped" ~ "periods stopped", "the
-# knee has been swollen" ~ "knee swollen", "ha perdido el apetito" ~ "perdido apetito", "lost a lot of weight"
-PHRASE_GAPS = FUNCTION_WORDS | words("is are was were be been being has have had having ha han habia lot lots muy")
+# knee has been swollen" ~ "knee swollen", "ha perdido el apetito" ~ "perdido apetito", "lost a lot of weight";
+# and the prepositions that place a finding at its site ("pain behind the knee", "dolor detrás de la rodilla")
+PHRASE_GAPS = FUNCTION_WORDS | words(
+    "is are was were be been being has have had having ha han habia lot lots muy "
+    "around over behind under below above across near from detras alrededor sobre debajo encima cerca"
+)
 
 
 def strip_accents(text: str) -> str:
@@ -81,8 +85,12 @@ def fold(token: str) -> str:
 
 
 def phrase_key(text: str) -> tuple[str, ...]:
-    """The lookup key of a label, synonym or lay phrase: folded content words."""
-    return tuple(fold(t) for t in normalize(text).split() if t not in PHRASE_GAPS)
+    """The lookup key of a label, synonym or lay phrase: folded content words, auxiliaries and site
+    prepositions read past."""
+    content = [t for t in normalize(text).split() if t not in FUNCTION_WORDS]
+    gapped = [t for t in content if t not in PHRASE_GAPS]
+    # "under breathing" is not "breathing": a phrase the gap words would leave one word of keeps them
+    return tuple(fold(t) for t in (gapped if len(gapped) > 1 or len(content) < 2 else content))
 
 
 @dataclass

@@ -25,6 +25,9 @@ __all__ = ["MentionReader"]
 
 _LONG = words("term standing evolucion")  # "a long-term history of": still the current illness
 _COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
+# between a finding and a negation after it: "the cough has resolved", "fever which has since resolved",
+# "la tos ya se ha resuelto"
+_POST_GAP = _COPULA | words("has have had which that since now completely ya se")
 # "pain when coughing", "leaks on sneezing", "dolor al toser": the action that brings a complaint on
 _WHEN = words("when whenever while on upon during al cuando")
 _WITH = words("with by con")  # only after a comparison: "more frequent with coughing", "worse by coughing"
@@ -40,6 +43,23 @@ _TREATMENTS = words(
     "medicacion medicamento medicamentos pastillas farmacos tratamiento"
 )
 _PRONOUNS = words("he she they i you we it him them one el ella ellos")
+_FOR = words("for para contra")  # "an inhaler for asthma", "pastillas para la tensión"
+# a time long past: what happened then is past history
+_LONG_AGO = C.by_first_word(
+    tuple(cue.split())
+    for cue in (
+        "last year|years ago|year ago|as a child|in childhood|in his childhood|in her childhood|"
+        "when he was a child|when she was a child|ano pasado|anos atras|de nino|de nina|en la infancia|"
+        "de pequeno|de pequena"
+    ).split("|")
+)
+_DURING = words("in for over during since throughout within en durante desde")  # "for the last year"
+_ARTICLES = words("the a el la un una")
+# a complaint that began long ago and goes on: "the pain started 2 years ago", "tos desde hace años"
+_STARTED = words(
+    "started start starts began begin begins beginning onset since noticed developed ongoing persisted "
+    "persists persistent still comenzo empezo inicio desde persiste persistente continua sigue todavia aun"
+)
 
 
 @dataclass
@@ -160,6 +180,8 @@ class MentionReader:
             status, cue = HYPOTHETICAL_STATUS, hypothetical.text if hypothetical else section
         elif self._past_event(tokens, m, skip):
             status, cue = HISTORY_STATUS, "ago"
+        elif (long_ago := self._long_ago(tokens, m)) is not None:
+            status, cue = HISTORY_STATUS, long_ago
         elif history or section == HISTORY:
             status, cue = HISTORY_STATUS, history.text if history else section
         else:
@@ -181,15 +203,40 @@ class MentionReader:
 
     @staticmethod
     def _treatment(tokens, m: PhraseMatch) -> str | None:
-        """ "heartburn medication", "asthma inhaler", "tos tratamiento": a finding named as what a treatment
-        is for (the word right after it) is treated history, not a current finding."""
+        """ "heartburn medication", "asthma inhaler", "tos tratamiento" (the word right after it), "an inhaler
+        for asthma", "pastillas para la tensión" (a treatment word, then "for"): a finding named as what a
+        treatment is for is treated history, not a current finding."""
+        norm, clause = tokens.norm, tokens.clause[m.last]
         following = m.last + 1
-        if (
-            following < len(tokens)
-            and tokens.norm[following] in _TREATMENTS
-            and tokens.clause[following] == tokens.clause[m.last]
-        ):
+        if following < len(tokens) and norm[following] in _TREATMENTS and tokens.clause[following] == clause:
             return tokens.text[tokens.start[following] : tokens.end[following]]
+        p = m.first - 1
+        while p >= 0 and norm[p] in FUNCTION_WORDS and tokens.clause[p] == clause:
+            p -= 1
+        if p >= 1 and norm[p] in _FOR and norm[p - 1] in _TREATMENTS and tokens.clause[p - 1] == clause:
+            return tokens.text[tokens.start[p - 1] : tokens.end[p]]
+        return None
+
+    @staticmethod
+    def _long_ago(tokens, m: PhraseMatch) -> str | None:
+        """ "treated for pneumonia last year", "asthma as a child", "neumonía el año pasado": a time long past
+        in the finding's clause (not "for the last year", "in the last year": a duration, nor "started 2 years
+        ago": still current)."""
+        norm, clause = tokens.norm, tokens.clause[m.first]
+        p = m.first
+        while p > 0 and tokens.clause[p - 1] == clause:
+            p -= 1
+        end = m.last + 1
+        while end < len(norm) and tokens.clause[end] == clause:
+            end += 1
+        if any(norm[q] in _STARTED for q in range(p, end)):
+            return None  # "the pain started 2 years ago": still going on
+        for q in range(p, end):
+            cue = next((a for a in _LONG_AGO.get(norm[q], ()) if tuple(norm[q : q + len(a)]) == a), None)
+            before = [w for w in norm[max(0, q - 2) : q] if w not in _ARTICLES][-1:]
+            if cue is None or m.first <= q <= m.last or (before and before[0] in _DURING):
+                continue
+            return " ".join(cue)
         return None
 
     @staticmethod
@@ -300,7 +347,7 @@ class MentionReader:
         norm = tokens.norm
         n = len(norm)
         cursor = last + 1
-        while cursor < n and norm[cursor] in _COPULA and cursor - last <= 2:
+        while cursor < n and norm[cursor] in _POST_GAP and cursor - last <= 3:
             cursor += 1
         if cursor >= n or tokens.sentence[cursor] != tokens.sentence[last]:
             return None

@@ -84,7 +84,8 @@ PRE_CUES = (
         "history of|past history of|past medical history of|previous|previously|prior|known|known case of|"
         "diagnosed with|diagnosed of|status post|s p|in the past|"
         "before the onset of|before the onset|prior to the onset of|before this illness|"
-        "before these symptoms|"
+        "before these symptoms|treated for|was treated for|recovered from|operated for|operated on for|"
+        "tratado de|tratada de|tratado por|tratada por|operado de|operada de|"
         "antes del inicio de|antes del comienzo de|antes de este cuadro|"
         "antecedente de|antecedentes de|previamente|previo|previa|previos|previas|conocido|conocida|"
         "diagnosticado de|diagnosticada de|diagnosticado|diagnosticada|en el pasado|",
@@ -113,6 +114,8 @@ PRE_CUES = (
 # a cue after the finding: "fever absent", "fiebre: negativa", "rash was ruled out"
 POST_NEGATION = (
     "absent|negative|denied|excluded|ruled out|was ruled out|not present|not seen|not found|resolved|"
+    "subsided|went away|gone away|disappeared|resuelto|resuelta|resueltos|resueltas|desaparecido|"
+    "desaparecida|"
     "ausente|ausentes|negativo|negativa|negativos|negativas|negado|negada|descartado|descartada|"
     "descartados|descartadas|nulo|nula"
 )

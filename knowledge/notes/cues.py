@@ -65,7 +65,7 @@ PRE_CUES = (
         "not related|no significant change|no new|without any change|no improvement|not improved|"
         "gram negative|not certain|not sure|unsure|prior to|not able|no able|"
         "sin embargo|sin cambios|sin cambio|no obstante|no solo|no mejora|sin mejoria|"
-        "ni mejora|no mejoria|",
+        "ni mejora|no mejoria|no relief|not relieved by|no benefit|sin alivio|no alivia|no cede|",
     )
     + _cues(
         HYPOTHETICAL,
@@ -108,7 +108,9 @@ PRE_CUES = (
         "presents|presented|presenting|reports|reported|reporting|complains|complaining|complained|has|"
         "have|had|having|developed|develops|noticed|notes|noted|shows|showed|"
         "pero|aunque|sino|excepto|salvo|mientras|aparte de|con|refiere|presenta|presento|tiene|aqueja|"
-        "comenta|destaca|muestra|desarrolla|nota|asocia|acompanado de|acompanada de|",
+        "comenta|destaca|muestra|desarrolla|nota|asocia|acompanado de|acompanada de|"
+        "because|because of|due to|secondary to|caused by|as a result of|debido a|a causa de|por culpa de|"
+        "ha|han|habia|sigue|persists|persist|persisted|",
     )
 )
 # a cue after the finding: "fever absent", "fiebre: negativa", "rash was ruled out"

@@ -23,7 +23,7 @@ FORMS = _forms(
     "nausea: nauseous nauseated nauseas nauseousness;"
     "fever: feverish fevers;"
     "pain: painful hurts hurt hurting aching aches ache achy sore soreness discomfort;"
-    "swelling: swollen;"
+    "swelling: swollen swell swells swelled;"
     "bleeding: bled bleeds;"
     "wheezing: wheezes wheezed wheezy;"
     "confusion: confused;"

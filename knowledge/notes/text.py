@@ -27,11 +27,11 @@ FUNCTION_WORDS = words(
 )
 
 # auxiliaries read past inside a phrase, on both sides: "her periods have stopped" ~ "periods stopped", "the
-# knee has been swollen" ~ "knee swollen", "ha perdido el apetito" ~ "perdido apetito", "lost a lot of weight";
+# knee has been swollen" ~ "knee swollen", "ha perdido el apetito" ~ "perdido apetito";
 # and the prepositions that place a finding at its site ("pain behind the knee", "dolor detrás de la rodilla")
 PHRASE_GAPS = FUNCTION_WORDS | words(
-    "is are was were be been being has have had having ha han habia lot lots muy "
-    "around over behind under below above across near from detras alrededor sobre debajo encima cerca"
+    "is are was were be been being has have had having ha han habia muy "
+    "around over behind under below above across from detras alrededor sobre debajo encima"
 )
 
 

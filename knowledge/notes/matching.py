@@ -81,7 +81,11 @@ class PhraseMatcher:
         """Every phrase match in the tokens (positions in `skip` left out; `ages`: the age's tokens, not a
         duration), in note order."""
         lex = self.lexicon
-        content = [p for p in range(len(tokens)) if p not in skip and tokens.norm[p] not in PHRASE_GAPS]
+        content = [
+            p
+            for p in range(len(tokens))
+            if p not in skip and tokens.norm[p] not in PHRASE_GAPS and not self._adverb(tokens.norm[p])
+        ]
         keys = [lex.key_of(tokens.norm[p]) for p in content]
         alts = [lex.forms.get(tokens.norm[p], k) for p, k in zip(content, keys, strict=True)]
         differs = [a != k for a, k in zip(alts, keys, strict=True)]
@@ -144,6 +148,15 @@ class PhraseMatcher:
         matches = self._specifier.refine(tokens, content, keys, linked, matches, ages or set())
         matches.sort(key=lambda m: (m.first, m.last))
         return matches
+
+    def _adverb(self, norm: str) -> bool:
+        """An adverb no phrase uses, read past like a function word: "notably less appetite", "pain gradually
+        worsening", "progresivamente" ("-ly", "-mente"; "early", "belly" are lexicon words and kept)."""
+        return (
+            len(norm) >= 6
+            and norm.endswith(("ly", "mente"))
+            and self.lexicon.key_of(norm) not in self.lexicon.words
+        )
 
     def _pain_character(self, tokens, skip: set[int], matches: list[PhraseMatch]) -> list[PhraseMatch]:
         """A tearing or ripping pain: "tearing" in a sentence that names a pain is the pain's character

@@ -30,7 +30,7 @@ FUNCTION_WORDS = words(
 # knee has been swollen" ~ "knee swollen", "ha perdido el apetito" ~ "perdido apetito";
 # and the prepositions that place a finding at its site ("pain behind the knee", "dolor detrás de la rodilla")
 PHRASE_GAPS = FUNCTION_WORDS | words(
-    "is are was were be been being has have had having ha han habia muy "
+    "is are was were be been being has have had having ha han habia muy quite really rather somewhat bit "
     "around over behind under below above across from detras alrededor sobre debajo encima"
 )
 

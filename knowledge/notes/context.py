@@ -40,18 +40,18 @@ _HAVING = words("has have had having was were tenia tuvo habia estaba")
 # the treatment a finding names: "heartburn medication" is not heartburn now
 _TREATMENTS = words(
     "medication medications medicine medicines meds tablets pills drugs inhaler inhalers treatment "
-    "medicacion medicamento medicamentos pastillas farmacos tratamiento"
+    "medicacion medicamento medicamentos pastillas farmacos tratamiento inhalador inhaladores"
 )
 _PRONOUNS = words("he she they i you we it him them one el ella ellos")
 _FOR = words("for para contra")  # "an inhaler for asthma", "pastillas para la tensión"
 # a time long past: what happened then is past history
 _LONG_AGO = C.by_first_word(
-    tuple(cue.split())
-    for cue in (
+    tuple(cue.split(" "))
+    for cue in C.phrases(
         "last year|years ago|year ago|as a child|in childhood|in his childhood|in her childhood|"
         "when he was a child|when she was a child|ano pasado|anos atras|de nino|de nina|en la infancia|"
         "de pequeno|de pequena"
-    ).split("|")
+    )
 )
 _DURING = words("in for over during since throughout within en durante desde")  # "for the last year"
 _ARTICLES = words("the a el la un una")

@@ -31,6 +31,8 @@ __all__ = [
     "SEVERITY_WORDS",
     "TERMINATE",
     "TRIGGER",
+    "by_first_word",
+    "phrases",
 ]
 
 NEGATION, PSEUDO, HYPOTHETICAL, HISTORY, NO_HISTORY, TERMINATE, TRIGGER = (
@@ -122,6 +124,11 @@ POST_NEGATION = (
     "descartados|descartadas|nulo|nula"
 )
 POST_NEGATIONS = tuple(tuple(item.split()) for item in POST_NEGATION.split("|"))
+
+
+def phrases(text: str) -> list[str]:
+    """The |-separated phrases of a cue list written as one string."""
+    return [item for item in text.split("|") if item]
 
 
 def by_first_word(phrases) -> dict[str, list[tuple[str, ...]]]:

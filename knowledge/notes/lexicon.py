@@ -149,7 +149,7 @@ class Lexicon:
         self._keys: dict[str, str] = {}
 
     def key_of(self, norm: str) -> str:
-        """The folded lookup word of a normalized note token (an inflected form or a slip mapped to its word)."""
+        """The folded lookup word of a normalized note token (an inflected form or a slip: its word)."""
         key = self._keys.get(norm)
         if key is None:
             folded = fold(norm)

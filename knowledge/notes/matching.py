@@ -38,7 +38,7 @@ _LINKING = frozenset(
     for w in words(
         "is are was were been feels feel felt looks look became become becomes got gets getting very quite "
         "also now still and heavy stiff warm hot red tight sore esta estan estaba estaban muy tambien y se "
-        "nota siente rojo roja caliente"
+        "nota siente rojo roja caliente ha han"
     )
 )
 # words for a pain that take their site after a preposition, as "pain" does: "aching in her knees",
@@ -52,7 +52,8 @@ _SIDES = frozenset(
 # a part of a site, read past when a site follows it: "pain on the left side of the head" is a headache, "pain
 # in the sole of the foot" foot pain ("pain in his side" is still flank pain)
 _AREAS = frozenset(
-    fold(w) for w in words("side sides part parts front aspect region area top sole tip lado parte zona planta punta")
+    fold(w)
+    for w in words("side sides part parts front aspect region area top sole tip lado parte zona planta punta")
 )
 # a Spanish pain's character between it and its site: "dolor punzante en el pecho" is chest pain
 _QUALITIES = frozenset(
@@ -195,8 +196,10 @@ class PhraseMatcher:
         first = i + 1
         if first + 1 < len(keys) and keys[first] in _QUALITIES and joined[first]:
             first += 1
-        while first + 1 < len(keys) and linked[first] and (
-            keys[first] in _SIDES or keys[first] in _AREAS and joined[first]
+        while (
+            first + 1 < len(keys)
+            and linked[first]
+            and (keys[first] in _SIDES or keys[first] in _AREAS and joined[first])
         ):
             first += 1
         return first
@@ -234,7 +237,8 @@ class PhraseMatcher:
         la rodilla" dolor de rodilla (the second head's site, read after a coordinator)."""
         extra: list[PhraseMatch] = []
         for i, length in swaps:
-            if i < 2 or not (linked[i - 2] and linked[i - 1]) or tokens.norm[content[i - 1]] not in C.COORDINATORS:
+            coordinated = tokens.norm[content[i - 1]] in C.COORDINATORS if i >= 2 else False
+            if not coordinated or not (linked[i - 2] and linked[i - 1]):
                 continue
             hits = (
                 self._site_hit(tuple(keys[first : i + length]), head, first > i + 1)
@@ -256,8 +260,11 @@ class PhraseMatcher:
         i = 0
         while i < len(content) - 1:
             run = i
-            while run + 1 < len(content) and lone[run] and lone[run + 1] and self._comma_between(
-                tokens, content[run], content[run + 1]
+            while (
+                run + 1 < len(content)
+                and lone[run]
+                and lone[run + 1]
+                and self._comma_between(tokens, content[run], content[run + 1])
             ):
                 run += 1
             for last in range(run, i, -1):
@@ -282,7 +289,8 @@ class PhraseMatcher:
     @staticmethod
     def _comma_between(tokens, a: int, b: int) -> bool:
         """Whether tokens a and b are separated by a comma alone (same sentence)."""
-        return tokens.sentence[a] == tokens.sentence[b] and tokens.text[tokens.end[a] : tokens.start[b]].strip() == ","
+        gap = tokens.text[tokens.end[a] : tokens.start[b]]
+        return tokens.sentence[a] == tokens.sentence[b] and gap.strip() == ","
 
     def _predicated(self, keys, said, linked, i: int) -> tuple[int, int, bool, bool] | None:
         """A site said to be painful or swollen: "the knee is swollen", "his leg feels heavy and painful",

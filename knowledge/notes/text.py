@@ -27,10 +27,10 @@ FUNCTION_WORDS = words(
 )
 
 # auxiliaries read past inside a phrase, on both sides: "her periods have stopped" ~ "periods stopped", "the
-# knee has been swollen" ~ "knee swollen", "ha perdido el apetito" ~ "perdido apetito";
+# knee has been swollen" ~ "knee swollen", "habia perdido peso" ~ "perdido peso";
 # and the prepositions that place a finding at its site ("pain behind the knee", "dolor detrás de la rodilla")
 PHRASE_GAPS = FUNCTION_WORDS | words(
-    "is are was were be been being has have had having ha han habia muy quite really rather somewhat bit "
+    "is are was were be been being has have had having habia quite really rather somewhat bit "
     "around over behind under below above across from detras alrededor sobre debajo encima"
 )
 

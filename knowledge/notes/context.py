@@ -229,13 +229,15 @@ class MentionReader:
         end = m.last + 1
         while end < len(norm) and tokens.clause[end] == clause:
             end += 1
-        if any(norm[q] in _STARTED for q in range(p, end)):
-            return None  # "the pain started 2 years ago": still going on
         for q in range(p, end):
-            cue = next((a for a in _LONG_AGO.get(norm[q], ()) if tuple(norm[q : q + len(a)]) == a), None)
-            before = [w for w in norm[max(0, q - 2) : q] if w not in _ARTICLES][-1:]
-            if cue is None or m.first <= q <= m.last or (before and before[0] in _DURING):
+            if norm[q] not in _LONG_AGO or m.first <= q <= m.last:
                 continue
+            cue = next((a for a in _LONG_AGO[norm[q]] if tuple(norm[q : q + len(a)]) == a), None)
+            before = [w for w in norm[max(0, q - 2) : q] if w not in _ARTICLES][-1:]
+            if cue is None or (before and before[0] in _DURING):
+                continue
+            if any(norm[r] in _STARTED for r in range(p, end)):
+                return None  # "the pain started 2 years ago": still going on
             return " ".join(cue)
         return None
 

@@ -45,6 +45,7 @@ _SYNONYM_STARTS = (
     ("increased", "elevated", "raised", "high"),
     ("disminucion", "descenso", "reduccion"),
     ("aumento", "elevacion", "incremento"),
+    ("recurrent", "repeated", "frequent", "recurring", "repetitive"),  # "frequent chest infections"
 )
 
 

@@ -30,7 +30,7 @@ FUNCTION_WORDS = words(
 # knee has been swollen" ~ "knee swollen", "habia perdido peso" ~ "perdido peso";
 # and the prepositions that place a finding at its site ("pain behind the knee", "dolor detrás de la rodilla")
 PHRASE_GAPS = FUNCTION_WORDS | words(
-    "is are was were be been being has have had having habia quite really rather somewhat bit "
+    "is are was were be been being has have had having habia quite really rather somewhat bit like "
     "around over behind under below above across from detras alrededor sobre debajo encima"
 )
 

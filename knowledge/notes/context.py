@@ -11,6 +11,7 @@ from knowledge.notes import cues as C
 from knowledge.notes.matching import PhraseMatch
 from knowledge.notes.results import (
     ABSENT,
+    CONTACT_STATUS,
     FAMILY_STATUS,
     HISTORY_STATUS,
     HYPOTHETICAL_STATUS,
@@ -43,6 +44,8 @@ _TREATMENTS = words(
     "medicacion medicamento medicamentos pastillas farmacos tratamiento inhalador inhaladores"
 )
 _PRONOUNS = words("he she they i you we it him them one el ella ellos")
+# between a relative or contact and what says they have it: "a coworker who had", "sick contacts with"
+_OTHER_FILLERS = C.RELATIVE_FILLERS | words("sick several some many other un una unos unas")
 _FOR = words("for para contra")  # "an inhaler for asthma", "pastillas para la tensión"
 # a time long past: what happened then is past history
 _LONG_AGO = C.by_first_word(
@@ -166,7 +169,7 @@ class MentionReader:
         if negation and negation.no_history and section != FAMILY:  # "no history of X": past history, denied
             status, cue = HISTORY_STATUS, negation.text
         elif section == FAMILY or relative:
-            status, cue = FAMILY_STATUS, relative or section
+            status, cue = (relative[1], relative[0]) if relative else (FAMILY_STATUS, section)
         elif (treated := self._treatment(tokens, m)) is not None:
             status, cue = HISTORY_STATUS, treated
         elif (action := self._action_trigger(tokens, m)) is not None:
@@ -363,33 +366,37 @@ class MentionReader:
         return None
 
     @staticmethod
-    def _family_marks(tokens) -> list[tuple[int, int, str]]:
-        """(position, sentence, words) where a relative's own health starts being described: a relative who
-        has something ("his mother has", "padre con", "father died of") or "family history of"."""
+    def _family_marks(tokens) -> list[tuple[int, int, str, str]]:
+        """(position, sentence, words, status) where a relative's own health starts being described: a
+        relative who has something ("his mother has", "padre con", "father died of") or "family history of";
+        or a contact's ("a coworker who had a cough", "su pareja tiene fiebre": someone else's finding)."""
         norm = tokens.norm
-        marks: list[tuple[int, int, str]] = []
+        marks: list[tuple[int, int, str, str]] = []
         for p, word in enumerate(norm):
-            if word in C.RELATIVES:
+            if word in C.RELATIVES or word in C.CONTACTS:
                 ahead = [
                     norm[q]
                     for q in range(p + 1, min(p + 5, len(norm)))
-                    if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in C.RELATIVE_FILLERS
+                    if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in _OTHER_FILLERS
                 ]
                 if ahead and ahead[0] in C.RELATIVE_HAS and not any(w in C.REPORTING for w in ahead):
-                    marks.append((p, tokens.sentence[p], tokens.text[tokens.start[p] : tokens.end[p]]))
+                    status = FAMILY_STATUS if word in C.RELATIVES else CONTACT_STATUS
+                    text = tokens.text[tokens.start[p] : tokens.end[p]]
+                    marks.append((p, tokens.sentence[p], text, status))
             elif word in C.FAMILY_FIRST:
                 for phrase in C.FAMILY_FIRST[word]:
                     if tuple(norm[p : p + len(phrase)]) == phrase:
-                        marks.append((p, tokens.sentence[p], " ".join(phrase)))
+                        marks.append((p, tokens.sentence[p], " ".join(phrase), FAMILY_STATUS))
         return marks
 
     @staticmethod
-    def _relative(tokens, m: PhraseMatch, marks) -> str | None:
-        """The relative whose finding this is: after a family mark in its sentence, or "X in his mother"."""
+    def _relative(tokens, m: PhraseMatch, marks) -> tuple[str, str] | None:
+        """(words, status) of the relative or contact whose finding this is: after a mark in its sentence,
+        or "X in his mother"."""
         sentence = tokens.sentence[m.first]
-        for position, mark_sentence, cue in marks:
+        for position, mark_sentence, cue, status in marks:
             if mark_sentence == sentence and position < m.first:
-                return cue
+                return cue, status
         norm = tokens.norm
         cursor = m.last + 1
         while cursor < min(m.last + 3, len(norm)) and norm[cursor] in C.DISEASE_WORDS:
@@ -399,7 +406,7 @@ class MentionReader:
             while cursor < len(norm) and norm[cursor] in C.RELATIVE_FILLERS and cursor - m.last < 5:
                 cursor += 1
             if cursor < len(norm) and norm[cursor] in C.RELATIVES and tokens.sentence[cursor] == sentence:
-                return tokens.text[tokens.start[cursor] : tokens.end[cursor]]
+                return tokens.text[tokens.start[cursor] : tokens.end[cursor]], FAMILY_STATUS
         return None
 
     @staticmethod

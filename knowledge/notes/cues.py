@@ -11,6 +11,7 @@ from __future__ import annotations
 from knowledge.notes.text import words
 
 __all__ = [
+    "CONTACTS",
     "COORDINATORS",
     "CURRENT_HISTORY",
     "DISEASE_WORDS",
@@ -147,6 +148,14 @@ RELATIVES = words(
     "relative relatives niece nephew twin "
     "madre padre hermano hermana hermanos hermanas hijo hija hijos hijas tio tia tios tias abuelo abuela "
     "abuelos primo prima primos primas padres familiar familiares sobrino sobrina mama papa gemelo gemela"
+)
+# people around the patient who are not relatives: what they have is exposure, not the patient's finding
+CONTACTS = words(
+    "wife husband spouse partner boyfriend girlfriend fiance fiancee friend friends coworker coworkers "
+    "colleague colleagues classmate classmates roommate roommates contacts neighbor neighbors "
+    "neighbour neighbours schoolmate schoolmates playmate playmates housemate housemates "
+    "esposa esposo marido pareja novio novia amigo amiga amigos amigas companero companera companeros "
+    "companeras contactos vecino vecina vecinos vecinas conviviente convivientes"
 )
 FAMILY_PHRASES = (
     ("family", "history"),

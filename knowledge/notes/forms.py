@@ -50,7 +50,7 @@ FORMS = _forms(
     "anorexia: anorexic;"
     "fatigue: fatigued;"
     "dyspnea: dyspneic dyspnoeic;"
-    "syncope: syncopal;"
+    "syncope: syncopal faints;"
     # Spanish
     "tos: tose tosiendo tosia tosio tosido toser tosen;"
     "vomito: vomita vomitando vomitado vomitaba vomitar vomitan vomitos;"

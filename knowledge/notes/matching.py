@@ -27,7 +27,8 @@ _SITE_ADJECTIVES = {
             "testicle:testicular testicles:testicular scrotum:scrotal rectum:rectal anus:anal "
             "vagina:vaginal penis:penile spine:spinal muscles:muscle muscle:muscle joints:joint "
             "groin:inguinal kidney:renal bladder:bladder nose:nasal mouth:oral tongue:tongue "
-            "abdomen:abdominal torax:toracico"
+            "torax:toracico musculo:muscular musculos:muscular articulacion:articular "
+            "articulaciones:articular hueso:oseo huesos:oseo estomago:abdominal barriga:abdominal"
         )
     )
 }
@@ -111,7 +112,7 @@ class PhraseMatcher:
             candidates = [self._longest(keys, linked, i)]
             if True in differs[i : i + 4]:
                 candidates.append(self._longest(alts, linked, i))
-            derived = alts[i] in _SITE_HEADS and alts[i] != keys[i]  # "painful joints", "swollen legs"
+            derived = alts[i] in _SAID_HEADS and alts[i] != keys[i]  # "painful joints", "duelen los músculos"
             swapped = None
             described = i + 1 < len(keys) and keys[i + 1] in _QUALITIES and joined[i + 1]
             nominal = joined[i] and (alts[i] == keys[i] or tokens.norm[content[i]] in _PAIN_NOUNS)
@@ -211,7 +212,7 @@ class PhraseMatcher:
             for sequence, length in ((q, n) for q in (keys, alts) for n in (2, 1)):
                 if first + length > len(sequence) or not all(linked[i : first + length - 1]):
                     continue
-                hit = self._site_hit(tuple(sequence[first : first + length]), sequence[i], first > i + 1)
+                hit = self._site_hit(tuple(sequence[first : first + length]), sequence[i])
                 if hit is not None:
                     return first - i + length, hit[0], hit[2], hit[1]
         return None
@@ -221,16 +222,18 @@ class PhraseMatcher:
         sides and parts."""
         return tuple(dict.fromkeys((i + 1, self._site_start(keys, linked, joined, i))))
 
-    def _site_hit(self, site: tuple[str, ...], head: str, skipped: bool) -> tuple[int, bool, bool] | None:
-        """The lexicon entry of a site and its head: "chest pain", "abdominal tenderness" for "abdomen", and
-        the Spanish order ("dolor ... pecho") when words were read past."""
+    def _site_hit(self, site: tuple[str, ...], head: str) -> tuple[int, bool, bool] | None:
+        """The lexicon entry of a site and its head: "chest pain", "abdominal tenderness" for "abdomen", then
+        the Spanish order ("dolor ... pecho", "duelen ... músculos": dolor muscular)."""
         table = self.lexicon.table
-        hit = table.get(site + (head,))
-        if hit is None and site[-1] in _SITE_ADJECTIVES:  # "tenderness in the abdomen"
-            hit = table.get(site[:-1] + (_SITE_ADJECTIVES[site[-1]], head))
-        if hit is None and skipped:  # "dolor punzante en el pecho"
-            hit = table.get((head,) + site)
-        return hit
+        sites = [site]
+        if site[-1] in _SITE_ADJECTIVES:  # "tenderness in the abdomen", "le duelen los músculos"
+            sites.append(site[:-1] + (_SITE_ADJECTIVES[site[-1]],))
+        for key in [s + (head,) for s in sites] + [(head,) + s for s in sites]:  # then the Spanish order
+            hit = table.get(key)
+            if hit is not None:
+                return hit
+        return None
 
     def _shared_site(self, tokens, content, keys, alts, linked, joined, swaps) -> list[PhraseMatch]:
         """Two heads sharing one site: "pain and swelling in the knee" is knee pain too, "dolor e hinchazón de
@@ -241,7 +244,7 @@ class PhraseMatcher:
             if not coordinated or not (linked[i - 2] and linked[i - 1]):
                 continue
             hits = (
-                self._site_hit(tuple(keys[first : i + length]), head, first > i + 1)
+                self._site_hit(tuple(keys[first : i + length]), head)
                 for first in self._site_starts(keys, linked, joined, i)
                 if first < i + length
                 for head in dict.fromkeys((keys[i - 2], alts[i - 2]))

@@ -187,3 +187,58 @@ def test_pills_for_blood_pressure_are_treated_history(read):
 )
 def test_written_phrasings_of_common_complaints(kb, read, text, lang, term):
     assert near(kb, present(read(text, lang)), term)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("He had contact with a coworker who had a cough.", "en", COUGH),
+        ("Her partner has a fever.", "en", FEVER),
+        ("Contacto con un compañero con tos.", "es", COUGH),
+        ("Su pareja tiene fiebre.", "es", FEVER),
+    ],
+)
+def test_a_contacts_finding_is_not_the_patients(read, text, lang, term):
+    assert status(read(text, lang), term) == "contact"
+
+
+def test_a_contact_who_reports_is_not_a_contact_with_the_finding(read):
+    result = read("Patient with fever and a friend with cough. Her husband noticed a rash.")
+    assert status(result, FEVER) == "present" and status(result, COUGH) == "contact"
+    assert status(result, "HP:0000988") == "present"  # the husband only noticed it
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Le duelen los músculos.", "es", "HP:0003326"),  # myalgia
+        ("Le pica todo el cuerpo.", "es", "HP:0000989"),  # pruritus, not pica
+        ("He faints when standing.", "en", "HP:0001279"),  # syncope
+        ("Her nose is running.", "en", "HP:0031417"),  # rhinorrhea
+        ("Le moquea la nariz.", "es", "HP:0031417"),
+        ("Se le cae el pelo.", "es", "HP:0001596"),  # alopecia
+        ("She feels like vomiting.", "en", "HP:0002018"),  # nausea
+        ("Tiene ganas de vomitar.", "es", "HP:0002018"),
+        ("Dolor en FID.", "es", ABDOMINAL_PAIN),
+        ("PV bleeding since this morning.", "en", "HP:0034263"),
+    ],
+)
+def test_verb_forms_lay_phrasings_and_abbreviations(kb, read, text, lang, term):
+    assert near(kb, present(read(text, lang)), term)
+
+
+def test_pica_the_disorder_is_still_pica(kb, read):
+    assert [kb.label(t) for t in present(read("The child has pica and eats soil."))] == ["Pica"]
+
+
+def test_frequent_names_the_recurrent_kind(read):
+    assert "HP:0002783" in present(read("Frequent chest infections."))  # recurrent lower RTIs
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Knee pain after a fall.", "en"), ("Dolor de rodilla tras una caída.", "es")],
+)
+def test_the_event_an_illness_followed_is_history(read, text, lang):
+    result = read(text, lang)
+    assert status(result, "HP:0002527") == "history" and status(result, KNEE_PAIN) == "present"  # falls

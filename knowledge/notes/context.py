@@ -58,6 +58,8 @@ _LONG_AGO = C.by_first_word(
 )
 _DURING = words("in for over during since throughout within en durante desde")  # "for the last year"
 _ARTICLES = words("the a el la un una")
+_AFTER = words("after following tras despues")  # "after a fall", "tras una caída", "después de una"
+_INDEFINITE = words("a an un una de")
 # a complaint that began long ago and goes on: "the pain started 2 years ago", "tos desde hace años"
 _STARTED = words(
     "started start starts began begin begins beginning onset since noticed developed ongoing persisted "
@@ -183,7 +185,7 @@ class MentionReader:
             status, cue = HYPOTHETICAL_STATUS, hypothetical.text if hypothetical else section
         elif self._past_event(tokens, m, skip):
             status, cue = HISTORY_STATUS, "ago"
-        elif (long_ago := self._long_ago(tokens, m)) is not None:
+        elif (long_ago := self._long_ago(tokens, m) or self._event_before(tokens, m)) is not None:
             status, cue = HISTORY_STATUS, long_ago
         elif history or section == HISTORY:
             status, cue = HISTORY_STATUS, history.text if history else section
@@ -218,6 +220,18 @@ class MentionReader:
             p -= 1
         if p >= 1 and norm[p] in _FOR and norm[p - 1] in _TREATMENTS and tokens.clause[p - 1] == clause:
             return tokens.text[tokens.start[p - 1] : tokens.end[p]]
+        return None
+
+    @staticmethod
+    def _event_before(tokens, m: PhraseMatch) -> str | None:
+        """ "knee pain after a fall", "a rash following a viral infection", "dolor tras una caída": the event
+        the illness followed (after "after a", two words at most between), not a current finding."""
+        norm, clause = tokens.norm, tokens.clause[m.first]
+        for p in range(m.first - 1, max(m.first - 5, 0), -1):
+            if tokens.clause[p] != clause:
+                return None
+            if norm[p] in _INDEFINITE and norm[p - 1] in _AFTER and tokens.clause[p - 1] == clause:
+                return tokens.text[tokens.start[p - 1] : tokens.end[p]]
         return None
 
     @staticmethod

@@ -154,6 +154,7 @@ def test_adverbs_are_read_past(kb, read, text, lang, term):
         ("La tos ya se ha resuelto.", "es", COUGH, "absent"),
         ("He could not sleep because of the cough.", "en", COUGH, "present"),
         ("No duerme debido a la tos.", "es", COUGH, "present"),
+        ("No duerme por la tos.", "es", COUGH, "present"),
         ("No relief with paracetamol, the headache persists.", "en", HEADACHE, "present"),
         ("Sin alivio con paracetamol, sigue con fiebre.", "es", FEVER, "present"),
     ],
@@ -242,3 +243,20 @@ def test_frequent_names_the_recurrent_kind(read):
 def test_the_event_an_illness_followed_is_history(read, text, lang):
     result = read(text, lang)
     assert status(result, "HP:0002527") == "history" and status(result, KNEE_PAIN) == "present"  # falls
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Stools mixed with blood.", "en", "HP:0002573"),  # hematochezia
+        ("Heces con sangre.", "es", "HP:0002573"),
+        ("Her stools are black and sticky.", "en", "HP:0002249"),  # melena
+        ("Heces negras y pegajosas.", "es", "HP:0002249"),
+        ("The vomit contains blood.", "en", "HP:0002248"),  # hematemesis
+        ("Vómitos con sangre.", "es", "HP:0002248"),
+        ("He feels his heart beating fast.", "en", "HP:0001962"),  # palpitations
+        ("No puede estar tumbado por la falta de aire.", "es", ORTHOPNEA),
+    ],
+)
+def test_blood_and_colour_of_what_is_passed_and_the_heart_felt(kb, read, text, lang, term):
+    assert near(kb, present(read(text, lang)), term)

@@ -113,7 +113,7 @@ PRE_CUES = (
         "pero|aunque|sino|excepto|salvo|mientras|aparte de|con|refiere|presenta|presento|tiene|aqueja|"
         "comenta|destaca|muestra|desarrolla|nota|asocia|acompanado de|acompanada de|"
         "because|because of|due to|secondary to|caused by|as a result of|debido a|a causa de|por culpa de|"
-        "ha|han|habia|sigue|persists|persist|persisted|",
+        "ha|han|habia|sigue|persists|persist|persisted|por|",
     )
 )
 # a cue after the finding: "fever absent", "fiebre: negativa", "rash was ruled out"

@@ -260,3 +260,18 @@ def test_the_event_an_illness_followed_is_history(read, text, lang):
 )
 def test_blood_and_colour_of_what_is_passed_and_the_heart_felt(kb, read, text, lang, term):
     assert near(kb, present(read(text, lang)), term)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term", "expected"),
+    [
+        ("He has pneumonia and confusion.", "en", PNEUMONIA, "diagnosis"),
+        ("Bronquitis y fiebre.", "es", "HP:0012387", "diagnosis"),
+        ("Presented with repeated chest infections.", "en", "HP:0002783", "present"),
+        ("A hemicolectomy performed for a caecal carcinoma.", "en", "HP:0030731", "history"),
+        ("Cirugía para la hernia inguinal.", "es", "HP:0000023", "history"),
+        ("He was admitted for chest pain.", "en", CHEST_PAIN, "present"),
+    ],
+)
+def test_a_named_diagnosis_and_what_a_procedure_was_for(read, text, lang, term, expected):
+    assert status(read(text, lang), term) == expected

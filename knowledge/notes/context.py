@@ -12,6 +12,7 @@ from knowledge.notes.matching import PhraseMatch
 from knowledge.notes.results import (
     ABSENT,
     CONTACT_STATUS,
+    DIAGNOSIS_STATUS,
     FAMILY_STATUS,
     HISTORY_STATUS,
     HYPOTHETICAL_STATUS,
@@ -46,7 +47,29 @@ _TREATMENTS = words(
 _PRONOUNS = words("he she they i you we it him them one el ella ellos")
 # between a relative or contact and what says they have it: "a coworker who had", "sick contacts with"
 _OTHER_FILLERS = C.RELATIVE_FILLERS | words("sick several some many other un una unos unas")
-_FOR = words("for para contra")  # "an inhaler for asthma", "pastillas para la tensión"
+_FOR = words("for para contra")
+# procedures done for a condition: "surgery for", "performed for a caecal carcinoma" (not "admitted for chest
+# pain": the illness being presented)
+_PROCEDURES = words(
+    "surgery operation operated performed resection excision removal removed cirugia operado operada "
+    "intervenido intervenida extirpacion"
+)
+_TREATED = _TREATMENTS | _PROCEDURES
+# a diagnosis named rather than a finding: one respiratory infection ("pneumonia", "bronquitis"; a recurrent
+# one is a finding: "recurrent chest infections")
+_DIAGNOSIS_ROOTS = ("HP:0011947",)  # Respiratory tract infection
+_RECURRENT_ROOT = "HP:0002719"  # Recurrent infections
+
+
+def _named_diagnoses(kb: KnowledgeBase) -> frozenset[int]:
+    """The terms that, named in a note, are a diagnosis, not a presenting finding."""
+    roots = [kb.term_index[t] for t in _DIAGNOSIS_ROOTS if t in kb.term_index]
+    terms = set().union(*(kb.descendants(r) for r in roots)) if roots else set()
+    if _RECURRENT_ROOT in kb.term_index:
+        terms -= set(kb.descendants(kb.term_index[_RECURRENT_ROOT]))
+    return frozenset(terms)  # "an inhaler for asthma", "pastillas para la tensión"
+
+
 # a time long past: what happened then is past history
 _LONG_AGO = C.by_first_word(
     tuple(cue.split(" "))
@@ -86,6 +109,7 @@ class MentionReader:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._diagnoses = _named_diagnoses(kb)
 
     def read(self, tokens, matches: list[PhraseMatch], sections, skip, lang: str) -> list[Mention]:
         """Each match as a mention with its status, cue, severity and qualifier, in note order."""
@@ -189,6 +213,8 @@ class MentionReader:
             status, cue = HISTORY_STATUS, long_ago
         elif history or section == HISTORY:
             status, cue = HISTORY_STATUS, history.text if history else section
+        elif m.term in self._diagnoses:
+            status, cue = DIAGNOSIS_STATUS, None
         else:
             status, cue = PRESENT, None
         start, end = tokens.start[m.first], tokens.end[m.last]
@@ -209,17 +235,17 @@ class MentionReader:
     @staticmethod
     def _treatment(tokens, m: PhraseMatch) -> str | None:
         """ "heartburn medication", "asthma inhaler", "tos tratamiento" (the word right after it), "an inhaler
-        for asthma", "pastillas para la tensión" (a treatment word, then "for"): a finding named as what a
-        treatment is for is treated history, not a current finding."""
+        for asthma", "pastillas para la tensión", "a hemicolectomy performed for a carcinoma", "operado de"
+        (a treatment or procedure word, then "for"): what a treatment is for is treated history."""
         norm, clause = tokens.norm, tokens.clause[m.last]
         following = m.last + 1
         if following < len(tokens) and norm[following] in _TREATMENTS and tokens.clause[following] == clause:
             return tokens.text[tokens.start[following] : tokens.end[following]]
-        p = m.first - 1
-        while p >= 0 and norm[p] in FUNCTION_WORDS and tokens.clause[p] == clause:
-            p -= 1
-        if p >= 1 and norm[p] in _FOR and norm[p - 1] in _TREATMENTS and tokens.clause[p - 1] == clause:
-            return tokens.text[tokens.start[p - 1] : tokens.end[p]]
+        for p in range(m.first - 1, max(m.first - 5, 0), -1):  # "for a caecal carcinoma": two words between
+            if tokens.clause[p] != clause:
+                return None
+            if norm[p] in _FOR and norm[p - 1] in _TREATED and tokens.clause[p - 1] == clause:
+                return tokens.text[tokens.start[p - 1] : tokens.end[p]]
         return None
 
     @staticmethod

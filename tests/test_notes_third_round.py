@@ -275,3 +275,31 @@ def test_blood_and_colour_of_what_is_passed_and_the_heart_felt(kb, read, text, l
 )
 def test_a_named_diagnosis_and_what_a_procedure_was_for(read, text, lang, term, expected):
     assert status(read(text, lang), term) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term", "expected"),
+    [
+        ("She experienced hand and feet swelling and pain 6 months back.", "en", "HP:0010741", "history"),
+        ("Tuvo tos hace 3 semanas.", "es", COUGH, "history"),
+        ("Tiene tos desde hace 3 semanas.", "es", COUGH, "present"),
+        ("He has had cough for 3 weeks.", "en", COUGH, "present"),
+    ],
+)
+def test_a_dated_past_event_later_in_the_clause(read, text, lang, term, expected):
+    assert status(read(text, lang), term) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Loose motions for 3 days.", "en", "HP:0002014"),  # diarrhea
+        ("Hair fall for months.", "en", "HP:0001596"),  # alopecia, not falls
+        ("Increased frequency of micturition.", "en", "HP:0100515"),  # pollakisuria
+        ("Swelling of feet.", "en", "HP:0010741"),  # pedal edema
+        ("Deposiciones líquidas.", "es", "HP:0002014"),
+        ("Caída del pelo.", "es", "HP:0001596"),
+    ],
+)
+def test_phrasings_of_doctors_writing_in_english_as_a_second_language(kb, read, text, lang, term):
+    assert near(kb, present(read(text, lang)), term)

@@ -37,7 +37,9 @@ _COMPARED = words(
     "worse worsens worsened more frequent frequently increases increased intensity aggravated exacerbated "
     "better improves eased relieved triggered provoked peor empeora aumenta mejora"
 )
-_BEFORE = words("before prior antes")  # "before the onset of his symptoms"
+_BEFORE = words("before prior antes")
+# before "X 6 months ago": "she had", "she experienced hand swelling 6 months back", "presentó fiebre hace un año"
+_PAST_VERBS = words("had was were experienced suffered developed got tuvo tenia habia presento sufrio padecio")  # "before the onset of his symptoms"
 _HAVING = words("has have had having was were tenia tuvo habia estaba")
 # the treatment a finding names: "heartburn medication" is not heartburn now
 _TREATMENTS = words(
@@ -326,17 +328,24 @@ class MentionReader:
 
     @staticmethod
     def _past_event(tokens, m: PhraseMatch, skip) -> bool:
-        """ "She had an infection 1 week ago": a past event (a duration then "ago" right after the term,
-        after "had" or "was" in its clause), not a current finding."""
+        """ "She had an infection 1 week ago", "she experienced hand and feet swelling and pain 6 months back",
+        "presentó fiebre hace un año": a past event (a past verb before the term in its clause, a duration
+        then "ago" or "hace" and a duration after it), not a current finding."""
         norm, clause = tokens.norm, tokens.clause[m.first]
-        cursor = m.last + 1
-        while cursor < len(norm) and cursor in skip and tokens.clause[cursor] == clause:
+        cursor, dated = m.last + 1, False
+        while cursor < len(norm) and tokens.clause[cursor] == clause and cursor - m.last <= 8:
+            if norm[cursor] in C.PAST_EVENT and cursor - 1 in skip and cursor - 1 > m.last:
+                dated = True  # "6 months back"
+            elif norm[cursor] == "hace" and cursor + 1 in skip:
+                dated = True  # "hace un año"
+            if dated:
+                break
             cursor += 1
-        if cursor == m.last + 1 or cursor >= len(norm) or norm[cursor] not in C.PAST_EVENT:
+        if not dated:
             return False
         p = m.first - 1
         while p >= 0 and tokens.clause[p] == clause:
-            if norm[p] in ("had", "was", "were", "tuvo", "tenia", "habia"):
+            if norm[p] in _PAST_VERBS:
                 return True
             p -= 1
         return False

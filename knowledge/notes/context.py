@@ -37,9 +37,9 @@ _COMPARED = words(
     "worse worsens worsened more frequent frequently increases increased intensity aggravated exacerbated "
     "better improves eased relieved triggered provoked peor empeora aumenta mejora"
 )
-_BEFORE = words("before prior antes")
-# before "X 6 months ago": "she had", "she experienced hand swelling 6 months back", "presentó fiebre hace un año"
-_PAST_VERBS = words("had was were experienced suffered developed got tuvo tenia habia presento sufrio padecio")  # "before the onset of his symptoms"
+_BEFORE = words("before prior antes")  # "before the onset of his symptoms"
+# before a dated past event: "she had", "she experienced hand swelling 6 months back", "tuvo tos hace un año"
+_PAST_VERBS = words("had was were experienced suffered developed got tuvo tenia habia presento sufrio padecio")
 _HAVING = words("has have had having was were tenia tuvo habia estaba")
 # the treatment a finding names: "heartburn medication" is not heartburn now
 _TREATMENTS = words(
@@ -328,8 +328,8 @@ class MentionReader:
 
     @staticmethod
     def _past_event(tokens, m: PhraseMatch, skip) -> bool:
-        """ "She had an infection 1 week ago", "she experienced hand and feet swelling and pain 6 months back",
-        "presentó fiebre hace un año": a past event (a past verb before the term in its clause, a duration
+        """ "She had an infection 1 week ago", "she experienced feet swelling and pain 6 months back", "tuvo
+        tos hace 3 semanas": a past event (a past verb before the term in its clause, a duration
         then "ago" or "hace" and a duration after it), not a current finding."""
         norm, clause = tokens.norm, tokens.clause[m.first]
         cursor, dated = m.last + 1, False

@@ -39,7 +39,9 @@ _COMPARED = words(
 )
 _BEFORE = words("before prior antes")  # "before the onset of his symptoms"
 # before a dated past event: "she had", "she experienced hand swelling 6 months back", "tuvo tos hace un año"
-_PAST_VERBS = words("had was were experienced suffered developed got tuvo tenia habia presento sufrio padecio")
+_PAST_VERBS = words(
+    "had was were experienced suffered developed got tuvo tenia habia presento sufrio padecio"
+)
 _HAVING = words("has have had having was were tenia tuvo habia estaba")
 # the treatment a finding names: "heartburn medication" is not heartburn now
 _TREATMENTS = words(

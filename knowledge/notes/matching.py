@@ -257,37 +257,30 @@ class PhraseMatcher:
     def _split_items(self, tokens, content, keys, matches: list[PhraseMatch]) -> list[PhraseMatch]:
         """A phrase split over a list's items: "Chief complaint: Blurred, Vision" is blurred vision, "Fatigue,
         Back, Pain" back pain (items of one word each, named by nothing alone, joined only by commas)."""
-        covered = {p for m in matches for p in range(m.first, m.last + 1)}
-        lone = [self._lone_item(tokens, content, i, covered) for i in range(len(content))]
+        lone = self._lone_items(tokens, content, matches)
         extra: list[PhraseMatch] = []
-        i = 0
-        while i < len(content) - 1:
+        for i in sorted(lone):
+            if i - 1 in lone and self._comma_between(tokens, content[i - 1], content[i]):
+                continue  # inside a run already tried from its first item
             run = i
-            while (
-                run + 1 < len(content)
-                and lone[run]
-                and lone[run + 1]
-                and self._comma_between(tokens, content[run], content[run + 1])
-            ):
+            while run + 1 in lone and self._comma_between(tokens, content[run], content[run + 1]):
                 run += 1
             for last in range(run, i, -1):
                 hit = self.lexicon.table.get(tuple(keys[i : last + 1]))
                 if hit is not None and hit[0] != BLOCKER and not hit[1]:
                     extra.append(PhraseMatch(content[i], content[last], hit[0], hit[2]))
-                    i = last
                     break
-            i += 1
         return extra
 
     @staticmethod
-    def _lone_item(tokens, content, i: int, covered: set[int]) -> bool:
-        """Whether content i is the only word of its clause and no match covers it."""
-        p = content[i]
-        if p in covered:
-            return False
-        before = i > 0 and tokens.clause[content[i - 1]] == tokens.clause[p]
-        after = i + 1 < len(content) and tokens.clause[content[i + 1]] == tokens.clause[p]
-        return not before and not after
+    def _lone_items(tokens, content, matches: list[PhraseMatch]) -> set[int]:
+        """The content indices that are the only word of their clause, with no match on them."""
+        clause = tokens.clause
+        counts: dict[int, int] = {}
+        for p in content:
+            counts[clause[p]] = counts.get(clause[p], 0) + 1
+        covered = {p for m in matches for p in range(m.first, m.last + 1)}
+        return {i for i, p in enumerate(content) if counts[clause[p]] == 1 and p not in covered}
 
     @staticmethod
     def _comma_between(tokens, a: int, b: int) -> bool:

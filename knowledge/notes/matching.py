@@ -42,6 +42,7 @@ _LINKING = frozenset(
         "nota siente rojo roja caliente ha han"
     )
 )
+_ADVERB_ENDINGS = ("ly", "mente")
 # words for a pain that take their site after a preposition, as "pain" does: "aching in her knees",
 # "discomfort in the chest", "soreness of the shoulder", "molestias en el pecho" (not "painful in attacks")
 _PAIN_NOUNS = words("aching aches ache soreness discomfort hurting molestia molestias")
@@ -83,10 +84,13 @@ class PhraseMatcher:
         """Every phrase match in the tokens (positions in `skip` left out; `ages`: the age's tokens, not a
         duration), in note order."""
         lex = self.lexicon
+        norm = tokens.norm
         content = [
             p
             for p in range(len(tokens))
-            if p not in skip and tokens.norm[p] not in PHRASE_GAPS and not self._adverb(tokens.norm[p])
+            if p not in skip
+            and norm[p] not in PHRASE_GAPS
+            and not (norm[p].endswith(_ADVERB_ENDINGS) and self._adverb(norm[p]))
         ]
         keys = [lex.key_of(tokens.norm[p]) for p in content]
         alts = [lex.forms.get(tokens.norm[p], k) for p, k in zip(content, keys, strict=True)]
@@ -154,11 +158,7 @@ class PhraseMatcher:
     def _adverb(self, norm: str) -> bool:
         """An adverb no phrase uses, read past like a function word: "notably less appetite", "pain gradually
         worsening", "progresivamente" ("-ly", "-mente"; "early", "belly" are lexicon words and kept)."""
-        return (
-            len(norm) >= 6
-            and norm.endswith(("ly", "mente"))
-            and self.lexicon.key_of(norm) not in self.lexicon.words
-        )
+        return len(norm) >= 6 and self.lexicon.key_of(norm) not in self.lexicon.words
 
     def _pain_character(self, tokens, skip: set[int], matches: list[PhraseMatch]) -> list[PhraseMatch]:
         """A tearing or ripping pain: "tearing" in a sentence that names a pain is the pain's character

@@ -303,3 +303,16 @@ def test_a_dated_past_event_later_in_the_clause(read, text, lang, term, expected
 )
 def test_phrasings_of_doctors_writing_in_english_as_a_second_language(kb, read, text, lang, term):
     assert near(kb, present(read(text, lang)), term)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("He reported foamy like urine.", "en", "HP:0031504"),  # foamy urine
+        ("She is a bit short of breath.", "en", "HP:0002094"),  # dyspnea
+        ("Her ankles swell by the end of the day.", "en", ANKLE_SWELLING),
+        ("Se le hinchan los tobillos.", "es", ANKLE_SWELLING),
+    ],
+)
+def test_like_a_bit_and_the_verb_swell(kb, read, text, lang, term):
+    assert near(kb, present(read(text, lang)), term)

@@ -51,7 +51,7 @@ _TREATMENTS = words(
 _PRONOUNS = words("he she they i you we it him them one el ella ellos")
 # between a relative or contact and what says they have it: "a coworker who had", "sick contacts with"
 _OTHER_FILLERS = C.RELATIVE_FILLERS | words("sick several some many other un una unos unas")
-_FOR = words("for para contra")
+_FOR = words("for para contra")  # "an inhaler for asthma", "pastillas para la tensión"
 # procedures done for a condition: "surgery for", "performed for a caecal carcinoma" (not "admitted for chest
 # pain": the illness being presented)
 _PROCEDURES = words(
@@ -71,7 +71,7 @@ def _named_diagnoses(kb: KnowledgeBase) -> frozenset[int]:
     terms = set().union(*(kb.descendants(r) for r in roots)) if roots else set()
     if _RECURRENT_ROOT in kb.term_index:
         terms -= set(kb.descendants(kb.term_index[_RECURRENT_ROOT]))
-    return frozenset(terms)  # "an inhaler for asthma", "pastillas para la tensión"
+    return frozenset(terms)
 
 
 # a time long past: what happened then is past history
@@ -255,7 +255,7 @@ class MentionReader:
     @staticmethod
     def _event_before(tokens, m: PhraseMatch) -> str | None:
         """ "knee pain after a fall", "a rash following a viral infection", "dolor tras una caída": the event
-        the illness followed (after "after a", two words at most between), not a current finding."""
+        the illness followed ("after a", a few words at most before the term), not a current finding."""
         norm, clause = tokens.norm, tokens.clause[m.first]
         for p in range(m.first - 1, max(m.first - 5, 0), -1):
             if tokens.clause[p] != clause:
@@ -331,8 +331,8 @@ class MentionReader:
     @staticmethod
     def _past_event(tokens, m: PhraseMatch, skip) -> bool:
         """ "She had an infection 1 week ago", "she experienced feet swelling and pain 6 months back", "tuvo
-        tos hace 3 semanas": a past event (a past verb before the term in its clause, a duration
-        then "ago" or "hace" and a duration after it), not a current finding."""
+        tos hace 3 semanas": a past event (a past verb before the term in its clause; after it, a duration
+        then "ago" or "back", or "hace" then a duration), not a current finding."""
         norm, clause = tokens.norm, tokens.clause[m.first]
         cursor, dated = m.last + 1, False
         while cursor < len(norm) and tokens.clause[cursor] == clause and cursor - m.last <= 8:

@@ -59,7 +59,7 @@ FORMS = _forms(
     "sudoracion: suda sudaba sudando sudor;"
     "mareo: marea mareos;"
     "sangrado: sangra sangrando sangraba sangro;"
-    "hinchazon: hinchado hinchada hinchados hinchadas;"
+    "hinchazon: hinchado hinchada hinchados hinchadas hincha hinchan hinchaba hinchaban;"
     "ictericia: icterico icterica;"
     "palidez: palido palida;"
     "cianosis: cianotico cianotica;"

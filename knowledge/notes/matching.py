@@ -23,12 +23,10 @@ _SITE_ADJECTIVES = {
         pair.split(":")
         for pair in words(
             "abdomen:abdominal belly:abdominal tummy:abdominal stomach:abdominal chest:thoracic "
-            "breastbone:chest sternum:chest pelvis:pelvic face:facial eye:ocular eyes:ocular ear:ear "
-            "testicle:testicular testicles:testicular scrotum:scrotal rectum:rectal anus:anal "
-            "vagina:vaginal penis:penile spine:spinal muscles:muscle muscle:muscle joints:joint "
-            "groin:inguinal kidney:renal bladder:bladder nose:nasal mouth:oral tongue:tongue "
-            "torax:toracico musculo:muscular musculos:muscular articulacion:articular "
-            "articulaciones:articular hueso:oseo huesos:oseo estomago:abdominal barriga:abdominal"
+            "breastbone:chest sternum:chest pelvis:pelvic face:facial eye:ocular testicle:testicular "
+            "scrotum:scrotal rectum:rectal anus:anal vagina:vaginal penis:penile spine:spinal "
+            "groin:inguinal kidney:renal nose:nasal mouth:oral torax:toracico musculo:muscular "
+            "articulacion:articular hueso:oseo estomago:abdominal barriga:abdominal"
         )
     )
 }

@@ -121,8 +121,10 @@ def test_ordinary_words_are_not_corrected(kb, read):
 
 
 def test_the_speller_needs_one_candidate_and_the_first_letter():
-    speller = Speller(["swelling", "amenorrhea", "palpitation"])
+    speller = Speller(["swelling", "amenorrhea", "palpitation", "sweating"])
     assert speller.correct("palpitaion", "palpitaion") == "palpitation"
+    assert speller.correct("amennorhea", "amennorhea") == "amenorrhea"  # a doubled letter misplaced
+    assert speller.correct("sweeting", "sweeting") == "sweating"
     assert speller.correct("spelling", "spelling") is None  # common English word
     assert speller.correct("xwelling", "xwelling") is None  # another first letter
     assert allowed_slips("amenorrhea") == 2 and allowed_slips("sweeting") == 1

@@ -1,11 +1,14 @@
-"""Misspelt words of a note read as the lexicon word they are one slip from: "amennorhea" ~ "amenorrhea",
-"palpitaion" ~ "palpitation", "hematemsis" ~ "hematemesis" (one slip: a letter left out, added, changed or
-two swapped; two in a word of ten letters or more). Only rare words (not ordinary English or Spanish, by
-wordfreq) of seven letters or more, with the same first letter and one candidate, are read so: "smelling"
-stays "smelling", not "swelling"; "colicky" is not "cowlick"."""
+"""Misspelt words of a note read as the lexicon word they are one slip from: "palpitaion" ~ "palpitation",
+"hematemsis" ~ "hematemesis", "amennorhea" ~ "amenorrhea" (one slip: a letter left out, added, changed or two
+swapped; in a word of ten letters or more, also a doubled letter misplaced). Only rare words (not ordinary
+English or Spanish, by wordfreq) of seven letters or more, with the same first letter and one candidate, are
+read so: "smelling" stays "smelling", not "swelling"; "colicky" is not "cowlick". The candidates are the
+note word's one-slip variants looked up in the lexicon's words (no index of variants kept: a few megabytes,
+not tens)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -13,6 +16,8 @@ __all__ = ["MIN_LENGTH", "Speller", "allowed_slips"]
 
 MIN_LENGTH = 7  # shorter words are too close to each other to correct
 COMMON_ZIPF = 2.5  # a word at least this frequent in English or Spanish is a word, not a slip
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 def _slips(a: str, b: str) -> int:
@@ -35,9 +40,20 @@ def allowed_slips(word: str) -> int:
     return 1 if len(word) < 10 else 2
 
 
-def _deletes(word: str) -> set[str]:
-    """The word with one letter left out, each way."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+def _one_slip(word: str) -> set[str]:
+    """Every string one slip from the word (left out, swapped, changed, added)."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in cuts if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+        | {a + c + b[1:] for a, b in cuts if b for c in _LETTERS}
+        | {a + c + b for a, b in cuts for c in _LETTERS}
+    )
+
+
+def _undoubled(word: str) -> str:
+    """The word with each run of a letter written once ("amennorhea", "amenorrhea" ~ "amenorhea")."""
+    return _DOUBLED.sub(r"\1", word)
 
 
 @lru_cache(maxsize=65536)
@@ -49,22 +65,23 @@ def _common(word: str) -> bool:
 
 
 class Speller:
-    """The lexicon's words indexed by their one-letter deletions (symmetric delete), for one-slip lookups."""
+    """The lexicon's words of seven letters or more, and the long ones by their letters written once."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self._index: dict[str, set[str]] = {}
-        for word in words:
-            if len(word) >= MIN_LENGTH and word.isalpha():
-                for variant in _deletes(word) | {word}:
-                    self._index.setdefault(variant, set()).add(word)
+        self._words = frozenset(w for w in words if len(w) >= MIN_LENGTH and w.isalpha())
+        self._undoubled: dict[str, str] = {}
+        for word in self._words:
+            if len(word) >= 10:
+                self._undoubled.setdefault(_undoubled(word), word)
 
     def correct(self, folded: str, norm: str) -> str | None:
         """The one lexicon word a rare note word (`norm`, folded as `folded`) is a slip of, else None."""
         if len(folded) < MIN_LENGTH or not folded.isalpha():
             return None
-        found: set[str] = set()
-        for variant in _deletes(folded) | {folded}:
-            found |= self._index.get(variant, set())
+        found = _one_slip(folded) & self._words
+        if len(folded) >= 10:
+            single = _undoubled(folded)
+            found |= {self._undoubled[v] for v in _one_slip(single) | {single} if v in self._undoubled}
         limit = allowed_slips(folded)
         found = {w for w in found if w[0] == folded[0] and w != folded and _slips(folded, w) <= limit}
         if len(found) != 1 or _common(norm):

@@ -26,8 +26,8 @@ FUNCTION_WORDS = words(
     "de del la el los las en un una unos unas su sus al lo le les me mi se"
 )
 
-# auxiliaries read past inside a phrase, on both sides: "her periods have stopped" ~ "periods stopped", "the
-# knee has been swollen" ~ "knee swollen", "habia perdido peso" ~ "perdido peso";
+# read past inside a phrase, on both sides: auxiliaries ("her periods have stopped" ~ "periods stopped",
+# "habia perdido peso" ~ "perdido peso"), intensifiers ("a bit short of breath"), "like" ("foamy like urine")
 # and the prepositions that place a finding at its site ("pain behind the knee", "dolor detrás de la rodilla")
 PHRASE_GAPS = FUNCTION_WORDS | words(
     "is are was were be been being has have had having habia quite really rather somewhat bit like "

@@ -204,7 +204,7 @@ def main() -> int:
     parser.add_argument(
         "--reload-phrases",
         action="store_true",
-        help="read the lay vocabulary and note phrases from ontologies/, not the compiled KB (curating)",
+        help="read the lay vocabulary, note phrases and patterns from ontologies/, not the compiled KB",
     )
     args = parser.parse_args()
     if not VIGNETTES.exists():
@@ -214,9 +214,11 @@ def main() -> int:
     kb = ensure_kb(settings)
     if args.reload_phrases:
         from knowledge.lay_vocabulary import read_lay_vocabulary, read_note_phrases
+        from knowledge.note_patterns import read_note_patterns
 
         kb.term_info["lay_phrases"] = read_lay_vocabulary(settings.ontologies_dir, set(kb.term_ids))
         kb.term_info["note_phrases"] = read_note_phrases(settings.ontologies_dir, set(kb.term_ids))
+        kb.term_info["note_patterns"] = read_note_patterns(settings.ontologies_dir, set(kb.term_ids))
     notes = {line: vignette_note(v) for line, v in read_vignettes().items()}
     names = [s.strip() for s in args.candidates.split(",")]
     runners = candidates(kb, names)

@@ -11,6 +11,8 @@ from knowledge.notes import cues as C
 from knowledge.notes.matching import PhraseMatch
 from knowledge.notes.results import (
     ABSENT,
+    CONTACT_STATUS,
+    DIAGNOSIS_STATUS,
     FAMILY_STATUS,
     HISTORY_STATUS,
     HYPOTHETICAL_STATUS,
@@ -25,6 +27,9 @@ __all__ = ["MentionReader"]
 
 _LONG = words("term standing evolucion")  # "a long-term history of": still the current illness
 _COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
+# between a finding and a negation after it: "the cough has resolved", "fever which has since resolved",
+# "la tos ya se ha resuelto"
+_POST_GAP = _COPULA | words("has have had which that since now completely ya se")
 # "pain when coughing", "leaks on sneezing", "dolor al toser": the action that brings a complaint on
 _WHEN = words("when whenever while on upon during al cuando")
 _WITH = words("with by con")  # only after a comparison: "more frequent with coughing", "worse by coughing"
@@ -33,13 +38,60 @@ _COMPARED = words(
     "better improves eased relieved triggered provoked peor empeora aumenta mejora"
 )
 _BEFORE = words("before prior antes")  # "before the onset of his symptoms"
+# before a dated past event: "she had", "she experienced hand swelling 6 months back", "tuvo tos hace un año"
+_PAST_VERBS = words(
+    "had was were experienced suffered developed got tuvo tenia habia presento sufrio padecio"
+)
 _HAVING = words("has have had having was were tenia tuvo habia estaba")
 # the treatment a finding names: "heartburn medication" is not heartburn now
 _TREATMENTS = words(
     "medication medications medicine medicines meds tablets pills drugs inhaler inhalers treatment "
-    "medicacion medicamento medicamentos pastillas farmacos tratamiento"
+    "medicacion medicamento medicamentos pastillas farmacos tratamiento inhalador inhaladores"
 )
 _PRONOUNS = words("he she they i you we it him them one el ella ellos")
+# between a relative or contact and what says they have it: "a coworker who had", "sick contacts with"
+_OTHER_FILLERS = C.RELATIVE_FILLERS | words("sick several some many other un una unos unas")
+_FOR = words("for para contra")  # "an inhaler for asthma", "pastillas para la tensión"
+# procedures done for a condition: "surgery for", "performed for a caecal carcinoma" (not "admitted for chest
+# pain": the illness being presented)
+_PROCEDURES = words(
+    "surgery operation operated performed resection excision removal removed cirugia operado operada "
+    "intervenido intervenida extirpacion"
+)
+_TREATED = _TREATMENTS | _PROCEDURES
+# a diagnosis named rather than a finding: one respiratory infection ("pneumonia", "bronquitis"; a recurrent
+# one is a finding: "recurrent chest infections")
+_DIAGNOSIS_ROOTS = ("HP:0011947",)  # Respiratory tract infection
+_RECURRENT_ROOT = "HP:0002719"  # Recurrent infections
+
+
+def _named_diagnoses(kb: KnowledgeBase) -> frozenset[int]:
+    """The terms that, named in a note, are a diagnosis, not a presenting finding."""
+    roots = [kb.term_index[t] for t in _DIAGNOSIS_ROOTS if t in kb.term_index]
+    terms = set().union(*(kb.descendants(r) for r in roots)) if roots else set()
+    if _RECURRENT_ROOT in kb.term_index:
+        terms -= set(kb.descendants(kb.term_index[_RECURRENT_ROOT]))
+    return frozenset(terms)
+
+
+# a time long past: what happened then is past history
+_LONG_AGO = C.by_first_word(
+    tuple(cue.split(" "))
+    for cue in C.phrases(
+        "last year|years ago|year ago|as a child|in childhood|in his childhood|in her childhood|"
+        "when he was a child|when she was a child|ano pasado|anos atras|de nino|de nina|en la infancia|"
+        "de pequeno|de pequena"
+    )
+)
+_DURING = words("in for over during since throughout within en durante desde")  # "for the last year"
+_ARTICLES = words("the a el la un una")
+_AFTER = words("after following tras despues")  # "after a fall", "tras una caída", "después de una"
+_INDEFINITE = words("a an un una de")
+# a complaint that began long ago and goes on: "the pain started 2 years ago", "tos desde hace años"
+_STARTED = words(
+    "started start starts began begin begins beginning onset since noticed developed ongoing persisted "
+    "persists persistent still comenzo empezo inicio desde persiste persistente continua sigue todavia aun"
+)
 
 
 @dataclass
@@ -61,6 +113,7 @@ class MentionReader:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._diagnoses = _named_diagnoses(kb)
 
     def read(self, tokens, matches: list[PhraseMatch], sections, skip, lang: str) -> list[Mention]:
         """Each match as a mention with its status, cue, severity and qualifier, in note order."""
@@ -146,7 +199,7 @@ class MentionReader:
         if negation and negation.no_history and section != FAMILY:  # "no history of X": past history, denied
             status, cue = HISTORY_STATUS, negation.text
         elif section == FAMILY or relative:
-            status, cue = FAMILY_STATUS, relative or section
+            status, cue = (relative[1], relative[0]) if relative else (FAMILY_STATUS, section)
         elif (treated := self._treatment(tokens, m)) is not None:
             status, cue = HISTORY_STATUS, treated
         elif (action := self._action_trigger(tokens, m)) is not None:
@@ -160,8 +213,12 @@ class MentionReader:
             status, cue = HYPOTHETICAL_STATUS, hypothetical.text if hypothetical else section
         elif self._past_event(tokens, m, skip):
             status, cue = HISTORY_STATUS, "ago"
+        elif (long_ago := self._long_ago(tokens, m) or self._event_before(tokens, m)) is not None:
+            status, cue = HISTORY_STATUS, long_ago
         elif history or section == HISTORY:
             status, cue = HISTORY_STATUS, history.text if history else section
+        elif m.term in self._diagnoses:
+            status, cue = DIAGNOSIS_STATUS, None
         else:
             status, cue = PRESENT, None
         start, end = tokens.start[m.first], tokens.end[m.last]
@@ -181,15 +238,54 @@ class MentionReader:
 
     @staticmethod
     def _treatment(tokens, m: PhraseMatch) -> str | None:
-        """ "heartburn medication", "asthma inhaler", "tos tratamiento": a finding named as what a treatment
-        is for (the word right after it) is treated history, not a current finding."""
+        """ "heartburn medication", "asthma inhaler", "tos tratamiento" (the word right after it), "an inhaler
+        for asthma", "pastillas para la tensión", "a hemicolectomy performed for a carcinoma", "operado de"
+        (a treatment or procedure word, then "for"): what a treatment is for is treated history."""
+        norm, clause = tokens.norm, tokens.clause[m.last]
         following = m.last + 1
-        if (
-            following < len(tokens)
-            and tokens.norm[following] in _TREATMENTS
-            and tokens.clause[following] == tokens.clause[m.last]
-        ):
+        if following < len(tokens) and norm[following] in _TREATMENTS and tokens.clause[following] == clause:
             return tokens.text[tokens.start[following] : tokens.end[following]]
+        for p in range(m.first - 1, max(m.first - 5, 0), -1):  # "for a caecal carcinoma": two words between
+            if tokens.clause[p] != clause:
+                return None
+            if norm[p] in _FOR and norm[p - 1] in _TREATED and tokens.clause[p - 1] == clause:
+                return tokens.text[tokens.start[p - 1] : tokens.end[p]]
+        return None
+
+    @staticmethod
+    def _event_before(tokens, m: PhraseMatch) -> str | None:
+        """ "knee pain after a fall", "a rash following a viral infection", "dolor tras una caída": the event
+        the illness followed ("after a", a few words at most before the term), not a current finding."""
+        norm, clause = tokens.norm, tokens.clause[m.first]
+        for p in range(m.first - 1, max(m.first - 5, 0), -1):
+            if tokens.clause[p] != clause:
+                return None
+            if norm[p] in _INDEFINITE and norm[p - 1] in _AFTER and tokens.clause[p - 1] == clause:
+                return tokens.text[tokens.start[p - 1] : tokens.end[p]]
+        return None
+
+    @staticmethod
+    def _long_ago(tokens, m: PhraseMatch) -> str | None:
+        """ "treated for pneumonia last year", "asthma as a child", "neumonía el año pasado": a time long past
+        in the finding's clause (not "for the last year", "in the last year": a duration, nor "started 2 years
+        ago": still current)."""
+        norm, clause = tokens.norm, tokens.clause[m.first]
+        p = m.first
+        while p > 0 and tokens.clause[p - 1] == clause:
+            p -= 1
+        end = m.last + 1
+        while end < len(norm) and tokens.clause[end] == clause:
+            end += 1
+        for q in range(p, end):
+            if norm[q] not in _LONG_AGO or m.first <= q <= m.last:
+                continue
+            cue = next((a for a in _LONG_AGO[norm[q]] if tuple(norm[q : q + len(a)]) == a), None)
+            before = [w for w in norm[max(0, q - 2) : q] if w not in _ARTICLES][-1:]
+            if cue is None or (before and before[0] in _DURING):
+                continue
+            if any(norm[r] in _STARTED for r in range(p, end)):
+                return None  # "the pain started 2 years ago": still going on
+            return " ".join(cue)
         return None
 
     @staticmethod
@@ -234,17 +330,24 @@ class MentionReader:
 
     @staticmethod
     def _past_event(tokens, m: PhraseMatch, skip) -> bool:
-        """ "She had an infection 1 week ago": a past event (a duration then "ago" right after the term,
-        after "had" or "was" in its clause), not a current finding."""
+        """ "She had an infection 1 week ago", "she experienced feet swelling and pain 6 months back", "tuvo
+        tos hace 3 semanas": a past event (a past verb before the term in its clause; after it, a duration
+        then "ago" or "back", or "hace" then a duration), not a current finding."""
         norm, clause = tokens.norm, tokens.clause[m.first]
-        cursor = m.last + 1
-        while cursor < len(norm) and cursor in skip and tokens.clause[cursor] == clause:
+        cursor, dated = m.last + 1, False
+        while cursor < len(norm) and tokens.clause[cursor] == clause and cursor - m.last <= 8:
+            if norm[cursor] in C.PAST_EVENT and cursor - 1 in skip and cursor - 1 > m.last:
+                dated = True  # "6 months back"
+            elif norm[cursor] == "hace" and cursor + 1 in skip:
+                dated = True  # "hace un año"
+            if dated:
+                break
             cursor += 1
-        if cursor == m.last + 1 or cursor >= len(norm) or norm[cursor] not in C.PAST_EVENT:
+        if not dated:
             return False
         p = m.first - 1
         while p >= 0 and tokens.clause[p] == clause:
-            if norm[p] in ("had", "was", "were", "tuvo", "tenia", "habia"):
+            if norm[p] in _PAST_VERBS:
                 return True
             p -= 1
         return False
@@ -300,7 +403,7 @@ class MentionReader:
         norm = tokens.norm
         n = len(norm)
         cursor = last + 1
-        while cursor < n and norm[cursor] in _COPULA and cursor - last <= 2:
+        while cursor < n and norm[cursor] in _POST_GAP and cursor - last <= 3:
             cursor += 1
         if cursor >= n or tokens.sentence[cursor] != tokens.sentence[last]:
             return None
@@ -314,33 +417,37 @@ class MentionReader:
         return None
 
     @staticmethod
-    def _family_marks(tokens) -> list[tuple[int, int, str]]:
-        """(position, sentence, words) where a relative's own health starts being described: a relative who
-        has something ("his mother has", "padre con", "father died of") or "family history of"."""
+    def _family_marks(tokens) -> list[tuple[int, int, str, str]]:
+        """(position, sentence, words, status) where a relative's own health starts being described: a
+        relative who has something ("his mother has", "padre con", "father died of") or "family history of";
+        or a contact's ("a coworker who had a cough", "su pareja tiene fiebre": someone else's finding)."""
         norm = tokens.norm
-        marks: list[tuple[int, int, str]] = []
+        marks: list[tuple[int, int, str, str]] = []
         for p, word in enumerate(norm):
-            if word in C.RELATIVES:
+            if word in C.RELATIVES or word in C.CONTACTS:
                 ahead = [
                     norm[q]
                     for q in range(p + 1, min(p + 5, len(norm)))
-                    if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in C.RELATIVE_FILLERS
+                    if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in _OTHER_FILLERS
                 ]
                 if ahead and ahead[0] in C.RELATIVE_HAS and not any(w in C.REPORTING for w in ahead):
-                    marks.append((p, tokens.sentence[p], tokens.text[tokens.start[p] : tokens.end[p]]))
+                    status = FAMILY_STATUS if word in C.RELATIVES else CONTACT_STATUS
+                    text = tokens.text[tokens.start[p] : tokens.end[p]]
+                    marks.append((p, tokens.sentence[p], text, status))
             elif word in C.FAMILY_FIRST:
                 for phrase in C.FAMILY_FIRST[word]:
                     if tuple(norm[p : p + len(phrase)]) == phrase:
-                        marks.append((p, tokens.sentence[p], " ".join(phrase)))
+                        marks.append((p, tokens.sentence[p], " ".join(phrase), FAMILY_STATUS))
         return marks
 
     @staticmethod
-    def _relative(tokens, m: PhraseMatch, marks) -> str | None:
-        """The relative whose finding this is: after a family mark in its sentence, or "X in his mother"."""
+    def _relative(tokens, m: PhraseMatch, marks) -> tuple[str, str] | None:
+        """(words, status) of the relative or contact whose finding this is: after a mark in its sentence,
+        or "X in his mother"."""
         sentence = tokens.sentence[m.first]
-        for position, mark_sentence, cue in marks:
+        for position, mark_sentence, cue, status in marks:
             if mark_sentence == sentence and position < m.first:
-                return cue
+                return cue, status
         norm = tokens.norm
         cursor = m.last + 1
         while cursor < min(m.last + 3, len(norm)) and norm[cursor] in C.DISEASE_WORDS:
@@ -350,7 +457,7 @@ class MentionReader:
             while cursor < len(norm) and norm[cursor] in C.RELATIVE_FILLERS and cursor - m.last < 5:
                 cursor += 1
             if cursor < len(norm) and norm[cursor] in C.RELATIVES and tokens.sentence[cursor] == sentence:
-                return tokens.text[tokens.start[cursor] : tokens.end[cursor]]
+                return tokens.text[tokens.start[cursor] : tokens.end[cursor]], FAMILY_STATUS
         return None
 
     @staticmethod

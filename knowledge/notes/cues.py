@@ -11,6 +11,7 @@ from __future__ import annotations
 from knowledge.notes.text import words
 
 __all__ = [
+    "CONTACTS",
     "COORDINATORS",
     "CURRENT_HISTORY",
     "DISEASE_WORDS",
@@ -31,6 +32,8 @@ __all__ = [
     "SEVERITY_WORDS",
     "TERMINATE",
     "TRIGGER",
+    "by_first_word",
+    "phrases",
 ]
 
 NEGATION, PSEUDO, HYPOTHETICAL, HISTORY, NO_HISTORY, TERMINATE, TRIGGER = (
@@ -65,7 +68,7 @@ PRE_CUES = (
         "not related|no significant change|no new|without any change|no improvement|not improved|"
         "gram negative|not certain|not sure|unsure|prior to|not able|no able|"
         "sin embargo|sin cambios|sin cambio|no obstante|no solo|no mejora|sin mejoria|"
-        "ni mejora|no mejoria|",
+        "ni mejora|no mejoria|no relief|not relieved by|no benefit|sin alivio|no alivia|no cede|",
     )
     + _cues(
         HYPOTHETICAL,
@@ -84,7 +87,8 @@ PRE_CUES = (
         "history of|past history of|past medical history of|previous|previously|prior|known|known case of|"
         "diagnosed with|diagnosed of|status post|s p|in the past|"
         "before the onset of|before the onset|prior to the onset of|before this illness|"
-        "before these symptoms|"
+        "before these symptoms|treated for|was treated for|recovered from|operated for|operated on for|"
+        "tratado de|tratada de|tratado por|tratada por|operado de|operada de|"
         "antes del inicio de|antes del comienzo de|antes de este cuadro|"
         "antecedente de|antecedentes de|previamente|previo|previa|previos|previas|conocido|conocida|"
         "diagnosticado de|diagnosticada de|diagnosticado|diagnosticada|en el pasado|",
@@ -107,16 +111,25 @@ PRE_CUES = (
         "presents|presented|presenting|reports|reported|reporting|complains|complaining|complained|has|"
         "have|had|having|developed|develops|noticed|notes|noted|shows|showed|"
         "pero|aunque|sino|excepto|salvo|mientras|aparte de|con|refiere|presenta|presento|tiene|aqueja|"
-        "comenta|destaca|muestra|desarrolla|nota|asocia|acompanado de|acompanada de|",
+        "comenta|destaca|muestra|desarrolla|nota|asocia|acompanado de|acompanada de|"
+        "because|because of|due to|secondary to|caused by|as a result of|debido a|a causa de|por culpa de|"
+        "ha|han|habia|sigue|persists|persist|persisted|por|",
     )
 )
 # a cue after the finding: "fever absent", "fiebre: negativa", "rash was ruled out"
 POST_NEGATION = (
     "absent|negative|denied|excluded|ruled out|was ruled out|not present|not seen|not found|resolved|"
+    "subsided|went away|gone away|disappeared|resuelto|resuelta|resueltos|resueltas|desaparecido|"
+    "desaparecida|"
     "ausente|ausentes|negativo|negativa|negativos|negativas|negado|negada|descartado|descartada|"
     "descartados|descartadas|nulo|nula"
 )
 POST_NEGATIONS = tuple(tuple(item.split()) for item in POST_NEGATION.split("|"))
+
+
+def phrases(text: str) -> list[str]:
+    """The |-separated phrases of a cue list written as one string."""
+    return [item for item in text.split("|") if item]
 
 
 def by_first_word(phrases) -> dict[str, list[tuple[str, ...]]]:
@@ -135,6 +148,14 @@ RELATIVES = words(
     "relative relatives niece nephew twin "
     "madre padre hermano hermana hermanos hermanas hijo hija hijos hijas tio tia tios tias abuelo abuela "
     "abuelos primo prima primos primas padres familiar familiares sobrino sobrina mama papa gemelo gemela"
+)
+# people around the patient who are not relatives: what they have is exposure, not the patient's finding
+CONTACTS = words(
+    "wife husband spouse partner boyfriend girlfriend fiance fiancee friend friends coworker coworkers "
+    "colleague colleagues classmate classmates roommate roommates contacts neighbor neighbors "
+    "neighbour neighbours schoolmate schoolmates playmate playmates housemate housemates "
+    "esposa esposo marido pareja novio novia amigo amiga amigos amigas companero companera companeros "
+    "companeras contactos vecino vecina vecinos vecinas conviviente convivientes"
 )
 FAMILY_PHRASES = (
     ("family", "history"),

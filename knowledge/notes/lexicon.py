@@ -15,6 +15,7 @@ import numpy as np
 
 from knowledge.kb import KnowledgeBase
 from knowledge.notes.forms import FORMS, NEGATED_FORMS
+from knowledge.notes.spelling import Speller
 from knowledge.notes.text import fold, phrase_key
 
 __all__ = ["BLOCKER", "GENERIC", "PHENOTYPIC_ABNORMALITY", "Lexicon", "PhraseMatch"]
@@ -44,6 +45,7 @@ _SYNONYM_STARTS = (
     ("increased", "elevated", "raised", "high"),
     ("disminucion", "descenso", "reduccion"),
     ("aumento", "elevacion", "incremento"),
+    ("recurrent", "repeated", "frequent", "recurring", "repetitive"),  # "frequent chest infections"
 )
 
 
@@ -144,14 +146,17 @@ class Lexicon:
         for key in self.table:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+        self._speller = Speller(self.words)
         self._keys: dict[str, str] = {}
 
     def key_of(self, norm: str) -> str:
-        """The folded lookup word of a normalized note token (an inflected form mapped to its word)."""
+        """The folded lookup word of a normalized note token (an inflected form or a slip: its word)."""
         key = self._keys.get(norm)
         if key is None:
             folded = fold(norm)
-            key = self.forms.get(norm, folded) if folded not in self.words else folded
+            if folded not in self.words:  # an inflected form ("vomited"), else a slip ("amennorhea")
+                folded = self.forms.get(norm) or self._speller.correct(folded, norm) or folded
+            key = folded
             if len(self._keys) < 200_000:  # a cache of the words notes use; bounded for long-lived servers
                 self._keys[norm] = key
         return key

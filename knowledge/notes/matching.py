@@ -7,12 +7,29 @@ from __future__ import annotations
 from knowledge.notes import cues as C
 from knowledge.notes.lexicon import BLOCKER, Lexicon, PhraseMatch
 from knowledge.notes.specific import Specifier
-from knowledge.notes.text import FUNCTION_WORDS, fold, words
+from knowledge.notes.text import PHRASE_GAPS, fold, words
 
 __all__ = ["PhraseMatch", "PhraseMatcher"]
 
-# "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain"
-_JOINING = words("of in on at around over behind under below above across near de en")
+# "swelling of the ankles" ~ "ankle swelling", "pain behind the knee" ~ "knee pain", "discharge from the ear"
+_JOINING = words(
+    "of in on at around over behind under below above across near from de del en detras alrededor sobre "
+    "debajo encima cerca"
+)
+# a site's noun as the adjective phrases use: "tenderness in the abdomen" ~ "abdominal tenderness"
+_SITE_ADJECTIVES = {
+    fold(noun): fold(adjective)
+    for noun, adjective in (
+        pair.split(":")
+        for pair in words(
+            "abdomen:abdominal belly:abdominal tummy:abdominal stomach:abdominal chest:thoracic "
+            "breastbone:chest sternum:chest pelvis:pelvic face:facial eye:ocular testicle:testicular "
+            "scrotum:scrotal rectum:rectal anus:anal vagina:vaginal penis:penile spine:spinal "
+            "groin:inguinal kidney:renal nose:nasal mouth:oral torax:toracico musculo:muscular "
+            "articulacion:articular hueso:oseo estomago:abdominal barriga:abdominal"
+        )
+    )
+}
 _SITE_HEADS = words("pain swelling")  # derived from an adjective before the site: "painful", "swollen"
 # between a site and "painful" / "swollen": "the knee is swollen", "leg feels heavy and painful"
 _LINKING = frozenset(
@@ -20,11 +37,32 @@ _LINKING = frozenset(
     for w in words(
         "is are was were been feels feel felt looks look became become becomes got gets getting very quite "
         "also now still and heavy stiff warm hot red tight sore esta estan estaba estaban muy tambien y se "
-        "nota siente rojo roja caliente"
+        "nota siente rojo roja caliente ha han"
     )
 )
+_ADVERB_ENDINGS = ("ly", "mente")
+# words for a pain that take their site after a preposition, as "pain" does: "aching in her knees",
+# "discomfort in the chest", "soreness of the shoulder", "molestias en el pecho" (not "painful in attacks")
+_PAIN_NOUNS = words("aching aches ache soreness discomfort hurting molestia molestias")
 _SAID_HEADS = _SITE_HEADS | words("dolor hinchazon")  # "la rodilla está dolorida"
-_SIDES = words("right left both bilateral derecho derecha izquierdo izquierda ambos ambas")
+_SIDES = frozenset(
+    fold(w)
+    for w in words("right left both bilateral upper lower derecho derecha izquierdo izquierda ambos ambas")
+)
+# a part of a site, read past when a site follows it: "pain on the left side of the head" is a headache, "pain
+# in the sole of the foot" foot pain ("pain in his side" is still flank pain)
+_AREAS = frozenset(
+    fold(w)
+    for w in words("side sides part parts front aspect region area top sole tip lado parte zona planta punta")
+)
+# a Spanish pain's character between it and its site: "dolor punzante en el pecho" is chest pain
+_QUALITIES = frozenset(
+    fold(w)
+    for w in words(
+        "punzante opresivo opresiva intenso intensa fuerte agudo aguda sordo sorda leve constante continuo "
+        "continua quemante urente severo severa persistente sharp dull"
+    )
+)
 # "chest pain, which he describes as tearing": the character of a pain, not tears (HPO's "Tearing" is
 # epiphora); the classic words of an aortic dissection's pain, English and Spanish
 _TEARING = words("tearing ripping desgarrante desgarrador")
@@ -44,7 +82,14 @@ class PhraseMatcher:
         """Every phrase match in the tokens (positions in `skip` left out; `ages`: the age's tokens, not a
         duration), in note order."""
         lex = self.lexicon
-        content = [p for p in range(len(tokens)) if p not in skip and tokens.norm[p] not in FUNCTION_WORDS]
+        norm = tokens.norm
+        content = [
+            p
+            for p in range(len(tokens))
+            if p not in skip
+            and norm[p] not in PHRASE_GAPS
+            and not (norm[p].endswith(_ADVERB_ENDINGS) and self._adverb(norm[p]))
+        ]
         keys = [lex.key_of(tokens.norm[p]) for p in content]
         alts = [lex.forms.get(tokens.norm[p], k) for p, k in zip(content, keys, strict=True)]
         differs = [a != k for a, k in zip(alts, keys, strict=True)]
@@ -63,14 +108,19 @@ class PhraseMatcher:
                 linked[i] = True
                 joined[i] = any(tokens.norm[p] in _JOINING for p in between)
         matches: list[PhraseMatch] = []
+        swaps: list[tuple[int, int]] = []  # (content index, length) of the "pain in the chest" matches
         i = 0
         while i < len(content):
             candidates = [self._longest(keys, linked, i)]
             if True in differs[i : i + 4]:
                 candidates.append(self._longest(alts, linked, i))
-            derived = alts[i] in _SITE_HEADS and alts[i] != keys[i]  # "painful joints", "swollen legs"
-            if linked[i] and (joined[i] and alts[i] == keys[i] or (derived and not joined[i])):
-                candidates.append(self._swapped(keys, alts, linked, i))  # "pain in the chest", "aching bones"
+            derived = alts[i] in _SAID_HEADS and alts[i] != keys[i]  # "painful joints", "duelen los músculos"
+            swapped = None
+            described = i + 1 < len(keys) and keys[i + 1] in _QUALITIES and joined[i + 1]
+            nominal = joined[i] and (alts[i] == keys[i] or tokens.norm[content[i]] in _PAIN_NOUNS)
+            if linked[i] and (derived and not joined[i] or described or nominal):
+                swapped = self._swapped(keys, alts, linked, joined, i)  # "pain in the chest", "aching bones"
+                candidates.append(swapped)
             elif not derived and linked[i]:
                 candidates.append(self._predicated(keys, said, linked, i))  # "the knee is swollen"
             best: tuple[int, int, bool, bool] = (0, BLOCKER, False, False)
@@ -81,6 +131,8 @@ class PhraseMatcher:
                     and self._case_ok(tokens, content[i], content[i + found[0] - 1], found)
                 ):
                     best = found
+            if best is swapped and best[1] != BLOCKER:
+                swaps.append((i, best[0]))
             length, term, negated_form, _ = best
             if length == 0:
                 i += 1
@@ -93,11 +145,18 @@ class PhraseMatcher:
             if term != BLOCKER:
                 matches.append(PhraseMatch(content[i], content[i + length - 1], term, negated_form))
             i += length
+        matches += self._shared_site(tokens, content, keys, alts, linked, joined, swaps)
+        matches += self._split_items(tokens, content, keys, matches)
         matches += self._distributed(tokens, content, keys, linked, matches)
         matches = self._pain_character(tokens, skip, matches)
         matches = self._specifier.refine(tokens, content, keys, linked, matches, ages or set())
         matches.sort(key=lambda m: (m.first, m.last))
         return matches
+
+    def _adverb(self, norm: str) -> bool:
+        """An adverb no phrase uses, read past like a function word: "notably less appetite", "pain gradually
+        worsening", "progresivamente" ("-ly", "-mente"; "early", "belly" are lexicon words and kept)."""
+        return len(norm) >= 6 and self.lexicon.key_of(norm) not in self.lexicon.words
 
     def _pain_character(self, tokens, skip: set[int], matches: list[PhraseMatch]) -> list[PhraseMatch]:
         """A tearing or ripping pain: "tearing" in a sentence that names a pain is the pain's character
@@ -128,20 +187,104 @@ class PhraseMatcher:
                 return length, hit[0], hit[2], hit[1]
         return None
 
-    def _swapped(self, keys, alts, linked, i: int) -> tuple[int, int, bool, bool] | None:
+    @staticmethod
+    def _site_start(keys, linked, joined, i: int) -> int:
+        """Where the site of a head at content i begins: after a side ("her right heel"), a part followed by
+        its site ("the left side of the head", "the sole of the foot") or a Spanish character ("dolor
+        punzante en el pecho")."""
+        first = i + 1
+        if first + 1 < len(keys) and keys[first] in _QUALITIES and joined[first]:
+            first += 1
+        while (
+            first + 1 < len(keys)
+            and linked[first]
+            and (keys[first] in _SIDES or keys[first] in _AREAS and joined[first])
+        ):
+            first += 1
+        return first
+
+    def _swapped(self, keys, alts, linked, joined, i: int) -> tuple[int, int, bool, bool] | None:
         """ "pain in the chest" ~ "chest pain", "swelling of both ankles" ~ "ankle swelling", "pain in her
-        right heel" ~ "heel pain" (a side between is read past)."""
-        table = self.lexicon.table
-        side = 1 if i + 2 < len(keys) and keys[i + 1] in _SIDES and linked[i + 1] else 0
-        for sequence in (keys, alts):
-            for length in (2, 1):
-                first = i + 1 + side
+        right heel" ~ "heel pain", "aching in her knees" ~ "knee pain" (sides and parts read past)."""
+        for first in self._site_starts(keys, linked, joined, i):
+            for sequence, length in ((q, n) for q in (keys, alts) for n in (2, 1)):
                 if first + length > len(sequence) or not all(linked[i : first + length - 1]):
                     continue
-                hit = table.get(tuple(sequence[first : first + length]) + (sequence[i],))
+                hit = self._site_hit(tuple(sequence[first : first + length]), sequence[i])
                 if hit is not None:
-                    return side + length + 1, hit[0], hit[2], hit[1]
+                    return first - i + length, hit[0], hit[2], hit[1]
         return None
+
+    def _site_starts(self, keys, linked, joined, i: int) -> tuple[int, ...]:
+        """Where the site of the head at content i may begin: right after it ("the lower back"), then past
+        sides and parts."""
+        return tuple(dict.fromkeys((i + 1, self._site_start(keys, linked, joined, i))))
+
+    def _site_hit(self, site: tuple[str, ...], head: str) -> tuple[int, bool, bool] | None:
+        """The lexicon entry of a site and its head: "chest pain", "abdominal tenderness" for "abdomen", then
+        the Spanish order ("dolor ... pecho", "duelen ... músculos": dolor muscular)."""
+        table = self.lexicon.table
+        sites = [site]
+        if site[-1] in _SITE_ADJECTIVES:  # "tenderness in the abdomen", "le duelen los músculos"
+            sites.append(site[:-1] + (_SITE_ADJECTIVES[site[-1]],))
+        for key in [s + (head,) for s in sites] + [(head,) + s for s in sites]:  # then the Spanish order
+            hit = table.get(key)
+            if hit is not None:
+                return hit
+        return None
+
+    def _shared_site(self, tokens, content, keys, alts, linked, joined, swaps) -> list[PhraseMatch]:
+        """Two heads sharing one site: "pain and swelling in the knee" is knee pain too, "dolor e hinchazón de
+        la rodilla" dolor de rodilla (the second head's site, read after a coordinator)."""
+        extra: list[PhraseMatch] = []
+        for i, length in swaps:
+            coordinated = tokens.norm[content[i - 1]] in C.COORDINATORS if i >= 2 else False
+            if not coordinated or not (linked[i - 2] and linked[i - 1]):
+                continue
+            hits = (
+                self._site_hit(tuple(keys[first : i + length]), head)
+                for first in self._site_starts(keys, linked, joined, i)
+                if first < i + length
+                for head in dict.fromkeys((keys[i - 2], alts[i - 2]))
+            )
+            hit = next((h for h in hits if h is not None and h[0] != BLOCKER), None)
+            if hit is not None:
+                extra.append(PhraseMatch(content[i - 2], content[i - 2], hit[0], hit[2]))
+        return extra
+
+    def _split_items(self, tokens, content, keys, matches: list[PhraseMatch]) -> list[PhraseMatch]:
+        """A phrase split over a list's items: "Chief complaint: Blurred, Vision" is blurred vision, "Fatigue,
+        Back, Pain" back pain (items of one word each, named by nothing alone, joined only by commas)."""
+        lone = self._lone_items(tokens, content, matches)
+        extra: list[PhraseMatch] = []
+        for i in sorted(lone):
+            if i - 1 in lone and self._comma_between(tokens, content[i - 1], content[i]):
+                continue  # inside a run already tried from its first item
+            run = i
+            while run + 1 in lone and self._comma_between(tokens, content[run], content[run + 1]):
+                run += 1
+            for last in range(run, i, -1):
+                hit = self.lexicon.table.get(tuple(keys[i : last + 1]))
+                if hit is not None and hit[0] != BLOCKER and not hit[1]:
+                    extra.append(PhraseMatch(content[i], content[last], hit[0], hit[2]))
+                    break
+        return extra
+
+    @staticmethod
+    def _lone_items(tokens, content, matches: list[PhraseMatch]) -> set[int]:
+        """The content indices that are the only word of their clause, with no match on them."""
+        clause = tokens.clause
+        counts: dict[int, int] = {}
+        for p in content:
+            counts[clause[p]] = counts.get(clause[p], 0) + 1
+        covered = {p for m in matches for p in range(m.first, m.last + 1)}
+        return {i for i, p in enumerate(content) if counts[clause[p]] == 1 and p not in covered}
+
+    @staticmethod
+    def _comma_between(tokens, a: int, b: int) -> bool:
+        """Whether tokens a and b are separated by a comma alone (same sentence)."""
+        gap = tokens.text[tokens.end[a] : tokens.start[b]]
+        return tokens.sentence[a] == tokens.sentence[b] and gap.strip() == ","
 
     def _predicated(self, keys, said, linked, i: int) -> tuple[int, int, bool, bool] | None:
         """A site said to be painful or swollen: "the knee is swollen", "his leg feels heavy and painful",

@@ -10,6 +10,8 @@ from knowledge.notes.measures import Reading, first_usable
 
 __all__ = [
     "ABSENT",
+    "CONTACT_STATUS",
+    "DIAGNOSIS_STATUS",
     "FAMILY_STATUS",
     "HISTORY_STATUS",
     "HYPOTHETICAL_STATUS",
@@ -23,6 +25,8 @@ __all__ = [
 PRESENT, ABSENT = "present", "absent"
 FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypothetical"
 TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on
+CONTACT_STATUS = "contact"  # "a coworker with a cough", "su pareja tiene fiebre": someone else's finding
+DIAGNOSIS_STATUS = "diagnosis"  # "pneumonia", "bronquitis": a diagnosis named, not a presenting finding
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Mention:
 
     term: str
     label: str
-    status: str  # present | absent | history | family | hypothetical | trigger
+    status: str  # present | absent | history | family | contact | diagnosis | hypothetical | trigger
     severity: str | None
     text: str  # the words of the note that matched
     start: int  # character offsets in the note

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["FUNCTION_WORDS", "Tokens", "fold", "phrase_key", "tokenize", "words"]
+__all__ = ["FUNCTION_WORDS", "PHRASE_GAPS", "Tokens", "fold", "phrase_key", "tokenize", "words"]
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -24,6 +24,14 @@ _ABBREVIATIONS = words("dr dra sr sra mr mrs ms vs approx aprox prof")  # "Dr. R
 FUNCTION_WORDS = words(
     "the a an of in on at his her their its my your our to any some significant considerable much very "
     "de del la el los las en un una unos unas su sus al lo le les me mi se"
+)
+
+# read past inside a phrase, on both sides: auxiliaries ("her periods have stopped" ~ "periods stopped",
+# "habia perdido peso" ~ "perdido peso"), intensifiers ("a bit short of breath"), "like" ("foamy like urine")
+# and the prepositions that place a finding at its site ("pain behind the knee", "dolor detrás de la rodilla")
+PHRASE_GAPS = FUNCTION_WORDS | words(
+    "is are was were be been being has have had having habia quite really rather somewhat bit like "
+    "around over behind under below above across from detras alrededor sobre debajo encima"
 )
 
 
@@ -77,8 +85,12 @@ def fold(token: str) -> str:
 
 
 def phrase_key(text: str) -> tuple[str, ...]:
-    """The lookup key of a label, synonym or lay phrase: folded content words."""
-    return tuple(fold(t) for t in normalize(text).split() if t not in FUNCTION_WORDS)
+    """The lookup key of a label, synonym or lay phrase: folded content words, auxiliaries and site
+    prepositions read past."""
+    content = [t for t in normalize(text).split() if t not in FUNCTION_WORDS]
+    gapped = [t for t in content if t not in PHRASE_GAPS]
+    # "under breathing" is not "breathing": a phrase the gap words would leave one word of keeps them
+    return tuple(fold(t) for t in (gapped if len(gapped) > 1 or len(content) < 2 else content))
 
 
 @dataclass

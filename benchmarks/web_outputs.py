@@ -1,6 +1,8 @@
 """The /api/v1/diagnose answers to the bodies benchmarks/web_load.py sends, for comparing two versions of
 the code: writes one JSON line per request (the random request_id left out) for each request kind, in
-process through Flask's test client. A speed-up of the serving path must leave the file identical:
+process through Flask's test client; with `--reads N`, also N disease pages (API, both languages) and
+autocomplete queries (prefixes of labels, random letters) and the extraction of notes made of labels. A
+speed-up of the serving path must leave the file identical:
 
     python benchmarks/web_outputs.py --code /path/to/old/checkout --out old.jsonl
     python benchmarks/web_outputs.py --out new.jsonl && cmp old.jsonl new.jsonl
@@ -22,6 +24,7 @@ def main() -> int:
     parser.add_argument("--code", default=str(REPO), help="the checkout whose code answers")
     parser.add_argument("--kinds", default="api,page,rare")
     parser.add_argument("--bodies", type=int, default=600)
+    parser.add_argument("--reads", type=int, default=0, help="disease pages and autocomplete queries too")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     sys.path[:0] = [args.code, str(Path(args.code) / "benchmarks")]  # (web_load puts its own checkout first)
@@ -45,7 +48,36 @@ def main() -> int:
                     answer = response.get_json()
                     answer.pop("request_id", None)
                     out.write(json.dumps({"kind": kind, "status": response.status_code, **answer}) + "\n")
+        if args.reads:
+            _reads(client, ensure_kb(settings), args.reads, out)
     return 0
+
+
+def _reads(client, kb, count: int, out) -> None:
+    """Disease pages, autocomplete and note extraction: the answers the fuzz reads most widely."""
+    import random
+    from urllib.parse import quote
+
+    rng = random.Random(13)
+    diseases = rng.sample(list(kb.disease_ids), min(count, len(kb.disease_ids)))
+    labels = rng.sample(list(kb.term_names), min(count, len(kb.term_names)))
+    letters = "abcdefghijklmnopqrstuvwxyz "
+    queries = [label[: rng.randint(1, 8)] for label in labels]
+    queries += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 5))) for _ in range(count)]
+    requests = [("GET", f"/api/v1/diseases/{d}?lang={lang}", None) for d in diseases for lang in ("en", "es")]
+    requests += [
+        ("GET", f"/api/v1/phenotypes?q={quote(q)}&limit=50&lang={lang}", None)
+        for q in queries
+        for lang in ("en", "es")
+    ]
+    notes = [", ".join(labels[i : i + 4]) for i in range(0, min(count, 400), 4)]
+    requests += [("POST", "/api/v1/extract", {"text": "no " + note, "lang": "en"}) for note in notes]
+    for method, path, body in requests:
+        response = client.open(path, method=method, json=body)
+        answer = response.get_json()
+        if isinstance(answer, dict):
+            answer.pop("request_id", None)
+        out.write(json.dumps({"path": path, "status": response.status_code, "answer": answer}) + "\n")
 
 
 if __name__ == "__main__":

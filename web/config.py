@@ -50,8 +50,8 @@ class WebConfig:
     sparql_slots: int = 2
     request_budget_s: float = 2.0
     ordinary_lane: bool = True
-    cache_mb: float = 48.0
-    shared_cache_mb: float = 160.0
+    cache_mb: float = 48.0  # per worker, in bytes, for each kind of likelihood (literature rule, fitted)
+    shared_cache_mb: float = 160.0  # pinned before the fork, without a likelihood table only
     table_terms: int = config.TABLE_TERMS
     trust_proxy: bool = False
     secure_cookies: bool = False

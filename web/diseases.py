@@ -52,6 +52,7 @@ def disease(engine: Engine, disease_id: str, lang: str = "en") -> dict:
         raise ApiError(404, f"unknown disease id {disease_id!r}", "disease_id")
     info = kb.disease_info[index]
     base = engine.kb
+    refs, evidence = engine.link_refs, engine.link_evidence  # packed: read without touching shared pages
     rows = np.flatnonzero(base.link_disease == index) if index < len(base.disease_ids) else np.array([], int)
     phenotypes, not_links = [], []
     for row in rows.tolist():
@@ -67,8 +68,8 @@ def disease(engine: Engine, disease_id: str, lang: str = "en") -> dict:
             "origin": ORIGINS[int(base.link_origin[row])],
             "sex": SEXES[int(base.link_sex[row])].lower() or None,
             "onset": base.label(base.term_ids[onset], lang) if onset >= 0 else None,
-            "evidence": base.link_evidence[row] or None,
-            "references": [reference(r) for r in base.link_refs[row].split(";") if r.strip()],
+            "evidence": evidence[row] or None,
+            "references": [reference(r) for r in refs[row].split(";") if r.strip()],
         }
         (not_links if base.link_negated[row] else phenotypes).append(link)
     phenotypes.sort(

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from inference.questions import closure_rows
 from inference.term_table import ensure_table, existing_table
 from knowledge.config import Settings
 from knowledge.kb import KnowledgeBase, current_dir
+from knowledge.notes import note_extractor
+from knowledge.packed import PackedStrings
 from knowledge.search import PhenotypeIndex, phenotype_index
 
 __all__ = ["CacheBudget", "Engine", "EngineHolder", "engine", "holder"]
@@ -43,6 +46,16 @@ class Engine:
     index: PhenotypeIndex
     build_dir: Path
     loaded_at: float = field(default_factory=time.time)
+    # the links' citations and evidence codes, packed (knowledge/packed.py): read by the disease pages without
+    # copying the KB's shared string lists into each worker
+    link_refs: Sequence[str] | None = None
+    link_evidence: Sequence[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.link_refs is None:
+            self.link_refs = PackedStrings(self.kb.link_refs)
+        if self.link_evidence is None:
+            self.link_evidence = PackedStrings(self.kb.link_evidence)
 
     @property
     def model_version(self) -> str:
@@ -108,7 +121,18 @@ def load_engine(
         counts = np.bincount(diagnoser.network.ann_term, minlength=len(kb.term_ids))
         diagnoser.cache.pin(np.argsort(-counts, kind="stable").tolist(), max_bytes=budget.shared)
     prepare(diagnoser)
-    return Engine(kb, diagnoser, phenotype_index(kb), build_dir)
+    # the note extractor (about 30 MB of phrase tables, 1 s) built now: before the fork it is shared by
+    # the workers, instead of built by each on its first note (and copying the KB labels it reads)
+    note_extractor(kb)
+    previous_links = previous is not None and previous.kb is kb
+    return Engine(
+        kb,
+        diagnoser,
+        phenotype_index(kb),
+        build_dir,
+        link_refs=previous.link_refs if previous_links else None,
+        link_evidence=previous.link_evidence if previous_links else None,
+    )
 
 
 def _attach_table_later(diagnoser: Diagnoser, settings: Settings, terms: int) -> None:

@@ -245,24 +245,14 @@ class MentionReader:
         following = m.last + 1
         if following < len(tokens) and norm[following] in _TREATMENTS and tokens.clause[following] == clause:
             return tokens.text[tokens.start[following] : tokens.end[following]]
-        for p in range(m.first - 1, max(m.first - 5, 0), -1):  # "for a caecal carcinoma": two words between
-            if tokens.clause[p] != clause:
-                return None
-            if norm[p] in _FOR and norm[p - 1] in _TREATED and tokens.clause[p - 1] == clause:
-                return tokens.text[tokens.start[p - 1] : tokens.end[p]]
-        return None
+        # "for a caecal carcinoma": two words between
+        return _pair_before(tokens, m, _TREATED, _FOR, clause)
 
     @staticmethod
     def _event_before(tokens, m: PhraseMatch) -> str | None:
         """ "knee pain after a fall", "a rash following a viral infection", "dolor tras una caída": the event
         the illness followed ("after a", a few words at most before the term), not a current finding."""
-        norm, clause = tokens.norm, tokens.clause[m.first]
-        for p in range(m.first - 1, max(m.first - 5, 0), -1):
-            if tokens.clause[p] != clause:
-                return None
-            if norm[p] in _INDEFINITE and norm[p - 1] in _AFTER and tokens.clause[p - 1] == clause:
-                return tokens.text[tokens.start[p - 1] : tokens.end[p]]
-        return None
+        return _pair_before(tokens, m, _AFTER, _INDEFINITE, tokens.clause[m.first])
 
     @staticmethod
     def _long_ago(tokens, m: PhraseMatch) -> str | None:
@@ -497,3 +487,15 @@ def _starts(tokens) -> tuple[list[int], list[int]]:
         clause_start.append(p if new_clause else clause_start[p - 1])
         sentence_start.append(p if new_sentence else sentence_start[p - 1])
     return clause_start, sentence_start
+
+
+def _pair_before(tokens, m: PhraseMatch, first, second, clause: int) -> str | None:
+    """The words "<first> <second>" (e.g. "treated for", "after a") a few words at most before the match, in
+    `clause`; None when that clause ends first."""
+    norm = tokens.norm
+    for p in range(m.first - 1, max(m.first - 5, 0), -1):
+        if tokens.clause[p] != clause:
+            return None
+        if norm[p] in second and norm[p - 1] in first and tokens.clause[p - 1] == clause:
+            return tokens.text[tokens.start[p - 1] : tokens.end[p]]
+    return None

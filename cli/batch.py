@@ -47,12 +47,19 @@ def read_cases(
 
 
 def _compute_terms(terms: list[int]) -> list[tuple[int, object, object]]:
-    """Each term's literature columns, and its fitted columns when the cases' context uses them."""
-    diagnoser, fitted = _STATE["diagnoser"], _STATE["fitted"]
+    """Each term's literature columns when a case's context uses them, and its fitted columns when one
+    uses those (only what the diagnosing workers will read crosses the process boundary)."""
+    diagnoser, fitted, literature = _STATE["diagnoser"], _STATE["fitted"], _STATE["literature"]
     out = []
     for term in terms:
         columns = diagnoser.cache.compute(term)
-        out.append((term, columns, diagnoser.fitted.compute(term, columns) if fitted else None))
+        out.append(
+            (
+                term,
+                columns if literature else None,
+                diagnoser.fitted.compute(term, columns) if fitted else None,
+            )
+        )
     return out
 
 
@@ -71,16 +78,25 @@ def warm(diagnoser: Diagnoser, cases: list[tuple[str, Evidence]], pool) -> int:
     cache, index = diagnoser.cache, diagnoser.kb.term_index
     wanted = {index[f.term] for _, evidence in cases for f in diagnoser.scored_findings(evidence)[0]}
     tabled = cache.tabled if cache.tabled is not None else np.zeros(len(diagnoser.kb.term_ids), dtype=bool)
-    missing = sorted(t for t in wanted if t not in cache._cache and t not in cache._pinned and not tabled[t])
+    literature, fitted = _STATE.get("literature", True), _STATE.get("fitted", False)
+
+    def held(term: int) -> bool:
+        """Whether every cache the cases read already holds the term."""
+        if literature and term not in cache._cache and term not in cache._pinned:
+            return False
+        return not fitted or term in diagnoser.fitted._columns
+
+    missing = sorted(t for t in wanted if not tabled[t] and not held(t))
     if not missing:
         return 0
     cache.max_terms = max(cache.max_terms, len(wanted) + 1)
-    if _STATE.get("fitted"):
+    if fitted:
         diagnoser.fitted.max_terms = max(diagnoser.fitted.max_terms, len(wanted) + 1)
     chunks = [missing[i : i + 16] for i in range(0, len(missing), 16)]
     for computed in pool.imap_unordered(_compute_terms, chunks):
         for term, columns, fitted_columns in computed:
-            cache.adopt(term, columns)
+            if columns is not None:
+                cache.adopt(term, columns)
             if fitted_columns is not None:
                 diagnoser.fitted.adopt(term, fitted_columns)
     return len(missing)
@@ -97,8 +113,12 @@ def run_batch(
     """Diagnose `cases` (with diagnoser.diagnose(**options)) and write one JSON line per case, in order."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     # (decided before the pools fork: whether the workers compute fitted columns too)
-    fitted = any(evidence.context in diagnoser.params.fitted_contexts for _, evidence in cases)
-    _STATE.update(diagnoser=diagnoser, cases=cases, options=options, record=record, fitted=fitted)
+    fitted_contexts = diagnoser.params.fitted_contexts
+    fitted = any(evidence.context in fitted_contexts for _, evidence in cases)
+    literature = any(evidence.context not in fitted_contexts for _, evidence in cases)
+    _STATE.update(
+        diagnoser=diagnoser, cases=cases, options=options, record=record, fitted=fitted, literature=literature
+    )
     try:
         if jobs == 1 or len(cases) < PARALLEL_FROM or sys.platform == "win32":
             for line in _diagnose_slice((0, len(cases))):

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from inference.evidence import SEVERITY_WEIGHT, Finding
 from inference.likelihood import LikelihoodCache
 from inference.matches import MatchSource
-from inference.network import Network
+from inference.network import Network, column_sums
 from inference.params import ModelParams
 from inference.similarity import expected_similarity
 from inference.term_columns import TermColumns
@@ -157,16 +157,12 @@ class FittedLikelihood:
             return np.multiply(columns.log_present, scale, dtype=np.float64), scale * columns.other_present
         return np.multiply(columns.log_absent, scale, dtype=np.float64), scale * columns.other_absent
 
-    def unreported_log_likelihood(self, terms: list[int], standard: np.ndarray) -> np.ndarray:
+    def unreported_log_likelihood(self, terms: np.ndarray | list[int], standard: np.ndarray) -> np.ndarray:
         """The unreported-feature term at the fitted rate for HPO diseases (`standard`, the literature
         rule's values, for curated ones), tempered; the same untouched-annotation rule as the engine."""
         net, p = self.network, self.params
         closure, total = self.unreported_closure()
-        result = total.copy()
-        for term in terms:
-            rows = closure.indices[closure.indptr[term] : closure.indptr[term + 1]]
-            result[rows] -= closure.data[closure.indptr[term] : closure.indptr[term + 1]]
-        result = np.minimum(result, 0.0)
+        result = np.minimum(total - column_sums(closure, np.asarray(terms, dtype=np.int64)), 0.0)
         result[net.curated_index] = standard[net.curated_index]
         return p.fit_temperature * result
 

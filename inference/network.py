@@ -108,6 +108,13 @@ def csr_slices(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return shift + np.arange(int(ends[-1]) if len(ends) else 0), np.repeat(np.arange(len(rows)), lengths)
 
 
+def column_sums(matrix: sp.csc_matrix, columns: np.ndarray) -> np.ndarray:
+    """Per row of a CSC matrix, the sum of its entries in `columns` (dense; a column named twice counts
+    twice)."""
+    positions, _ = csr_slices(matrix.indptr, np.asarray(columns, dtype=np.int64))
+    return np.bincount(matrix.indices[positions], weights=matrix.data[positions], minlength=matrix.shape[0])
+
+
 def aggregate_links(
     kb: KnowledgeBase, params: ModelParams, extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -150,23 +150,20 @@ class Demographics:
     ) -> np.ndarray:
         """log P(age, sex, onset | disease) up to a constant: a mismatched age range, onset or sex is
         penalised. `onset` is the patient's age range (years) when the disease began."""
-        out = np.zeros(len(self.age_min))
         floor = params.demographic_odds_floor
+        age_odds, male_odds, female_odds = self._log_odds(floor)
+        out = np.zeros(len(self.age_min))
         if age is not None and len(self.age_band_lower):
             band = int(np.searchsorted(self.age_band_lower, age, side="right")) - 1
             if band >= 0:
-                odds = self.age_odds[:, band]
-                given = ~np.isnan(odds)
-                out[given] += np.log(np.maximum(odds[given], floor))
+                out += age_odds[band]
         if sex in ("male", "female"):
-            odds = self.male_odds if sex == "male" else self.female_odds
-            given = ~np.isnan(odds)
-            out[given] += np.log(np.maximum(odds[given], floor))
+            out += male_odds if sex == "male" else female_odds
         if age is not None:
-            age_penalty = np.log(params.age_mismatch_factor)
+            lowest, highest = self._age_bounds
             with np.errstate(invalid="ignore"):
-                outside = (age < self.age_min) | (age > self.age_max) | (age + 2 < self.onset_min)
-            out[outside] += age_penalty
+                outside = (age < lowest) | (age > highest)
+            out[outside] += np.log(params.age_mismatch_factor)
         if onset is not None:
             early, late = onset
             with np.errstate(invalid="ignore"):
@@ -174,10 +171,47 @@ class Demographics:
                     early > 2 * self.onset_max + ONSET_TOLERANCE_YEARS
                 )
             out[mismatch] += np.log(params.onset_mismatch_factor)
-        if sex == "male":
-            out[self.female_only] += np.log(params.sex_mismatch_factor)
-            out[self.female_lean] += np.log(0.5)
-        elif sex == "female":
-            out[self.male_only] += np.log(params.sex_mismatch_factor)
-            out[self.male_lean] += np.log(0.5)
+        if sex in ("male", "female"):
+            only, lean = self._sex_mismatch[sex]
+            out[only] += np.log(params.sex_mismatch_factor)
+            out[lean] += np.log(0.5)
         return out
+
+    def _log_odds(self, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The age-band (bands x diseases), male and female log odds floored at `floor`, 0 where none is
+        given: computed once per floor, since every diagnosis reads them."""
+        cache = self.__dict__.setdefault("_log_odds_cache", {})
+        if floor not in cache:
+
+            def logs(odds: np.ndarray) -> np.ndarray:
+                with np.errstate(invalid="ignore"):
+                    return np.where(np.isnan(odds), 0.0, np.log(np.maximum(odds, floor)))
+
+            cache[floor] = (
+                np.ascontiguousarray(logs(self.age_odds).T),
+                logs(self.male_odds),
+                logs(self.female_odds),
+            )
+        return cache[floor]
+
+    @property
+    def _age_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The youngest and oldest age at which each disease is plausible (NaN: no bound): its age range,
+        and no younger than two years before its earliest onset."""
+        bounds = self.__dict__.get("_age_bounds_cache")
+        if bounds is None:
+            bounds = (np.fmax(self.age_min, self.onset_min - 2), self.age_max)
+            object.__setattr__(self, "_age_bounds_cache", bounds)
+        return bounds
+
+    @property
+    def _sex_mismatch(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per sex: the diseases of the other sex only, and those leaning to the other sex (index arrays)."""
+        mismatch = self.__dict__.get("_sex_mismatch_cache")
+        if mismatch is None:
+            mismatch = {
+                "male": (np.flatnonzero(self.female_only), np.flatnonzero(self.female_lean)),
+                "female": (np.flatnonzero(self.male_only), np.flatnonzero(self.male_lean)),
+            }
+            object.__setattr__(self, "_sex_mismatch_cache", mismatch)
+        return mismatch

@@ -30,9 +30,11 @@ def test_parallel_batch_equals_one_process(kb, dev_cases_dir):
         out = io.StringIO()
         assert run_batch(diagnoser, cases, options, batch_record, out, jobs) == len(cases)
         outputs.append(out.getvalue())
-        if jobs == 2:  # every finding term was computed by the workers and handed back
+        if jobs == 2:  # every finding term was computed by the workers and handed back: in this fitted
+            # context only the fitted columns, the ones the diagnosing workers read
             wanted = {kb.term_index[f.term] for _, e in cases for f in diagnoser.scored_findings(e)[0]}
-            assert wanted <= set(diagnoser.cache._cache)
+            assert wanted <= set(diagnoser.fitted._columns)
+            assert not wanted & set(diagnoser.cache._cache)
     assert outputs[0] == outputs[1]
     lines = [json.loads(line) for line in outputs[1].splitlines()]
     assert [line["case_id"] for line in lines] == [case_id for case_id, _ in cases]
@@ -62,3 +64,20 @@ def test_a_batch_reading_the_likelihood_table_writes_what_a_computing_one_writes
         assert [r["disease_id"] for r in computed] == [r["disease_id"] for r in tabled]
         for a, b in zip(computed, tabled, strict=True):
             assert abs(a["probability"] - b["probability"]) < 1e-5
+
+
+def test_a_literature_context_batch_hands_back_the_literature_columns_only(kb, dev_cases_dir):
+    items = _first_packets(dev_cases_dir, PARALLEL_FROM + 16)
+    options = {"top": 5, "sources": None}
+    outputs = []
+    for jobs in (1, 2):
+        diagnoser = Diagnoser(kb)
+        cases = read_cases(diagnoser, items, "primary-care")
+        out = io.StringIO()
+        assert run_batch(diagnoser, cases, options, batch_record, out, jobs) == len(cases)
+        outputs.append(out.getvalue())
+        if jobs == 2:
+            wanted = {kb.term_index[f.term] for _, e in cases for f in diagnoser.scored_findings(e)[0]}
+            assert wanted <= set(diagnoser.cache._cache)
+            assert not diagnoser.fitted._columns
+    assert outputs[0] == outputs[1]

@@ -52,7 +52,7 @@ def _compute_terms(terms: list[int]) -> list[tuple[int, object, object]]:
     diagnoser, fitted, literature = _STATE["diagnoser"], _STATE["fitted"], _STATE["literature"]
     out = []
     for term in terms:
-        columns = diagnoser.cache.compute(term)
+        columns = diagnoser.cache.compute(term) if literature else diagnoser.cache.curated_columns(term)
         out.append(
             (
                 term,

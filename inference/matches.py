@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from inference.annotation_index import AnnotationIndex
 from inference.likelihood import LikelihoodCache
 from inference.network import Network
 from inference.similarity import resnik_similarity
@@ -43,13 +44,7 @@ class MatchSource:
             (network.ann_strength, (network.ann_disease, network.ann_term)), shape=(n_d, n_t)
         )
         self.direct = direct.tocsc()
-        order = np.argsort(network.ann_term, kind="stable")
-        self.by_term = order
-        counts = np.bincount(network.ann_term, minlength=n_t)
-        self.by_term_ptr = np.concatenate([[0], np.cumsum(counts)])
-        self.not_by_term: dict[int, list[int]] = {}
-        for disease, term in zip(network.not_disease.tolist(), network.not_term.tolist(), strict=True):
-            self.not_by_term.setdefault(term, []).append(disease)
+        self.annotations = AnnotationIndex.of(network)
 
     def column(self, matrix: sp.csc_matrix, term: int) -> tuple[np.ndarray, np.ndarray]:
         """A CSC matrix's column `term`: its row indices (diseases) and values."""
@@ -70,14 +65,8 @@ class MatchSource:
         anc_f, anc_ratio, rel_f, rel_ratio = (np.zeros(n) for _ in range(4))
         weight, via = self.cache.match_weights(term)
         candidates = np.flatnonzero(weight)
-        starts, ends = self.by_term_ptr[candidates], self.by_term_ptr[candidates + 1]
-        lengths = ends - starts
-        if lengths.sum():
-            index = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
-            ann = self.by_term[index]
-            terms = net.ann_term[ann]
-            disease = net.ann_disease[ann].astype(np.int64)
-            strength = net.ann_strength[ann]
+        terms, disease, strength = self.annotations.on(candidates)
+        if len(terms):
             is_anc = via[terms] == terms
             ratio = np.where(is_anc, weight[terms], weight[terms] / net.params.related_discount)
             for mask, f_out, r_out in ((is_anc, anc_f, anc_ratio), (~is_anc, rel_f, rel_ratio)):
@@ -89,8 +78,7 @@ class MatchSource:
                 f_out[d[hit]] = f[hit]
                 r_out[d[hit]] = r[hit]
         negated = np.zeros(n, dtype=bool)
-        for ancestor in net.ancestors_of(term).tolist():
-            negated[self.not_by_term.get(ancestor, [])] = True
+        negated[self.annotations.negated(net.ancestors_of(term).tolist())] = True
         return TermMatches(
             self_f.astype(np.float32),
             below.astype(np.float32),

@@ -19,6 +19,7 @@ from functools import cached_property
 
 import numpy as np
 
+from inference.annotation_index import AnnotationIndex
 from inference.network import Network, csr_slices
 from inference.params import ModelParams
 
@@ -153,13 +154,7 @@ class TermColumnRules:
 
     def __init__(self, network: Network) -> None:
         self.network = network
-        order = np.argsort(network.ann_term, kind="stable")
-        self._by_term_order = order
-        counts = np.bincount(network.ann_term, minlength=len(network.kb.term_ids))
-        self._by_term_ptr = np.concatenate([[0], np.cumsum(counts)])
-        self._not_by_term: dict[int, list[int]] = {}
-        for disease, term in zip(network.not_disease.tolist(), network.not_term.tolist(), strict=True):
-            self._not_by_term.setdefault(term, []).append(disease)
+        self.annotations = AnnotationIndex.of(network)
 
     def leak(self, term: int) -> float:
         """The term's leak (a finding present without the disease explaining it), for HPO diseases."""
@@ -182,15 +177,15 @@ class TermColumnRules:
         """The term's leak per disease: `leak` for HPO diseases, `curated_leaks` for curated ones."""
         return disease_leaks(self.network, self.leak(term), float(self.curated_leaks(np.asarray([term]))[0]))
 
-    def _compute(self, term: int) -> TermColumns:
+    def _compute(self, term: int, curated_only: bool = False) -> TermColumns:
         net = self.network
         col = net.closure_log
         rows = col.indices[col.indptr[term] : col.indptr[term + 1]].astype(np.int32)  # (indices kept small)
         exact = -np.expm1(col.data[col.indptr[term] : col.indptr[term + 1]])
         keep = exact > 0
-        related, general = self._related(term)
+        related, general = self._related(term, AnnotationIndex.of(net, curated_only))
         related_index = np.flatnonzero(related).astype(np.int32)
-        not_index = sorted({d for a in net.ancestors_of(term).tolist() for d in self._not_by_term.get(a, ())})
+        not_index = sorted(set(self.annotations.negated(net.ancestors_of(term).tolist())))
         return TermColumns(
             net.n_diseases,
             rows[keep],
@@ -276,8 +271,15 @@ class TermColumnRules:
         rank[by_rank] = np.arange(len(by_rank))
         return rank, by_rank
 
-    def _related(self, term: int) -> tuple[np.ndarray, np.ndarray]:
-        """Per disease: the best fuzzy match, and the best through annotations more general than `term`."""
+    def curated_columns(self, term: int) -> TermColumns:
+        """The term's columns, right for the curated common diseases only (their fuzzy match is found among
+        their own annotations, the costly part for all diseases): what the fitted likelihood reads of
+        the literature rule, for a batch that needs nothing else of it."""
+        return self._compute(term, curated_only=True)
+
+    def _related(self, term: int, annotations: AnnotationIndex) -> tuple[np.ndarray, np.ndarray]:
+        """Per disease: the best fuzzy match, and the best through annotations more general than `term`,
+        among `annotations`."""
         net = self.network
         weight, via = self.match_weights(term)
         candidates = np.flatnonzero(weight)
@@ -285,17 +287,11 @@ class TermColumnRules:
         general = np.zeros(net.n_diseases)
         if candidates.size == 0:
             return related, general
-        starts, ends = self._by_term_ptr[candidates], self._by_term_ptr[candidates + 1]
-        lengths = ends - starts
-        if lengths.sum() == 0:
+        terms, disease, strength = annotations.on(candidates)
+        if not len(terms):
             return related, general
-        index = np.repeat(starts - np.cumsum(np.concatenate([[0], lengths[:-1]])), lengths) + np.arange(
-            lengths.sum()
-        )
-        annotations = self._by_term_order[index]
-        terms = net.ann_term[annotations]
-        values = net.ann_strength[annotations] * weight[terms]
-        np.maximum.at(related, net.ann_disease[annotations], values)
+        values = strength * weight[terms]
+        np.maximum.at(related, disease, values)
         is_general = via[terms] == terms
-        np.maximum.at(general, net.ann_disease[annotations][is_general], values[is_general])
+        np.maximum.at(general, disease[is_general], values[is_general])
         return related, general

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import numpy as np
+
 from cli.batch import PARALLEL_FROM, read_cases, run_batch
 from cli.diagnose_commands import batch_record
 from inference.engine import Diagnoser
@@ -81,3 +83,33 @@ def test_a_literature_context_batch_hands_back_the_literature_columns_only(kb, d
             assert wanted <= set(diagnoser.cache._cache)
             assert not diagnoser.fitted._columns
     assert outputs[0] == outputs[1]
+
+
+def test_the_curated_only_literature_columns_give_the_fitted_columns_of_the_full_ones(kb):
+    diagnoser = Diagnoser(kb)
+    net, cache = diagnoser.network, diagnoser.cache
+    curated = net.curated_index
+    assert len(curated)
+    checked = 0
+    for term_id in (
+        "HP:0002315",
+        "HP:0001945",
+        "HP:0012735",
+        "HP:0007359",
+        "HP:0001250",
+        "HP:0000252",
+    ):  # headache, fever, cough, focal seizure, seizure, microcephaly
+        term = kb.term_index[term_id]
+        full, partial = cache.compute(term), cache.curated_columns(term)
+        np.testing.assert_array_equal(full.log_present(net)[curated], partial.log_present(net)[curated])
+        np.testing.assert_array_equal(
+            full.log_absent(net, "rare-disease-clinic")[curated],
+            partial.log_absent(net, "rare-disease-clinic")[curated],
+        )
+        a, b = diagnoser.fitted.compute(term, full), diagnoser.fitted.compute(term, partial)
+        np.testing.assert_array_equal(a.log_present, b.log_present)
+        np.testing.assert_array_equal(a.log_absent, b.log_absent)
+        assert (a.other_present, a.other_absent) == (b.other_present, b.other_absent)
+        # the fuzzy match is skipped for the other diseases: the partial columns are no substitute there
+        checked += len(full.related_index) > len(partial.related_index)
+    assert checked

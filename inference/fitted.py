@@ -49,8 +49,7 @@ class FittedColumns:
 def present_probability(network: Network, params: ModelParams, matches, background: float) -> np.ndarray:
     """P(q | D) under the fitted parameters for every disease (curated ones included; callers replace)."""
     p = params
-    n_ann = np.maximum(np.diff(network.ann_ptr).astype(np.float64), 1.0)
-    completeness = (n_ann / COMPLETENESS_REF) ** (-p.fit_leak_completeness)
+    completeness = _completeness(network, p.fit_leak_completeness)
     leak = np.minimum(
         p.fit_leak_floor * completeness + p.fit_leak_scale * background**p.fit_leak_exponent, 0.5
     )
@@ -63,10 +62,22 @@ def present_probability(network: Network, params: ModelParams, matches, backgrou
     return np.where(matches.negated, leak * p.fit_not_annotated_factor, prob)
 
 
+def _completeness(network: Network, exponent: float) -> np.ndarray:
+    """Per disease: (annotation count / COMPLETENESS_REF) ** -exponent, the leak's completeness factor
+    (computed once per network and exponent: every term's columns use it)."""
+    cache = network.__dict__.setdefault("_completeness", {})
+    if exponent not in cache:
+        n_ann = np.maximum(np.diff(network.ann_ptr).astype(np.float64), 1.0)
+        cache[exponent] = (n_ann / COMPLETENESS_REF) ** (-exponent)
+    return cache[exponent]
+
+
 def _power(ratio: np.ndarray, exponent: float) -> np.ndarray:
-    """ratio ** exponent with 0 ** anything = 0 (no such annotation)."""
-    ratio = ratio.astype(np.float64)
-    return np.where(ratio > 0, np.power(np.maximum(ratio, 1e-300), exponent), 0.0)
+    """ratio ** exponent with 0 ** anything = 0 (no such annotation); only the matched diseases are raised."""
+    out = np.zeros(len(ratio))
+    matched = np.flatnonzero(ratio > 0)
+    out[matched] = np.power(ratio[matched].astype(np.float64), exponent)
+    return out
 
 
 class FittedLikelihood:
@@ -78,7 +89,7 @@ class FittedLikelihood:
         self.network = network
         self.params = params
         self.cache = cache
-        self.matches = MatchSource(network)
+        self.matches = MatchSource(network, cache)
         self.max_terms = max_terms
         self._columns: OrderedDict[int, FittedColumns] = OrderedDict()
         self._lock = threading.Lock()

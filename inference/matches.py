@@ -15,6 +15,7 @@ from inference.annotation_index import AnnotationIndex
 from inference.likelihood import LikelihoodCache
 from inference.network import Network
 from inference.similarity import resnik_similarity
+from inference.term_columns import TermColumnRules
 
 __all__ = ["MatchSource", "TermMatches", "strength_moments"]
 
@@ -36,9 +37,10 @@ class TermMatches:
 class MatchSource:
     """Computes TermMatches on a compiled network (literature-only or learned)."""
 
-    def __init__(self, network: Network) -> None:
+    def __init__(self, network: Network, rules: TermColumnRules | None = None) -> None:
+        """`rules`: the literature rules of `network` already at hand (their match weights are shared)."""
         self.network = network
-        self.cache = LikelihoodCache(network, max_terms=1)
+        self.cache = rules if rules is not None else LikelihoodCache(network, max_terms=1)
         n_d, n_t = network.n_diseases, len(network.kb.term_ids)
         direct = sp.csr_matrix(
             (network.ann_strength, (network.ann_disease, network.ann_term)), shape=(n_d, n_t)
@@ -67,16 +69,16 @@ class MatchSource:
         candidates = np.flatnonzero(weight)
         terms, disease, strength = self.annotations.on(candidates)
         if len(terms):
-            is_anc = via[terms] == terms
-            ratio = np.where(is_anc, weight[terms], weight[terms] / net.params.related_discount)
-            for mask, f_out, r_out in ((is_anc, anc_f, anc_ratio), (~is_anc, rel_f, rel_ratio)):
-                d, f, r = disease[mask], strength[mask], ratio[mask]
-                value = f * r
-                best = np.zeros(n)
-                np.maximum.at(best, d, value)
-                hit = (value == best[d]) & (value > 0)
-                f_out[d[hit]] = f[hit]
-                r_out[d[hit]] = r[hit]
+            on_ancestor = via[terms] == terms  # annotations on an ancestor of the term: few
+            weights = weight[terms]
+            ratio = np.where(on_ancestor, weights, weights / net.params.related_discount)
+            value = strength * ratio
+            ancestral = np.flatnonzero(on_ancestor)
+            _best_annotation(
+                disease[ancestral], strength[ancestral], ratio[ancestral], value[ancestral], anc_f, anc_ratio
+            )
+            value[ancestral] = 0.0  # (the related matches are all the others)
+            _best_annotation(disease, strength, ratio, value, rel_f, rel_ratio)
         negated = np.zeros(n, dtype=bool)
         negated[self.annotations.negated(net.ancestors_of(term).tolist())] = True
         return TermMatches(
@@ -89,6 +91,23 @@ class MatchSource:
             resnik_similarity(net, term),
             negated,
         )
+
+
+def _best_annotation(
+    disease: np.ndarray,
+    strength: np.ndarray,
+    ratio: np.ndarray,
+    value: np.ndarray,
+    f_out: np.ndarray,
+    r_out: np.ndarray,
+) -> None:
+    """Per disease, the strength and ratio of its annotation of highest value (> 0), into f_out and r_out
+    (on a tie the last one)."""
+    best = np.zeros(len(f_out))
+    np.maximum.at(best, disease, value)
+    hit = np.flatnonzero((value == best[disease]) & (value > 0))
+    f_out[disease[hit]] = strength[hit]
+    r_out[disease[hit]] = ratio[hit]
 
 
 def strength_moments(network: Network, orders: int) -> list[sp.csc_matrix]:

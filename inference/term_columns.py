@@ -201,7 +201,16 @@ class TermColumnRules:
 
     def match_weights(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         """Per ontology term x: the weight of an annotation on x as a fuzzy match for `term`, and the
-        common ancestor that links them (-1 where there is no usable match)."""
+        common ancestor that links them (-1 where there is no usable match). The last term's answer is
+        kept (the literature and the fitted rules ask for the same term in turn); callers only read it."""
+        last = self.__dict__.get("_last_weights")
+        if last is not None and last[0] == term:
+            return last[1], last[2]
+        weight, via = self._match_weights(term)
+        self._last_weights = (term, weight, via)
+        return weight, via
+
+    def _match_weights(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         net = self.network
         n_terms = len(net.kb.term_ids)
         weight = np.zeros(n_terms)

@@ -189,7 +189,7 @@ def _print_skipped(what: str) -> None:
 
 def use_table(diagnoser, mode: str, cases: int, settings: Settings) -> None:
     """Attach the model's likelihood table to a batch's diagnoser: the one on disk, or built now when asked
-    (or when the batch is large enough to pay for it: about 10 s per 4,000 terms on 2 cores)."""
+    (or when the batch is large enough to pay for it: about 5 s per 2,000 terms on 2 cores)."""
     from inference.term_table import ensure_table, existing_table
 
     count = config.table_terms()

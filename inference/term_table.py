@@ -96,7 +96,7 @@ def _drop_cached_pages(path: Path) -> None:
 
 def most_used_terms(diagnoser: Diagnoser, count: int) -> np.ndarray:
     """The `count` terms most often annotated to diseases (how often real cases use a term follows it:
-    the top 4,000 hold 92% of the findings of the shared dev cases)."""
+    the top 6,000 hold 97% of the findings of the shared dev cases, the top 4,000 94%)."""
     counts = np.bincount(diagnoser.network.ann_term, minlength=len(diagnoser.kb.term_ids))
     order = np.argsort(-counts, kind="stable")
     return np.sort(order[: min(count, int((counts > 0).sum()))]).astype(np.int64)

@@ -14,7 +14,7 @@ from knowledge.kb import KnowledgeBase, publish
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DXGRAPH_SHARED", REPO.parent / "shared"))
 SHARED_CASES = SHARED / "data" / "phenopackets" / "dev"
-# servers started by the tests build a small likelihood table (the real default, 4,000 terms, takes ~10 s
+# servers started by the tests build a small likelihood table (the real default, 6,000 terms, takes ~15 s
 # per new model); tests/test_term_table.py checks a tabled engine answers as a computing one
 os.environ.setdefault("DXGRAPH_TABLE_TERMS", "300")
 

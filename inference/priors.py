@@ -161,16 +161,13 @@ class Demographics:
             out += male_odds if sex == "male" else female_odds
         if age is not None:
             lowest, highest = self._age_bounds
-            with np.errstate(invalid="ignore"):
-                outside = (age < lowest) | (age > highest)
-            out[outside] += np.log(params.age_mismatch_factor)
+            outside = (age < lowest) | (age > highest)  # (NaN: no bound, never outside)
+            np.add(out, np.log(params.age_mismatch_factor), out=out, where=outside)
         if onset is not None:
             early, late = onset
-            with np.errstate(invalid="ignore"):
-                mismatch = (late < self.onset_min - ONSET_TOLERANCE_YEARS) | (
-                    early > 2 * self.onset_max + ONSET_TOLERANCE_YEARS
-                )
-            out[mismatch] += np.log(params.onset_mismatch_factor)
+            first, last = self._onset_bounds
+            mismatch = (late < first) | (early > last)
+            np.add(out, np.log(params.onset_mismatch_factor), out=out, where=mismatch)
         if sex in ("male", "female"):
             only, lean = self._sex_mismatch[sex]
             out[only] += np.log(params.sex_mismatch_factor)
@@ -202,6 +199,16 @@ class Demographics:
         if bounds is None:
             bounds = (np.fmax(self.age_min, self.onset_min - 2), self.age_max)
             object.__setattr__(self, "_age_bounds_cache", bounds)
+        return bounds
+
+    @property
+    def _onset_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The patient's onset ages that clearly do not fit each disease: a range ending before the
+        disease's earliest onset (less the tolerance), or starting after twice its latest (plus it)."""
+        bounds = self.__dict__.get("_onset_bounds_cache")
+        if bounds is None:
+            bounds = (self.onset_min - ONSET_TOLERANCE_YEARS, 2 * self.onset_max + ONSET_TOLERANCE_YEARS)
+            object.__setattr__(self, "_onset_bounds_cache", bounds)
         return bounds
 
     @property

@@ -12,7 +12,7 @@ from inference.dont_miss import DontMiss, cautious_log_posterior, dont_miss_mask
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
 from inference.fitted import FittedLikelihood
 from inference.likelihood import LikelihoodCache
-from inference.network import Network, column_sums, compile_network
+from inference.network import Network, compile_network, minus_columns
 from inference.params import ModelParams
 from inference.priors import Demographics, base_prevalence, context_log_prior
 from inference.term_columns import consult_or_rare_sensitivity, exclusion_sensitivities
@@ -251,7 +251,7 @@ class Diagnoser:
         if not findings:
             return np.zeros(len(self.kb.disease_ids))
         terms = np.asarray([self.kb.term_index[f.term] for f in findings], dtype=np.int64)
-        result = net.unreported_total - column_sums(net.unreported_log, terms)
+        result = minus_columns(net.unreported_total, net.unreported_log, terms)
         result = np.minimum(result, 0.0) if self.params.unreported_rate > 0 else np.zeros_like(result)
         if context in self.params.fitted_contexts:
             return self.fitted.unreported_log_likelihood(terms, result)

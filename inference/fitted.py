@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from inference.evidence import SEVERITY_WEIGHT, Finding
 from inference.likelihood import LikelihoodCache
 from inference.matches import MatchSource
-from inference.network import Network, column_sums
+from inference.network import Network, minus_columns
 from inference.params import ModelParams
 from inference.similarity import expected_similarity
 from inference.term_columns import TermColumns
@@ -173,7 +173,7 @@ class FittedLikelihood:
         rule's values, for curated ones), tempered; the same untouched-annotation rule as the engine."""
         net, p = self.network, self.params
         closure, total = self.unreported_closure()
-        result = np.minimum(total - column_sums(closure, np.asarray(terms, dtype=np.int64)), 0.0)
+        result = np.minimum(minus_columns(total, closure, np.asarray(terms, dtype=np.int64)), 0.0)
         result[net.curated_index] = standard[net.curated_index]
         return p.fit_temperature * result
 

@@ -108,11 +108,13 @@ def csr_slices(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return shift + np.arange(int(ends[-1]) if len(ends) else 0), np.repeat(np.arange(len(rows)), lengths)
 
 
-def column_sums(matrix: sp.csc_matrix, columns: np.ndarray) -> np.ndarray:
-    """Per row of a CSC matrix, the sum of its entries in `columns` (dense; a column named twice counts
-    twice)."""
+def minus_columns(start: np.ndarray, matrix: sp.csc_matrix, columns: np.ndarray) -> np.ndarray:
+    """`start` less the entries of `matrix`'s `columns`, row by row, subtracted column after column in the
+    given order (so the result is the one a loop over the columns gives, to the last bit)."""
     positions, _ = csr_slices(matrix.indptr, np.asarray(columns, dtype=np.int64))
-    return np.bincount(matrix.indices[positions], weights=matrix.data[positions], minlength=matrix.shape[0])
+    result = start.copy()
+    np.subtract.at(result, matrix.indices[positions], matrix.data[positions])
+    return result
 
 
 def aggregate_links(

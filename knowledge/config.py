@@ -165,8 +165,9 @@ def serving_retention_days() -> float:
     return float(_get("DXGRAPH_SERVING_RETENTION_DAYS") or 30)
 
 
-TABLE_TERMS = 6000  # terms in the likelihood table (inference/term_table.py): about every term annotated to 4+
-# diseases, 97% of real cases' findings (4,000: 94%, and a batch computed twice as many terms itself)
+# terms in the likelihood table (inference/term_table.py): about every term annotated to 4+ diseases, 97% of
+# real cases' findings (4,000: 94%, and a batch computed twice as many terms itself)
+TABLE_TERMS = 6000
 
 
 def table_terms() -> int:

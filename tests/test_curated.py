@@ -107,3 +107,31 @@ def test_clinical_profile_supersedes_the_survey_links(kb):
     lung_abscess = kb.disease_index["DXG:abscess_of_the_lung"]
     other_refs = [kb.link_refs[r] for r in np.flatnonzero(kb.link_disease == lung_abscess)]
     assert any(ref.startswith("dataset:SymCat") for ref in other_refs)
+
+
+def test_review_codes_map_to_one_curated_disease(kb):
+    """The 2026-11-28 review: diagnoses coded I64 (stroke, unspecified), I20.0 (unstable angina), M11.2
+    (pseudogout), N04 (nephrotic syndrome) and J05.1 (epiglottitis) each have a curated disease to match."""
+    expected = {
+        "I64": "DXG:ischemic_stroke",
+        "I20.0": "DXG:acute_myocardial_infarction",
+        "M11.2": "DXG:calcium_pyrophosphate_arthritis",
+        "N04": "DXG:nephrotic_syndrome",
+        "J05.1": "DXG:acute_epiglottitis",
+    }
+    for code, disease in expected.items():
+        holders = [
+            kb.disease_ids[i] for i, info in enumerate(kb.disease_info) if code in info.get("icd10", [])
+        ]
+        assert holders == [disease], (code, holders)
+
+
+def test_cystic_fibrosis_profile_replaces_survey_co_complaints(kb):
+    """Cystic fibrosis: NICE NG78's picture instead of SymCat's 4% co-complaints (bleeding gums, floaters);
+    the SymCat malaise the curator agreed with is kept."""
+    cf = kb.disease_index["DXG:cystic_fibrosis"]
+    rows = np.flatnonzero(kb.link_disease == cf)
+    terms = {kb.term_ids[kb.link_term[r]] for r in rows}
+    assert {"HP:0002783", "HP:0001738", "HP:0034315"} <= terms  # chest infections, pancreas, chronic cough
+    assert "HP:0000225" not in terms and "HP:0100832" not in terms  # gingival bleeding, floaters
+    assert "HP:0033834" in terms

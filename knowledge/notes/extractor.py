@@ -25,6 +25,8 @@ from knowledge.notes.text import tokenize
 
 __all__ = ["NoteExtractor"]
 
+PAIN = "HP:0012531"  # Pain: a described pain keeps its own reading too
+
 
 class NoteExtractor:
     """Reads notes against one knowledge base (build once per KB: `note_extractor(kb)`)."""
@@ -35,6 +37,7 @@ class NoteExtractor:
         self._matcher = PhraseMatcher(self.lexicon)
         self._patterns = SentencePatterns(kb)
         self._reader = MentionReader(kb)
+        self._pain = kb.term_index.get(PAIN, -1)
 
     # ---- public ---------------------------------------------------------------------------------
     def extract(self, text: str, lang: str = "en", known: dict[str, bool] | None = None) -> Extraction:
@@ -49,6 +52,7 @@ class NoteExtractor:
             m
             for m in self._matcher.match(tokens, skip, measures.ages)
             if not all(p in qualifiers for p in range(m.first, m.last + 1))
+            and not self._redescribed(m, described)
         ] + described
         for term, first, last in measures.findings:
             if term in self.kb.term_index:
@@ -56,6 +60,20 @@ class NoteExtractor:
         matches.sort(key=lambda m: (m.first, m.last))
         mentions = self._reader.read(tokens, matches, sections, skip - weight, lang)
         return self._assemble(mentions, measures, known or {})
+
+    def _redescribed(self, match: PhraseMatch, described: list[PhraseMatch]) -> bool:
+        """ "sweating episodes at night" is night sweats, not hyperhidrosis; "phlegm ... blood-tinged"
+        hemoptysis, not more sputum; "fatiga al respirar" dyspnea, not fatigue: a head phrase a note pattern
+        describes (or a phrase inside it) is read as the described finding only, unless its own term is a
+        kind the described one belongs to, or a pain ("low back pain radiating down the leg" stays)."""
+        kb = self.kb
+        for other in described:
+            inside = other.first <= match.first and match.last <= other.last
+            if not inside or other.term == match.term:
+                continue
+            kept = match.term in kb.ancestor_sets[other.term] or self._pain in kb.ancestor_sets[match.term]
+            return not kept
+        return False
 
     # ---- result ---------------------------------------------------------------------------------
     def _mark_ancestor_conflicts(self, by_term: dict[str, Finding]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge.notes.measures import Reading, first_usable
+from knowledge.notes.sections import COMPLAINT
 
 __all__ = [
     "ABSENT",
@@ -90,6 +91,11 @@ class Finding:
         return len(self.mentions) > 1
 
     @property
+    def complaint(self) -> bool:
+        """Whether the chief complaint names it present (what the visit is for wins a contradiction)."""
+        return any(m.present and m.section == COMPLAINT for m in self.mentions)
+
+    @property
     def text(self) -> str:
         """The words of the first mention."""
         return self.mentions[0].text
@@ -145,7 +151,8 @@ class Extraction:
     def evidence(self) -> tuple[list[tuple[str, str | None]], list[str], list[str]]:
         """(observed [(term, severity)], excluded [term], warnings) to diagnose with.
 
-        A term the note names both ways keeps its first mention's state and is named in a warning; a finding
+        A term the note names both ways is left out and named in a warning, unless the chief complaint names
+        it (then it is present: what the visit is for); a finding
         that contradicts what the doctor entered (`known`) is left to the entry and named in a warning."""
         observed: list[tuple[str, str | None]] = []
         excluded: list[str] = []
@@ -165,10 +172,14 @@ class Extraction:
                 continue
             if f.conflict:
                 said = "; ".join(f"{m.status} ('{m.text}')" for m in f.mentions)
-                first = "present" if f.present else "absent"
+                if not f.complaint:
+                    warnings.append(f"{f.term} {f.label}: the note says {said}; left out, please check")
+                    continue
                 warnings.append(
-                    f"{f.term} {f.label}: the note says {said}; used the first ({first}), please check"
+                    f"{f.term} {f.label}: the note says {said}; the chief complaint names it, check"
                 )
+                observed.append((f.term, f.severity))
+                continue
             if f.present:
                 observed.append((f.term, f.severity))
             else:

@@ -250,3 +250,81 @@ def test_a_complaint_without_a_treatment_is_current(read):
 def test_phrasings_added(read, text, lang, term):
     found = observed(read(text, lang))
     assert term in found and (term != PRESYNCOPE or SYNCOPE not in found)
+
+
+WEIGHT_LOSS, MYOCARDIAL_INFARCTION, HYPERTENSION, DIABETES = (
+    "HP:0001824",
+    "HP:0001658",
+    "HP:0000822",
+    "HP:0000819",
+)
+HEARING, SKIN_RASH, ARTHRALGIA, POOR_APPETITE = "HP:0000364", "HP:0000988", "HP:0002829", "HP:0004396"
+NAUSEA, HOT_FLASHES = "HP:0002018", "HP:0031217"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("He wants to lose weight.", "en", WEIGHT_LOSS),
+        ("The pain is like a heart attack.", "en", MYOCARDIAL_INFARCTION),
+        ("El dolor es como un infarto.", "es", MYOCARDIAL_INFARCTION),
+    ],
+)
+def test_a_finding_wished_for_or_compared_with_is_not_stated(read, text, lang, term):
+    result = read(text, lang)
+    assert status(result, term) == "hypothetical" and not observed(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("He came for follow up of his hypertension.", "en", HYPERTENSION),
+        ("Acude a revisión de su hipertensión.", "es", HYPERTENSION),
+        ("His diabetes is well controlled.", "en", DIABETES),
+        ("Diabetes mal controlada.", "es", DIABETES),
+        ("He had similar symptoms of chest pain before.", "en", CHEST_PAIN),
+        ("Ya había tenido dolor torácico antes.", "es", CHEST_PAIN),
+    ],
+)
+def test_a_known_or_earlier_condition_is_past_history(read, text, lang, term):
+    result = read(text, lang)
+    assert status(result, term) == "history" and not observed(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("He has chest pain before meals.", "en"), ("Dolor torácico antes de las comidas.", "es")],
+)
+def test_before_followed_by_its_object_is_not_past(read, text, lang):
+    assert CHEST_PAIN in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("No hearing problems in the other ear.", "en", HEARING),
+        ("No rash elsewhere.", "en", SKIN_RASH),
+        ("Sin dolor articular en otras articulaciones.", "es", ARTHRALGIA),
+    ],
+)
+def test_a_finding_denied_at_other_sites_is_not_absent_here(read, text, lang, term):
+    result = read(text, lang)
+    assert status(result, term) == "elsewhere" and term not in excluded(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("She lost her apatite.", "en", POOR_APPETITE),
+        ("He felt noxious and dizzy.", "en", NAUSEA),
+        ("Episodes of feeling extremely hot.", "en", HOT_FLASHES),
+        ("Tiene oleadas de calor.", "es", HOT_FLASHES),
+        (
+            "He finds it difficult to walk longer distances, as he becomes short of breath.",
+            "en",
+            EXERTIONAL_DYSPNEA,
+        ),
+    ],
+)
+def test_misspellings_that_are_other_words_and_written_phrasings(read, text, lang, term):
+    assert term in observed(read(text, lang))

@@ -13,6 +13,7 @@ from knowledge.notes.results import (
     ABSENT,
     CONTACT_STATUS,
     DIAGNOSIS_STATUS,
+    ELSEWHERE_STATUS,
     FAMILY_STATUS,
     HISTORY_STATUS,
     HYPOTHETICAL_STATUS,
@@ -205,6 +206,8 @@ class MentionReader:
             status, cue = TRIGGER_STATUS, action
         elif (answer := _question(tokens, m)) is not None and answer != "yes":
             status, cue = (ABSENT, answer) if answer == "no" else (HYPOTHETICAL_STATUS, "?")
+        elif negated and (elsewhere := _other_site(tokens, m)) is not None:
+            status, cue = ELSEWHERE_STATUS, elsewhere
         elif negated and not (post is None and negation and _property_denied(tokens, m, negation.clause)):
             status = ABSENT
             qualifier = self._qualifier(tokens, negation.end, m.first, skip) if negation else None
@@ -218,6 +221,8 @@ class MentionReader:
             status, cue = HISTORY_STATUS, long_ago
         elif history or section == HISTORY:
             status, cue = HISTORY_STATUS, history.text if history else section
+        elif (controlled := _controlled(tokens, m)) is not None:
+            status, cue = HISTORY_STATUS, controlled
         elif m.term in self._diagnoses:
             status, cue = DIAGNOSIS_STATUS, None
         elif (name := _disease_name(tokens, m)) is not None:
@@ -324,13 +329,16 @@ class MentionReader:
     @staticmethod
     def _past_event(tokens, m: PhraseMatch, skip) -> bool:
         """ "She had an infection 1 week ago", "she experienced feet swelling and pain 6 months back", "tuvo
-        tos hace 3 semanas": a past event (a past verb before the term in its clause; after it, a duration
-        then "ago" or "back", or "hace" then a duration), not a current finding."""
+        tos hace 3 semanas", "he had similar chest pain before": a past event (a past verb before the term in
+        its clause; after it, a duration then "ago" or "back", "hace" then a duration, or "before" / "antes"
+        closing the clause), not a current finding."""
         norm, clause = tokens.norm, tokens.clause[m.first]
         cursor, dated = m.last + 1, False
         while cursor < len(norm) and tokens.clause[cursor] == clause and cursor - m.last <= 8:
             if norm[cursor] in C.PAST_EVENT and cursor - 1 in skip and cursor - 1 > m.last:
                 dated = True  # "6 months back"
+            elif norm[cursor] in _BEFORE_NOW and _ends_clause(tokens, cursor):
+                dated = True  # "he had similar chest pain before", "ya había tenido tos antes"
             elif norm[cursor] == "hace" and cursor + 1 in skip:
                 dated = True  # "hace un año"
             if dated:
@@ -648,4 +656,52 @@ def _treated_complaint(tokens, m: PhraseMatch) -> str | None:
                 q -= 1
             return None
         p -= 1
+    return None
+
+
+_BEFORE_NOW = words("before previously antes anteriormente")
+
+
+def _ends_clause(tokens, position: int) -> bool:
+    """Whether the token is the last of its clause."""
+    return position + 1 >= len(tokens) or tokens.clause[position + 1] != tokens.clause[position]
+
+
+# "his diabetes is well controlled", "hipertensión bien controlada": a known condition under treatment
+_CONTROLLED = words("controlled controlada controlado controladas controlados")
+_CONTROL_GAP = _POST_GAP | words("well poorly badly adequately reasonably bien mal")
+
+
+def _controlled(tokens, m: PhraseMatch) -> str | None:
+    """ "His diabetes is well controlled", "hipertensión mal controlada": a condition said to be controlled
+    (well or not) is a known, treated condition: past history, not a presenting finding."""
+    norm, clause = tokens.norm, tokens.clause[m.last]
+    p = m.last + 1
+    while p < len(norm) and tokens.clause[p] == clause and norm[p] in _CONTROL_GAP and p - m.last <= 3:
+        p += 1
+    if p < len(norm) and tokens.clause[p] == clause and norm[p] in _CONTROLLED:
+        return tokens.text[tokens.start[m.last + 1] : tokens.end[p]]
+    return None
+
+
+_SITE_PREPOSITIONS = words("in of on from at to en de del")
+_OTHER = words("other others otra otro otras otros resto")
+_ELSEWHERE = words("elsewhere")
+
+
+def _other_site(tokens, m: PhraseMatch) -> str | None:
+    """ "No pain or swelling in other joints", "no hearing problems in the other ear", "sin dolor en otras
+    articulaciones": a finding denied at other sites says nothing of the site in question."""
+    norm, clause = tokens.norm, tokens.clause[m.last]
+    for p in range(m.last + 1, min(m.last + 7, len(norm))):
+        if tokens.clause[p] != clause:
+            return None
+        if norm[p] in _ELSEWHERE:
+            return tokens.text[tokens.start[p] : tokens.end[p]]
+        if norm[p] in _SITE_PREPOSITIONS:
+            q = p + 1
+            while q < len(norm) and norm[q] in FUNCTION_WORDS and q - p <= 2:
+                q += 1
+            if q < len(norm) and tokens.clause[q] == clause and norm[q] in _OTHER:
+                return tokens.text[tokens.start[p] : tokens.end[q]]
     return None

@@ -48,6 +48,7 @@ FORMS = _forms(
     "tenderness: tender;"
     "restlessness: restless;"
     "anorexia: anorexic;"
+    "appetite: apatite apetite appetit;"  # misspellings that are other words ("apatite", a mineral)
     "fatigue: fatigued;"
     "dyspnea: dyspneic dyspnoeic;"
     "syncope: syncopal faints;"

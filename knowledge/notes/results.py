@@ -13,6 +13,7 @@ __all__ = [
     "ABSENT",
     "CONTACT_STATUS",
     "DIAGNOSIS_STATUS",
+    "ELSEWHERE_STATUS",
     "FAMILY_STATUS",
     "HISTORY_STATUS",
     "HYPOTHETICAL_STATUS",
@@ -27,6 +28,7 @@ PRESENT, ABSENT = "present", "absent"
 FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypothetical"
 TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on
 CONTACT_STATUS = "contact"  # "a coworker with a cough", "su pareja tiene fiebre": someone else's finding
+ELSEWHERE_STATUS = "elsewhere"  # "no pain in other joints": denied at other sites, silent on this one
 DIAGNOSIS_STATUS = "diagnosis"  # "pneumonia", "bronquitis": a diagnosis named, not a presenting finding
 
 
@@ -36,7 +38,9 @@ class Mention:
 
     term: str
     label: str
-    status: str  # present | absent | history | family | contact | diagnosis | hypothetical | trigger
+    status: (
+        str  # present | absent | history | family | contact | diagnosis | elsewhere | hypothetical | trigger
+    )
     severity: str | None
     text: str  # the words of the note that matched
     start: int  # character offsets in the note

@@ -328,3 +328,35 @@ def test_a_finding_denied_at_other_sites_is_not_absent_here(read, text, lang, te
 )
 def test_misspellings_that_are_other_words_and_written_phrasings(read, text, lang, term):
     assert term in observed(read(text, lang))
+
+
+ABDOMINAL_COLIC = "HP:0011848"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("He is not sure if he had a fever.", "en"),
+        ("She thinks she might have had a fever.", "en"),
+        ("No sabe si ha tenido fiebre.", "es"),
+    ],
+)
+def test_a_verb_of_having_after_an_uncertainty_cue_keeps_it(read, text, lang):
+    result = read(text, lang)
+    assert status(result, FEVER) == "hypothetical" and not observed(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Possible pneumonia but he has fever.", "en"), ("Posible neumonía, pero tiene fiebre.", "es")],
+)
+def test_an_uncertainty_cue_still_ends_at_but(read, text, lang):
+    assert FEVER in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Generalized colicky abdominal pain.", "en"), ("Dolor abdominal tipo cólico.", "es")],
+)
+def test_colicky_abdominal_pain_is_abdominal_colic(read, text, lang):
+    assert ABDOMINAL_COLIC in observed(read(text, lang))

@@ -179,7 +179,10 @@ class MentionReader:
                 if negation and position > negation.end:  # not "no presenta", "does not have"
                     negation = None
                 if hypothetical and position > hypothetical.end:
-                    hypothetical = None
+                    if _auxiliaries_only(norm, hypothetical.end, position + length):
+                        hypothetical.end = position + length  # "might have had", "if he had", "si ha tenido"
+                    else:
+                        hypothetical = None
                 if history and position > history.end and not (history.firm and norm[position] in _HAVING):
                     history = None
             position += length
@@ -705,3 +708,13 @@ def _other_site(tokens, m: PhraseMatch) -> str | None:
             if q < len(norm) and tokens.clause[q] == clause and norm[q] in _OTHER:
                 return tokens.text[tokens.start[p] : tokens.end[q]]
     return None
+
+
+# between an uncertainty cue and its finding: "she might have had a fever", "not sure if he has had", "si ha
+# tenido": the verb of having belongs to the cue, it does not end it
+_AUXILIARIES = _PRONOUNS | words("has have had having been be was were ha han habia haya hubiera tenido")
+
+
+def _auxiliaries_only(norm: list[str], start: int, end: int) -> bool:
+    """Whether the words from `start` to `end` are all pronouns and auxiliaries."""
+    return all(norm[p] in _AUXILIARIES for p in range(start, end))

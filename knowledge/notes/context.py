@@ -524,6 +524,8 @@ _ANSWERS = {
 def _question(tokens, m: PhraseMatch) -> str | None:
     """ "Any chest pain?", "¿Tiene fiebre?": a finding asked about is not stated ("?"), unless the answer
     follows ("Fever? No." is "no", "Fever? Yes." is "yes"); None when its sentence is not a question."""
+    if "?" not in tokens.text and "¿" not in tokens.text:
+        return None
     sentence, n = tokens.sentence[m.first], len(tokens)
     first = m.first
     while first > 0 and tokens.sentence[first - 1] == sentence:

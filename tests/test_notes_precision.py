@@ -360,3 +360,33 @@ def test_an_uncertainty_cue_still_ends_at_but(read, text, lang):
 )
 def test_colicky_abdominal_pain_is_abdominal_colic(read, text, lang):
     assert ABDOMINAL_COLIC in observed(read(text, lang))
+
+
+PAINFUL_DEFECATION, TENESMUS, ENURESIS, FAILURE_TO_THRIVE = (
+    "HP:6000222",
+    "HP:0012702",
+    "HP:0000805",
+    "HP:0001508",
+)
+MUSCLE_SPASM, URINARY_ODOR = "HP:0003394", "HP:0012088"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("She has pain on passing stool.", "en", PAINFUL_DEFECATION),
+        ("Dolor al hacer de vientre.", "es", PAINFUL_DEFECATION),
+        ("She has a feeling of incomplete evacuation.", "en", TENESMUS),
+        ("Sensación de evacuación incompleta.", "es", TENESMUS),
+        ("She has been wetting the bed.", "en", ENURESIS),
+        ("El niño moja la cama.", "es", ENURESIS),
+        ("The child is not gaining weight.", "en", FAILURE_TO_THRIVE),
+        ("El niño no gana peso.", "es", FAILURE_TO_THRIVE),
+        ("She has cramps in her legs at night.", "en", MUSCLE_SPASM),
+        ("Calambres en las piernas por la noche.", "es", MUSCLE_SPASM),
+        ("His urine smells bad.", "en", URINARY_ODOR),
+        ("Orina maloliente.", "es", URINARY_ODOR),
+    ],
+)
+def test_complaints_written_as_patients_put_them(read, text, lang, term):
+    assert term in observed(read(text, lang))

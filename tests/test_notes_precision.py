@@ -390,3 +390,39 @@ MUSCLE_SPASM, URINARY_ODOR = "HP:0003394", "HP:0012088"
 )
 def test_complaints_written_as_patients_put_them(read, text, lang, term):
     assert term in observed(read(text, lang))
+
+
+PRURITUS, VAGINAL_PRURITUS, DECREASED_LIBIDO, DECREASED_FEMALE_LIBIDO = (
+    "HP:0000989",
+    "HP:0030161",
+    "HP:0046504",
+    "HP:0030018",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("No vaginal discharge or itching.", "en"), ("Sin flujo vaginal ni picor.", "es")],
+)
+def test_a_coordinated_site_narrows_a_finding_named_alone(read, text, lang):
+    found = excluded(read(text, lang))
+    assert VAGINAL_PRURITUS in found and PRURITUS not in found
+
+
+def test_a_coordinated_phrase_that_is_no_kind_leaves_the_finding(read):
+    assert {PRURITUS} <= observed(read("Skin rash and itching."))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("32 year old female. Decreased libido.", "en"),
+        ("Mujer de 30 años con disminución de la libido.", "es"),
+    ],
+)
+def test_a_term_with_a_kind_for_the_patients_sex_is_read_as_that_kind(read, text, lang):
+    assert DECREASED_FEMALE_LIBIDO in observed(read(text, lang))
+
+
+def test_without_a_sex_the_term_stays(read):
+    assert DECREASED_LIBIDO in observed(read("Decreased libido."))

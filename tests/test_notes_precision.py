@@ -426,3 +426,18 @@ def test_a_term_with_a_kind_for_the_patients_sex_is_read_as_that_kind(read, text
 
 def test_without_a_sex_the_term_stays(read):
     assert DECREASED_LIBIDO in observed(read("Decreased libido."))
+
+
+ERYTHEMATOUS_MACULE = "HP:0025475"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The lesions began as small erythematous macules that progressed to ulcers.", "en"),
+        ("Las lesiones comenzaron como máculas eritematosas.", "es"),
+    ],
+)
+def test_what_a_lesion_began_as_is_an_earlier_stage(read, text, lang):
+    result = read(text, lang)
+    assert status(result, ERYTHEMATOUS_MACULE) == "history" and not observed(result)

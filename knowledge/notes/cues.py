@@ -99,7 +99,8 @@ PRE_CUES = (
         "antecedente de|antecedentes de|previamente|previo|previa|previos|previas|conocido|conocida|"
         "diagnosticado de|diagnosticada de|diagnosticado|diagnosticada|en el pasado|"
         "used to have|used to get|used to suffer from|used to|solia tener|solia padecer|solia|"
-        "follow up of|follow up for|followup of|followup for|seguimiento de|revision de|",
+        "follow up of|follow up for|followup of|followup for|seguimiento de|revision de|"
+        "began as|started as|begun as|comenzo como|empezo como|comenzaron como|empezaron como|",
     )
     + _cues(
         NO_HISTORY,

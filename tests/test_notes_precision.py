@@ -441,3 +441,19 @@ ERYTHEMATOUS_MACULE = "HP:0025475"
 def test_what_a_lesion_began_as_is_an_earlier_stage(read, text, lang):
     result = read(text, lang)
     assert status(result, ERYTHEMATOUS_MACULE) == "history" and not observed(result)
+
+
+OCULAR_PRURITUS = "HP:0033841"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("No itching in the eye.", "en", OCULAR_PRURITUS),
+        ("Picor en los ojos.", "es", OCULAR_PRURITUS),
+        ("No vaginal itchiness.", "en", VAGINAL_PRURITUS),
+    ],
+)
+def test_itching_takes_its_site(read, text, lang, term):
+    result = read(text, lang)
+    assert term in observed(result) | excluded(result) and PRURITUS not in observed(result) | excluded(result)

@@ -35,7 +35,7 @@ FORMS = _forms(
     "hypoxemia: hypoxic hypoxaemic hypoxemic;"
     "lethargy: lethargic;"
     "sneezing: sneezes sneezed;"
-    "itching: itched itches;"
+    "itching: itched itches itchiness;"
     "dehydration: dehydrated;"
     "diaphoresis: diaphoretic sweaty clammy;"
     "agitation: agitated;"

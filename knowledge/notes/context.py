@@ -4,7 +4,7 @@ word beside it, scoped by sentence and clause. Turns the matches into mentions w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.kb import KnowledgeBase
 from knowledge.notes import cues as C
@@ -13,6 +13,7 @@ from knowledge.notes.results import (
     ABSENT,
     CONTACT_STATUS,
     DIAGNOSIS_STATUS,
+    ELSEWHERE_STATUS,
     FAMILY_STATUS,
     HISTORY_STATUS,
     HYPOTHETICAL_STATUS,
@@ -144,11 +145,10 @@ class MentionReader:
                 if trigger and tokens.clause[position] != trigger.clause:
                     trigger = None
             for m in starts.get(position, ()):
-                mentions.append(
-                    self._mention(
-                        tokens, m, sections, blocked, family, negation, hypothetical or trigger, history, lang
-                    )
+                mention = self._mention(
+                    tokens, m, sections, blocked, family, negation, hypothetical or trigger, history, lang
                 )
+                mentions.append(_as_circumstance(tokens, m, mention, mentions))
             if position in inside or position in skip:
                 position += 1
                 continue
@@ -179,7 +179,10 @@ class MentionReader:
                 if negation and position > negation.end:  # not "no presenta", "does not have"
                     negation = None
                 if hypothetical and position > hypothetical.end:
-                    hypothetical = None
+                    if _auxiliaries_only(norm, hypothetical.end, position + length):
+                        hypothetical.end = position + length  # "might have had", "if he had", "si ha tenido"
+                    else:
+                        hypothetical = None
                 if history and position > history.end and not (history.firm and norm[position] in _HAVING):
                     history = None
             position += length
@@ -200,11 +203,15 @@ class MentionReader:
             status, cue = HISTORY_STATUS, negation.text
         elif section == FAMILY or relative:
             status, cue = (relative[1], relative[0]) if relative else (FAMILY_STATUS, section)
-        elif (treated := self._treatment(tokens, m)) is not None:
+        elif (treated := self._treatment(tokens, m) or _treated_complaint(tokens, m)) is not None:
             status, cue = HISTORY_STATUS, treated
         elif (action := self._action_trigger(tokens, m)) is not None:
             status, cue = TRIGGER_STATUS, action
-        elif negated:
+        elif (answer := _question(tokens, m)) is not None and answer != "yes":
+            status, cue = (ABSENT, answer) if answer == "no" else (HYPOTHETICAL_STATUS, "?")
+        elif negated and (elsewhere := _other_site(tokens, m)) is not None:
+            status, cue = ELSEWHERE_STATUS, elsewhere
+        elif negated and not (post is None and negation and _property_denied(tokens, m, negation.clause)):
             status = ABSENT
             qualifier = self._qualifier(tokens, negation.end, m.first, skip) if negation else None
         elif hypothetical and hypothetical.trigger:
@@ -217,8 +224,12 @@ class MentionReader:
             status, cue = HISTORY_STATUS, long_ago
         elif history or section == HISTORY:
             status, cue = HISTORY_STATUS, history.text if history else section
+        elif (controlled := _controlled(tokens, m)) is not None:
+            status, cue = HISTORY_STATUS, controlled
         elif m.term in self._diagnoses:
             status, cue = DIAGNOSIS_STATUS, None
+        elif (name := _disease_name(tokens, m)) is not None:
+            status, cue = DIAGNOSIS_STATUS, name
         else:
             status, cue = PRESENT, None
         start, end = tokens.start[m.first], tokens.end[m.last]
@@ -321,13 +332,16 @@ class MentionReader:
     @staticmethod
     def _past_event(tokens, m: PhraseMatch, skip) -> bool:
         """ "She had an infection 1 week ago", "she experienced feet swelling and pain 6 months back", "tuvo
-        tos hace 3 semanas": a past event (a past verb before the term in its clause; after it, a duration
-        then "ago" or "back", or "hace" then a duration), not a current finding."""
+        tos hace 3 semanas", "he had similar chest pain before": a past event (a past verb before the term in
+        its clause; after it, a duration then "ago" or "back", "hace" then a duration, or "before" / "antes"
+        closing the clause), not a current finding."""
         norm, clause = tokens.norm, tokens.clause[m.first]
         cursor, dated = m.last + 1, False
         while cursor < len(norm) and tokens.clause[cursor] == clause and cursor - m.last <= 8:
             if norm[cursor] in C.PAST_EVENT and cursor - 1 in skip and cursor - 1 > m.last:
                 dated = True  # "6 months back"
+            elif norm[cursor] in _BEFORE_NOW and _ends_clause(tokens, cursor):
+                dated = True  # "he had similar chest pain before", "ya había tenido tos antes"
             elif norm[cursor] == "hace" and cursor + 1 in skip:
                 dated = True  # "hace un año"
             if dated:
@@ -499,3 +513,210 @@ def _pair_before(tokens, m: PhraseMatch, first, second, clause: int) -> str | No
         if norm[p] in second and norm[p - 1] in first and tokens.clause[p - 1] == clause:
             return tokens.text[tokens.start[p - 1] : tokens.end[p]]
     return None
+
+
+_ANSWERS = {
+    **dict.fromkeys(words("yes si positive positivo positiva"), "yes"),
+    **dict.fromkeys(words("no negative negativo negativa"), "no"),
+}
+
+
+def _question(tokens, m: PhraseMatch) -> str | None:
+    """ "Any chest pain?", "¿Tiene fiebre?": a finding asked about is not stated ("?"), unless the answer
+    follows ("Fever? No." is "no", "Fever? Yes." is "yes"); None when its sentence is not a question."""
+    if "?" not in tokens.text and "¿" not in tokens.text:
+        return None
+    sentence, n = tokens.sentence[m.first], len(tokens)
+    first = m.first
+    while first > 0 and tokens.sentence[first - 1] == sentence:
+        first -= 1
+    last = m.last
+    while last + 1 < n and tokens.sentence[last + 1] == sentence:
+        last += 1
+    after = tokens.text[tokens.end[last] : tokens.start[last + 1] if last + 1 < n else len(tokens.text)]
+    before = tokens.text[tokens.end[first - 1] if first else 0 : tokens.start[first]]
+    if "?" not in after and "¿" not in before:
+        return None
+    if "?" in after and last + 1 < n and tokens.norm[last + 1] in _ANSWERS:
+        return _ANSWERS[tokens.norm[last + 1]]
+    return "?"
+
+
+# "No fever, abdominal pain is not radiated": the negated word is a property of the finding, which is stated
+_STATED_NOT = words("not no")
+_EXISTENCE = words(
+    "present reported noted seen found observed elicited detected complained mentioned experienced felt "
+    "presente referido referida observado observada objetivado objetivada evidente"
+)
+
+
+def _property_denied(tokens, m: PhraseMatch, negation_clause: int) -> bool:
+    """ "No fever, abdominal pain is not radiated", "cough not productive": in a list after a negation, a
+    finding followed in its own clause by a negated property ("is not radiated", not "is not present") is
+    stated, its property denied."""
+    norm, clause = tokens.norm, tokens.clause[m.first]
+    if clause == negation_clause:
+        return False
+    p = m.last + 1
+    while p < len(norm) and tokens.clause[p] == clause and norm[p] in _COPULA and p - m.last <= 2:
+        p += 1
+    if p < len(norm) and norm[p] in _STATED_NOT and p + 1 < len(norm) and norm[p + 1] == "se":
+        p += 1  # "el dolor no se irradia"
+    return (
+        p + 1 < len(norm)
+        and norm[p] in _STATED_NOT | {"se"}
+        and tokens.clause[p] == tokens.clause[p + 1] == clause
+        and norm[p + 1] not in _EXISTENCE
+        and norm[p + 1] not in FUNCTION_WORDS
+    )
+
+
+_NAME_OF = words("of de del")  # "syndrome of", "síndrome del"
+
+
+def _disease_name(tokens, m: PhraseMatch) -> str | None:
+    """ "irritable bowel syndrome", "síndrome del intestino irritable": a finding's words inside a disease's
+    name (one or two other words, then "syndrome" / "disease"; or "síndrome de", words, the finding) name the
+    disease, not the finding ("restless legs syndrome", with nothing between, is still restless legs)."""
+    norm, clause, n = tokens.norm, tokens.clause[m.first], len(tokens)
+    p = m.last + 1
+    while p < n and p - m.last <= 3 and tokens.clause[p] == clause and _name_word(norm[p]):
+        if norm[p] in C.DISEASE_WORDS:
+            break
+        p += 1
+    if p - m.last > 1 and p < n and tokens.clause[p] == clause and norm[p] in C.DISEASE_WORDS:
+        return tokens.text[tokens.start[m.first] : tokens.end[p]]
+    p = m.first - 1
+    while p >= 0 and m.first - p <= 3 and tokens.clause[p] == clause and _name_word(norm[p]):
+        p -= 1
+    if m.first - p > 1 and p >= 1 and norm[p] in _NAME_OF and norm[p - 1] in C.DISEASE_WORDS:
+        return tokens.text[tokens.start[p - 1] : tokens.end[m.last]]
+    return None
+
+
+def _name_word(word: str) -> bool:
+    """A word that can sit inside a disease's name: a content word, not a linking one."""
+    return word.isalpha() and word not in FUNCTION_WORDS and word not in C.COORDINATORS and word not in C.PRE
+
+
+def _as_circumstance(tokens, m: PhraseMatch, mention: Mention, before: list[Mention]) -> Mention:
+    """ "a syncopal episode when he got up at night to pass urine", "se mareó cuando se levantó por la noche a
+    orinar": a finding described (its qualifiers too) inside a "when" clause that follows another present
+    finding of its sentence is the circumstance of that one (a trigger), not a finding of its own ("fever and
+    it burns when she urinates" is still dysuria)."""
+    if not m.described or mention.status != PRESENT:
+        return mention
+    norm, clause, sentence = tokens.norm, tokens.clause[m.first], tokens.sentence[m.first]
+    p = min(m.first, m.opens if m.opens >= 0 else m.first) - 1
+    while p >= 0 and tokens.clause[p] == clause and norm[p] not in _WHEN_CLAUSE:
+        p -= 1
+    if p < 0 or tokens.clause[p] != clause:
+        return mention
+    opened = tokens.start[p]
+    if not any(
+        other.status == PRESENT
+        and other.end <= opened
+        and tokens.sentence[_token_at(tokens, other.start)] == sentence
+        for other in before
+    ):
+        return mention
+    return replace(mention, status=TRIGGER_STATUS, severity=None, cue=tokens.text[opened : tokens.end[p]])
+
+
+_WHEN_CLAUSE = words("when whenever cuando")
+
+
+def _token_at(tokens, offset: int) -> int:
+    """The token that starts at character `offset` (a mention's first token)."""
+    low, high = 0, len(tokens) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if tokens.start[middle] < offset:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+# "started on tamsulosin after complaining of urinary frequency": the complaint a treatment was started for
+_PRESCRIBED = words(
+    "started prescribed given commenced put iniciado iniciada iniciaron pautado pautada pautaron recetado "
+    "recetada recetaron prescrito prescrita"
+)
+_COMPLAINED = (("after", "complaining", "of"), ("after", "complaints", "of"), ("tras", "consultar", "por"))
+
+
+def _treated_complaint(tokens, m: PhraseMatch) -> str | None:
+    """ "he was started on tamsulosin after complaining of urinary frequency", "le pautaron omeprazol tras
+    consultar por ardor": the complaint a treatment was started for, earlier, is treated history (the cue in
+    the finding's clause, a word of prescribing before it in the sentence)."""
+    norm, clause, sentence = tokens.norm, tokens.clause[m.first], tokens.sentence[m.first]
+    p = m.first - 3
+    while p >= 0 and tokens.clause[p] == clause:
+        if tuple(norm[p : p + 3]) in _COMPLAINED:
+            q = p - 1
+            while q >= 0 and tokens.sentence[q] == sentence:
+                if norm[q] in _PRESCRIBED:
+                    return tokens.text[tokens.start[p] : tokens.end[p + 2]]
+                q -= 1
+            return None
+        p -= 1
+    return None
+
+
+_BEFORE_NOW = words("before previously antes anteriormente")
+
+
+def _ends_clause(tokens, position: int) -> bool:
+    """Whether the token is the last of its clause."""
+    return position + 1 >= len(tokens) or tokens.clause[position + 1] != tokens.clause[position]
+
+
+# "his diabetes is well controlled", "hipertensión bien controlada": a known condition under treatment
+_CONTROLLED = words("controlled controlada controlado controladas controlados")
+_CONTROL_GAP = _POST_GAP | words("well poorly badly adequately reasonably bien mal")
+
+
+def _controlled(tokens, m: PhraseMatch) -> str | None:
+    """ "His diabetes is well controlled", "hipertensión mal controlada": a condition said to be controlled
+    (well or not) is a known, treated condition: past history, not a presenting finding."""
+    norm, clause = tokens.norm, tokens.clause[m.last]
+    p = m.last + 1
+    while p < len(norm) and tokens.clause[p] == clause and norm[p] in _CONTROL_GAP and p - m.last <= 3:
+        p += 1
+    if p < len(norm) and tokens.clause[p] == clause and norm[p] in _CONTROLLED:
+        return tokens.text[tokens.start[m.last + 1] : tokens.end[p]]
+    return None
+
+
+_SITE_PREPOSITIONS = words("in of on from at to en de del")
+_OTHER = words("other others otra otro otras otros resto")
+_ELSEWHERE = words("elsewhere")
+
+
+def _other_site(tokens, m: PhraseMatch) -> str | None:
+    """ "No pain or swelling in other joints", "no hearing problems in the other ear", "sin dolor en otras
+    articulaciones": a finding denied at other sites says nothing of the site in question."""
+    norm, clause = tokens.norm, tokens.clause[m.last]
+    for p in range(m.last + 1, min(m.last + 7, len(norm))):
+        if tokens.clause[p] != clause:
+            return None
+        if norm[p] in _ELSEWHERE:
+            return tokens.text[tokens.start[p] : tokens.end[p]]
+        if norm[p] in _SITE_PREPOSITIONS:
+            q = p + 1
+            while q < len(norm) and norm[q] in FUNCTION_WORDS and q - p <= 2:
+                q += 1
+            if q < len(norm) and tokens.clause[q] == clause and norm[q] in _OTHER:
+                return tokens.text[tokens.start[p] : tokens.end[q]]
+    return None
+
+
+# between an uncertainty cue and its finding: "she might have had a fever", "not sure if he has had", "si ha
+# tenido": the verb of having belongs to the cue, it does not end it
+_AUXILIARIES = _PRONOUNS | words("has have had having been be was were ha han habia haya hubiera tenido")
+
+
+def _auxiliaries_only(norm: list[str], start: int, end: int) -> bool:
+    """Whether the words from `start` to `end` are all pronouns and auxiliaries."""
+    return all(norm[p] in _AUXILIARIES for p in range(start, end))

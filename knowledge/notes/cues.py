@@ -80,7 +80,13 @@ PRE_CUES = (
         "workup for|screening for|screened for|para estudio de|en estudio por|ningun otro|ninguna otra|"
         "en caso de|ante|vigilar|riesgo de|descartar|para descartar|posible|posibles|probable|"
         "probables|sospecha de|sospecha|podria|puede|pueden|compatible con|diagnostico diferencial|"
-        "prevenir|prevencion de|",
+        "prevenir|prevencion de|"
+        "worried about|worried of|worries about|concerned about|afraid of|fear of|fears|fears that|"
+        "ask about|asked about|check for|preocupado por|preocupada por|miedo a|miedo de|teme|temor a|"
+        "preguntar por|"
+        "wants to|want to|wanted to|would like to|trying to|tries to|wishes to|hopes to|"
+        "like a|like an|as if|as though|similar to|resembling|"
+        "quiere|queria|desea|intenta|como un|como una|como si|parecido a|parecida a|similar a|",
     )
     + _cues(
         HISTORY,
@@ -91,7 +97,10 @@ PRE_CUES = (
         "tratado de|tratada de|tratado por|tratada por|operado de|operada de|"
         "antes del inicio de|antes del comienzo de|antes de este cuadro|"
         "antecedente de|antecedentes de|previamente|previo|previa|previos|previas|conocido|conocida|"
-        "diagnosticado de|diagnosticada de|diagnosticado|diagnosticada|en el pasado|",
+        "diagnosticado de|diagnosticada de|diagnosticado|diagnosticada|en el pasado|"
+        "used to have|used to get|used to suffer from|used to|solia tener|solia padecer|solia|"
+        "follow up of|follow up for|followup of|followup for|seguimiento de|revision de|"
+        "began as|started as|begun as|comenzo como|empezo como|comenzaron como|empezaron como|",
     )
     + _cues(
         NO_HISTORY,

@@ -13,6 +13,8 @@ returned for the caller to show, nothing is dropped.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from knowledge.kb import KnowledgeBase
 from knowledge.notes.context import MentionReader
 from knowledge.notes.lexicon import Lexicon
@@ -25,6 +27,8 @@ from knowledge.notes.text import tokenize
 
 __all__ = ["NoteExtractor"]
 
+PAIN = "HP:0012531"  # Pain: a described pain keeps its own reading too
+
 
 class NoteExtractor:
     """Reads notes against one knowledge base (build once per KB: `note_extractor(kb)`)."""
@@ -35,6 +39,8 @@ class NoteExtractor:
         self._matcher = PhraseMatcher(self.lexicon)
         self._patterns = SentencePatterns(kb)
         self._reader = MentionReader(kb)
+        self._pain = kb.term_index.get(PAIN, -1)
+        self._sex_kinds = self._sex_kinds_of()
 
     # ---- public ---------------------------------------------------------------------------------
     def extract(self, text: str, lang: str = "en", known: dict[str, bool] | None = None) -> Extraction:
@@ -49,13 +55,56 @@ class NoteExtractor:
             m
             for m in self._matcher.match(tokens, skip, measures.ages)
             if not all(p in qualifiers for p in range(m.first, m.last + 1))
+            and not self._redescribed(m, described)
         ] + described
         for term, first, last in measures.findings:
             if term in self.kb.term_index:
                 matches.append(PhraseMatch(first, last, self.kb.term_index[term], False))
         matches.sort(key=lambda m: (m.first, m.last))
         mentions = self._reader.read(tokens, matches, sections, skip - weight, lang)
+        if measures.sex is not None:
+            mentions = self._of_sex(mentions, measures.sex[0], lang)
         return self._assemble(mentions, measures, known or {})
+
+    def _of_sex(self, mentions: list[Mention], sex: str, lang: str) -> list[Mention]:
+        """ "Decreased libido" in a woman is decreased female libido, "infertility" in a man male
+        infertility: a term with a kind for the patient's sex (the same label with "female" / "male") is read
+        as that kind."""
+        kinds = self._sex_kinds.get(sex, {})
+        return [
+            replace(m, term=kinds[m.term], label=self.kb.label(kinds[m.term], lang)) if m.term in kinds else m
+            for m in mentions
+        ]
+
+    def _sex_kinds_of(self) -> dict[str, dict[str, str]]:
+        """sex -> term -> its child for that sex: a child whose label is the term's with "female" or "male"
+        added ("Decreased female libido" of "Decreased libido", "Male infertility" of "Infertility")."""
+        kb = self.kb
+        kinds: dict[str, dict[str, str]] = {"female": {}, "male": {}}
+        for index, term in enumerate(kb.term_ids):
+            words = kb.label(term).lower().split()
+            for sex in ("female", "male"):
+                if sex not in words or len(words) < 2:
+                    continue
+                rest = [w for w in words if w != sex]
+                for parent in kb.parents(index):
+                    if kb.label(kb.term_ids[parent]).lower().split() == rest:
+                        kinds[sex][kb.term_ids[parent]] = term
+        return kinds
+
+    def _redescribed(self, match: PhraseMatch, described: list[PhraseMatch]) -> bool:
+        """ "sweating episodes at night" is night sweats, not hyperhidrosis; "phlegm ... blood-tinged"
+        hemoptysis, not more sputum; "fatiga al respirar" dyspnea, not fatigue: a head phrase a note pattern
+        describes (or a phrase inside it) is read as the described finding only, unless its own term is a
+        kind the described one belongs to, or a pain ("low back pain radiating down the leg" stays)."""
+        kb = self.kb
+        for other in described:
+            inside = other.first <= match.first and match.last <= other.last
+            if not inside or other.term == match.term:
+                continue
+            kept = match.term in kb.ancestor_sets[other.term] or self._pain in kb.ancestor_sets[match.term]
+            return not kept
+        return False
 
     # ---- result ---------------------------------------------------------------------------------
     def _mark_ancestor_conflicts(self, by_term: dict[str, Finding]) -> None:

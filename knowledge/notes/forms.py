@@ -35,7 +35,7 @@ FORMS = _forms(
     "hypoxemia: hypoxic hypoxaemic hypoxemic;"
     "lethargy: lethargic;"
     "sneezing: sneezes sneezed;"
-    "itching: itched itches;"
+    "itching: itched itches itchiness;"
     "dehydration: dehydrated;"
     "diaphoresis: diaphoretic sweaty clammy;"
     "agitation: agitated;"
@@ -48,6 +48,7 @@ FORMS = _forms(
     "tenderness: tender;"
     "restlessness: restless;"
     "anorexia: anorexic;"
+    "appetite: apatite apetite appetit;"  # misspellings that are other words ("apatite", a mineral)
     "fatigue: fatigued;"
     "dyspnea: dyspneic dyspnoeic;"
     "syncope: syncopal faints;"

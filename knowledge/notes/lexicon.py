@@ -59,6 +59,8 @@ class PhraseMatch:
     term: int
     negated_form: bool
     described: bool = False  # a note pattern's head: "burning when urinating" is dysuria, not a trigger
+    opens: int = -1  # a described finding: where its words begin, its qualifiers included ("burning")
+    narrows: bool = False  # a coordinated phrase's kind replacing the match alone ("discharge or itching")
 
 
 def _short(key: tuple[str, ...]) -> bool:

@@ -147,7 +147,9 @@ class PhraseMatcher:
             i += length
         matches += self._shared_site(tokens, content, keys, alts, linked, joined, swaps)
         matches += self._split_items(tokens, content, keys, matches)
-        matches += self._distributed(tokens, content, keys, linked, matches)
+        distributed = self._distributed(tokens, content, keys, linked, matches)
+        narrowed = {(m.first, m.last) for m in distributed if m.narrows}
+        matches = [m for m in matches if (m.first, m.last) not in narrowed] + distributed
         matches = self._pain_character(tokens, skip, matches)
         matches = self._specifier.refine(tokens, content, keys, linked, matches, ages or set())
         matches.sort(key=lambda m: (m.first, m.last))
@@ -326,13 +328,17 @@ class PhraseMatcher:
                 continue
             ka, kb = ka or [keys[i] for i in a], [keys[i] for i in b]
             a_span, b_span = (content[a[0]], content[a[-1]]), (content[b[0]], content[b[-1]])
-            if len(ka) > 1 and b_span not in full:
+            if len(ka) > 1:
                 for key in (tuple(ka[:-1] + kb), tuple(ka[:1] + kb)):
                     hit = table.get(key)
-                    if hit and hit[0] != BLOCKER:
-                        extra.append(PhraseMatch(b_span[0], b_span[1], hit[0], hit[2]))
+                    if not hit or hit[0] == BLOCKER:
+                        continue
+                    # "vaginal discharge or itching": vaginal itching, the kind of the itching named alone
+                    narrows = b_span in full and self._narrows(hit[0], b_span, matches)
+                    if b_span not in full or narrows:
+                        extra.append(PhraseMatch(b_span[0], b_span[1], hit[0], hit[2], narrows=narrows))
                         carried[b_run] = list(key)
-                        break
+                    break
             if len(kb) > 1 and not any(p in covered for p in range(a_span[0], a_span[1] + 1)):
                 for key in (tuple(ka + kb[-1:]), tuple(ka[-1:] + kb[-1:])):  # "central chest and abdominal
                     hit = table.get(key)  # discomfort": chest discomfort
@@ -340,6 +346,12 @@ class PhraseMatcher:
                         extra.append(PhraseMatch(content[a[-len(key) + 1]], a_span[1], hit[0], hit[2]))
                         break
         return extra
+
+    def _narrows(self, term: int, span: tuple[int, int], matches: list[PhraseMatch]) -> bool:
+        """Whether `term` is a proper kind of every term matched alone on `span`."""
+        ancestors = self.lexicon.kb.ancestor_sets[term]
+        alone = [m.term for m in matches if (m.first, m.last) == span]
+        return bool(alone) and all(t != term and t in ancestors for t in alone)
 
     def _trim(self, tokens, content, run: list[int]) -> list[int]:
         """The run without its leading cue words and other words no phrase contains ("no", "severe")."""

@@ -58,6 +58,7 @@ class SentencePatterns:
                     and (first - WINDOW <= q_first < first or last < q_first <= last + WINDOW)
                 ]
                 if near:
-                    matches.append(PhraseMatch(first, last, self._terms[number], False, described=True))
+                    opens = min(first, *(q_first for q_first, _ in near))
+                    matches.append(PhraseMatch(first, last, self._terms[number], False, True, opens))
                     used.update(p for q_first, q_last in near for p in range(q_first, q_last + 1))
         return matches, used

@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge.notes.measures import Reading, first_usable
+from knowledge.notes.sections import COMPLAINT
 
 __all__ = [
     "ABSENT",
     "CONTACT_STATUS",
     "DIAGNOSIS_STATUS",
+    "ELSEWHERE_STATUS",
     "FAMILY_STATUS",
     "HISTORY_STATUS",
     "HYPOTHETICAL_STATUS",
@@ -26,6 +28,7 @@ PRESENT, ABSENT = "present", "absent"
 FAMILY_STATUS, HISTORY_STATUS, HYPOTHETICAL_STATUS = "family", "history", "hypothetical"
 TRIGGER_STATUS = "trigger"  # "worse with coughing": named as what brings the complaint on
 CONTACT_STATUS = "contact"  # "a coworker with a cough", "su pareja tiene fiebre": someone else's finding
+ELSEWHERE_STATUS = "elsewhere"  # "no pain in other joints": denied at other sites, silent on this one
 DIAGNOSIS_STATUS = "diagnosis"  # "pneumonia", "bronquitis": a diagnosis named, not a presenting finding
 
 
@@ -35,7 +38,9 @@ class Mention:
 
     term: str
     label: str
-    status: str  # present | absent | history | family | contact | diagnosis | hypothetical | trigger
+    status: (
+        str  # present | absent | history | family | contact | diagnosis | elsewhere | hypothetical | trigger
+    )
     severity: str | None
     text: str  # the words of the note that matched
     start: int  # character offsets in the note
@@ -88,6 +93,11 @@ class Finding:
     def repeated(self) -> bool:
         """Whether the note mentions the finding more than once."""
         return len(self.mentions) > 1
+
+    @property
+    def complaint(self) -> bool:
+        """Whether the chief complaint names it present (what the visit is for wins a contradiction)."""
+        return any(m.present and m.section == COMPLAINT for m in self.mentions)
 
     @property
     def text(self) -> str:
@@ -145,7 +155,8 @@ class Extraction:
     def evidence(self) -> tuple[list[tuple[str, str | None]], list[str], list[str]]:
         """(observed [(term, severity)], excluded [term], warnings) to diagnose with.
 
-        A term the note names both ways keeps its first mention's state and is named in a warning; a finding
+        A term the note names both ways is left out and named in a warning, unless the chief complaint names
+        it (then it is present: what the visit is for); a finding
         that contradicts what the doctor entered (`known`) is left to the entry and named in a warning."""
         observed: list[tuple[str, str | None]] = []
         excluded: list[str] = []
@@ -165,10 +176,14 @@ class Extraction:
                 continue
             if f.conflict:
                 said = "; ".join(f"{m.status} ('{m.text}')" for m in f.mentions)
-                first = "present" if f.present else "absent"
+                if not f.complaint:
+                    warnings.append(f"{f.term} {f.label}: the note says {said}; left out, please check")
+                    continue
                 warnings.append(
-                    f"{f.term} {f.label}: the note says {said}; used the first ({first}), please check"
+                    f"{f.term} {f.label}: the note says {said}; the chief complaint names it, check"
                 )
+                observed.append((f.term, f.severity))
+                continue
             if f.present:
                 observed.append((f.term, f.severity))
             else:

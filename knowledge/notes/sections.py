@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from knowledge.notes.text import Tokens
 
-__all__ = ["FAMILY", "HISTORY", "PLAN", "find_sections"]
+__all__ = ["COMPLAINT", "FAMILY", "HISTORY", "PLAN", "find_sections"]
 
 CURRENT, HISTORY, FAMILY, PLAN = "current", "history", "family", "plan"
+COMPLAINT = "complaint"  # the chief complaint: current, and what the visit is for
 
 _SECTIONS = {
-    CURRENT: "chief complaint|chief complaints|cc|presenting complaint|presenting complaints|complaint|"
-    "hpi|history of present illness|present illness|history of presenting complaint|current illness|"
+    COMPLAINT: "chief complaint|chief complaints|cc|presenting complaint|presenting complaints|complaint|"
+    "reason for visit|reason for consultation|motivo de consulta|mc|motivo de ingreso|motivo|",
+    CURRENT: "hpi|history of present illness|present illness|history of presenting complaint|current illness|"
     "exam|examination|physical exam|physical examination|on examination|o e|pe|clinical examination|"
     "review of systems|ros|symptoms|signs|vitals|vital signs|findings|clinical findings|presentation|"
-    "motivo de consulta|mc|enfermedad actual|ea|anamnesis|exploracion|exploracion fisica|ef|"
+    "enfermedad actual|ea|anamnesis|exploracion|exploracion fisica|ef|"
     "exploracion general|sintomas|signos|constantes|signos vitales|hallazgos|cuadro clinico|"
     "revision por sistemas|revision por aparatos|note|nota|subjective|objective|s|o",
     HISTORY: "history|past history|past medical history|pmh|medical history|pmhx|past illnesses|"
@@ -37,7 +39,8 @@ def find_sections(tokens: Tokens) -> tuple[list[str], set[int]]:
     """The section kind of every token, and the positions of header words (not findings).
 
     A header is a known heading at the start of a line or sentence followed by a colon (or by the end of
-    its line); it holds until the next header."""
+    its line); it holds until the next header (the chief complaint until the end of its line; what follows
+    is the current illness)."""
     n = len(tokens)
     kinds = [CURRENT] * n
     headers: set[int] = set()
@@ -60,6 +63,16 @@ def find_sections(tokens: Tokens) -> tuple[list[str], set[int]]:
                 break
     for number, (position, length, kind) in enumerate(found):
         end = found[number + 1][0] if number + 1 < len(found) else n
+        if kind == COMPLAINT:  # "Chief complaint: cough." names the complaint on its own line
+            end = _line_end(tokens, position + length, end)
         headers.update(range(position, position + length))
         kinds[position:end] = [kind] * (end - position)
     return kinds, headers
+
+
+def _line_end(tokens: Tokens, start: int, end: int) -> int:
+    """The first position from `start` (before `end`) that begins a new line of the note, else `end`."""
+    for position in range(max(start, 1), end):
+        if "\n" in tokens.text[tokens.end[position - 1] : tokens.start[position]]:
+            return position
+    return end

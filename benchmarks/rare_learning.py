@@ -5,7 +5,9 @@ The dev cases are ingested through the real store; for each publication fold k a
 and scored on fold k through the one evaluation (inference.evaluation.score_cases), OMIM-only and over all
 sources, per half (cited / independent) and by how many training cases the true disease had (0, 1, 2-5,
 more than 5), with and without the case-mix prior. The scoring parameters are the literature defaults, or
-the fitted likelihood fitted without fold k (from benchmarks/rare_fit.py's report, `--fits`).
+the fitted likelihood fitted without fold k (from benchmarks/rare_fit.py's report, `--fits`). The ECE column
+recalibrates each candidate set with its own map fitted on the other fold; "one clinic map" lines give the ECE
+(95% bootstrap) of the shipped kind of map, one for both candidate sets, fitted on the other fold's scores.
 
     python benchmarks/rare_learning.py [--cases DIR] [--fits reports/rare_fit/rare_fit.json] [--out DIR]
 """
@@ -29,8 +31,15 @@ sys.path.insert(0, str(REPO))
 from benchmarks.accuracy import KEY, OMIM, cited_mask, eval_cases  # noqa: E402
 from benchmarks.rare_fit import combine  # noqa: E402
 from inference.artifact import diagnoser_from_artifact  # noqa: E402
+from inference.calibration import fit_calibration, recalibrate_top1  # noqa: E402
 from inference.engine import Diagnoser  # noqa: E402
-from inference.evaluation import expected_calibration_error, publication_fold, rank_summary, score_cases  # noqa: E402
+from inference.evaluation import (  # noqa: E402
+    bootstrap_interval,
+    expected_calibration_error,
+    publication_fold,
+    rank_summary,
+    score_cases,
+)
 from inference.params import ModelParams  # noqa: E402
 from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
 from knowledge.build import ensure_kb  # noqa: E402
@@ -54,6 +63,28 @@ def training_counts(cases: list, folds: np.ndarray) -> np.ndarray:
         counts = Counter(c.diagnoses[0] for c, f in zip(cases, folds, strict=True) if f != k)
         for i in np.flatnonzero(folds == k):
             result[i] = counts.get(cases[i].diagnoses[0], 0)
+    return result
+
+
+def clinic_map_ece(by_source: dict, folds: np.ndarray) -> dict[str, list[float]]:
+    """ECE [95% bootstrap] per candidate set of the clinic's one map (as shipped): fitted on the other fold's
+    scores of every candidate set pooled, applied to each set's held-out top-1."""
+    result = {}
+    for name, by_fold in by_source.items():
+        top1, correct = np.zeros(len(folds)), np.zeros(len(folds), dtype=bool)
+        for k, scores in by_fold.items():
+            other = [s[j] for s in by_source.values() for j in s if j != k]
+            calibration = fit_calibration(
+                np.concatenate([s.top1_raw for s in other]),
+                np.concatenate([s.second_raw for s in other]),
+                np.concatenate([s.ranks == 1 for s in other]),
+            )
+            index = np.flatnonzero(folds == k)
+            top1[index] = recalibrate_top1(scores.top1_raw, scores.second_raw, calibration)
+            correct[index] = scores.ranks == 1
+        values = np.c_[top1, correct]
+        low, high = bootstrap_interval(values, lambda v: expected_calibration_error(v[:, 0], v[:, 1] > 0.5))
+        result[name] = [expected_calibration_error(top1, correct), low, high]
     return result
 
 
@@ -111,6 +142,7 @@ def main() -> int:
     }
     header = "".join(f"{p:>18}" for p in parts)
     print(f"{'method':56}{header}  ECE   (top-1 / top-10 %)")
+    by_variant: dict = {}
     with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "store.duckdb") as store:
         ingest_phenopackets(store, kb, KEY, [cases_dir], progress=False)
         encounter = {i: pseudonym(KEY, f"phenopacket:{i}", "encounter") for i in ids}
@@ -120,7 +152,7 @@ def main() -> int:
         ]
         for source_name, sources in chosen_sources:
             for name, by_fold, learning in variants:
-                scores = {}
+                scores = by_variant.setdefault(name, {}).setdefault(source_name, {})
                 for k in (0, 1):
                     held = [evaluation[i] for i in np.flatnonzero(folds == k)]
                     if learning is None:
@@ -141,6 +173,12 @@ def main() -> int:
                 results["methods"][label] = row
                 cells = "".join(f"{100 * row[p]['top1']:>9.1f}/{100 * row[p]['top10']:<8.1f}" for p in parts)
                 print(f"{label:56}{cells}{row['ece_top1']:6.3f}", flush=True)
+    for name, by_source in by_variant.items():
+        if len(by_source) > 1:
+            ece = clinic_map_ece(by_source, folds)
+            results.setdefault("clinic_map_ece", {})[name] = ece
+            cells = "  ".join(f"{s} {e:.3f} [{lo:.3f}, {hi:.3f}]" for s, (e, lo, hi) in ece.items())
+            print(f"one clinic map, {name}: ECE {cells}", flush=True)
     (out / "rare_learning.json").write_text(json.dumps(results, indent=2))
     print(f"report: {out / 'rare_learning.json'} ({time.time() - started:.0f} s)", file=sys.stderr)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["IDENTITY", "calibration_features", "fit_calibration", "recalibrate_top1"]
+__all__ = ["IDENTITY", "calibration_features", "fit_calibration", "recalibrate_top1", "rest_factor"]
 
 IDENTITY = (1.0, 0.0, 0.0)  # (slope, margin weight, intercept): no recalibration
 
@@ -21,8 +21,8 @@ def calibration_features(log_post: np.ndarray) -> tuple[float, float]:
 def recalibrate_top1(
     top1: np.ndarray, second: np.ndarray, calibration: tuple[float, float, float]
 ) -> np.ndarray:
-    """p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept) for 0 < p1 < 1, kept strictly above
-    the runner-up's rescaled probability so the ranking never changes.
+    """p' = sigmoid(slope * logit(p1) + margin * log(p1 / p2) + intercept) for 0 < p1 < 1 (`rest_factor` keeps
+    every other disease below it, so the ranking never changes).
 
     Args:
         top1: top-1 probabilities before recalibration.
@@ -38,10 +38,19 @@ def recalibrate_top1(
     slope, margin, intercept = calibration
     safe = np.clip(p1, 1e-300, 1 - 1e-16)
     z = slope * (np.log(safe) - np.log1p(-safe)) + margin * (np.log(safe) - np.log(np.maximum(p2, 1e-300)))
-    calibrated = 1.0 / (1.0 + np.exp(-(z + intercept)))
-    runner_up_floor = p2 / np.maximum(1.0 - p1 + p2, 1e-300) * (1.0 + 1e-6)
-    calibrated = np.minimum(np.maximum(calibrated, np.minimum(runner_up_floor, p1)), 1.0 - 1e-12)
+    calibrated = np.clip(1.0 / (1.0 + np.exp(-(z + intercept))), 1e-300, 1.0 - 1e-12)
     return np.where((p1 > 0) & (p1 < 1), calibrated, p1)
+
+
+def rest_factor(top1: float, second: float, calibrated: float) -> float:
+    """The factor on every other disease once the top-1 is recalibrated: they keep their proportions and
+    share what the top-1 gave up or took, but stay strictly below it; mass that would lift the runner-up
+    to the top-1 goes to "other / not in the knowledge base" (the top candidates are near-tied and all
+    doubtful)."""
+    keep = (1.0 - calibrated) / (1.0 - top1)
+    if second <= 0.0:
+        return keep
+    return min(keep, calibrated / second * (1.0 - 1e-9))
 
 
 def fit_calibration(

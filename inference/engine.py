@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from inference.calibration import IDENTITY, calibration_features, recalibrate_top1
+from inference.calibration import IDENTITY, calibration_features, recalibrate_top1, rest_factor
 from inference.dont_miss import DontMiss, cautious_log_posterior, dont_miss_mask, flagged
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
 from inference.fitted import FittedLikelihood
@@ -210,8 +210,9 @@ class Diagnoser:
     def recalibrate(
         self, log_post: np.ndarray, log_other: float, context: str = "rare-disease-clinic"
     ) -> tuple[np.ndarray, float]:
-        """Platt-rescale the top-1 probability from its logit and its margin over the runner-up; the rest
-        keeps its proportions, so the ranking is unchanged and everything still sums to 1."""
+        """Platt-rescale the top-1 probability from its logit and its margin over the runner-up; the other
+        diseases keep their proportions below it (`rest_factor`), so the ranking is unchanged and everything
+        still sums to 1."""
         p = self.params
         calibration = p.calibration_for(context)
         if calibration == IDENTITY:
@@ -220,11 +221,13 @@ class Diagnoser:
         if not 0.0 < top < 1.0:
             return log_post, log_other
         calibrated = float(recalibrate_top1(np.asarray([top]), np.asarray([second]), calibration)[0])
-        shift = np.log1p(-calibrated) - np.log1p(-top)
+        factor = rest_factor(top, second, calibrated)
+        rest = max(1.0 - top - float(np.exp(log_other)), 0.0)  # the other diseases' mass
         best = int(np.argmax(log_post))
-        log_post = log_post + shift
+        log_post = log_post + np.log(factor)
         log_post[best] = np.log(calibrated)
-        return log_post, log_other + shift
+        other = max(1.0 - calibrated - factor * rest, 1e-300)
+        return log_post, float(np.log(other))
 
     def merge_twins(
         self, log_post: np.ndarray, mask: np.ndarray | None

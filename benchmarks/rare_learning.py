@@ -9,7 +9,7 @@ the fitted likelihood fitted without fold k (from benchmarks/rare_fit.py's repor
 recalibrates each candidate set with its own map fitted on the other fold; "one clinic map" lines give the ECE
 (95% bootstrap) of the shipped kind of map, one for both candidate sets, fitted on the other fold's scores.
 
-    python benchmarks/rare_learning.py [--cases DIR] [--fits reports/rare_fit/rare_fit.json] [--out DIR]
+    python benchmarks/rare_learning.py [--cases DIR] [--fits benchmarks/data/rare_fit.json|none] [--out DIR]
 """
 
 from __future__ import annotations
@@ -91,7 +91,12 @@ def clinic_map_ece(by_source: dict, folds: np.ndarray) -> dict[str, list[float]]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", default=str(REPO.parent / "shared" / "data" / "phenopackets" / "dev"))
-    parser.add_argument("--fits", help="benchmarks/rare_fit.py report with the per-fold fitted values")
+    parser.add_argument(
+        "--fits",
+        default=str(REPO / "benchmarks" / "data" / "rare_fit.json"),
+        help="benchmarks/rare_fit.py report with the per-fold fitted values (default: the committed one, "
+        "regenerated on 2026-11-28 by `python benchmarks/rare_fit.py`; 'none': literature defaults only)",
+    )
     parser.add_argument("--out", default=str(REPO / "reports" / "rare_learning"))
     parser.add_argument("--variants", default="all", help="semicolon-separated subset of the variant names")
     parser.add_argument("--learning", help='extra LearningParams variants as JSON: {"name": {field: value}}')
@@ -113,7 +118,7 @@ def main() -> int:
     parts.update({name: (trained >= low) & (trained <= high) for name, (low, high) in BINS.items()})
 
     fitted = {}
-    if args.fits:
+    if args.fits and args.fits != "none":
         report = json.loads(Path(args.fits).read_text())
         fitted = {k: report["fits"][f"real, without fold {k}"] for k in (0, 1)}
     literature = replace(ModelParams(), fitted_contexts=())  # the literature likelihood everywhere

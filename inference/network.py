@@ -82,6 +82,11 @@ class Network:
         return (np.asarray(implied.sum(axis=0)).ravel() + 0.5) / (max(int(self.curated.sum()), 1) + 1.0)
 
     @cached_property
+    def annotated_index(self) -> np.ndarray:
+        """The indices of the diseases with at least one positive annotation."""
+        return np.flatnonzero(np.diff(self.ann_ptr) > 0)
+
+    @cached_property
     def curated_index(self) -> np.ndarray:
         """The indices of the curated diseases."""
         return np.flatnonzero(self.curated)

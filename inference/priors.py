@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -191,34 +192,22 @@ class Demographics:
             )
         return cache[floor]
 
-    @property
+    @cached_property
     def _age_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The youngest and oldest age at which each disease is plausible (NaN: no bound): its age range,
         and no younger than two years before its earliest onset."""
-        bounds = self.__dict__.get("_age_bounds_cache")
-        if bounds is None:
-            bounds = (np.fmax(self.age_min, self.onset_min - 2), self.age_max)
-            object.__setattr__(self, "_age_bounds_cache", bounds)
-        return bounds
+        return np.fmax(self.age_min, self.onset_min - 2), self.age_max
 
-    @property
+    @cached_property
     def _onset_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The patient's onset ages that clearly do not fit each disease: a range ending before the
         disease's earliest onset (less the tolerance), or starting after twice its latest (plus it)."""
-        bounds = self.__dict__.get("_onset_bounds_cache")
-        if bounds is None:
-            bounds = (self.onset_min - ONSET_TOLERANCE_YEARS, 2 * self.onset_max + ONSET_TOLERANCE_YEARS)
-            object.__setattr__(self, "_onset_bounds_cache", bounds)
-        return bounds
+        return self.onset_min - ONSET_TOLERANCE_YEARS, 2 * self.onset_max + ONSET_TOLERANCE_YEARS
 
-    @property
+    @cached_property
     def _sex_mismatch(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Per sex: the diseases of the other sex only, and those leaning to the other sex (index arrays)."""
-        mismatch = self.__dict__.get("_sex_mismatch_cache")
-        if mismatch is None:
-            mismatch = {
-                "male": (np.flatnonzero(self.female_only), np.flatnonzero(self.female_lean)),
-                "female": (np.flatnonzero(self.male_only), np.flatnonzero(self.male_lean)),
-            }
-            object.__setattr__(self, "_sex_mismatch_cache", mismatch)
-        return mismatch
+        return {
+            "male": (np.flatnonzero(self.female_only), np.flatnonzero(self.female_lean)),
+            "female": (np.flatnonzero(self.male_only), np.flatnonzero(self.male_lean)),
+        }

@@ -29,8 +29,5 @@ def resnik_similarity(network: Network, term: int) -> np.ndarray:
 
 def expected_similarity(network: Network, sim: np.ndarray) -> float:
     """The similarity's mean over annotated diseases: its value for "a disease not in the knowledge base"."""
-    annotated = network.__dict__.get("_annotated")
-    if annotated is None:  # (the same for every term)
-        annotated = np.flatnonzero(np.diff(network.ann_ptr) > 0)
-        network.__dict__["_annotated"] = annotated
+    annotated = network.annotated_index
     return float(sim[annotated].mean()) if len(annotated) else 0.0

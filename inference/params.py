@@ -41,6 +41,9 @@ class ModelParams:
     # the slope and margin together, the slope alone and the margin alone, the slope alone gave the lowest
     # half-A ECE in both contexts, 0.092 / 0.089): (slope, margin weight, intercept)
     consult_calibration: tuple[float, float, float] = (0.419, 0.0, -0.904)
+    # a curated disease's consultation prior is its visit share ** this, the curated mass kept: the shares are
+    # survey and incidence estimates, uncertain by a factor of several (chosen on half A, docs/model.md)
+    consult_prior_exponent: float = 0.5
     other_prior: float = 0.05  # prior mass of "a disease not in the knowledge base"
     rare_default_prevalence: float = 1e-6  # prior prevalence of an HPO disease without curated prevalence
     age_mismatch_factor: float = 0.2  # likelihood when the patient's age is outside the disease's range

@@ -63,14 +63,26 @@ def consultation_weights(kb: KnowledgeBase, prevalence: np.ndarray) -> np.ndarra
     return weight
 
 
+def tempered(weight: np.ndarray, selected: np.ndarray, exponent: float) -> np.ndarray:
+    """The selected diseases' weights raised to `exponent` and rescaled to their former total: a flatter
+    prior where the estimates are uncertain, without moving mass to or from the other diseases."""
+    out = weight.copy()
+    total = weight[selected].sum()
+    if exponent == 1.0 or total <= 0:
+        return out
+    out[selected] = weight[selected] ** exponent
+    out[selected] *= total / out[selected].sum()
+    return out
+
+
 def context_log_prior(
     kb: KnowledgeBase, params: ModelParams, context: str, prevalence: np.ndarray | None = None
 ) -> np.ndarray:
     """log prior per disease; the diseases share 1 - other_prior, the rest is 'not in the knowledge base'."""
     weight = (prevalence if prevalence is not None else base_prevalence(kb, params)).copy()
-    if context in CONSULTATION_CONTEXTS:
-        weight = consultation_weights(kb, weight)
     curated = np.asarray([s == "curated" for s in kb.disease_source])
+    if context in CONSULTATION_CONTEXTS:
+        weight = tempered(consultation_weights(kb, weight), curated, params.consult_prior_exponent)
     settings = [set(info.get("setting", [])) for info in kb.disease_info]
     if context == "emergency":
         weight *= np.asarray(

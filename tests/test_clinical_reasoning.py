@@ -120,3 +120,37 @@ def test_next_questions_never_pair_a_term_with_its_ancestor(diagnoser, kb):
         for b in indices:
             if a != b:
                 assert a not in kb.ancestor_sets[b]
+
+
+def test_tempered_prior_keeps_the_selected_mass_and_halves_log_ratios():
+    from inference.priors import tempered
+
+    weight = np.array([0.04, 0.0004, 0.5, 0.01])
+    selected = np.array([True, True, False, True])
+    flat = tempered(weight, selected, 0.5)
+    assert flat[selected].sum() == pytest.approx(weight[selected].sum())
+    assert flat[2] == weight[2]
+    assert np.log(flat[0] / flat[1]) == pytest.approx(0.5 * np.log(weight[0] / weight[1]))
+    assert np.array_equal(tempered(weight, selected, 1.0), weight)
+
+
+@pytest.mark.parametrize("context", ["primary-care", "emergency"])
+def test_consultation_prior_is_tempered_for_curated_diseases_only(kb, context):
+    from dataclasses import replace
+
+    from inference.params import ModelParams
+    from inference.priors import context_log_prior
+
+    plain = context_log_prior(kb, replace(ModelParams(), consult_prior_exponent=1.0), context)
+    flat = context_log_prior(kb, ModelParams(), context)
+    curated = np.flatnonzero([s == "curated" for s in kb.disease_source])
+    rare = np.flatnonzero([s != "curated" for s in kb.disease_source])
+    # diseases of the same setting share its factor, so their log prior ratios shrink by the exponent
+    setting = [frozenset(kb.disease_info[i].get("setting", [])) for i in curated]
+    alike = curated[[s == setting[0] for s in setting]]
+    spread = lambda log_prior: np.ptp(log_prior[alike])  # noqa: E731
+    assert len(alike) > 10 and spread(plain) > 1.0
+    assert spread(flat) == pytest.approx(ModelParams().consult_prior_exponent * spread(plain))
+    # the HPO diseases keep their relative priors, and their share moves only through the setting factors
+    shift = flat[rare] - plain[rare]
+    assert np.ptp(shift) < 1e-9 and abs(shift[0]) < 0.15

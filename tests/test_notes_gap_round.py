@@ -1,0 +1,128 @@
+"""Issue 12, gap round (2026-11-28): findings half A's notes describe in words the hand mapping read as a
+more specific term, each in English and Spanish: a voice changed, pain on a deep breath, the glove
+distribution, falling with the eyes closed, tripping often, a red or sore tongue, cloudy urine, weight put on
+in the trunk or face, genital ulcers, lumps in the armpit, fullness after meals, a smoker's cough, periods
+that stopped, and an HbA1c in the diabetic range."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.notes import note_extractor
+
+VOICE, PLEURITIC, DISTAL_SENSORY, ROMBERG = "HP:0001608", "HP:0033771", "HP:0002936", "HP:0002403"
+FREQUENT_FALLS, GLOSSITIS, TONGUE_PAIN, CLOUDY_URINE = "HP:0002359", "HP:0000206", "HP:0030811", "HP:0031967"
+TRUNCAL_OBESITY, MOON_FACIES, GENITAL_ULCERS = "HP:0001956", "HP:0500011", "HP:0003249"
+AXILLARY_NODES, POSTPRANDIAL_FULLNESS, CHRONIC_COUGH = "HP:0034752", "HP:0033843", "HP:0034315"
+SECONDARY_AMENORRHEA, ELEVATED_HBA1C, FEVER = "HP:0000869", "HP:0040217", "HP:0001945"
+
+
+@pytest.fixture(scope="module")
+def read(kb):
+    extractor = note_extractor(kb)
+    return lambda text, lang="en": extractor.extract(text, lang)
+
+
+def observed(result) -> set[str]:
+    """The present terms the diagnosis uses."""
+    return {term for term, _ in result.evidence()[0]}
+
+
+def excluded(result) -> set[str]:
+    """The absent terms the diagnosis uses."""
+    return set(result.evidence()[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("His voice is becoming thick and he has been drooling.", "en", VOICE),
+        ("She has a muffled voice.", "en", VOICE),
+        ("Tiene la voz apagada desde ayer.", "es", VOICE),
+        ("The pain is worse when taking a deep breath.", "en", PLEURITIC),
+        ("Dolor en el pecho que empeora al respirar hondo.", "es", PLEURITIC),
+        ("Feeling of wearing gloves and stockings all the time.", "en", DISTAL_SENSORY),
+        ("Numbness in a glove and stocking distribution.", "en", DISTAL_SENSORY),
+        ("Sensación de llevar guantes y calcetines.", "es", DISTAL_SENSORY),
+        ("He loses his balance and falls when closing his eyes.", "en", ROMBERG),
+        ("She is unsteady with her eyes closed.", "en", ROMBERG),
+        ("Pierde el equilibrio al cerrar los ojos.", "es", ROMBERG),
+        ("Frequent tripping is reported.", "en", FREQUENT_FALLS),
+        ("Se tropieza con frecuencia.", "es", FREQUENT_FALLS),
+        ("Her tongue becomes more red, swollen and painful.", "en", GLOSSITIS),
+        ("Her tongue becomes more red, swollen and painful.", "en", TONGUE_PAIN),
+        ("La lengua está roja, hinchada y dolorida.", "es", GLOSSITIS),
+        ("La lengua está roja, hinchada y dolorida.", "es", TONGUE_PAIN),
+        ("He noticed his urine becomes kind of cloudy.", "en", CLOUDY_URINE),
+        ("La orina está turbia.", "es", CLOUDY_URINE),
+        ("Most of the weight gain is in her abdomen and face.", "en", TRUNCAL_OBESITY),
+        ("Most of the weight gain is in her abdomen and face.", "en", MOON_FACIES),
+        ("Her face has become round.", "en", MOON_FACIES),
+        ("Ha ganado peso sobre todo en el abdomen y la cara.", "es", TRUNCAL_OBESITY),
+        ("Ha ganado peso sobre todo en el abdomen y la cara.", "es", MOON_FACIES),
+        ("Painful genital lesions that have coalesced to form ulcers.", "en", GENITAL_ULCERS),
+        ("Lesiones genitales dolorosas que se han ulcerado, úlceras.", "es", GENITAL_ULCERS),
+        ("He notices some small lumps in axilla and neck.", "en", AXILLARY_NODES),
+        ("Le han salido unos bultos en la axila.", "es", AXILLARY_NODES),
+        ("Frequent sensation of epigastric pain and fullness.", "en", POSTPRANDIAL_FULLNESS),
+        ("Sensación de plenitud después de comer.", "es", POSTPRANDIAL_FULLNESS),
+        ("He has a chronic smoker's cough.", "en", CHRONIC_COUGH),
+        ("Tiene tos de fumador.", "es", CHRONIC_COUGH),
+        ("Her periods stopped abruptly.", "en", SECONDARY_AMENORRHEA),
+        ("No le viene la regla desde hace 3 meses.", "es", SECONDARY_AMENORRHEA),
+    ],
+)
+def test_a_described_finding_is_read_as_its_specific_term(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("No change in his voice.", "en", VOICE),
+        ("No tiene la voz apagada.", "es", VOICE),
+        ("No cloudy urine.", "en", CLOUDY_URINE),
+        ("No refiere orina turbia.", "es", CLOUDY_URINE),
+    ],
+)
+def test_a_denied_description_is_absent(read, text, lang, term):
+    result = read(text, lang)
+    assert term in excluded(result) and term not in observed(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "elevated"),
+    [
+        ("Last HbA1c 9.9%.", "en", True),
+        ("His glycated haemoglobin was 6.0% and he has a cough.", "en", False),
+        ("HbA1c de 8,5%.", "es", True),
+        ("Hemoglobina glicada 5,4 %, sin fiebre.", "es", False),
+    ],
+)
+def test_an_hba1c_in_the_diabetic_range_is_elevated(read, text, lang, elevated):
+    result = read(text, lang)
+    assert (ELEVATED_HBA1C in observed(result)) is elevated
+    assert ELEVATED_HBA1C not in excluded(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Past medical history: diabetes, last HbA1c 8.2%.", "en"),
+        ("Antecedentes: diabetes, última HbA1c 8,2 %.", "es"),
+    ],
+)
+def test_an_hba1c_in_the_history_is_history(read, text, lang):
+    assert ELEVATED_HBA1C not in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Abdominal pain without fever. Her tongue looks normal.", "en"),
+        ("Dolor abdominal sin fiebre. La lengua es normal.", "es"),
+    ],
+)
+def test_a_site_named_without_its_description_is_no_finding(read, text, lang):
+    found = observed(read(text, lang))
+    assert not found & {GLOSSITIS, TONGUE_PAIN, PLEURITIC, FEVER}

@@ -126,3 +126,62 @@ def test_an_hba1c_in_the_history_is_history(read, text, lang):
 def test_a_site_named_without_its_description_is_no_finding(read, text, lang):
     found = observed(read(text, lang))
     assert not found & {GLOSSITIS, TONGUE_PAIN, PLEURITIC, FEVER}
+
+
+VAGINAL_PRURITUS, PRURITUS, NIPPLE_DISCHARGE, BREAST_HYPERTROPHY = (
+    "HP:0030161",
+    "HP:0000989",
+    "HP:6000062",
+    "HP:0010313",
+)
+OCULAR_PRURITUS, RED_EYE, DRY_EYE, URTICARIA = "HP:0033841", "HP:0025337", "HP:0001097", "HP:0001025"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("No abnormal vaginal discharge or Itching, No urinary symptoms.", "en"),
+        ("Sin flujo vaginal anormal ni picor.", "es"),
+    ],
+)
+def test_a_coordinated_site_narrows_past_a_modifier(read, text, lang):
+    result = read(text, lang)
+    assert VAGINAL_PRURITUS in excluded(result) and PRURITUS not in excluded(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "terms"),
+    [
+        ("No breast tenderness or discharge or enlargement.", "en", {NIPPLE_DISCHARGE, BREAST_HYPERTROPHY}),
+        (
+            "Sin secreción mamaria ni aumento de tamaño de las mamas.",
+            "es",
+            {NIPPLE_DISCHARGE, BREAST_HYPERTROPHY},
+        ),
+    ],
+)
+def test_breast_discharge_and_enlargement(read, text, lang, terms):
+    assert terms <= excluded(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("She has eye dryness, itching, redness, and a feeling of something in her eyes.", "en"),
+        ("Tiene sequedad ocular, picor y enrojecimiento de los ojos.", "es"),
+    ],
+)
+def test_itching_and_redness_listed_with_the_eyes_are_the_eyes(read, text, lang):
+    found = observed(read(text, lang))
+    assert {OCULAR_PRURITUS, RED_EYE, DRY_EYE} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("He has not been able to associate the hives with any specific triggers.", "en"),
+        ("No ha podido relacionar la urticaria con ningún desencadenante.", "es"),
+    ],
+)
+def test_not_being_able_to_relate_a_finding_does_not_deny_it(read, text, lang):
+    assert URTICARIA in observed(read(text, lang))

@@ -185,3 +185,61 @@ def test_itching_and_redness_listed_with_the_eyes_are_the_eyes(read, text, lang)
 )
 def test_not_being_able_to_relate_a_finding_does_not_deny_it(read, text, lang):
     assert URTICARIA in observed(read(text, lang))
+
+
+GERD, HESITANCY, HEARING, URGENCY = "HP:0002020", "HP:0000019", "HP:0000365", "HP:0000012"
+PALPITATIONS, MEMORY, DIPLOPIA, GROIN_SWELLING = "HP:0001962", "HP:0002354", "HP:0000651", "HP:6000913"
+MENORRHAGIA, NASAL_CONGESTION, DYSPNEA, MALAR_RASH = "HP:0000132", "HP:0001742", "HP:0002094", "HP:0025300"
+PHOTOSENSITIVITY = "HP:0000992"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("She complains of burning sensation in the chest after meals.", "en", GERD),
+        ("Refiere ardor en el pecho después de las comidas.", "es", GERD),
+        ("He has difficulty in passing urine.", "en", HESITANCY),
+        ("Le cuesta orinar.", "es", HESITANCY),
+        ("He cannot hear well from the right ear.", "en", HEARING),
+        ("No oye bien por el oído derecho.", "es", HEARING),
+        ("He feels the urge to pass urine all the time.", "en", URGENCY),
+        ("Tiene necesidad urgente de orinar.", "es", URGENCY),
+        ("She feels a pounding in her chest.", "en", PALPITATIONS),
+        ("She has trouble remembering things.", "en", MEMORY),
+        ("Se le olvidan las cosas.", "es", MEMORY),
+        ("She sees double.", "en", DIPLOPIA),
+        ("Ve doble desde ayer.", "es", DIPLOPIA),
+        ("He has a bulge in the groin that increases on coughing.", "en", GROIN_SWELLING),
+        ("Her periods are heavy and prolonged.", "en", MENORRHAGIA),
+        ("Tiene reglas muy abundantes.", "es", MENORRHAGIA),
+        ("She has a rash on her cheeks that gets worse with sun.", "en", MALAR_RASH),
+        ("She has a rash on her cheeks that gets worse with sun.", "en", PHOTOSENSITIVITY),
+        ("Tiene eritema en las mejillas.", "es", MALAR_RASH),
+        ("She has itchy, watery eyes.", "en", OCULAR_PRURITUS),
+    ],
+)
+def test_written_phrasings_of_common_complaints(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("She has difficulty breathing through her nose.", "en"),
+        ("No puede respirar por la nariz.", "es"),
+    ],
+)
+def test_breathing_through_the_nose_is_a_blocked_nose_not_dyspnea(read, text, lang):
+    found = observed(read(text, lang))
+    assert NASAL_CONGESTION in found and DYSPNEA not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Over a period of 2 weeks, after heavy lifting, his back hurts.", "en"),
+        ("Durante un periodo de 2 semanas con una carga excesiva de trabajo.", "es"),
+    ],
+)
+def test_a_period_of_time_is_not_a_menstrual_period(read, text, lang):
+    assert MENORRHAGIA not in observed(read(text, lang))

@@ -67,7 +67,7 @@ PRE_CUES = (
         "did not improve|not resolve|not relieved|not respond|no response|not responding|"
         "not related|no significant change|no new|without any change|no improvement|not improved|"
         "gram negative|not certain|not sure|unsure|prior to|not able|no able|not been able|hasn t been able|"
-        "no ha podido|no han podido|no ha sido capaz de|"
+        "no ha podido|no han podido|no ha sido capaz de|no puede|no pueden|no podia|no es capaz de|"
         "sin embargo|sin cambios|sin cambio|no obstante|no solo|no mejora|sin mejoria|"
         "ni mejora|no mejoria|no relief|not relieved by|no benefit|sin alivio|no alivia|no cede|",
     )

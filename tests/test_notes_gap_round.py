@@ -243,3 +243,101 @@ def test_breathing_through_the_nose_is_a_blocked_nose_not_dyspnea(read, text, la
 )
 def test_a_period_of_time_is_not_a_menstrual_period(read, text, lang):
     assert MENORRHAGIA not in observed(read(text, lang))
+
+
+SPARSE_HAIR, PROXIMAL_ARM_WEAKNESS, VISUAL_LOSS, AGEUSIA = (
+    "HP:0008070",
+    "HP:0008997",
+    "HP:0000572",
+    "HP:0041051",
+)
+HALLUCINATIONS, INSOMNIA, HYPERSOMNIA, TESTICULAR_MASS = (
+    "HP:0000738",
+    "HP:0100785",
+    "HP:0100786",
+    "HP:0032404",
+)
+SLURRED_SPEECH, ACHOLIC_STOOLS, DISTENTION, IRREGULAR_MENSES = (
+    "HP:0001350",
+    "HP:0011985",
+    "HP:0003270",
+    "HP:0000858",
+)
+POLLAKISURIA, THUNDERCLAP, PROLAPSE, DYSURIA, PALLOR = (
+    "HP:0100515",
+    "HP:0030907",
+    "HP:0000139",
+    "HP:0100518",
+    "HP:0000980",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("She has noticed hair thinning.", "en", SPARSE_HAIR),
+        ("Tiene el pelo fino.", "es", SPARSE_HAIR),
+        ("She has difficulty combing her hair.", "en", PROXIMAL_ARM_WEAKNESS),
+        ("Le cuesta peinarse.", "es", PROXIMAL_ARM_WEAKNESS),
+        ("He lost vision in his left eye suddenly.", "en", VISUAL_LOSS),
+        ("Perdió la visión del ojo izquierdo.", "es", VISUAL_LOSS),
+        ("He lost his sense of taste.", "en", AGEUSIA),
+        ("Perdió el gusto.", "es", AGEUSIA),
+        ("She hears voices.", "en", HALLUCINATIONS),
+        ("She has trouble sleeping.", "en", INSOMNIA),
+        ("No consigue dormir.", "es", INSOMNIA),
+        ("She sleeps too much.", "en", HYPERSOMNIA),
+        ("Duerme demasiado.", "es", HYPERSOMNIA),
+        ("He has a lump in the scrotum.", "en", TESTICULAR_MASS),
+        ("Tiene un bulto en el testículo.", "es", TESTICULAR_MASS),
+        ("His speech became unclear.", "en", SLURRED_SPEECH),
+        ("El habla es poco clara.", "es", SLURRED_SPEECH),
+        ("Her stool is pale and urine is dark like tea.", "en", ACHOLIC_STOOLS),
+        ("Las heces son pálidas.", "es", ACHOLIC_STOOLS),
+        ("Her belly is getting bigger.", "en", DISTENTION),
+        ("La barriga ha crecido.", "es", DISTENTION),
+        ("Her menstrual cycles are irregular.", "en", IRREGULAR_MENSES),
+        ("Tiene reglas irregulares.", "es", IRREGULAR_MENSES),
+        ("She has burning while passing urine and increased frequency.", "en", POLLAKISURIA),
+        ("She has a severe headache, the worst of her life.", "en", THUNDERCLAP),
+        ("El peor dolor de cabeza de su vida.", "es", THUNDERCLAP),
+        ("She feels a mass coming down from the vagina.", "en", PROLAPSE),
+        ("Nota un bulto que sale por la vagina.", "es", PROLAPSE),
+    ],
+)
+def test_more_written_phrasings(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term", "not_term"),
+    [
+        ("Her stool is pale.", "en", ACHOLIC_STOOLS, PALLOR),
+        ("Las heces son pálidas.", "es", ACHOLIC_STOOLS, PALLOR),
+    ],
+)
+def test_a_qualifier_of_a_described_finding_is_not_a_finding(read, text, lang, term, not_term):
+    found = observed(read(text, lang))
+    assert term in found and not_term not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("No dysuria or frequency.", "en"),
+        ("Sin disuria ni frecuencia miccional.", "es"),
+    ],
+)
+def test_dysuria_beside_frequency_is_still_read(read, text, lang):
+    assert DYSURIA in excluded(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("He cannot sleep during the night due to pain.", "en"),
+        ("The frequency and severity of the headaches increased.", "en"),
+    ],
+)
+def test_sleep_lost_to_pain_and_frequency_of_pain_are_not_findings(read, text, lang):
+    assert not observed(read(text, lang)) & {INSOMNIA, POLLAKISURIA}

@@ -341,3 +341,20 @@ def test_dysuria_beside_frequency_is_still_read(read, text, lang):
 )
 def test_sleep_lost_to_pain_and_frequency_of_pain_are_not_findings(read, text, lang):
     assert not observed(read(text, lang)) & {INSOMNIA, POLLAKISURIA}
+
+
+URINARY_INCONTINENCE, BOWEL_INCONTINENCE, POSTCOITAL_BLEEDING = "HP:0000020", "HP:0002607", "HP:0034264"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("No incontinence.", "en", URINARY_INCONTINENCE),
+        ("Sin incontinencia.", "es", URINARY_INCONTINENCE),
+        ("No bowel incontinence.", "en", BOWEL_INCONTINENCE),
+        ("No post-coital bleeding.", "en", POSTCOITAL_BLEEDING),
+        ("Niega sangrado tras las relaciones.", "es", POSTCOITAL_BLEEDING),
+    ],
+)
+def test_negatives_of_the_review_of_systems(read, text, lang, term):
+    assert term in excluded(read(text, lang))

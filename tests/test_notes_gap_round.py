@@ -358,3 +358,38 @@ URINARY_INCONTINENCE, BOWEL_INCONTINENCE, POSTCOITAL_BLEEDING = "HP:0000020", "H
 )
 def test_negatives_of_the_review_of_systems(read, text, lang, term):
     assert term in excluded(read(text, lang))
+
+
+EPIGASTRIC_PAIN, CLIMBING_STAIRS, HAND_TREMOR, GALACTORRHEA = (
+    "HP:0410019",
+    "HP:0003551",
+    "HP:0002378",
+    "HP:0100829",
+)
+DYSPHAGIA, MYALGIA, WEIGHT_LOSS, EXERTIONAL_DYSPNEA, ORTHOPNEA = (
+    "HP:0002015",
+    "HP:0003326",
+    "HP:0001824",
+    "HP:0002875",
+    "HP:0012764",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Refiere dolor en la parte alta del abdomen que se irradia a la espalda.", EPIGASTRIC_PAIN),
+        ("Le cuesta subir escaleras.", CLIMBING_STAIRS),
+        ("Nota que el corazón se le salta latidos.", PALPITATIONS),
+        ("Le tiemblan las manos.", HAND_TREMOR),
+        ("Le sale leche por los pezones.", GALACTORRHEA),
+        ("Le cuesta tragar.", DYSPHAGIA),
+        ("Le duele todo el cuerpo.", MYALGIA),
+        ("Está perdiendo peso.", WEIGHT_LOSS),
+        ("Le falta el aire al caminar.", EXERTIONAL_DYSPNEA),
+        ("Se ahoga al acostarse.", ORTHOPNEA),
+        ("Orina muy a menudo.", POLLAKISURIA),
+    ],
+)
+def test_spanish_phrasings_of_common_complaints(read, text, term):
+    assert term in observed(read(text, "es"))

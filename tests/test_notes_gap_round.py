@@ -393,3 +393,54 @@ DYSPHAGIA, MYALGIA, WEIGHT_LOSS, EXERTIONAL_DYSPNEA, ORTHOPNEA = (
 )
 def test_spanish_phrasings_of_common_complaints(read, text, term):
     assert term in observed(read(text, "es"))
+
+
+LEUKOPLAKIA, POLIOSIS, FOREIGN_BODY_EYE, RECURRENT_UTI = (
+    "HP:0002745",
+    "HP:0002290",
+    "HP:0034804",
+    "HP:0000010",
+)
+PRESYNCOPE, FLATULENCE, DYSPAREUNIA, CYANOSIS = "HP:0031972", "HP:0033589", "HP:0030016", "HP:0000961"
+CLUBBING, TENESMUS, URINARY_RETENTION, RAYNAUD = "HP:0100759", "HP:0012702", "HP:0000016", "HP:0030880"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("He has white patches in his mouth.", "en", LEUKOPLAKIA),
+        ("Tiene placas blancas en la boca.", "es", LEUKOPLAKIA),
+        ("His eyes feel gritty.", "en", FOREIGN_BODY_EYE),
+        ("Nota arenilla en los ojos.", "es", FOREIGN_BODY_EYE),
+        ("She has had multiple urinary infections.", "en", RECURRENT_UTI),
+        ("Tiene infecciones de orina de repetición.", "es", RECURRENT_UTI),
+        ("He feels like he is going to faint.", "en", PRESYNCOPE),
+        ("Siente que se va a desmayar.", "es", PRESYNCOPE),
+        ("He passes wind a lot.", "en", FLATULENCE),
+        ("He has to strain to pass urine.", "en", HESITANCY),
+        ("Hace fuerza para orinar.", "es", HESITANCY),
+        ("She has pain deep inside during sex.", "en", DYSPAREUNIA),
+        ("Refiere dolor en las relaciones.", "es", DYSPAREUNIA),
+        ("He has ulcers on his penis.", "en", GENITAL_ULCERS),
+        ("Tiene una úlcera en el pene.", "es", GENITAL_ULCERS),
+        ("Her lips turned blue.", "en", CYANOSIS),
+        ("Tiene los labios azulados.", "es", CYANOSIS),
+        ("His fingers are clubbed.", "en", CLUBBING),
+        ("Tiene dedos en palillo de tambor.", "es", CLUBBING),
+        ("He has a feeling of incomplete emptying after passing stool.", "en", TENESMUS),
+    ],
+)
+def test_written_phrasings_third_battery(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "wrong"),
+    [
+        ("He has white patches in his mouth.", "en", POLIOSIS),
+        ("Her fingers turn white then blue in the cold.", "en", CYANOSIS),
+        ("He has a feeling of incomplete emptying after passing stool.", "en", URINARY_RETENTION),
+    ],
+)
+def test_a_phrasing_is_not_read_as_another_finding(read, text, lang, wrong):
+    assert wrong not in observed(read(text, lang))

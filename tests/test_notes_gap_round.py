@@ -444,3 +444,20 @@ def test_written_phrasings_third_battery(read, text, lang, term):
 )
 def test_a_phrasing_is_not_read_as_another_finding(read, text, lang, wrong):
     assert wrong not in observed(read(text, lang))
+
+
+PNEUMONIA = "HP:0002090"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term", "present"),
+    [
+        ("She may leak urine when she exercises or laughs.", "en", "HP:0010992", True),
+        ("This may be pneumonia.", "en", PNEUMONIA, False),
+        ("She might have had a fever.", "en", FEVER, False),
+        ("A veces tiene escapes de orina al toser.", "es", "HP:0010992", True),
+        ("Puede ser una neumonía.", "es", PNEUMONIA, False),
+    ],
+)
+def test_a_habitual_may_is_not_uncertainty(read, text, lang, term, present):
+    assert (term in observed(read(text, lang))) is present

@@ -75,7 +75,8 @@ PRE_CUES = (
         HYPOTHETICAL,
         "if|should|in case|in case of|return if|come back if|watch for|monitor for|risk of|at risk for|"
         "at risk of|rule out|to rule out|r o|to exclude|exclude|possible|possibly|probable|probably|"
-        "suspected|suspicion of|suspect|concern for|concerning for|may|might|likely|unlikely|"
+        "suspected|suspicion of|suspect|concern for|concerning for|might|likely|unlikely|"
+        "may have|may be|may represent|may indicate|may suggest|may develop|may need|may require|"
         "differential|ddx|versus|vs|prevent|prevention of|si|"
         "no other|to investigate|investigate|investigation of|to evaluate for|evaluate for|work up for|"
         "workup for|screening for|screened for|para estudio de|en estudio por|ningun otro|ninguna otra|"

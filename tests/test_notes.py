@@ -532,7 +532,7 @@ def test_more_findings_described_rather_than_named(read, text, lang, term):
         ("Patient c/o CP and SOB. HA.", "en", {CHEST_PAIN, DYSPNEA, HEADACHE}),
         ("She has cp.", "en", set()),  # an abbreviation only in capitals
         ("Complaining of hotness, off food, threw up twice.", "en", {FEVER, "HP:0004396", VOMITING}),
-        ("Fiebre de bajo grado, se ahoga al caminar.", "es", {"HP:0011134", DYSPNEA}),
+        ("Fiebre de bajo grado, se ahoga al caminar.", "es", {"HP:0011134", DYSPNEA, "HP:0002875"}),
     ],
 )
 def test_clinical_abbreviations_and_lay_words(read, text, lang, expected):

@@ -66,7 +66,8 @@ PRE_CUES = (
         "not only|no increase|no decrease|no further|not necessarily|no relation|not improve|"
         "did not improve|not resolve|not relieved|not respond|no response|not responding|"
         "not related|no significant change|no new|without any change|no improvement|not improved|"
-        "gram negative|not certain|not sure|unsure|prior to|not able|no able|"
+        "gram negative|not certain|not sure|unsure|prior to|not able|no able|not been able|hasn t been able|"
+        "no ha podido|no han podido|no ha sido capaz de|no puede|no pueden|no podia|no es capaz de|"
         "sin embargo|sin cambios|sin cambio|no obstante|no solo|no mejora|sin mejoria|"
         "ni mejora|no mejoria|no relief|not relieved by|no benefit|sin alivio|no alivia|no cede|",
     )
@@ -74,7 +75,8 @@ PRE_CUES = (
         HYPOTHETICAL,
         "if|should|in case|in case of|return if|come back if|watch for|monitor for|risk of|at risk for|"
         "at risk of|rule out|to rule out|r o|to exclude|exclude|possible|possibly|probable|probably|"
-        "suspected|suspicion of|suspect|concern for|concerning for|may|might|likely|unlikely|"
+        "suspected|suspicion of|suspect|concern for|concerning for|might|likely|unlikely|"
+        "may have|may be|may represent|may indicate|may suggest|may develop|may need|may require|"
         "differential|ddx|versus|vs|prevent|prevention of|si|"
         "no other|to investigate|investigate|investigation of|to evaluate for|evaluate for|work up for|"
         "workup for|screening for|screened for|para estudio de|en estudio por|ningun otro|ninguna otra|"

@@ -329,12 +329,14 @@ class PhraseMatcher:
             ka, kb = ka or [keys[i] for i in a], [keys[i] for i in b]
             a_span, b_span = (content[a[0]], content[a[-1]]), (content[b[0]], content[b[-1]])
             if len(ka) > 1:
-                for key in (tuple(ka[:-1] + kb), tuple(ka[:1] + kb)):
+                for key, narrowing in _distributed_keys(ka, kb):
                     hit = table.get(key)
                     if not hit or hit[0] == BLOCKER:
                         continue
                     # "vaginal discharge or itching": vaginal itching, the kind of the itching named alone
                     narrows = b_span in full and self._narrows(hit[0], b_span, matches)
+                    if narrowing and not narrows:
+                        continue
                     if b_span not in full or narrows:
                         extra.append(PhraseMatch(b_span[0], b_span[1], hit[0], hit[2], narrows=narrows))
                         carried[b_run] = list(key)
@@ -385,3 +387,14 @@ class PhraseMatcher:
         if after_coordinator and previous and run:
             pairs.append((previous, run))
         return pairs
+
+
+def _distributed_keys(ka: list[str], kb: list[str]) -> list[tuple[tuple[str, ...], bool]]:
+    """The keys the second conjunct may take from the first's modifiers, each with whether it may only narrow
+    a term the conjunct names alone: "abdominal pain or distension" abdominal distension; "abnormal vaginal
+    discharge or itching" vaginal itching (a kind of the itching); with the noun first, "flujo vaginal
+    anormal ni picor" picor vaginal."""
+    keys = [(tuple(ka[:-1] + kb), False), (tuple(ka[:1] + kb), False)]
+    keys += [(tuple(ka[start:-1] + kb), True) for start in range(1, len(ka) - 1)]
+    keys += [(tuple(kb + ka[1:end]), True) for end in range(len(ka), 1, -1)]
+    return list(dict.fromkeys(keys))

@@ -168,6 +168,8 @@ def read_measures(tokens: Tokens) -> Measures:
             step = _age(tokens, position, found)
         elif word in _WEIGHT_VERBS:
             step = _weight_change(tokens, position, found)
+        elif word in _HBA1C_FIRST:
+            step = _hba1c(tokens, position, found)
         elif word in _LABEL_FIRST:
             step = _vital(tokens, position, found)
         if found.sex is None and word in SEX_WORDS:
@@ -260,6 +262,35 @@ def _weight_change(tokens: Tokens, position: int, found: Measures) -> int:
     found.findings.append((term, position, last))
     found.consumed.update(range(position, last + 1))
     return last - position + 1
+
+
+ELEVATED_HBA1C = "HP:0040217"
+_HBA1C_NAMES = (
+    "hba1c|a1c|hb a1c|hemoglobin a1c|haemoglobin a1c|glycated hemoglobin|glycated haemoglobin|"
+    "glycosylated hemoglobin|glycosylated haemoglobin|hemoglobina glicada|hemoglobina glicosilada|"
+    "hemoglobina glucosilada|hemoglobina a1c"
+)
+_HBA1C = sorted((tuple(name.split()) for name in _HBA1C_NAMES.split("|")), key=len, reverse=True)  # noqa: SIM905
+_HBA1C_FIRST = frozenset(name[0] for name in _HBA1C)
+_HBA1C_FILLERS = words("of de is was level nivel last ultima latest reciente at en del la el")
+_HBA1C_HIGH = (6.5, 25.0)  # percent (NGSP/DCCT): 6.5 and above is the diabetic range (ADA)
+
+
+def _hba1c(tokens: Tokens, position: int, found: Measures) -> int:
+    """ "HbA1c 9.9%", "last Hba1c was 8.1", "hemoglobina glicada de 8,5 %": a value in the diabetic range
+    (6.5% or more) is an elevated HbA1c, a finding; a lower value is no finding."""
+    norm = tokens.norm
+    size = next((len(k) for k in _HBA1C if tuple(norm[position : position + len(k)]) == k), 0)
+    cursor = position + size
+    while size and cursor < len(norm) and norm[cursor] in _HBA1C_FILLERS and cursor - position <= size + 2:
+        cursor += 1
+    value = _number(norm[cursor]) if size and cursor < len(norm) else None
+    if value is None or tokens.sentence[cursor] != tokens.sentence[position]:
+        return 0
+    if _HBA1C_HIGH[0] <= value <= _HBA1C_HIGH[1]:
+        found.findings.append((ELEVATED_HBA1C, position, cursor))
+    found.consumed.update(range(position, cursor + 1))
+    return cursor - position + 1
 
 
 def _vital(tokens: Tokens, position: int, found: Measures) -> int:

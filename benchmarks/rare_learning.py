@@ -176,12 +176,14 @@ def main() -> int:
                             refits[key], info = refit_scoring(
                                 store, kb, by_fold[k], learning, train, ancestors
                             )
-                            if info["parts"]:
-                                results.setdefault("refits", {})[key] = info["values"]
+                            if info["parts"]:  # (the inner cross-fitted loss: for choosing settings)
+                                results.setdefault("refits", {})[key] = info
                         params = refits[key]
                         artifact = fit(store, kb, params, learning, train, f"cv-{k}", ancestors)
                         diagnoser = diagnoser_from_artifact(kb, artifact)
                     scores[k] = score_cases(diagnoser, held, f"{name} {k}", sources)
+                    hits = {"top1": int((scores[k].ranks == 1).sum()), "cases": len(held)}
+                    results.setdefault("per_fold", {}).setdefault(f"{name}, {source_name}", {})[k] = hits
                 combined = combine(scores, folds)
                 row = {p: rank_summary(combined["ranks"][m], (1, 3, 10)) for p, m in parts.items()}
                 row["ece_top1"] = expected_calibration_error(combined["top1"], combined["ranks"] == 1)

@@ -5,7 +5,9 @@ The dev cases are ingested through the real store; for each publication fold k a
 and scored on fold k through the one evaluation (inference.evaluation.score_cases), OMIM-only and over all
 sources, per half (cited / independent) and by how many training cases the true disease had (0, 1, 2-5,
 more than 5), with and without the case-mix prior. The scoring parameters are the literature defaults, or
-the fitted likelihood fitted without fold k (from benchmarks/rare_fit.py's report, `--fits`). The ECE column
+the fitted likelihood fitted without fold k (from benchmarks/rare_fit.py's report, `--fits`); with the
+latter a learned model refits them on its training fold's learned networks as `learn` does
+(`learning.learn.refit_scoring`; "literature fit kept": not refitted). The ECE column
 recalibrates each candidate set with its own map fitted on the other fold; "one clinic map" lines give the ECE
 (95% bootstrap) of the shipped kind of map, one for both candidate sets, fitted on the other fold's scores.
 
@@ -45,9 +47,8 @@ from inference.phenopackets import iter_packets, packet_to_case  # noqa: E402
 from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 from learning.fit.crossval import fitted_params  # noqa: E402
-from learning.fit.learned import cross_fitted_scoring  # noqa: E402
 from learning.ingest.pipeline import ingest_phenopackets  # noqa: E402
-from learning.learn import ancestor_table, fit  # noqa: E402
+from learning.learn import ancestor_table, fit, refit_scoring  # noqa: E402
 from learning.privacy.pseudonym import pseudonym  # noqa: E402
 from learning.refine import LearningParams  # noqa: E402
 from learning.store import Store  # noqa: E402
@@ -127,14 +128,19 @@ def main() -> int:
         scoring["fitted likelihood"] = {k: fitted_params(literature, fitted[k]) for k in (0, 1)}
     learning = {
         "learned": LearningParams(),
+        "learned, literature fit kept": LearningParams(scoring_refit_parts=0),
         "learned, no case-mix prior": LearningParams(prior_pseudocount=NO_PRIOR),
-        "learned, scoring refitted on learned networks": LearningParams(),
         **{f"learned, {k}": LearningParams(**v) for k, v in json.loads(args.learning or "{}").items()},
     }
     variants = []
     for name, by_fold in scoring.items():
         variants.append((f"literature only ({name})", by_fold, None))
-        variants.extend((f"{label} ({name})", by_fold, params) for label, params in learning.items())
+        for label, params in learning.items():
+            if name == "literature defaults":  # the literature likelihood stays, no scoring refit
+                if params.scoring_refit_parts == 0:
+                    continue  # (the same as "learned")
+                params = replace(params, scoring_refit_parts=0)
+            variants.append((f"{label} ({name})", by_fold, params))
     if args.variants != "all":
         wanted = set(args.variants.split(";"))
         variants = [v for v in variants if v[0] in wanted]
@@ -148,6 +154,7 @@ def main() -> int:
     header = "".join(f"{p:>18}" for p in parts)
     print(f"{'method':56}{header}  ECE   (top-1 / top-10 %)")
     by_variant: dict = {}
+    refits: dict = {}
     with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "store.duckdb") as store:
         ingest_phenopackets(store, kb, KEY, [cases_dir], progress=False)
         encounter = {i: pseudonym(KEY, f"phenopacket:{i}", "encounter") for i in ids}
@@ -164,13 +171,19 @@ def main() -> int:
                         diagnoser = Diagnoser(kb, by_fold[k])
                     else:
                         train = [encounter[i] for i, f in zip(ids, folds, strict=True) if f != k]
-                        params = by_fold[k]
-                        if "refitted" in name:
-                            params, _ = cross_fitted_scoring(store, kb, params, learning, train, ancestors)
-                            results.setdefault("refits", {})[f"{name} without fold {k}"] = params.as_dict()
+                        key = f"{name} without fold {k}"
+                        if key not in refits:  # (the same refit serves both candidate sets)
+                            refits[key], info = refit_scoring(
+                                store, kb, by_fold[k], learning, train, ancestors
+                            )
+                            if info["parts"]:  # (the inner cross-fitted loss: for choosing settings)
+                                results.setdefault("refits", {})[key] = info
+                        params = refits[key]
                         artifact = fit(store, kb, params, learning, train, f"cv-{k}", ancestors)
                         diagnoser = diagnoser_from_artifact(kb, artifact)
                     scores[k] = score_cases(diagnoser, held, f"{name} {k}", sources)
+                    hits = {"top1": int((scores[k].ranks == 1).sum()), "cases": len(held)}
+                    results.setdefault("per_fold", {}).setdefault(f"{name}, {source_name}", {})[k] = hits
                 combined = combine(scores, folds)
                 row = {p: rank_summary(combined["ranks"][m], (1, 3, 10)) for p, m in parts.items()}
                 row["ece_top1"] = expected_calibration_error(combined["top1"], combined["ranks"] == 1)

@@ -24,9 +24,10 @@ from learning.ops.reference import training_reference
 from learning.refine import LearningParams, refine
 from learning.store import Store
 
-__all__ = ["LearnResult", "ancestor_table", "evaluate_encounters", "fit", "learn"]
+__all__ = ["LearnResult", "ancestor_table", "evaluate_encounters", "fit", "learn", "refit_scoring"]
 
 MIN_CALIBRATION_CASES = 200  # below this the literature model's calibration is kept
+MIN_REFIT_CASES = 500  # below this the scoring parameters are kept (not refitted on learned networks)
 
 
 @dataclass
@@ -116,6 +117,29 @@ def fit(
     )
 
 
+def refit_scoring(
+    store: Store,
+    kb: KnowledgeBase,
+    model_params: ModelParams,
+    learning_params: LearningParams,
+    encounters: list[str],
+    ancestors: pd.DataFrame,
+    counts: CountSource | None = None,
+) -> tuple[ModelParams, dict]:
+    """The rare-clinic scoring parameters refitted on networks learned from `encounters` by cross-fitting
+    (`learning.fit.learned`), with what the refit did; unchanged when off or with too few encounters."""
+    parts = learning_params.scoring_refit_parts
+    if parts < 2 or len(encounters) < MIN_REFIT_CASES:
+        return model_params, {"parts": 0, "cases": len(encounters)}
+    from learning.fit.learned import cross_fitted_scoring  # (it learns models with `fit`)
+
+    params, result = cross_fitted_scoring(
+        store, kb, model_params, learning_params, encounters, ancestors, folds=parts, counts=counts
+    )
+    values = {k: float(v) for k, v in result.values.items()}
+    return params, {"parts": parts, "cases": len(encounters), "loss": float(result.loss), "values": values}
+
+
 def evaluate_encounters(store: Store, diagnoser: Diagnoser, labelled: pd.DataFrame) -> tuple[dict, Scores]:
     """The gate's figures on stored encounters (the one evaluation loop): top-k overall and for orphan /
     common diseases, with the per-case scores (for the recalibration fit and the monitor's reference)."""
@@ -138,6 +162,8 @@ def learn(
     engine: str = "duckdb",
 ) -> LearnResult:
     """Validate on a publication-grouped hold-out, refit on everything, register, promote if not worse.
+    The rare-clinic scoring parameters are refitted on the training part's learned networks (`refit_scoring`)
+    and kept, with the validation's calibration, for the model learned from everything.
     engine: where the sufficient statistics are counted (duckdb, or spark for data past one machine)."""
     model_params = model_params or ModelParams()
     learning_params = learning_params or LearningParams()
@@ -156,6 +182,9 @@ def learn(
         model_params, calibration_slope=1.0, calibration_margin=0.0, calibration_intercept=0.0
     )
     train_ids = train["encounter_id"].tolist()
+    uncalibrated, scoring_refit = refit_scoring(
+        store, kb, uncalibrated, learning_params, train_ids, ancestors, counts
+    )
     candidate = fit(store, kb, uncalibrated, learning_params, train_ids, "validation", ancestors, counts)
     validation_metrics, validation_scores = evaluate_encounters(
         store, diagnoser_from_artifact(kb, candidate), validation
@@ -170,9 +199,16 @@ def learn(
         model_params = replace(
             model_params, calibration_slope=slope, calibration_margin=margin, calibration_intercept=intercept
         )
+    model_params = replace(  # the scoring the validation measured (refitted or not), its calibration
+        uncalibrated,
+        calibration_slope=model_params.calibration_slope,
+        calibration_margin=model_params.calibration_margin,
+        calibration_intercept=model_params.calibration_intercept,
+    )
     artifact = fit(store, kb, model_params, learning_params, None, version, ancestors, counts)
     artifact.info.update(
         {
+            "scoring_refit": scoring_refit,
             "data_fingerprint": fingerprint,
             "kb_version": kb.version,
             "hpo_release": kb.release,

@@ -21,6 +21,7 @@ class LearningParams:
     prior_pseudocount: float = 3.0  # disease prior multiplier = (cases + a) / a
     min_cases: int = 1  # diseases with fewer training cases keep literature parameters
     data_only_sample_size: float = 1.0  # prior weight (toward 0) of a finding the literature never links
+    scoring_refit_parts: int = 4  # rare-clinic scoring refitted on learned networks by cross-fitting; 0: off
 
 
 @dataclass

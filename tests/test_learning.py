@@ -199,3 +199,9 @@ def test_learn_promotes_and_latest_serves_it(kb_home, dev_cases_dir, tmp_path, c
     assert diagnoser.model_version == report["version"]
     model_files = " ".join(p.read_text(errors="ignore") for p in (home / "models").rglob("*.json"))
     assert "PMID_" not in model_files  # no case identifiers in model artifacts
+    # the rare-clinic scoring was refitted on the training part's learned networks, and the model uses it
+    meta = json.loads((home / "models" / report["version"] / "model.json").read_text())
+    refit = meta["info"]["scoring_refit"]
+    assert refit["parts"] == LearningParams().scoring_refit_parts > 0 and refit["cases"] > 500
+    assert diagnoser.params.fit_temperature == pytest.approx(refit["values"]["tau"])
+    assert diagnoser.params.similarity_weight == pytest.approx(refit["values"]["sim_weight"])

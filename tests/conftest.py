@@ -43,3 +43,12 @@ def dev_cases_dir() -> Path:
             pytest.fail(f"{SHARED_CASES} is missing: the shared dev phenopackets are required in CI")
         pytest.skip(f"{SHARED_CASES} not available outside CI")
     return SHARED_CASES
+
+
+@pytest.fixture(scope="module")
+def read(kb):
+    """read(text, lang="en", known=None): the note extractor's answer, as the site and the CLI get it."""
+    from knowledge.notes import note_extractor
+
+    extractor = note_extractor(kb)
+    return lambda text, lang="en", known=None: extractor.extract(text, lang, known)

@@ -9,19 +9,12 @@ import json
 import pytest
 
 from cli.main import main
-from knowledge.notes import note_extractor
 from learning.ingest.text_to_hpo import extract_findings
 
 FEVER, COUGH, DYSPNEA, SORE_THROAT = "HP:0001945", "HP:0012735", "HP:0002094", "HP:0033050"
 SWEATING, EXUDATE, HEADACHE, ASTHMA = "HP:0000975", "HP:0034035", "HP:0002315", "HP:0002099"
 PEPTIC_ULCER, DIABETES, PNEUMONIA, RASH = "HP:0004398", "HP:0000819", "HP:0002090", "HP:0000988"
 TACHYCARDIA, HYPOTENSION, HYPOXEMIA = "HP:0001649", "HP:0002615", "HP:0012418"
-
-
-@pytest.fixture(scope="module")
-def read(kb):
-    extractor = note_extractor(kb)
-    return lambda text, lang="en", known=None: extractor.extract(text, lang, known)
 
 
 def states(result) -> dict[str, bool]:

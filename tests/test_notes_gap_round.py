@@ -8,29 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.notes import note_extractor
+from tests.note_results import excluded, observed
 
 VOICE, PLEURITIC, DISTAL_SENSORY, ROMBERG = "HP:0001608", "HP:0033771", "HP:0002936", "HP:0002403"
 FREQUENT_FALLS, GLOSSITIS, TONGUE_PAIN, CLOUDY_URINE = "HP:0002359", "HP:0000206", "HP:0030811", "HP:0031967"
 TRUNCAL_OBESITY, MOON_FACIES, GENITAL_ULCERS = "HP:0001956", "HP:0500011", "HP:0003249"
 AXILLARY_NODES, POSTPRANDIAL_FULLNESS, CHRONIC_COUGH = "HP:0034752", "HP:0033843", "HP:0034315"
 SECONDARY_AMENORRHEA, ELEVATED_HBA1C, FEVER = "HP:0000869", "HP:0040217", "HP:0001945"
-
-
-@pytest.fixture(scope="module")
-def read(kb):
-    extractor = note_extractor(kb)
-    return lambda text, lang="en": extractor.extract(text, lang)
-
-
-def observed(result) -> set[str]:
-    """The present terms the diagnosis uses."""
-    return {term for term, _ in result.evidence()[0]}
-
-
-def excluded(result) -> set[str]:
-    """The absent terms the diagnosis uses."""
-    return set(result.evidence()[1])
 
 
 @pytest.mark.parametrize(

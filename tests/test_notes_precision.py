@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.notes import note_extractor
+from tests.note_results import excluded, observed, status
 
 COUGH, DIARRHEA, FEVER, ABDOMINAL_PAIN = "HP:0012735", "HP:0002014", "HP:0001945", "HP:0002027"
 CHEST_PAIN, HEMATOCHEZIA, NEOPLASM, MIGRAINE = "HP:0100749", "HP:0002573", "HP:0002664", "HP:0002076"
@@ -23,26 +23,6 @@ FATIGUE, ORTHOPNEA, DROOLING, INCONTINENCE = "HP:0012378", "HP:0012764", "HP:000
 LOW_BACK_PAIN, SCIATICA, NOCTURIA, SYNCOPE = "HP:0003419", "HP:0011868", "HP:0000017", "HP:0001279"
 DYSURIA, POLLAKISURIA, PRESYNCOPE, PAROXYSMAL_VERTIGO = "HP:0100518", "HP:0100515", "HP:0031972", "HP:0010532"
 ANURIA, ANEMIA, EXERTIONAL_DYSPNEA = "HP:0100519", "HP:0001903", "HP:0002875"
-
-
-@pytest.fixture(scope="module")
-def read(kb):
-    extractor = note_extractor(kb)
-    return lambda text, lang="en": extractor.extract(text, lang)
-
-
-def observed(result) -> set[str]:
-    """The present terms the diagnosis uses."""
-    return {term for term, _ in result.evidence()[0]}
-
-
-def excluded(result) -> set[str]:
-    """The absent terms the diagnosis uses."""
-    return set(result.evidence()[1])
-
-
-def status(result, term: str) -> str | None:
-    return next((m.status for m in result.mentions if m.term == term), None)
 
 
 @pytest.mark.parametrize(

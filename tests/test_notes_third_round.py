@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.notes import note_extractor
 from knowledge.notes.spelling import Speller, allowed_slips
+from tests.note_results import status
 
 AMENORRHEA, WEIGHT_LOSS, KNEE_PAIN, HEADACHE = "HP:0000141", "HP:0001824", "HP:0030839", "HP:0002315"
 FOOT_PAIN, CHEST_PAIN, ABDOMINAL_PAIN, JOINT_SWELLING = "HP:0025238", "HP:0100749", "HP:0002027", "HP:0001386"
@@ -18,22 +18,12 @@ ANKLE_SWELLING, HYPERTENSION, ORTHOPNEA = "HP:0001785", "HP:0000822", "HP:001276
 POLYURIA, CONSTIPATION, VERTIGO, INSOMNIA = "HP:0000103", "HP:0002019", "HP:0002321", "HP:0100785"
 
 
-@pytest.fixture(scope="module")
-def read(kb):
-    extractor = note_extractor(kb)
-    return lambda text, lang="en": extractor.extract(text, lang)
-
-
 def present(result) -> set[str]:
     return {f.term for f in result.findings if f.present}
 
 
 def absent(result) -> set[str]:
     return {f.term for f in result.findings if not f.present}
-
-
-def status(result, term: str) -> str | None:
-    return next((m.status for m in result.mentions if m.term == term), None)
 
 
 def near(kb, found: set[str], term: str) -> bool:

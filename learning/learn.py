@@ -131,10 +131,10 @@ def refit_scoring(
     parts = learning_params.scoring_refit_parts
     if parts < 2 or len(encounters) < MIN_REFIT_CASES:
         return model_params, {"parts": 0, "cases": len(encounters)}
-    from learning.fit.learned import cross_fitted_scoring  # (it learns models with `fit`)
+    from learning.fit.learned import cross_fitted_scoring  # (the fitting layer, loaded when a refit runs)
 
     params, result = cross_fitted_scoring(
-        store, kb, model_params, learning_params, encounters, ancestors, folds=parts, counts=counts
+        store, kb, model_params, learning_params, encounters, ancestors, fit, folds=parts, counts=counts
     )
     values = {k: float(v) for k, v in result.values.items()}
     return params, {"parts": parts, "cases": len(encounters), "loss": float(result.loss), "values": values}

@@ -11,7 +11,7 @@ from inference.params import ModelParams
 from learning.fit.crossval import RARE_CLINIC
 from learning.fit.model import PARAMS
 from learning.ingest.pipeline import ingest_phenopackets
-from learning.learn import MIN_REFIT_CASES, ancestor_table, refit_scoring
+from learning.learn import MIN_REFIT_CASES, ancestor_table, fit, refit_scoring
 from learning.refine import LearningParams
 from learning.store import Store
 
@@ -37,23 +37,22 @@ def test_cross_fitting_never_scores_a_case_with_a_model_that_counted_it(
     for path in sorted(dev_cases_dir.glob("*.json"))[::40][:90]:
         shutil.copy(path, cases / path.name)
     learned_from, scored = [], []
-    real_fit, real_load = learned.fit, learned.load_cases
+    real_load = learned.load_cases
 
     def spy_fit(store, kb, params, learning, encounters, *rest):
         learned_from.append(set(encounters))
-        return real_fit(store, kb, params, learning, encounters, *rest)
+        return fit(store, kb, params, learning, encounters, *rest)
 
     def spy_load(store, encounters):
         scored.append(set(encounters))
         return real_load(store, encounters)
 
-    monkeypatch.setattr(learned, "fit", spy_fit)
     monkeypatch.setattr(learned, "load_cases", spy_load)
     with Store(tmp_path / "store.duckdb") as store:
         ingest_phenopackets(store, kb, b"test-key", [cases], progress=False)
         encounters = store.labelled_encounters()["encounter_id"].tolist()
         params, result = learned.cross_fitted_scoring(
-            store, kb, ModelParams(), LearningParams(), encounters, ancestor_table(kb), folds=3
+            store, kb, ModelParams(), LearningParams(), encounters, ancestor_table(kb), spy_fit, folds=3
         )
     assert len(learned_from) == len(scored) == 3
     for taught, held in zip(learned_from, scored, strict=True):

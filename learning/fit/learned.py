@@ -8,11 +8,12 @@ their weights.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 
-from inference.artifact import diagnoser_from_artifact
+from inference.artifact import ModelArtifact, diagnoser_from_artifact
 from inference.params import ModelParams
 from knowledge.kb import KnowledgeBase
 from learning.counts import CountSource
@@ -22,7 +23,6 @@ from learning.fit.crossval import fitted_params
 from learning.fit.dataset import build_dataset, concat
 from learning.fit.model import FREE, Objective, defaults, from_model_params
 from learning.fit.optimize import FitResult, fit_parameters
-from learning.learn import fit
 from learning.refine import LearningParams
 from learning.store import Store
 
@@ -36,6 +36,7 @@ def cross_fitted_scoring(
     learning: LearningParams,
     encounters: list[str],
     ancestors: pd.DataFrame,
+    learner: Callable[..., ModelArtifact],
     floor: float = 0.01,
     sources: tuple[str, ...] | None = ("OMIM",),
     folds: int = 2,
@@ -43,7 +44,8 @@ def cross_fitted_scoring(
     counts: CountSource | None = None,
 ) -> tuple[ModelParams, FitResult]:
     """Scoring parameters for a model learned from `encounters`, fitted on `folds` publication-grouped parts
-    of them (each scored by the model learned from the others), started from the literature values (or
+    of them (each scored by the model learned from the others, `learner` being `learning.learn.fit`, passed in
+    so this module does not import the learn job that calls it), started from the literature values (or
     from `params`' own when `from_literature` is False)."""
     labelled = store.labelled_encounters()
     labelled = labelled[labelled["encounter_id"].isin(set(encounters))]
@@ -53,7 +55,7 @@ def cross_fitted_scoring(
     for held in range(folds):
         learn_from = labelled["encounter_id"][part != held].tolist()
         scored = labelled["encounter_id"][part == held].tolist()
-        artifact = fit(store, kb, plain, learning, learn_from, f"scoring-part-{held}", ancestors, counts)
+        artifact = learner(store, kb, plain, learning, learn_from, f"scoring-part-{held}", ancestors, counts)
         diagnoser = diagnoser_from_artifact(kb, artifact)
         cases = eval_cases(diagnoser.kb, load_cases(store, scored))
         parts.append(build_dataset(diagnoser, cases, sources))

@@ -19,6 +19,7 @@ from knowledge.kb import KnowledgeBase
 from learning.counts import CountSource, count_source
 from learning.evaluation.cases import eval_cases, load_cases, orphan_mask
 from learning.evaluation.split import holdout
+from learning.fit.learned import cross_fitted_scoring
 from learning.ops import registry, tracking
 from learning.ops.reference import training_reference
 from learning.refine import LearningParams, refine
@@ -131,8 +132,6 @@ def refit_scoring(
     parts = learning_params.scoring_refit_parts
     if parts < 2 or len(encounters) < MIN_REFIT_CASES:
         return model_params, {"parts": 0, "cases": len(encounters)}
-    from learning.fit.learned import cross_fitted_scoring  # (the fitting layer, loaded when a refit runs)
-
     params, result = cross_fitted_scoring(
         store, kb, model_params, learning_params, encounters, ancestors, fit, folds=parts, counts=counts
     )

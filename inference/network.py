@@ -9,6 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from inference.params import ModelParams
+from inference.priors import consultation_mix
+from inference.vitals import VITAL_SIGN_FINDINGS
 from knowledge.kb import KnowledgeBase
 
 __all__ = ["PHENOTYPIC_ABNORMALITY", "ROOT", "Network", "compile_network", "csr_slices"]
@@ -72,14 +74,19 @@ class Network:
 
     @cached_property
     def curated_background(self) -> np.ndarray:
-        """Per term: the fraction of curated common diseases implying it (ontology-propagated), how
-        ordinary the finding is among everyday diagnoses."""
-        keep = self.curated[self.ann_disease]
-        rows, terms = self.ann_disease[keep], self.ann_term[keep]
-        shape = (self.n_diseases, len(self.kb.term_ids))
-        indicator = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, terms)), shape=shape)
-        implied = (indicator @ self.ancestors) > 0
-        return (np.asarray(implied.sum(axis=0)).ravel() + 0.5) / (max(int(self.curated.sum()), 1) + 1.0)
+        """Per term: how often a patient consulting for one of the curated common diseases has the finding,
+        their frequencies of it (ontology-propagated) weighted by their consultation priors; 0 for findings
+        at or below an abnormal vital sign (fever, tachycardia...)."""
+        weight = np.where(self.curated, consultation_mix(self.kb, self.params), 0.0)
+        if weight.sum() <= 0:
+            return np.zeros(len(self.kb.term_ids))
+        strength = self.closure_log.copy()
+        strength.data = -np.expm1(strength.data)
+        background = np.asarray(strength.T @ (weight / weight.sum())).ravel()
+        measured = [self.kb.term_index[t] for t in VITAL_SIGN_FINDINGS if t in self.kb.term_index]
+        if measured:  # an abnormal vital sign always has a cause to explain: never incidental
+            background[sorted(set().union(*(self.kb.descendants(t) for t in measured)))] = 0.0
+        return background
 
     @cached_property
     def annotated_index(self) -> np.ndarray:

@@ -18,8 +18,8 @@ class ModelParams:
     leak_scale: float = 0.5  # ... plus this times the finding's background frequency among diseases
     common_leak_factor: float = 0.1  # curated common diseases: weight of a sibling/cousin match
     curated_leak: float = 0.002  # curated common diseases: P(finding | disease), finding not in its profile:
-    curated_leak_scale: float = 0.0  # ... this x the fraction of common diseases implying it, within
-    curated_leak_max: float = 0.02  # [curated_leak, curated_leak_max]
+    curated_leak_scale: float = 0.5  # ... this x how often a consulting patient has the finding (the curated
+    curated_leak_max: float = 0.05  # frequencies weighted by consultation priors), within [curated_leak, max]
     related_discount: float = 0.1  # weight of a match through a common ancestor (sibling/cousin terms)
     exclusion_sensitivity: float = 0.05  # how strongly an excluded annotated finding counts against a disease
     # (rare-disease clinic: case reports); in a consultation (primary care, emergency) the doctor asks:

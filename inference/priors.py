@@ -63,6 +63,14 @@ def consultation_weights(kb: KnowledgeBase, prevalence: np.ndarray) -> np.ndarra
     return weight
 
 
+def consultation_mix(kb: KnowledgeBase, params: ModelParams) -> np.ndarray:
+    """Each disease's share of consultations before the setting factors: the tempered consultation priors
+    (what a consulting patient is likely to have, whatever the setting)."""
+    curated = np.asarray([s == "curated" for s in kb.disease_source])
+    weight = consultation_weights(kb, base_prevalence(kb, params))
+    return tempered(weight, curated, params.consult_prior_exponent)
+
+
 def tempered(weight: np.ndarray, selected: np.ndarray, exponent: float) -> np.ndarray:
     """The selected diseases' weights raised to `exponent` and rescaled to their former total: a flatter
     prior where the estimates are uncertain, without moving mass to or from the other diseases."""

@@ -167,7 +167,7 @@ class TermColumnRules:
 
     def curated_leaks(self, terms: np.ndarray) -> np.ndarray:
         """The incidental rate of each of `terms` for a curated common disease that does not list it:
-        proportional to how many common diseases imply the finding (fatigue is often incidental, nuchal
+        proportional to how often consulting patients have the finding (fatigue is often incidental, nuchal
         rigidity rarely), between curated_leak and curated_leak_max."""
         p = self.network.params
         scaled = p.curated_leak_scale * self.network.curated_background[terms]

@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-FORMAT = 2
+FORMAT = 3  # 3: curated leaks follow the consultation mix (a table of format 2 holds the old leaks)
 PAGE = 4096  # bytes: rows start on a page, so that no page holds parts of two rows
 ARRAYS = ("lit_log_present", "fit_log_present", "fit_log_absent")
 _STATE: dict = {}  # what forked builders inherit

@@ -12,6 +12,7 @@ __all__ = [
     "HYPOTHERMIA",
     "PLAUSIBLE",
     "TACHYCARDIA",
+    "VITAL_SIGN_FINDINGS",
     "VitalFinding",
     "bin_vitals",
     "temperature_celsius",
@@ -22,6 +23,17 @@ TACHYCARDIA, BRADYCARDIA = "HP:0001649", "HP:0001662"
 TACHYPNEA = "HP:0002789"
 HYPOTENSION, HYPERTENSION = "HP:0002615", "HP:0000822"
 HYPOXEMIA = "HP:0012418"
+VITAL_SIGN_FINDINGS = (
+    FEVER,
+    HYPERPYREXIA,
+    HYPOTHERMIA,
+    TACHYCARDIA,
+    BRADYCARDIA,
+    TACHYPNEA,
+    HYPOTENSION,
+    HYPERTENSION,
+    HYPOXEMIA,
+)
 
 # plausible ranges: values outside are input errors, not findings
 PLAUSIBLE = {

@@ -154,3 +154,36 @@ def test_consultation_prior_is_tempered_for_curated_diseases_only(kb, context):
     # the HPO diseases keep their relative priors, and their share moves only through the setting factors
     shift = flat[rare] - plain[rare]
     assert np.ptp(shift) < 1e-9 and abs(shift[0]) < 0.15
+
+
+FATIGUE, HEMOPTYSIS, TACHYCARDIA, HEMATURIA = "HP:0012378", "HP:0002105", "HP:0001649", "HP:0000790"
+BLADDER_CANCER = "DXG:bladder_cancer"
+
+
+def _curated_leaks(diagnoser, terms) -> np.ndarray:
+    index = diagnoser.kb.term_index
+    return diagnoser.cache.curated_leaks(np.asarray([index[t] for t in terms]))
+
+
+def test_an_ordinary_complaint_is_more_often_incidental_than_a_specific_sign(diagnoser):
+    fatigue, hemoptysis = _curated_leaks(diagnoser, [FATIGUE, HEMOPTYSIS])
+    assert fatigue > 5 * hemoptysis
+    assert fatigue <= diagnoser.params.curated_leak_max
+
+
+def test_an_abnormal_vital_sign_is_never_incidental(diagnoser):
+    assert np.all(_curated_leaks(diagnoser, [FEVER, TACHYCARDIA]) == diagnoser.params.curated_leak)
+
+
+def test_fatigue_beside_haematuria_costs_bladder_cancer_less_than_a_fixed_leak(kb, diagnoser):
+    """Fatigue, which bladder cancer's profile does not list, no longer sinks it like a specific sign."""
+    from dataclasses import replace
+
+    fixed = Diagnoser(kb, replace(diagnoser.params, curated_leak_scale=0.0))
+    ranks = []
+    for engine in (diagnoser, fixed):
+        diagnosis, _ = _posterior(
+            engine, [HEMATURIA, FATIGUE], age_years=65, sex="male", context="primary-care", recalibrate=False
+        )
+        ranks.append(_rank(engine, diagnosis, BLADDER_CANCER))
+    assert ranks[0] < ranks[1]

@@ -167,3 +167,27 @@ def test_paraphrase_negated_read_absent(read, text, lang, term):
 )
 def test_paraphrase_round_leaves_out_ambiguous_words(read, text, lang, term):
     assert term not in present(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("He wakes up three times a night to urinate.", "en", NOCTURIA),
+        ("Se levanta dos veces por la noche a orinar.", "es", NOCTURIA),
+        ("Bright light bothers her.", "en", PHOTOPHOBIA),
+        ("Le molesta mucho la luz.", "es", PHOTOPHOBIA),
+        ("Noise bothers him during the attacks.", "en", PHONOPHOBIA),
+        ("His trousers have become baggy.", "en", WEIGHT_LOSS),
+        ("She noticed blood on the toilet paper after wiping.", "en", HEMATOCHEZIA),
+        ("Ve sangre en el papel higiénico al limpiarse.", "es", HEMATOCHEZIA),
+    ],
+)
+def test_paraphrase_patterns_read_present(read, text, lang, term):
+    """note_patterns.tsv rows of the round: a head with its circumstance in the sentence."""
+    assert term in present(read(text, lang))
+
+
+def test_paraphrase_patterns_keep_their_heads_specific(read):
+    found = present(read("She feels light-headed and it bothers her a lot.", "en"))
+    assert PHOTOPHOBIA not in found and PRESYNCOPE in found
+    assert HEMATOCHEZIA in absent(read("No blood on the toilet paper.", "en"))

@@ -141,7 +141,7 @@ def test_paraphrase_is_read_present(read, text, lang, term):
         ("Troponin negative.", "en", TROPONIN),
         ("Full range of motion of the knee.", "en", JOINT_LIMITATION),
         ("Good air entry bilaterally.", "en", BREATH_SOUNDS),
-        ("Auscultación pulmonar: MVC, sin ruidos sobreañadidos.", "es", BREATH_SOUNDS),
+        ("Pulmones: murmullo vesicular conservado, sin ruidos sobreañadidos.", "es", BREATH_SOUNDS),
         ("Bien hidratado y perfundido.", "es", DEHYDRATION),
     ],
 )

@@ -25,6 +25,9 @@ LIBIDO, EXERCISE_INTOLERANCE, PANIC, INFERTILITY = "HP:0046504", "HP:0003546", "
 JOINT_LIMITATION, ASCITES, GUM_BLEEDING, IMPOTENCE = "HP:0001376", "HP:0001541", "HP:0000225", "HP:0000802"
 BREATH_SOUNDS, ALCOHOL, ANKLE_SWELLING, ORAL_ULCER = "HP:4000214", "HP:5200329", "HP:0001785", "HP:0000155"
 PURULENT_SPUTUM, APNEA, AGORAPHOBIA = "HP:0034777", "HP:0002104", "HP:0000756"
+SCIATICA, LATERAL_NECK_MASS, LICHENIFICATION = "HP:0011868", "HP:6000174", "HP:0007453"
+RHEUMATOID_NODULE, PURULENT_DRAINAGE, ABDOMINAL_MASS = "HP:6000418", "HP:6001119", "HP:0031500"
+PIP_SWELLING, BOWEL_URGENCY = "HP:0006253", "HP:0012701"
 
 
 @pytest.mark.parametrize(
@@ -108,6 +111,20 @@ PURULENT_SPUTUM, APNEA, AGORAPHOBIA = "HP:0034777", "HP:0002104", "HP:0000756"
         ("Expectoración purulenta.", "es", PURULENT_SPUTUM),
         ("The infant had apnoeic spells.", "en", APNEA),
         ("She is afraid to leave the house.", "en", AGORAPHOBIA),
+        # described findings (note_patterns.tsv): a head and a qualifier in one sentence
+        ("Shooting pain from the buttock down the back of the thigh.", "en", SCIATICA),
+        ("Lumbociatalgia izquierda de dos semanas.", "es", SCIATICA),
+        ("He has a neck lump on the right side.", "en", LATERAL_NECK_MASS),
+        ("Bulto en el cuello en el lado derecho.", "es", LATERAL_NECK_MASS),
+        ("Sudden loss of vision in one eye lasting a few minutes.", "en", AMAUROSIS),
+        ("Lichenified skin in the elbow creases and behind the knees.", "en", LICHENIFICATION),
+        ("Piel engrosada en los pliegues de los codos.", "es", LICHENIFICATION),
+        ("Firm nodules over the elbows.", "en", RHEUMATOID_NODULE),
+        ("Swollen PIP joints in both hands.", "en", PIP_SWELLING),
+        ("The wound is draining pus.", "en", PURULENT_DRAINAGE),
+        ("La herida supura desde ayer.", "es", PURULENT_DRAINAGE),
+        ("A mass in the right lower quadrant.", "en", ABDOMINAL_MASS),
+        ("Cambia la compresa cada hora.", "es", MENORRHAGIA),
     ],
 )
 def test_paraphrase_is_read_present(read, text, lang, term):
@@ -164,6 +181,10 @@ def test_negated_paraphrase_is_read_absent(read, text, lang, term):
         ("MRI shows the seminal vesicles are normal.", "en", "HP:0200037"),  # an organ, not a skin vesicle
         ("Ecografía: vesícula biliar distendida.", "es", "HP:0200037"),
         ("Tacto rectal: ampolla rectal vacía.", "es", "HP:0008066"),  # the rectal ampulla, not a blister
+        ("PIP joints are not swollen.", "en", PIP_SWELLING),
+        ("The wound is not discharging pus.", "en", PURULENT_DRAINAGE),
+        ("She has to rush to the toilet to pass urine.", "en", BOWEL_URGENCY),
+        ("Chest pain radiating down the left arm.", "en", SCIATICA),
         ("Se han puesto ciclos largos de antibiótico.", "es", "HP:0000876"),  # not oligomenorrhea
     ],
 )

@@ -437,3 +437,39 @@ OCULAR_PRURITUS = "HP:0033841"
 def test_itching_takes_its_site(read, text, lang, term):
     result = read(text, lang)
     assert term in observed(result) | excluded(result) and PRURITUS not in observed(result) | excluded(result)
+
+
+ASTHMA, ALCOHOL, HEARING, RASH = "HP:0002099", "HP:5200329", "HP:0000365", "HP:0000988"
+DEPRESSION = "HP:0000716"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("His father is a heavy drinker.", "en", ALCOHOL),
+        ("His mother is asthmatic.", "en", ASTHMA),
+        ("The patient's father is deaf.", "en", HEARING),
+        ("Su madre es asmática.", "es", ASTHMA),
+        ("Su madre está deprimida.", "es", DEPRESSION),
+    ],
+)
+def test_what_a_relative_is_is_family_history(read, text, lang, term):
+    """A relative with a linking verb ("is", "es") describes the relative, as "has" / "tiene" does."""
+    result = read(text, lang)
+    assert status(result, term) == "family" and term not in observed(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Her mother is a nurse who noticed a rash on her arm.", "en", RASH),
+        ("His mother is worried because he has a fever.", "en", FEVER),
+        ("The mother is with him, and he has had a fever.", "en", FEVER),
+        ("Su madre está preocupada porque tiene fiebre.", "es", FEVER),
+        ("Su madre es enfermera y le notó una erupción en el brazo.", "es", RASH),
+        ("She is asthmatic.", "en", ASTHMA),
+    ],
+)
+def test_the_patients_finding_after_a_relative_who_is_someone_stays_the_patients(read, text, lang, term):
+    """The linking verb reaches a few words of its clause only; a worried or reporting relative is no cue."""
+    assert term in observed(read(text, lang))

@@ -51,6 +51,7 @@ _TREATMENTS = words(
 )
 _PRONOUNS = words("he she they i you we it him them one el ella ellos")
 # between a relative or contact and what says they have it: "a coworker who had", "sick contacts with"
+RELATIVE_IS_REACH = 5  # "her mother is a nurse who noticed a rash": the rash is the patient's
 _OTHER_FILLERS = C.RELATIVE_FILLERS | words("sick several some many other un una unos unas")
 _FOR = words("for para contra")  # "an inhaler for asthma", "pastillas para la tensión"
 # procedures done for a condition: "surgery for", "performed for a caecal carcinoma" (not "admitted for chest
@@ -421,12 +422,14 @@ class MentionReader:
         return None
 
     @staticmethod
-    def _family_marks(tokens) -> list[tuple[int, int, str, str]]:
-        """(position, sentence, words, status) where a relative's own health starts being described: a
-        relative who has something ("his mother has", "padre con", "father died of") or "family history of";
-        or a contact's ("a coworker who had a cough", "su pareja tiene fiebre": someone else's finding)."""
+    def _family_marks(tokens) -> list[tuple[int, int, int | None, str, str]]:
+        """(position, sentence, clause or None, words, status) where a relative's own health starts being
+        described: a relative who has something ("his mother has", "padre con", "father died of") or "family
+        history of", for the rest of the sentence; a relative who is something ("his father is a heavy
+        drinker", "su madre es asmática"), for the next few words of that clause; or a contact's ("a
+        coworker who had a cough", "su pareja tiene fiebre": someone else's finding)."""
         norm = tokens.norm
-        marks: list[tuple[int, int, str, str]] = []
+        marks: list[tuple[int, int, int | None, str, str]] = []
         for p, word in enumerate(norm):
             if word in C.RELATIVES or word in C.CONTACTS:
                 ahead = [
@@ -434,14 +437,18 @@ class MentionReader:
                     for q in range(p + 1, min(p + 5, len(norm)))
                     if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in _OTHER_FILLERS
                 ]
-                if ahead and ahead[0] in C.RELATIVE_HAS and not any(w in C.REPORTING for w in ahead):
-                    status = FAMILY_STATUS if word in C.RELATIVES else CONTACT_STATUS
-                    text = tokens.text[tokens.start[p] : tokens.end[p]]
-                    marks.append((p, tokens.sentence[p], text, status))
+                if not ahead or any(w in C.REPORTING for w in ahead):
+                    continue
+                status = FAMILY_STATUS if word in C.RELATIVES else CONTACT_STATUS
+                text = tokens.text[tokens.start[p] : tokens.end[p]]
+                if ahead[0] in C.RELATIVE_HAS:
+                    marks.append((p, tokens.sentence[p], None, text, status))
+                elif ahead[0] in C.RELATIVE_IS:
+                    marks.append((p, tokens.sentence[p], tokens.clause[p], text, status))
             elif word in C.FAMILY_FIRST:
                 for phrase in C.FAMILY_FIRST[word]:
                     if tuple(norm[p : p + len(phrase)]) == phrase:
-                        marks.append((p, tokens.sentence[p], " ".join(phrase), FAMILY_STATUS))
+                        marks.append((p, tokens.sentence[p], None, " ".join(phrase), FAMILY_STATUS))
         return marks
 
     @staticmethod
@@ -449,8 +456,11 @@ class MentionReader:
         """(words, status) of the relative or contact whose finding this is: after a mark in its sentence,
         or "X in his mother"."""
         sentence = tokens.sentence[m.first]
-        for position, mark_sentence, cue, status in marks:
-            if mark_sentence == sentence and position < m.first:
+        for position, mark_sentence, mark_clause, cue, status in marks:
+            same_scope = mark_clause is None or (
+                tokens.clause[m.first] == mark_clause and m.first - position <= RELATIVE_IS_REACH
+            )
+            if mark_sentence == sentence and position < m.first and same_scope:
                 return cue, status
         norm = tokens.norm
         cursor = m.last + 1

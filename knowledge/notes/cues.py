@@ -28,6 +28,7 @@ __all__ = [
     "RELATIVES",
     "RELATIVE_FILLERS",
     "RELATIVE_HAS",
+    "RELATIVE_IS",
     "REPORTING",
     "SEVERITY_WORDS",
     "TERMINATE",
@@ -184,6 +185,9 @@ RELATIVE_HAS = words(
     "tiene tuvo tenia con diagnosticado diagnosticada fallecio fallecido fallecida murio muerto muerta "
     "padece padecio presenta presento sufre sufrio afecto afecta afectado afectada"
 )
+# after a relative, a linking verb: what follows in the clause is the relative's ("his father is a heavy
+# drinker", "her father gets angry easily", "su madre es asmática")
+RELATIVE_IS = words("is was are were gets got becomes became es era fue son eran esta estaba estan")
 RELATIVE_FILLERS = words("his her their the who also both el la su sus que tambien ambos mother's father's s")
 DISEASE_WORDS = words("disease diseases disorder syndrome enfermedad trastorno sindrome")
 FAMILY_FIRST = by_first_word(FAMILY_PHRASES)

@@ -114,8 +114,8 @@ PIP_SWELLING, BOWEL_URGENCY = "HP:0006253", "HP:0012701"
         # described findings (note_patterns.tsv): a head and a qualifier in one sentence
         ("Shooting pain from the buttock down the back of the thigh.", "en", SCIATICA),
         ("Lumbociatalgia izquierda de dos semanas.", "es", SCIATICA),
-        ("He has a neck lump on the right side.", "en", LATERAL_NECK_MASS),
-        ("Bulto en el cuello en el lado derecho.", "es", LATERAL_NECK_MASS),
+        ("He has a neck lump below the angle of the jaw.", "en", LATERAL_NECK_MASS),
+        ("Bulto en el cuello debajo del ángulo de la mandíbula.", "es", LATERAL_NECK_MASS),
         ("Sudden loss of vision in one eye lasting a few minutes.", "en", AMAUROSIS),
         ("Lichenified skin in the elbow creases and behind the knees.", "en", LICHENIFICATION),
         ("Piel engrosada en los pliegues de los codos.", "es", LICHENIFICATION),
@@ -243,6 +243,9 @@ def test_not_read_present(read, text, lang, term):
         ("Tonsils covered with pus and the swelling of the neck is tender.", "en", "HP:6001119"),
         ("He uses drugs for his blood pressure.", "en", "HP:0033511"),
         ("He is seeing things double.", "en", "HP:0000738"),  # diplopia, not hallucinations
+        ("He is hearing things muffled since the cold.", "en", "HP:0000738"),
+        ("A lump in the neck on the right side of the thyroid.", "en", LATERAL_NECK_MASS),
+        ("Thigh pain when walking due to osteoarthritis of the hip.", "en", CLAUDICATION),
         ("Pies dormidos por la noche.", "es", "HP:0007067"),  # numbness, not a diagnosed neuropathy
         ("His nose is bunged up.", "en", "HP:0002019"),  # nasal congestion, not constipation
         ("Jittery newborn with low glucose.", "en", "HP:0000739"),

@@ -244,6 +244,7 @@ def test_not_read_present(read, text, lang, term):
         ("He uses drugs for his blood pressure.", "en", "HP:0033511"),
         ("He is seeing things double.", "en", "HP:0000738"),  # diplopia, not hallucinations
         ("He is hearing things muffled since the cold.", "en", "HP:0000738"),
+        ("A heavy chest infection.", "en", "HP:0031352"),
         ("A lump in the neck on the right side of the thyroid.", "en", LATERAL_NECK_MASS),
         ("Thigh pain when walking due to osteoarthritis of the hip.", "en", CLAUDICATION),
         ("Pies dormidos por la noche.", "es", "HP:0007067"),  # numbness, not a diagnosed neuropathy

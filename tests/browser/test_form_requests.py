@@ -161,3 +161,24 @@ def test_a_late_answer_does_not_hide_edits_made_while_it_was_coming(live_server,
     assert body["age"] == 7
     page.wait_for_selector("#stale", state="hidden")
     assert problems == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_recalculation_leaves_what_is_being_typed_in_the_box(live_server, open_page, problems, lang):
+    """A change that recalculates the shown results (here present/absent switched) while the doctor is
+    typing the next finding neither adds the half-typed words as a finding nor clears the box (a browser
+    run once lost "tos" this way, typed right after choosing "Fiebre")."""
+    page = open_page(**SCREENS["desktop"])
+    page.goto(f"{live_server}/?lang={lang}")
+    pick(page, TYPED[lang][0][0], "Fever" if lang == "en" else "Fiebre")
+    pick(page, TYPED[lang][2][0], "Headache" if lang == "en" else "Cefalea")
+    page.click("#diagnose")
+    wait_results(page, 2)
+    page.locator("#add").fill(TYPED[lang][1][0])  # "cough" / "tos", not yet chosen
+    switch = ROW.format(HEADACHE) + " select.state"
+    body = diagnose_request(page, lambda: page.select_option(switch, "absent"))
+    assert HEADACHE in body["excluded"] and COUGH not in {item["id"] for item in body["observed"]}
+    wait_results(page, 2)
+    assert page.locator("#add").input_value() == TYPED[lang][1][0]
+    assert page.locator(ROW.format(COUGH)).count() == 0
+    assert problems == []

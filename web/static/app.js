@@ -479,11 +479,12 @@
     if (!hasResults()) return;
     markStale();
     clearTimeout(recalc);
-    recalc = setTimeout(() => diagnose({ quiet: true }), 0);
+    // the automatic recalculation leaves what is being typed in the box: only the doctor's own press takes it
+    recalc = setTimeout(() => diagnose({ quiet: true, takeTyped: false }), 0);
   }
-  async function diagnose({ focusResults = false, quiet = false } = {}) {
+  async function diagnose({ focusResults = false, quiet = false, takeTyped = true } = {}) {
     clearTimeout(recalc);
-    if (input.value.trim()) addTyped(takeInput());
+    if (takeTyped && input.value.trim()) addTyped(takeInput());
     const mine = ++sequence;
     const button = $("#diagnose");
     if (!quiet) button.textContent = t("working");

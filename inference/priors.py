@@ -63,12 +63,14 @@ def consultation_weights(kb: KnowledgeBase, prevalence: np.ndarray) -> np.ndarra
     return weight
 
 
-def consultation_mix(kb: KnowledgeBase, params: ModelParams) -> np.ndarray:
+def consultation_mix(
+    kb: KnowledgeBase, params: ModelParams, prevalence: np.ndarray | None = None
+) -> np.ndarray:
     """Each disease's share of consultations before the setting factors: the tempered consultation priors
     (what a consulting patient is likely to have, whatever the setting)."""
     curated = np.asarray([s == "curated" for s in kb.disease_source])
-    weight = consultation_weights(kb, base_prevalence(kb, params))
-    return tempered(weight, curated, params.consult_prior_exponent)
+    base = prevalence if prevalence is not None else base_prevalence(kb, params)
+    return tempered(consultation_weights(kb, base), curated, params.consult_prior_exponent)
 
 
 def tempered(weight: np.ndarray, selected: np.ndarray, exponent: float) -> np.ndarray:
@@ -87,10 +89,11 @@ def context_log_prior(
     kb: KnowledgeBase, params: ModelParams, context: str, prevalence: np.ndarray | None = None
 ) -> np.ndarray:
     """log prior per disease; the diseases share 1 - other_prior, the rest is 'not in the knowledge base'."""
-    weight = (prevalence if prevalence is not None else base_prevalence(kb, params)).copy()
-    curated = np.asarray([s == "curated" for s in kb.disease_source])
     if context in CONSULTATION_CONTEXTS:
-        weight = tempered(consultation_weights(kb, weight), curated, params.consult_prior_exponent)
+        weight = consultation_mix(kb, params, prevalence)
+    else:
+        weight = (prevalence if prevalence is not None else base_prevalence(kb, params)).copy()
+    curated = np.asarray([s == "curated" for s in kb.disease_source])
     settings = [set(info.get("setting", [])) for info in kb.disease_info]
     if context == "emergency":
         weight *= np.asarray(

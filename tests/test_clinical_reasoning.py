@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -136,8 +138,6 @@ def test_tempered_prior_keeps_the_selected_mass_and_halves_log_ratios():
 
 @pytest.mark.parametrize("context", ["primary-care", "emergency"])
 def test_consultation_prior_is_tempered_for_curated_diseases_only(kb, context):
-    from dataclasses import replace
-
     from inference.params import ModelParams
     from inference.priors import context_log_prior
 
@@ -177,8 +177,6 @@ def test_an_abnormal_vital_sign_is_never_incidental(diagnoser):
 
 def test_fatigue_beside_haematuria_costs_bladder_cancer_less_than_a_fixed_leak(kb, diagnoser):
     """Fatigue, which bladder cancer's profile does not list, no longer sinks it like a specific sign."""
-    from dataclasses import replace
-
     fixed = Diagnoser(kb, replace(diagnoser.params, curated_leak_scale=0.0))
     ranks = []
     for engine in (diagnoser, fixed):

@@ -43,6 +43,12 @@ _BEFORE = words("before prior antes")  # "before the onset of his symptoms"
 _PAST_VERBS = words(
     "had was were experienced suffered developed got tuvo tenia habia presento sufrio padecio"
 )
+_KNOWN = words("known conocido conocida")
+# after "known X": the words that start what the patient comes with now ("known asthmatic with", "conocida
+# diabética que acude por")
+_KNOWN_ENDS = words(
+    "with brought presenting presents presented who now today acude acudio consulta traido traida que con"
+)
 _HAVING = words("has have had having was were tenia tuvo habia estaba")
 # the treatment a finding names: "heartburn medication" is not heartburn now
 _TREATMENTS = words(
@@ -108,6 +114,9 @@ class _Scope:
     firm: bool = False  # "before the onset of ..., he was having X": not ended by "was having", "had"
     no_history: bool = False  # "no history of": a denied past history, not a current absent finding
     trigger: bool = False  # "worse with": what follows brings the complaint on
+    known: bool = (
+        False  # "known asthmatic with 2 days of wheeze": the condition is known, what it comes with is not
+    )
 
 
 class MentionReader:
@@ -150,6 +159,8 @@ class MentionReader:
                     tokens, m, sections, blocked, family, negation, hypothetical or trigger, history, lang
                 )
                 mentions.append(_as_circumstance(tokens, m, mention, mentions))
+            if history and history.known and position >= history.end and norm[position] in _KNOWN_ENDS:
+                history = None  # "Known cirrhotic brought by his wife with confusion": the confusion is new
             if position in inside or position in skip:
                 position += 1
                 continue
@@ -175,6 +186,7 @@ class MentionReader:
                 negation = history = scope
             elif kind == C.HISTORY and not self._current_illness(tokens, position):
                 scope.firm = norm[position] in _BEFORE
+                scope.known = norm[position] in _KNOWN and length == 1
                 history = scope
             elif kind == C.TERMINATE:
                 if negation and position > negation.end:  # not "no presenta", "does not have"
@@ -437,7 +449,7 @@ class MentionReader:
                     for q in range(p + 1, min(p + 5, len(norm)))
                     if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in _OTHER_FILLERS
                 ]
-                if not ahead or any(w in C.REPORTING for w in ahead):
+                if not ahead or any(w in C.REPORTING for w in ahead) or _by_whom(tokens, p):
                     continue
                 status = FAMILY_STATUS if word in C.RELATIVES else CONTACT_STATUS
                 text = tokens.text[tokens.start[p] : tokens.end[p]]
@@ -730,3 +742,15 @@ _AUXILIARIES = _PRONOUNS | words("has have had having been be was were ha han ha
 def _auxiliaries_only(norm: list[str], start: int, end: int) -> bool:
     """Whether the words from `start` to `end` are all pronouns and auxiliaries."""
     return all(norm[p] in _AUXILIARIES for p in range(start, end))
+
+
+def _by_whom(tokens, position: int) -> bool:
+    """The relative or contact who brings or finds the patient ("brought in by friends with fever", "found by
+    her husband with slurred speech", "traída por su hija con fiebre"): what follows is the patient's."""
+    norm = tokens.norm
+    cursor = position - 1
+    while cursor >= 0 and position - cursor <= 3 and norm[cursor] in C.RELATIVE_FILLERS:
+        cursor -= 1
+    return (
+        cursor >= 0 and norm[cursor] in ("by", "por") and tokens.sentence[cursor] == tokens.sentence[position]
+    )

@@ -172,6 +172,8 @@ def read_measures(tokens: Tokens) -> Measures:
             step = _hba1c(tokens, position, found)
         elif word in _LABEL_FIRST:
             step = _vital(tokens, position, found)
+        if not step and word in _SCORE_FIRST:
+            step = _glasgow(tokens, position, found) or _glucose(tokens, position, found)
         if found.sex is None and word in SEX_WORDS:
             found.sex = (SEX_WORDS[word], tokens.start[position], tokens.end[position])
         position += step or 1
@@ -207,7 +209,42 @@ def _age(tokens: Tokens, position: int, found: Measures) -> int:
         and norm[position + 1] in _AGE_UNITS_ES
     ):
         return _set_age(tokens, found, position - 1, position + 1, value / _AGE_UNITS_ES[norm[position + 1]])
+    # Spanish demographics: "2 años, varón", "9 meses Mujer", "Varón 61 años", "mujer, 74 años"
+    if (
+        position + 1 < len(norm)
+        and norm[position + 1] in ("anos", "meses")
+        and (position == 0 or norm[position - 1] not in _SINCE)
+        and (
+            (
+                position + 2 < len(norm)
+                and norm[position + 2] in _PERSON
+                and _same_sentence(tokens, position, 2)
+            )
+            or (position >= 1 and norm[position - 1] in SEX_WORDS and _same_sentence(tokens, position - 1, 2))
+        )
+    ):
+        return _set_age(tokens, found, position, position + 1, value / _AGE_UNITS_ES[norm[position + 1]])
     return 0
+
+
+def _phrases(text: str) -> list[tuple[str, ...]]:
+    """ "a b|c" -> [("a", "b"), ("c",)]."""
+    return [tuple(item.split()) for item in text.split("|")]
+
+
+_ON_AIR = sorted(
+    _phrases(
+        "ra|on ra|in ra|on room air|room air|on air|in air|en aire ambiente|aire ambiente|basal|aa|en aa|"
+        "sin oxigeno|without oxygen"
+    ),
+    key=len,
+    reverse=True,
+)
+_SINCE = words("hace desde durante por tras hasta")
+
+
+def _same_sentence(tokens: Tokens, first: int, span: int) -> bool:
+    return tokens.sentence[first] == tokens.sentence[first + span]
 
 
 def _set_age(tokens: Tokens, found: Measures, first: int, last: int, value: float) -> int:
@@ -220,12 +257,18 @@ def _set_age(tokens: Tokens, found: Measures, first: int, last: int, value: floa
     return last - first + 1
 
 
+def _joined(tokens: Tokens, first: int, second: int) -> bool:
+    """No punctuation between two tokens: "36.6, HR 122" is a temperature, then a heart rate (not 36.6 h)."""
+    return not any(c in ",;:.()" for c in tokens.text[tokens.end[first] : tokens.start[second]])
+
+
 def _duration(tokens: Tokens, position: int, found: Measures) -> int:
     norm = tokens.norm
     if (
         _number(norm[position]) is None
         or position + 1 >= len(norm)
         or norm[position + 1] not in DURATION_UNITS
+        or not _joined(tokens, position, position + 1)
     ):
         return 0
     found.consumed.update((position, position + 1))
@@ -293,6 +336,112 @@ def _hba1c(tokens: Tokens, position: int, found: Measures) -> int:
     return cursor - position + 1
 
 
+REDUCED_CONSCIOUSNESS, HYPERGLYCEMIA, HYPOGLYCEMIA = "HP:0004372", "HP:0003074", "HP:0001943"
+_GLASGOW = [
+    ("gcs",),
+    ("glasgow",),
+    ("glasgow", "coma", "scale"),
+    ("glasgow", "coma", "score"),
+    ("escala", "de", "glasgow"),
+]
+_GLUCOSE_EN = _phrases(
+    "glucose|blood glucose|blood sugar|fingerstick glucose|finger stick glucose|fingerstick|"
+    "capillary glucose|capillary blood glucose|cbg|bsl|bgl|poc glucose|point of care glucose|glycemia|"
+    "random glucose|serum glucose|plasma glucose"
+)
+_GLUCOSE_ES = _phrases("glucemia|glucemia capilar|glucosa|glucosa capilar|glucemia venosa|dextro|glucometer")
+_GLUCOSE = sorted(
+    [(name, "en") for name in _GLUCOSE_EN] + [(name, "es") for name in _GLUCOSE_ES],
+    key=lambda item: len(item[0]),
+    reverse=True,
+)
+_NOT_BLOOD = words("urine urinary orina csf lcr dipstick tira")
+_SCORE_FIRST = frozenset(name[0] for name in _GLASGOW) | frozenset(name[0] for name, _ in _GLUCOSE)
+_SCORE_FILLERS = words(
+    "of de is was at en del la el level nivel reading score puntuacion on arrival al llegar"
+)
+
+
+def _score_value(tokens: Tokens, position: int, size: int) -> int | None:
+    """The position of the number after a label of `size` tokens and a few fillers, in the same sentence."""
+    norm = tokens.norm
+    cursor = position + size
+    while cursor < len(norm) and norm[cursor] in _SCORE_FILLERS and cursor - position <= size + 2:
+        cursor += 1
+    if (
+        cursor >= len(norm)
+        or _number(norm[cursor]) is None
+        or tokens.sentence[cursor] != tokens.sentence[position]
+    ):
+        return None
+    return cursor
+
+
+def _glasgow(tokens: Tokens, position: int, found: Measures) -> int:
+    """ "GCS 9", "GCS of 12/15", "Glasgow 10", "escala de Glasgow de 8": a score of 13 or less is a reduced
+    level of consciousness, a finding; 14 or 15 is no finding."""
+    norm = tokens.norm
+    size = next(
+        (
+            len(k)
+            for k in sorted(_GLASGOW, key=len, reverse=True)
+            if tuple(norm[position : position + len(k)]) == k
+        ),
+        0,
+    )
+    cursor = _score_value(tokens, position, size) if size else None
+    if cursor is None:
+        return 0
+    value = _number(norm[cursor])
+    if value is None or not 3 <= value <= 15 or value != int(value):
+        return 0
+    last = cursor
+    if (
+        last + 1 < len(norm)
+        and norm[last + 1] == "15"
+        and "/" in tokens.text[tokens.end[last] : tokens.start[last + 1]]
+    ):
+        last += 1
+    if value <= 13:
+        found.findings.append((REDUCED_CONSCIOUSNESS, position, last))
+    found.consumed.update(range(position, last + 1))
+    return last - position + 1
+
+
+def _glucose(tokens: Tokens, position: int, found: Measures) -> int:
+    """ "glucose 1.9 mmol/L", "fingerstick glucose 28", "glucemia capilar 450 mg/dl": below 3.9 mmol/L
+    (70 mg/dL) is hypoglycemia, from 11.1 mmol/L (200 mg/dL) hyperglycemia, findings; between, no finding.
+    Without a unit, a Spanish label is mg/dL; an English one mmol/L under 30, mg/dL over 45, else unread."""
+    norm = tokens.norm
+    if position > 0 and norm[position - 1] in _NOT_BLOOD:
+        return 0  # "urine glucose 3+", "glucosa en LCR": not a blood glucose
+    label = next(((k, lang) for k, lang in _GLUCOSE if tuple(norm[position : position + len(k)]) == k), None)
+    cursor = _score_value(tokens, position, len(label[0])) if label else None
+    if cursor is None:
+        return 0
+    value = _number(norm[cursor])
+    if tokens.text[tokens.end[cursor] : tokens.end[cursor] + 1] == "+":
+        return 0  # "glucose 3+": a dipstick grade, not a concentration
+    last, mmol = cursor, None
+    if last + 1 < len(norm) and norm[last + 1] in ("mmol", "mg"):
+        mmol = norm[last + 1] == "mmol"
+        last += 1
+        if last + 1 < len(norm) and norm[last + 1] in ("l", "dl"):
+            last += 1
+    elif last + 1 < len(norm) and norm[last + 1] in DURATION_UNITS | words("times veces x"):
+        return 0
+    if mmol is None:
+        mmol = False if label[1] == "es" else (True if value < 30 else (False if value > 45 else None))
+    if mmol is not None and value is not None:
+        in_mmol = value if mmol else value / 18.0
+        if 0.5 <= in_mmol < 3.9:
+            found.findings.append((HYPOGLYCEMIA, position, last))
+        elif 11.1 <= in_mmol <= 120:
+            found.findings.append((HYPERGLYCEMIA, position, last))
+    found.consumed.update(range(position, last + 1))
+    return last - position + 1
+
+
 def _vital(tokens: Tokens, position: int, found: Measures) -> int:
     norm, raw = tokens.norm, tokens.raw
     label, length = ("temperature_c", 1) if raw[position] == "tª" else (None, 0)
@@ -313,7 +462,7 @@ def _vital(tokens: Tokens, position: int, found: Measures) -> int:
     value = _number(norm[cursor])
     if value is None:
         return 0
-    if cursor + 1 < len(norm) and norm[cursor + 1] in DURATION_UNITS:
+    if cursor + 1 < len(norm) and norm[cursor + 1] in DURATION_UNITS and _joined(tokens, cursor, cursor + 1):
         return 0  # "fiebre de 3 días": a duration, read by _duration
     first = position + 1 if norm[position] in FEVER_WORDS else position  # the fever word stays a finding
     return _reading(tokens, found, label, first, cursor, value, shown_from=position) - position
@@ -366,6 +515,13 @@ def _reading(
         unit = norm[last]
         if last + 1 < len(norm) and (norm[last], norm[last + 1]) in (("x", "min"), ("beats", "min")):
             last += 1
+    if vital == "spo2":  # "SpO2 88% RA" (room air, not rheumatoid arthritis), "on room air", "basal"
+        for after in _ON_AIR:
+            if tuple(norm[last + 1 : last + 1 + len(after)]) == after and _same_sentence(
+                tokens, last, len(after)
+            ):
+                last += len(after)
+                break
     if vital == "temperature_c" and (
         unit in ("f", "of", "ºf", "fahrenheit") or (unit is None and 93 <= value <= 110)
     ):

@@ -5,11 +5,13 @@ The texts are the published dev vignettes (../shared/data/vignettes/avey_dev.jso
 vignette's note is written as a doctor would: demographics, chief complaint, the presentation, the negative
 review of systems, then past, family and social history as sections (`vignette_note`). The gold standard is
 the hand mapping made before any tuning (tests/data/notes/vignettes_tuning.jsonl: half A, used to tune;
-vignettes_second.jsonl: half B, never looked at while tuning). An extracted term counts as right when it is
-the annotated term or one is_a step from it (parent or child). Vital signs read from the text are binned as
-the engine bins them (fever from 38.0 C ...), on both sides.
+vignettes_second.jsonl: half B, never looked at while tuning). `--sample fresh` reads 80 vignettes
+written and annotated for the fresh round (benchmarks/data/notes_fresh.jsonl: 64 English, 16 Spanish,
+texts and annotation in one file; Spanish notes get Spanish section headers and lang es). An extracted
+term counts as right when it is the annotated term or one is_a step from it (parent or child). Vital
+signs read from the text are binned as the engine bins them (fever from 38.0 C ...), on both sides.
 
-    python benchmarks/notes.py [--sample tuning|second|both] [--errors N] [--candidates old,new,spacy]
+    python benchmarks/notes.py [--sample tuning|second|both|fresh] [--errors N] [--candidates old,new,spacy]
 """
 
 from __future__ import annotations
@@ -38,7 +40,12 @@ VIGNETTES = SHARED / "data" / "vignettes" / "avey_dev.jsonl"
 SAMPLES = {
     name: REPO / "tests" / "data" / "notes" / f"vignettes_{name}.jsonl" for name in ("tuning", "second")
 }
+FRESH = REPO / "benchmarks" / "data" / "notes_fresh.jsonl"
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
+HEADERS = {
+    "en": ("Chief complaint", "Past medical history", "Family history", "Social history"),
+    "es": ("Motivo de consulta", "Antecedentes personales", "Antecedentes familiares", "Hábitos"),
+}
 
 
 def _section(value: str | None) -> str:
@@ -46,16 +53,17 @@ def _section(value: str | None) -> str:
     return "" if value in ("", "-", "none", "None") else value
 
 
-def vignette_note(v: dict) -> str:
+def vignette_note(v: dict, lang: str = "en") -> str:
     """The note of a vignette: demographics, chief complaint, presentation, negatives, history sections."""
-    lines = [f"{v['demographics'].strip()}.", f"Chief complaint: {v['chief_complaints'].strip()}."]
+    complaint, past, family, social = HEADERS[lang]
+    lines = [f"{v['demographics'].strip()}.", f"{complaint}: {v['chief_complaints'].strip()}."]
     lines.append(v["presentation"].strip())
     if _section(v.get("absent_findings")):
         lines.append(v["absent_findings"].strip())
     for header, key in (
-        ("Past medical history", "physical_history"),
-        ("Family history", "family_history"),
-        ("Social history", "social_history"),
+        (past, "physical_history"),
+        (family, "family_history"),
+        (social, "social_history"),
     ):
         if _section(v.get(key)):
             lines.append(f"{header}: {_section(v[key])}")
@@ -69,6 +77,15 @@ def read_vignettes(path: Path = VIGNETTES) -> dict[int, dict]:
 
 def read_sample(name: str) -> list[dict]:
     return [json.loads(line) for line in SAMPLES[name].read_text(encoding="utf-8").splitlines() if line]
+
+
+def read_fresh(path: Path = FRESH) -> tuple[list[dict], dict[str, str], dict[str, str]]:
+    """The fresh sample: its rows (keyed by `id` as `source_line`), notes and languages."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in rows:
+        row["source_line"] = row["id"]
+    notes = {row["id"]: vignette_note(row["vignette"], row["lang"]) for row in rows}
+    return rows, notes, {row["id"]: row["lang"] for row in rows}
 
 
 def with_vitals(present: set[str], absent: set[str], vitals: dict, age: float | None) -> tuple[set, set]:
@@ -120,7 +137,7 @@ def candidates(kb, names: list[str]) -> dict[str, Callable[[str], tuple[set, set
 
         old = OldExtractor(phenotype_index(kb))
 
-        def run_old(text: str) -> tuple[set, set]:
+        def run_old(text: str, lang: str = "en") -> tuple[set, set]:
             mentions = old.extract(text)
             return {m.term for m in mentions if m.present}, {m.term for m in mentions if not m.present}
 
@@ -128,8 +145,8 @@ def candidates(kb, names: list[str]) -> dict[str, Callable[[str], tuple[set, set
     if "new" in names:
         new = note_extractor(kb)
 
-        def run_new(text: str) -> tuple[set, set]:
-            result = new.extract(text)
+        def run_new(text: str, lang: str = "en") -> tuple[set, set]:
+            result = new.extract(text, lang)
             observed, excluded, _ = result.evidence()
             present, absent = {t for t, _ in observed}, set(excluded)
             return with_vitals(present, absent, result.vitals, result.age.value if result.age else None)
@@ -142,11 +159,11 @@ def candidates(kb, names: list[str]) -> dict[str, Callable[[str], tuple[set, set
             print(f"spacy variant skipped: {error}", file=sys.stderr)
         else:
             spacy_variant = SpacyExtractor(kb)
-            found["spacy+negspacy"] = spacy_variant.extract
+            found["spacy+negspacy"] = lambda text, lang="en": spacy_variant.extract(text)
     return found
 
 
-def evaluate(kb, runner, sample: list[dict], notes: dict[int, str]) -> dict:
+def evaluate(kb, runner, sample: list[dict], notes: dict, langs: dict | None = None) -> dict:
     scorer = Scorer(kb)
     totals = {"present": [0, 0, 0, 0], "absent": [0, 0, 0, 0]}
     times: list[float] = []
@@ -154,7 +171,7 @@ def evaluate(kb, runner, sample: list[dict], notes: dict[int, str]) -> dict:
     for row in sample:
         text = notes[row["source_line"]]
         started = time.perf_counter()
-        present, absent = runner(text)
+        present, absent = runner(text, (langs or {}).get(row["source_line"], "en"))
         times.append(time.perf_counter() - started)
         gold_present, gold_absent = gold_sets(row)
         for kind, found, gold in (("present", present, gold_present), ("absent", absent, gold_absent)):
@@ -197,9 +214,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sample", default="both", choices=["tuning", "second", "both"])
+    parser.add_argument("--sample", default="both", choices=["tuning", "second", "both", "fresh"])
     parser.add_argument("--candidates", default="old,new,spacy")
-    parser.add_argument("--errors", type=int, default=0, help="print this many tuning-sample errors (new)")
+    parser.add_argument(
+        "--errors", type=int, default=0, help="print this many tuning- or fresh-sample errors (new)"
+    )
     parser.add_argument("--json", help="also write the figures here")
     parser.add_argument(
         "--reload-phrases",
@@ -207,7 +226,7 @@ def main() -> int:
         help="read the lay vocabulary, note phrases and patterns from ontologies/, not the compiled KB",
     )
     args = parser.parse_args()
-    if not VIGNETTES.exists():
+    if args.sample != "fresh" and not VIGNETTES.exists():
         print(f"{VIGNETTES} is not here: nothing to measure", file=sys.stderr)
         return 1
     settings = load_settings()
@@ -219,7 +238,11 @@ def main() -> int:
         kb.term_info["lay_phrases"] = read_lay_vocabulary(settings.ontologies_dir, set(kb.term_ids))
         kb.term_info["note_phrases"] = read_note_phrases(settings.ontologies_dir, set(kb.term_ids))
         kb.term_info["note_patterns"] = read_note_patterns(settings.ontologies_dir, set(kb.term_ids))
-    notes = {line: vignette_note(v) for line, v in read_vignettes().items()}
+    langs: dict = {}
+    if args.sample == "fresh":
+        fresh, notes, langs = read_fresh()
+    else:
+        notes = {line: vignette_note(v) for line, v in read_vignettes().items()}
     names = [s.strip() for s in args.candidates.split(",")]
     runners = candidates(kb, names)
     samples = ["tuning", "second"] if args.sample == "both" else [args.sample]
@@ -227,10 +250,10 @@ def main() -> int:
     columns = ("P pres", "R pres", "P abs", "R abs")
     print(f"{'sample':8}{'extractor':16}{'n':>5}" + "".join(f"{c:>8}" for c in columns) + f"{'ms/note':>9}")
     for sample_name in samples:
-        sample = read_sample(sample_name)
+        sample = fresh if sample_name == "fresh" else read_sample(sample_name)
         for name, runner in runners.items():
             runner(notes[sample[0]["source_line"]])  # warm up
-            result = evaluate(kb, runner, sample, notes)
+            result = evaluate(kb, runner, sample, notes, langs)
             cases = result.pop("_cases")
             report[f"{sample_name}/{name}"] = result
             p, a = result["present"], result["absent"]
@@ -238,7 +261,7 @@ def main() -> int:
                 f"{sample_name:8}{name:16}{len(sample):>5}{p['precision']:>8.3f}{p['recall']:>8.3f}"
                 f"{a['precision']:>8.3f}{a['recall']:>8.3f}{result['median_ms']:>9.3f}"
             )
-            if args.errors and name == "new" and sample_name == "tuning":
+            if args.errors and name == "new" and sample_name in ("tuning", "fresh"):
                 print_errors(kb, cases, notes, args.errors)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))

@@ -132,7 +132,8 @@ PRE_CUES = (
 POST_NEGATION = (
     "absent|negative|denied|excluded|ruled out|was ruled out|not present|not seen|not found|resolved|"
     "subsided|went away|gone away|disappeared|resuelto|resuelta|resueltos|resueltas|desaparecido|"
-    "desaparecida|"
+    "desaparecida|settled|settled down|cleared up|cedido|cedida|cedidos|cedidas|remitido|remitida|"
+    "remitidos|remitidas|"
     "ausente|ausentes|negativo|negativa|negativos|negativas|negado|negada|descartado|descartada|"
     "descartados|descartadas|nulo|nula"
 )

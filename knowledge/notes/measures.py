@@ -220,13 +220,18 @@ def _set_age(tokens: Tokens, found: Measures, first: int, last: int, value: floa
     return last - first + 1
 
 
+def _unit_follows(tokens: Tokens, position: int) -> bool:
+    """Whether the number at `position` is followed by a duration unit in the same phrase: "3 days", "6 hr";
+    not "38.3, HR 96" (the comma starts the next reading, a heart rate)."""
+    if position + 1 >= len(tokens.norm) or tokens.norm[position + 1] not in DURATION_UNITS:
+        return False
+    gap = tokens.text[tokens.end[position] : tokens.start[position + 1]]
+    return not any(mark in gap for mark in ",;")
+
+
 def _duration(tokens: Tokens, position: int, found: Measures) -> int:
     norm = tokens.norm
-    if (
-        _number(norm[position]) is None
-        or position + 1 >= len(norm)
-        or norm[position + 1] not in DURATION_UNITS
-    ):
+    if _number(norm[position]) is None or not _unit_follows(tokens, position):
         return 0
     found.consumed.update((position, position + 1))
     return 2
@@ -236,9 +241,11 @@ WEIGHT_LOSS, WEIGHT_GAIN = "HP:0001824", "HP:0004324"
 _WEIGHT_VERBS = {
     **dict.fromkeys(words("lost losing loses lose perdido perdio pierde perdiendo bajado bajo"), WEIGHT_LOSS),
     **dict.fromkeys(
-        words("gained gaining gains gain ganado gano gana ganando engordado engordo"), WEIGHT_GAIN
+        words("gained gaining gains gain ganado gano gana ganando engordado engordo put putting puts"),
+        WEIGHT_GAIN,
     ),
 }
+_PUT = words("put putting puts")  # only with "on": "has put on 4 kg"
 _MASS_UNITS = words("kg kgs kilo kilos kilograms kilogramos lb lbs pound pounds libras")
 _ABOUT = words(
     "about around approximately some nearly almost over more than unos alrededor de aproximadamente casi mas"
@@ -252,6 +259,9 @@ def _weight_change(tokens: Tokens, position: int, found: Measures) -> int:
     if term is None:
         return 0
     cursor = position + 1
+    if norm[position] in _PUT and (cursor >= len(norm) or norm[cursor] != "on"):
+        return 0
+    cursor += norm[position] in _PUT  # "put on 4 kg"
     while cursor < len(norm) and norm[cursor] in _ABOUT and cursor - position <= 3:
         cursor += 1
     if cursor + 1 >= len(norm) or _number(norm[cursor]) is None or norm[cursor + 1] not in _MASS_UNITS:
@@ -313,7 +323,7 @@ def _vital(tokens: Tokens, position: int, found: Measures) -> int:
     value = _number(norm[cursor])
     if value is None:
         return 0
-    if cursor + 1 < len(norm) and norm[cursor + 1] in DURATION_UNITS:
+    if _unit_follows(tokens, cursor):
         return 0  # "fiebre de 3 días": a duration, read by _duration
     first = position + 1 if norm[position] in FEVER_WORDS else position  # the fever word stays a finding
     return _reading(tokens, found, label, first, cursor, value, shown_from=position) - position

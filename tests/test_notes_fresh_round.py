@@ -139,3 +139,102 @@ def test_a_temperature_followed_by_a_heart_rate_is_read(read, text, lang, vitals
 )
 def test_a_duration_is_still_no_vital_sign(read, text, lang):
     assert "temperature_c" not in read(text, lang).vitals
+
+
+POOR_APPETITE, INSOMNIA, ANHEDONIA = "HP:0004396", "HP:0100785", "HP:0012154"
+SUICIDAL_IDEATION, HEMATURIA, FEEDING = "HP:0031589", "HP:0000790", "HP:0011968"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Weight gain of 6 kg despite eating less.", "en"),
+        ("Ha ganado 5 kilos a pesar de comer menos.", "es"),
+    ],
+)
+def test_weight_put_on_despite_eating_less_is_no_poor_appetite(read, text, lang):
+    assert POOR_APPETITE not in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        (
+            "He lost interest in things he used to enjoy, wakes at 4 am unable to get back to sleep.",
+            "en",
+            INSOMNIA,
+        ),
+        (
+            "Ha perdido interés por lo que solía disfrutar, se despierta sin poder volver a dormir.",
+            "es",
+            INSOMNIA,
+        ),
+        ("She has lost interest in things she used to enjoy.", "en", ANHEDONIA),
+        ("Ha perdido el interés por las cosas que antes disfrutaba.", "es", ANHEDONIA),
+        ("He has passive thoughts of death, no plan.", "en", SUICIDAL_IDEATION),
+        ("Tiene ideas de muerte pasivas sin plan.", "es", SUICIDAL_IDEATION),
+        ("His urine looked pink.", "en", HEMATURIA),
+        ("Orina de color rojizo.", "es", HEMATURIA),
+        ("He is taking only half his usual feeds.", "en", FEEDING),
+        ("Rechaza las tomas desde ayer.", "es", FEEDING),
+    ],
+)
+def test_a_described_complaint_is_read(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("He used to have migraines.", "en"), ("Solía tener migrañas.", "es")],
+)
+def test_used_to_have_is_still_history(read, text, lang):
+    assert status(read(text, lang), "HP:0002076") == "history"
+
+
+HEAT_INTOLERANCE, PROPTOSIS, PHOTOPHOBIA, RETRACTIONS = "HP:0002046", "HP:0000520", "HP:0000613", "HP:0030864"
+POLYURIA, POLYDIPSIA = "HP:0000103", "HP:0001959"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("She feels hot when others are cold.", "en", HEAT_INTOLERANCE),
+        ("Siente calor cuando los demás tienen frío.", "es", HEAT_INTOLERANCE),
+        ("Her eyes look more prominent and gritty.", "en", PROPTOSIS),
+        ("Tiene los ojos más saltones.", "es", PROPTOSIS),
+        ("He is drowsy and dislikes the light.", "en", PHOTOPHOBIA),
+        ("Está somnoliento y le molesta la luz.", "es", PHOTOPHOBIA),
+        ("Breathing fast with pulling in under the ribs.", "en", RETRACTIONS),
+        ("Respira rápido con tiraje subcostal.", "es", RETRACTIONS),
+    ],
+)
+def test_a_sign_in_plain_words_is_read(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "terms"),
+    [
+        (
+            "Known type 1 diabetic, unwell for 2 days with vomiting, thirst and passing large volumes of "
+            "urine.",
+            "en",
+            (VOMITING, POLYDIPSIA, POLYURIA),
+        ),
+        ("Diabético tipo 1 conocido, desde hace 2 días con vómitos y dolor abdominal.", "es", (VOMITING,)),
+    ],
+)
+def test_the_illness_after_a_known_condition_is_current(read, text, lang, terms):
+    found = observed(read(text, lang))
+    assert all(term in found for term in terms)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Known diabetic for 10 years, hypertension.", "en", "HP:0000822"),
+        ("Antecedentes de asma, hipertensión desde hace 10 años.", "es", "HP:0002099"),
+    ],
+)
+def test_a_known_condition_list_stays_history(read, text, lang, term):
+    assert status(read(text, lang), term) == "history"

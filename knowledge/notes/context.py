@@ -149,6 +149,8 @@ class MentionReader:
                     negation = None
                 if trigger and tokens.clause[position] != trigger.clause:
                     trigger = None
+                if history and _illness_duration(tokens, position, history):
+                    history = None  # "Known diabetic, unwell for 2 days with vomiting": the current illness
             for m in starts.get(position, ()):
                 mention = self._mention(
                     tokens, m, sections, blocked, family, negation, hypothetical or trigger, history, lang
@@ -731,6 +733,22 @@ def _makes_worse(tokens, m: PhraseMatch) -> str | None:
     ):
         return tokens.text[tokens.start[m.first] : tokens.end[p + 1]]
     return None
+
+
+def _illness_duration(tokens, position: int, history) -> bool:
+    """A duration ("for 2 days", "desde hace 3 días") in a later clause than a known-condition cue ("Known
+    type 1 diabetic, unwell for 2 days with vomiting"): what follows is the current illness."""
+    norm = tokens.norm
+    return (
+        not history.firm
+        and tokens.clause[position] != history.clause
+        and norm[position] in C.DURATION_UNITS
+        and position > 0
+        and (norm[position - 1][0].isdigit() or norm[position - 1] in _FEW)
+    )
+
+
+_FEW = words("few several couple two three unos unas varios varias pocos pocas dos tres")
 
 
 def _controlled(tokens, m: PhraseMatch) -> str | None:

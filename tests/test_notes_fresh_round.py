@@ -2,9 +2,10 @@
 round (benchmarks/data/notes_fresh.jsonl), each in English and Spanish. False findings first: tinkling bowel
 sounds, dribbling after voiding, a one-sided upper abdominal pain, pain under the ribs, the hemithorax, the
 Spanish "costado" and "tipo cólico", an action that makes another complaint worse, a known condition named
-before "conocida", symptoms that have settled; then blood vomited or coughed up, dizziness on standing,
-burning behind the breastbone, a temperature followed by a heart rate, weight put on, swollen tender glands
-and words hard to find."""
+before "conocida", symptoms that have settled, weight put on despite eating less; then blood vomited or
+coughed up, burning behind the breastbone, a temperature followed by a heart rate, an illness after a known
+condition, and complaints in plain words (weight put on, swollen tender glands, words hard to find, sleep,
+interest, thoughts of death, pink urine, feeds, heat, prominent eyes, light, chest recession)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ PARESTHESIA, DROOLING, ABDOMINAL_PAIN = "HP:0003401", "HP:0002307", "HP:0002027"
 EPIGASTRIC_PAIN, CHEST_PAIN, HEMOTHORAX = "HP:0410019", "HP:0100749", "HP:0012151"
 FLANK_PAIN, EPISODIC_ABDOMINAL_PAIN, COUGH = "HP:0030157", "HP:0002574", "HP:0012735"
 VOMITING, HEMATEMESIS, HEMOPTYSIS = "HP:0002013", "HP:0002248", "HP:0002105"
-VERTIGO, PRESYNCOPE, ASTHMA = "HP:0002321", "HP:0031972", "HP:0002099"
+ASTHMA = "HP:0002099"
 RHINORRHEA, FEVER, HEARTBURN = "HP:0031417", "HP:0001945", "HP:0002020"
 WEIGHT_GAIN, LYMPHADENOPATHY, APHASIA = "HP:0004324", "HP:0002716", "HP:0002381"
 
@@ -44,8 +45,6 @@ WEIGHT_GAIN, LYMPHADENOPATHY, APHASIA = "HP:0004324", "HP:0002716", "HP:0002381"
         ("Ha vomitado un vaso de sangre roja.", "es", VOMITING),
         ("She coughed up a small streak of blood once.", "en", COUGH),
         ("Tosió unos hilos de sangre.", "es", COUGH),
-        ("He feels dizzy when he stands.", "en", VERTIGO),
-        ("Se nota mareado al levantarse.", "es", VERTIGO),
         ("Burning pain behind the breastbone after meals.", "en", CHEST_PAIN),
         ("Ardor detrás del esternón después de las comidas.", "es", CHEST_PAIN),
     ],
@@ -69,8 +68,6 @@ def test_a_general_misreading_is_not_a_finding(read, text, lang, term):
         ("Ha vomitado un vaso de sangre roja.", "es", HEMATEMESIS),
         ("She coughed up a small streak of blood once.", "en", HEMOPTYSIS),
         ("Tosió unos hilos de sangre.", "es", HEMOPTYSIS),
-        ("He feels dizzy when he stands.", "en", PRESYNCOPE),
-        ("Se nota mareado al levantarse.", "es", PRESYNCOPE),
         ("Burning pain behind the breastbone after meals.", "en", HEARTBURN),
         ("Ardor detrás del esternón después de las comidas.", "es", HEARTBURN),
         ("He has put on 4 kg in two weeks.", "en", WEIGHT_GAIN),

@@ -5,11 +5,15 @@ The texts are the published dev vignettes (../shared/data/vignettes/avey_dev.jso
 vignette's note is written as a doctor would: demographics, chief complaint, the presentation, the negative
 review of systems, then past, family and social history as sections (`vignette_note`). The gold standard is
 the hand mapping made before any tuning (tests/data/notes/vignettes_tuning.jsonl: half A, used to tune;
-vignettes_second.jsonl: half B, never looked at while tuning). An extracted term counts as right when it is
+vignettes_second.jsonl: half B, never looked at while tuning). `--sample ed` and `--sample fresh` read
+vignettes written and annotated for the ED and fresh rounds (benchmarks/data/notes_ed.jsonl, 58 English and
+12 Spanish emergency patients; notes_fresh.jsonl, 64 English and 16 Spanish; texts and annotation in one
+file; Spanish notes get Spanish section headers and lang es). An extracted term counts as right when it is
 the annotated term or one is_a step from it (parent or child). Vital signs read from the text are binned as
 the engine bins them (fever from 38.0 C ...), on both sides.
 
-    python benchmarks/notes.py [--sample tuning|second|both|ed] [--errors N] [--candidates old,new,spacy]
+    python benchmarks/notes.py [--sample tuning|second|both|ed|fresh] [--errors N]
+        [--candidates old,new,spacy]
 """
 
 from __future__ import annotations
@@ -39,9 +43,14 @@ SAMPLES = {
     name: REPO / "tests" / "data" / "notes" / f"vignettes_{name}.jsonl" for name in ("tuning", "second")
 }
 # Samples that carry their own texts (a "vignette" object per row, built into a note as vignette_note does)
-# and a "lang": the emergency-department vignettes written and annotated for the ED round (docs/notes.md).
+# and a "lang"): the vignettes written and annotated for the ED and fresh rounds (docs/notes.md).
 SAMPLES["ed"] = REPO / "benchmarks" / "data" / "notes_ed.jsonl"
+SAMPLES["fresh"] = REPO / "benchmarks" / "data" / "notes_fresh.jsonl"
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
+HEADERS = {
+    "en": ("Chief complaint", "Past medical history", "Family history", "Social history"),
+    "es": ("Motivo de consulta", "Antecedentes personales", "Antecedentes familiares", "Hábitos"),
+}
 
 
 def _section(value: str | None) -> str:
@@ -49,17 +58,14 @@ def _section(value: str | None) -> str:
     return "" if value in ("", "-", "none", "None") else value
 
 
-def vignette_note(v: dict) -> str:
+def vignette_note(v: dict, lang: str = "en") -> str:
     """The note of a vignette: demographics, chief complaint, presentation, negatives, history sections."""
-    lines = [f"{v['demographics'].strip()}.", f"Chief complaint: {v['chief_complaints'].strip()}."]
+    complaint, past, family, social = HEADERS[lang]
+    lines = [f"{v['demographics'].strip()}.", f"{complaint}: {v['chief_complaints'].strip()}."]
     lines.append(v["presentation"].strip())
     if _section(v.get("absent_findings")):
         lines.append(v["absent_findings"].strip())
-    for header, key in (
-        ("Past medical history", "physical_history"),
-        ("Family history", "family_history"),
-        ("Social history", "social_history"),
-    ):
+    for header, key in ((past, "physical_history"), (family, "family_history"), (social, "social_history")):
         if _section(v.get(key)):
             lines.append(f"{header}: {_section(v[key])}")
     return "\n".join(lines)
@@ -71,7 +77,11 @@ def read_vignettes(path: Path = VIGNETTES) -> dict[int, dict]:
 
 
 def read_sample(name: str) -> list[dict]:
-    return [json.loads(line) for line in SAMPLES[name].read_text(encoding="utf-8").splitlines() if line]
+    """A sample's rows; a row without a source line (the written samples) is keyed by its id."""
+    rows = [json.loads(line) for line in SAMPLES[name].read_text(encoding="utf-8").splitlines() if line]
+    for row in rows:
+        row.setdefault("source_line", row.get("id"))
+    return rows
 
 
 def with_vitals(present: set[str], absent: set[str], vitals: dict, age: float | None) -> tuple[set, set]:
@@ -200,9 +210,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sample", default="both", choices=["tuning", "second", "both", "ed"])
+    parser.add_argument("--sample", default="both", choices=["tuning", "second", "both", "ed", "fresh"])
     parser.add_argument("--candidates", default="old,new,spacy")
-    parser.add_argument("--errors", type=int, default=0, help="print this many tuning-sample errors (new)")
+    parser.add_argument(
+        "--errors", type=int, default=0, help="print this many errors of the tuning or a written sample (new)"
+    )
     parser.add_argument("--json", help="also write the figures here")
     parser.add_argument(
         "--reload-phrases",
@@ -210,7 +222,7 @@ def main() -> int:
         help="read the lay vocabulary, note phrases and patterns from ontologies/, not the compiled KB",
     )
     args = parser.parse_args()
-    if not VIGNETTES.exists():
+    if args.sample not in ("ed", "fresh") and not VIGNETTES.exists():
         print(f"{VIGNETTES} is not here: nothing to measure", file=sys.stderr)
         return 1
     settings = load_settings()
@@ -222,7 +234,8 @@ def main() -> int:
         kb.term_info["lay_phrases"] = read_lay_vocabulary(settings.ontologies_dir, set(kb.term_ids))
         kb.term_info["note_phrases"] = read_note_phrases(settings.ontologies_dir, set(kb.term_ids))
         kb.term_info["note_patterns"] = read_note_patterns(settings.ontologies_dir, set(kb.term_ids))
-    notes = {line: vignette_note(v) for line, v in read_vignettes().items()}
+    written = args.sample in ("ed", "fresh")  # samples with their own texts
+    notes = {} if written else {line: vignette_note(v) for line, v in read_vignettes().items()}
     names = [s.strip() for s in args.candidates.split(",")]
     runners = candidates(kb, names)
     samples = ["tuning", "second"] if args.sample == "both" else [args.sample]
@@ -232,7 +245,9 @@ def main() -> int:
     for sample_name in samples:
         sample = read_sample(sample_name)
         if "vignette" in sample[0]:  # a sample with its own texts
-            notes = {row["source_line"]: vignette_note(row["vignette"]) for row in sample}
+            notes = {
+                row["source_line"]: vignette_note(row["vignette"], row.get("lang", "en")) for row in sample
+            }
         for name, runner in runners.items():
             runner(notes[sample[0]["source_line"]])  # warm up
             result = evaluate(kb, runner, sample, notes)
@@ -243,7 +258,7 @@ def main() -> int:
                 f"{sample_name:8}{name:16}{len(sample):>5}{p['precision']:>8.3f}{p['recall']:>8.3f}"
                 f"{a['precision']:>8.3f}{a['recall']:>8.3f}{result['median_ms']:>9.3f}"
             )
-            if args.errors and name == "new" and sample_name in ("tuning", "ed"):
+            if args.errors and name == "new" and sample_name in ("tuning", "ed", "fresh"):
                 print_errors(kb, cases, notes, args.errors)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))

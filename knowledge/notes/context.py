@@ -30,7 +30,11 @@ _LONG = words("term standing evolucion")  # "a long-term history of": still the 
 _COPULA = words("was is were are been be fue es esta estan son fueron ha sido")
 # between a finding and a negation after it: "the cough has resolved", "fever which has since resolved",
 # "la tos ya se ha resuelto"
-_POST_GAP = _COPULA | words("has have had which that since now completely ya se")
+# "settled with rest", "cedió con paracetamol": an episode relieved by something happened; only "settled",
+# "resolved" ... alone say the finding is gone
+_EPISODE_ENDED = words("settled resolved subsided cleared cedido cedida cedidos cedidas remitido remitida")
+_RELIEVED_BY = words("with after on by following con tras")
+_POST_GAP = _COPULA | words("has have had which that since now completely ya se que ha han")
 # "pain when coughing", "leaks on sneezing", "dolor al toser": the action that brings a complaint on
 _WHEN = words("when whenever while on upon during al cuando")
 _WITH = words("with by con")  # only after a comparison: "more frequent with coughing", "worse by coughing"
@@ -154,6 +158,8 @@ class MentionReader:
                     negation = None
                 if trigger and tokens.clause[position] != trigger.clause:
                     trigger = None
+                if history and _illness_duration(tokens, position, history):
+                    history = None  # "Known diabetic, unwell for 2 days with vomiting": the current illness
             for m in starts.get(position, ()):
                 mention = self._mention(
                     tokens, m, sections, blocked, family, negation, hypothetical or trigger, history, lang
@@ -326,6 +332,8 @@ class MentionReader:
         norm, clause = tokens.norm, tokens.clause[m.first]
         if m.described or not _is_action(norm[m.first]):
             return None
+        if (made_worse := _makes_worse(tokens, m)) is not None:
+            return made_worse
         p = m.first - 1
         while p >= 0 and tokens.clause[p] == clause:
             word = norm[p]
@@ -426,6 +434,9 @@ class MentionReader:
             return None
         for cue in C.POST_FIRST.get(norm[cursor], ()):
             if tuple(norm[cursor : cursor + len(cue)]) == cue:
+                after = cursor + len(cue)
+                if cue[0] in _EPISODE_ENDED and after < n and norm[after] in _RELIEVED_BY:
+                    return None  # "chest pain that settled with GTN": an episode that happened, relieved
                 return " ".join(cue)
         gap = tokens.text[tokens.end[last] : tokens.start[cursor]]
         following_ends = cursor + 1 >= n or tokens.clause[cursor + 1] != tokens.clause[cursor]
@@ -695,8 +706,61 @@ def _ends_clause(tokens, position: int) -> bool:
 
 
 # "his diabetes is well controlled", "hipertensión bien controlada": a known condition under treatment
-_CONTROLLED = words("controlled controlada controlado controladas controlados")
+_CONTROLLED = words(
+    "controlled controlada controlado controladas controlados conocida conocido conocidas conocidos"
+)  # "asmática conocida", "diabético conocido": Spanish puts "known" after the condition
+# "coughing makes the pain worse", "sneezing aggravates it", "toser le empeora el dolor": the action names
+# what brings on or changes another complaint
+_MAKES = words("makes made make hace")
+_MADE_WORSE = words("worse better peor mejor")
+_WORSENS = words(
+    "worsens aggravates exacerbates increases intensifies eases relieves empeora agrava aumenta mejora alivia"
+)
+_CLITICS = words("le me se te les nos")
+_WORSENS_OBJECT = words("the his her their it this that them le la el lo les los las su sus")
 _CONTROL_GAP = _POST_GAP | words("well poorly badly adequately reasonably bien mal")
+
+
+def _makes_worse(tokens, m: PhraseMatch) -> str | None:
+    """ "Coughing makes the leg pain worse", "sneezing aggravates the pain", "toser le empeora el dolor": an
+    action right before "makes ... worse/better" or a verb of worsening with its object, in its clause."""
+    norm, clause, n = tokens.norm, tokens.clause[m.last], len(tokens)
+    p = m.last + 1
+    if p + 1 < n and norm[p] in _CLITICS:
+        p += 1  # "toser le empeora"
+    if p >= n or tokens.clause[p] != clause:
+        return None
+    if norm[p] in _MAKES:
+        for q in range(p + 1, min(p + 7, n)):
+            if tokens.clause[q] != clause:
+                return None
+            if norm[q] in _MADE_WORSE:
+                return tokens.text[tokens.start[m.first] : tokens.end[q]]
+        return None
+    if (
+        norm[p] in _WORSENS
+        and p + 1 < n
+        and tokens.clause[p + 1] == clause
+        and norm[p + 1] in _WORSENS_OBJECT
+    ):
+        return tokens.text[tokens.start[m.first] : tokens.end[p + 1]]
+    return None
+
+
+def _illness_duration(tokens, position: int, history) -> bool:
+    """A duration ("for 2 days", "desde hace 3 días") in a later clause than a known-condition cue ("Known
+    type 1 diabetic, unwell for 2 days with vomiting"): what follows is the current illness."""
+    norm = tokens.norm
+    return (
+        not history.firm
+        and tokens.clause[position] != history.clause
+        and norm[position] in C.DURATION_UNITS
+        and position > 0
+        and (norm[position - 1][0].isdigit() or norm[position - 1] in _FEW)
+    )
+
+
+_FEW = words("few several couple two three unos unas varios varias pocos pocas dos tres")
 
 
 def _controlled(tokens, m: PhraseMatch) -> str | None:

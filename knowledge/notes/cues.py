@@ -70,7 +70,8 @@ PRE_CUES = (
         "gram negative|not certain|not sure|unsure|prior to|not able|no able|not been able|hasn t been able|"
         "no ha podido|no han podido|no ha sido capaz de|no puede|no pueden|no podia|no es capaz de|"
         "sin embargo|sin cambios|sin cambio|no obstante|no solo|no mejora|sin mejoria|"
-        "ni mejora|no mejoria|no relief|not relieved by|no benefit|sin alivio|no alivia|no cede|",
+        "ni mejora|no mejoria|no relief|not relieved by|no benefit|sin alivio|no alivia|no cede|"
+        "used to enjoy|used to like|used to love|used to do|solia disfrutar|solia hacer|",
     )
     + _cues(
         HYPOTHETICAL,
@@ -132,7 +133,8 @@ PRE_CUES = (
 POST_NEGATION = (
     "absent|negative|denied|excluded|ruled out|was ruled out|not present|not seen|not found|resolved|"
     "subsided|went away|gone away|disappeared|resuelto|resuelta|resueltos|resueltas|desaparecido|"
-    "desaparecida|"
+    "desaparecida|settled|settled down|cleared up|cedido|cedida|cedidos|cedidas|remitido|remitida|"
+    "remitidos|remitidas|"
     "ausente|ausentes|negativo|negativa|negativos|negativas|negado|negada|descartado|descartada|"
     "descartados|descartadas|nulo|nula"
 )

@@ -279,9 +279,11 @@ WEIGHT_LOSS, WEIGHT_GAIN = "HP:0001824", "HP:0004324"
 _WEIGHT_VERBS = {
     **dict.fromkeys(words("lost losing loses lose perdido perdio pierde perdiendo bajado bajo"), WEIGHT_LOSS),
     **dict.fromkeys(
-        words("gained gaining gains gain ganado gano gana ganando engordado engordo"), WEIGHT_GAIN
+        words("gained gaining gains gain ganado gano gana ganando engordado engordo put putting puts"),
+        WEIGHT_GAIN,
     ),
 }
+_PUT = words("put putting puts")  # only with "on": "has put on 4 kg"
 _MASS_UNITS = words("kg kgs kilo kilos kilograms kilogramos lb lbs pound pounds libras")
 _ABOUT = words(
     "about around approximately some nearly almost over more than unos alrededor de aproximadamente casi mas"
@@ -295,6 +297,9 @@ def _weight_change(tokens: Tokens, position: int, found: Measures) -> int:
     if term is None:
         return 0
     cursor = position + 1
+    if norm[position] in _PUT and (cursor >= len(norm) or norm[cursor] != "on"):
+        return 0
+    cursor += norm[position] in _PUT  # "put on 4 kg"
     while cursor < len(norm) and norm[cursor] in _ABOUT and cursor - position <= 3:
         cursor += 1
     if cursor + 1 >= len(norm) or _number(norm[cursor]) is None or norm[cursor + 1] not in _MASS_UNITS:

@@ -103,7 +103,13 @@ def _derive_symcat(shared: Path, ontologies_dir: Path, names: dict[str, str]) ->
 
     hand = read_curated_file(ontologies_dir / "common_diseases.ttl")
     priors = {r.id.replace("DXG:", "DXG_"): r.prevalence for r in hand.diseases if r.prevalence}
-    text, counts = derive(shared, ontologies_dir / "curation", priors, names)
+    profiled = {  # diseases whose SymCat links a reviewed clinical profile replaces
+        r.id.replace("DXG:", "DXG_")
+        for name in ("common_diseases.ttl", "clinical_profiles.ttl")
+        for r in read_curated_file(ontologies_dir / name).diseases
+        if "dataset:SymCat" in r.supersedes
+    }
+    text, counts = derive(shared, ontologies_dir / "curation", priors, names, profiled)
     target = ontologies_dir / "common_symcat.ttl"
     target.write_text(text, encoding="utf-8")
     print(

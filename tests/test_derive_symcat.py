@@ -157,3 +157,52 @@ def test_an_unknown_slug_is_named_with_file_and_line(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="symcat_conditions_part1.tsv:6"):
         derive(shared, curation, {}, {})
+
+
+FILLER = {  # the scrape's filler page: one unrelated list at one percentage, with one set of odds
+    "symptoms": _symptoms(ankle_pain=91, cough=91, headache=91, fever=91),
+    "age": {"age-1-years": {"odds": 15.5}},
+    "sex": {"sex-male": {"odds": 1.2}, "sex-female": {"odds": 0.9}},
+}
+UNRELIABLE_TABLE = (
+    TABLE
+    + "rabies\tyes\t\tDXG_rabies\tno\t\tA82\t\tRabies\tRabia\t\n"
+    + "west-nile\tyes\t\tDXG_west_nile\tno\t\tA92.3\t\tWest Nile\tNilo Occidental\t\n"
+    + "tiny-sample\tyes\t\tDXG_tiny\tno\t\tR69\t\tTiny sample\tMuestra pequeña\t\n"
+)
+
+
+def test_filler_and_flat_pages_need_a_clinical_profile(tmp_path: Path) -> None:
+    """A SymCat page shared verbatim by several conditions (the scrape's filler) or with every symptom at
+    one percentage says nothing of the condition: the condition is left out unless a reviewed clinical
+    profile supersedes its links, and a filler page's age and sex odds are not used."""
+    conditions = {
+        **CONDITIONS,
+        "rabies": FILLER,
+        "west-nile": FILLER,
+        "vague-thing": FILLER,  # three conditions share the page
+        "tiny-sample": {"symptoms": _symptoms(fever=20, cough=20, headache=20, ankle_pain=20)},
+    }
+    shared, curation = write_fixture(tmp_path, UNRELIABLE_TABLE)
+    symcat = shared / "data" / "common_sources" / "symcat"
+    (symcat / "conditions.json").write_text(json.dumps(conditions), encoding="utf-8")
+    symptoms = {**SYMPTOMS, "headache": {"common_causes": {"a": {"slug": "cause-rabies", "probability": 5}}}}
+    (symcat / "symptoms.json").write_text(json.dumps(symptoms), encoding="utf-8")
+    text, _ = derive(shared, curation, {}, {})
+    target = tmp_path / "common_symcat.ttl"
+    target.write_text(text, encoding="utf-8")
+    ids = {r.id for r in read_curated_file(target).diseases}
+    assert {"DXG:flu_like", "DXG:ankle_sprain"} <= ids
+    assert not ids & {"DXG:rabies", "DXG:west_nile", "DXG:tiny"}
+    header = " ".join(text.split("#     "))
+    assert "Left out (no profile): rabies, tiny-sample, vague-thing, west-nile." in header
+
+    text, _ = derive(shared, curation, {}, {}, profiled={"DXG_rabies", "DXG_tiny"})
+    target.write_text(text, encoding="utf-8")
+    records = {r.id: r for r in read_curated_file(target).diseases}
+    assert "DXG:west_nile" not in records
+    rabies, tiny = records["DXG:rabies"], records["DXG:tiny"]
+    assert all(odds == 1.0 for _, odds in rabies.age_odds)
+    assert rabies.sex_odds == {"male": 1.0, "female": 1.0}
+    # SymCat names rabies as a cause of headache, but its filler percentages cannot give a visit share
+    assert "not a top cause" in rabies.prevalence_source and "not a top cause" in tiny.prevalence_source

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
     ("age-75-years", 75),
 )
 MIN_LINKS = 3  # a SymCat condition needs this many symptoms with an HPO term to become a disease
+PLACEHOLDER_SHARED = 3  # a symptom list given verbatim to this many conditions is the scrape's filler page
 PREVALENCE_BOUNDS = (1e-6, 0.3)
 FALLBACK_SHARE_FRACTION = 0.25  # prior share of a condition that is no symptom's top cause, x the smallest
 # (used only when the curated incidence table gives no figure for it)
@@ -60,6 +62,7 @@ class Condition:
     prevalence: float | None = None
     prevalence_note: str = ""
     has_share: bool = False  # SymCat gives this condition's visit share (it is a top cause of a symptom)
+    unreliable: bool = False  # its SymCat page says nothing of the condition (unreliable_profiles)
 
 
 def read_table(paths: list[Path]) -> list[dict]:
@@ -116,23 +119,41 @@ def visit_shares(conditions: dict, symptoms: dict) -> dict[str, float]:
     return {c: float(math.exp(solution[i])) for c, i in c_index.items()}
 
 
+def unreliable_profiles(conditions: dict) -> tuple[set[str], set[str]]:
+    """(filler, flat): conditions whose SymCat page is the scrape's filler (one unrelated symptom list at one
+    percentage, with the same age and sex odds, given verbatim to several conditions: West Nile virus "ankle
+    pain 91%, excessive anger 91%..."), and conditions whose every symptom has the same percentage (a sample
+    of one or two patients). Neither says which complaints the condition brings."""
+    by_list: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    flat = set()
+    for slug, raw in conditions.items():
+        listed = raw.get("symptoms", {})
+        by_list[tuple(sorted(listed))].append(slug)
+        if len(listed) > MIN_LINKS and len({int(v.get("probability") or 0) for v in listed.values()}) == 1:
+            flat.add(slug)
+    filler = {slug for group in by_list.values() if len(group) >= PLACEHOLDER_SHARED for slug in group}
+    return filler, flat - filler
+
+
 def build_conditions(
     table: list[dict], conditions: dict, symptoms: dict, vocabulary: list[dict]
 ) -> list[Condition]:
     terms = symptom_terms(vocabulary)
+    filler, flat = unreliable_profiles(conditions)
     out = []
     for row in table:
         if row["include"] != "yes":
             continue
         raw = conditions[row["symcat_slug"]]
+        odds = {} if row["symcat_slug"] in filler else raw  # the filler's age and sex odds are filler too
         links: dict[str, tuple[str, float, str, int]] = {}
         for s_slug, value in raw.get("symptoms", {}).items():
             hpo = terms.get(s_slug)
             pct = int(value.get("probability") or 0)
             if hpo and pct > 0 and (hpo not in links or links[hpo][1] < pct / 100):
                 links[hpo] = (hpo, pct / 100, s_slug, pct)
-        age = raw.get("age", {})
-        sex = raw.get("sex", {})
+        age = odds.get("age", {})
+        sex = odds.get("sex", {})
         out.append(
             Condition(
                 slug=row["symcat_slug"],
@@ -149,6 +170,7 @@ def build_conditions(
                     "female": float(sex.get("sex-female", {}).get("odds", 1.0)),
                 },
                 links=sorted(links.values(), key=lambda link: -link[1]),
+                unreliable=row["symcat_slug"] in filler | flat,
             )
         )
     return out
@@ -339,6 +361,13 @@ HEADER = """# dxgraph -- common diseases derived from SymCat (GENERATED: do not 
 # {count} diseases ({links} phenotype links), {overlays} overlays on hand-curated diseases of
 #   ontologies/common_diseases.ttl; {skipped} included conditions left out with fewer than {min_links}
 #   symptoms that have an HPO term.
+# Unreliable pages: the scrape's filler (one unrelated symptom list at one percentage, with the same age
+#   and sex odds, given verbatim to several conditions) or every symptom at the same percentage (a sample
+#   of one or two patients). Such a condition is declared only when a reviewed clinical profile
+#   (ontologies/clinical_profiles.ttl) supersedes its SymCat links; a filler page's age and sex odds are
+#   left out, and neither gives a visit share.
+#   Declared: {unreliable}.
+#   Left out (no profile): {unprofiled}.
 # Each link: dx:frequency = SymCat's "% of patients with the condition reporting the symptom" / 100,
 #   cited as dataset:SymCat/<condition>#<symptom>=<percent>. dx:ageOdds / dx:sexOdds are SymCat's odds
 #   of the condition by age band (lower bound in years) and sex, used as likelihood ratios of the
@@ -348,9 +377,14 @@ HEADER = """# dxgraph -- common diseases derived from SymCat (GENERATED: do not 
 
 
 def derive(
-    shared: Path, curation_dir: Path, curated_priors: dict[str, float], labels: dict[str, str]
+    shared: Path,
+    curation_dir: Path,
+    curated_priors: dict[str, float],
+    labels: dict[str, str],
+    profiled: set[str] = frozenset(),
 ) -> tuple[str, dict]:
-    """The Turtle text and counts."""
+    """The Turtle text and counts. profiled: the dxg ids (DXG_...) whose SymCat links a reviewed clinical
+    profile supersedes; a condition whose SymCat page is unreliable is kept only when it has one."""
     root = shared / "data" / "common_sources" / "symcat"
     conditions = read_json(root / "conditions.json")
     symptoms = read_json(root / "symptoms.json")
@@ -360,8 +394,11 @@ def derive(
         raise ValueError(f"slugs not in SymCat: {', '.join(unknown[:5])}")
     vocabulary = read_table([curation_dir / "lay_vocabulary.tsv"])
     found = build_conditions(table, conditions, symptoms, vocabulary)
-    kept = [c for c in found if c.existing or len(c.links) >= MIN_LINKS]
-    shares = visit_shares(conditions, symptoms)
+    unprofiled = sorted(c.slug for c in found if c.unreliable and not c.existing and c.dxg_id not in profiled)
+    eligible = [c for c in found if (c.existing or len(c.links) >= MIN_LINKS) and c.slug not in unprofiled]
+    kept = list(eligible)
+    unreliable = {c.slug for c in found if c.unreliable}  # their percentages give no visit share either
+    shares = visit_shares({k: v for k, v in conditions.items() if k not in unreliable}, symptoms)
     incidence = read_incidence(curation_dir / INCIDENCE_TABLE)
     unknown = sorted(set(incidence) - {c.dxg_id for c in found})
     if unknown:
@@ -375,11 +412,18 @@ def derive(
         "count": sum(not c.existing for c in kept),
         "links": sum(len(c.links) for c in kept if not c.existing),
         "overlays": sum(c.existing for c in kept),
-        "skipped": len(found) - len([c for c in found if c.existing or len(c.links) >= MIN_LINKS]),
+        "skipped": len(found) - len(eligible) - len(unprofiled),
+        "unreliable": _wrapped([c.slug for c in kept if c.unreliable]),
+        "unprofiled": _wrapped(unprofiled),
         "min_links": MIN_LINKS,
         "scale": scale,
     }
     return turtle(kept, labels, HEADER.format(**counts)), counts
+
+
+def _wrapped(slugs: list[str]) -> str:
+    """Slugs as a comment's continued lines."""
+    return textwrap.fill(", ".join(slugs) or "none", 78, subsequent_indent="#     ", break_on_hyphens=False)
 
 
 def _first(found: list[Condition], dxg_id: str) -> str:

@@ -169,7 +169,9 @@ UNRELIABLE_TABLE = (
     + "rabies\tyes\t\tDXG_rabies\tno\t\tA82\t\tRabies\tRabia\t\n"
     + "west-nile\tyes\t\tDXG_west_nile\tno\t\tA92.3\t\tWest Nile\tNilo Occidental\t\n"
     + "tiny-sample\tyes\t\tDXG_tiny\tno\t\tR69\t\tTiny sample\tMuestra pequeña\t\n"
+    + "few-patients\tyes\t\tDXG_few\tno\t\tI07\t\tFew patients\tPocos pacientes\t\n"
 )
+FEW = dict(fever=51, cough=4, headache=51, ankle_pain=4, ankle_swelling=4, nausea=51, rash=4, itch=4)
 
 
 def test_filler_and_flat_pages_need_a_clinical_profile(tmp_path: Path) -> None:
@@ -182,6 +184,7 @@ def test_filler_and_flat_pages_need_a_clinical_profile(tmp_path: Path) -> None:
         "west-nile": FILLER,
         "vague-thing": FILLER,  # three conditions share the page
         "tiny-sample": {"symptoms": _symptoms(fever=20, cough=20, headache=20, ankle_pain=20)},
+        "few-patients": {"symptoms": _symptoms(**FEW)},  # 8 symptoms at two percentages
     }
     shared, curation = write_fixture(tmp_path, UNRELIABLE_TABLE)
     symcat = shared / "data" / "common_sources" / "symcat"
@@ -193,9 +196,9 @@ def test_filler_and_flat_pages_need_a_clinical_profile(tmp_path: Path) -> None:
     target.write_text(text, encoding="utf-8")
     ids = {r.id for r in read_curated_file(target).diseases}
     assert {"DXG:flu_like", "DXG:ankle_sprain"} <= ids
-    assert not ids & {"DXG:rabies", "DXG:west_nile", "DXG:tiny"}
+    assert not ids & {"DXG:rabies", "DXG:west_nile", "DXG:tiny", "DXG:few"}
     header = " ".join(text.split("#     "))
-    assert "Left out (no profile): rabies, tiny-sample, vague-thing, west-nile." in header
+    assert "Left out (no profile): few-patients, rabies, tiny-sample, vague-thing, west-nile." in header
 
     text, _ = derive(shared, curation, {}, {}, profiled={"DXG_rabies", "DXG_tiny"})
     target.write_text(text, encoding="utf-8")
@@ -206,3 +209,26 @@ def test_filler_and_flat_pages_need_a_clinical_profile(tmp_path: Path) -> None:
     assert rabies.sex_odds == {"male": 1.0, "female": 1.0}
     # SymCat names rabies as a cause of headache, but its filler percentages cannot give a visit share
     assert "not a top cause" in rabies.prevalence_source and "not a top cause" in tiny.prevalence_source
+
+
+def test_the_committed_generated_files_are_what_the_derivation_writes(tmp_path: Path, monkeypatch) -> None:
+    """`dxgraph kb derive` on the shared raw data rewrites the generated files exactly as committed: nobody
+    edited them by hand, and a change of the derivation was committed with its output."""
+    import os
+    import shutil
+
+    from cli.main import main
+
+    repo = Path(__file__).resolve().parents[1]
+    shared = Path(os.environ.get("DXGRAPH_SHARED", repo.parent / "shared"))
+    if not (shared / "data" / "common_sources").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{shared}/data/common_sources is missing: the shared raw data are required in CI")
+        pytest.skip("the shared raw data are not available outside CI")
+    copy = tmp_path / "ontologies"
+    shutil.copytree(repo / "ontologies", copy)
+    monkeypatch.setenv("DXGRAPH_ONTOLOGIES", str(copy))
+    monkeypatch.setenv("DXGRAPH_HOME", str(tmp_path / "home"))
+    assert main(["kb", "derive", "--shared", str(shared)]) == 0
+    for name in ("common_symcat.ttl", "common_literature.ttl", "translations/hp-es.tsv"):
+        assert (copy / name).read_bytes() == (repo / "ontologies" / name).read_bytes(), name

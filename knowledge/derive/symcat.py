@@ -37,6 +37,7 @@ AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
 )
 MIN_LINKS = 3  # a SymCat condition needs this many symptoms with an HPO term to become a disease
 PLACEHOLDER_SHARED = 3  # a symptom list given verbatim to this many conditions is the scrape's filler page
+FEW_PATIENTS_SYMPTOMS = 8  # a page listing this many symptoms at no more than two percentages: 1-3 patients
 PREVALENCE_BOUNDS = (1e-6, 0.3)
 FALLBACK_SHARE_FRACTION = 0.25  # prior share of a condition that is no symptom's top cause, x the smallest
 # (used only when the curated incidence table gives no figure for it)
@@ -120,26 +121,30 @@ def visit_shares(conditions: dict, symptoms: dict) -> dict[str, float]:
 
 
 def unreliable_profiles(conditions: dict) -> tuple[set[str], set[str]]:
-    """(filler, flat): conditions whose SymCat page is the scrape's filler (one unrelated symptom list at one
+    """(filler, few): conditions whose SymCat page is the scrape's filler (one unrelated symptom list at one
     percentage, with the same age and sex odds, given verbatim to several conditions: West Nile virus "ankle
-    pain 91%, excessive anger 91%..."), and conditions whose every symptom has the same percentage (a sample
-    of one or two patients). Neither says which complaints the condition brings."""
+    pain 91%, excessive anger 91%..."), and conditions whose page comes from a few patients (every symptom
+    at one percentage, or 8+ symptoms at two: tricuspid valve disease 4% / 51%). Neither says which
+    complaints the condition brings."""
     by_list: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    flat = set()
+    few = set()
     for slug, raw in conditions.items():
         listed = raw.get("symptoms", {})
         by_list[tuple(sorted(listed))].append(slug)
-        if len(listed) > MIN_LINKS and len({int(v.get("probability") or 0) for v in listed.values()}) == 1:
-            flat.add(slug)
+        values = len({int(v.get("probability") or 0) for v in listed.values()})
+        if (values == 1 and len(listed) > MIN_LINKS) or (
+            values <= 2 and len(listed) >= FEW_PATIENTS_SYMPTOMS
+        ):
+            few.add(slug)
     filler = {slug for group in by_list.values() if len(group) >= PLACEHOLDER_SHARED for slug in group}
-    return filler, flat - filler
+    return filler, few - filler
 
 
 def build_conditions(
     table: list[dict], conditions: dict, symptoms: dict, vocabulary: list[dict]
 ) -> list[Condition]:
     terms = symptom_terms(vocabulary)
-    filler, flat = unreliable_profiles(conditions)
+    filler, few = unreliable_profiles(conditions)
     out = []
     for row in table:
         if row["include"] != "yes":
@@ -170,7 +175,7 @@ def build_conditions(
                     "female": float(sex.get("sex-female", {}).get("odds", 1.0)),
                 },
                 links=sorted(links.values(), key=lambda link: -link[1]),
-                unreliable=row["symcat_slug"] in filler | flat,
+                unreliable=row["symcat_slug"] in filler | few,
             )
         )
     return out
@@ -362,8 +367,8 @@ HEADER = """# dxgraph -- common diseases derived from SymCat (GENERATED: do not 
 #   ontologies/common_diseases.ttl; {skipped} included conditions left out with fewer than {min_links}
 #   symptoms that have an HPO term.
 # Unreliable pages: the scrape's filler (one unrelated symptom list at one percentage, with the same age
-#   and sex odds, given verbatim to several conditions) or every symptom at the same percentage (a sample
-#   of one or two patients). Such a condition is declared only when a reviewed clinical profile
+#   and sex odds, given verbatim to several conditions) or a few patients' (every symptom at one
+#   percentage, or 8 or more at two). Such a condition is declared only when a reviewed clinical profile
 #   (ontologies/clinical_profiles.ttl) supersedes its SymCat links; a filler page's age and sex odds are
 #   left out, and neither gives a visit share.
 #   Declared: {unreliable}.

@@ -85,20 +85,57 @@ TWIN_PREFERENCE = {"curated": 0, "OMIM": 1, "ORPHA": 2}
 DONT_MISS_SHOWN = 5  # the don't-miss block lists at most this many
 
 
-def twin_pairs(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of (preferred, other) twins recorded by the knowledge-base build: OMIM/ORPHA twins
-    (knowledge/twins.py) and curated common diseases that are an HPO disease (dx:sameDiseaseAs); the
-    preferred entry is the curated one, else the OMIM one."""
-    pairs = []
+@dataclass(frozen=True)
+class TwinGroups:
+    """Diseases described more than once: OMIM/ORPHA twins (knowledge/twins.py) and curated common diseases
+    that are an HPO disease (dx:sameDiseaseAs), two or three entries of one disease. `members` lists each
+    group's entries in order of preference (curated, OMIM, ORPHA), `starts` where each group begins and
+    `group` the group of each member."""
+
+    members: np.ndarray
+    starts: np.ndarray
+    group: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def others(self, index: int) -> list[int]:
+        """The other entries of the disease at `index` (none when it is described once)."""
+        where = np.flatnonzero(self.members == index)
+        if not len(where):
+            return []
+        g = self.group[where[0]]
+        end = self.starts[g + 1] if g + 1 < len(self.starts) else len(self.members)
+        return [int(m) for m in self.members[self.starts[g] : end] if m != index]
+
+
+def twin_groups(kb: KnowledgeBase) -> TwinGroups:
+    """The twin groups recorded by the knowledge-base build (each entry's "twin" links it to another)."""
+    parent = list(range(len(kb.disease_ids)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    linked = set()
     for i, info in enumerate(kb.disease_info):
         j = kb.disease_index.get(info.get("twin", ""))
-        if j is None:
-            continue
-        mine, theirs = (TWIN_PREFERENCE.get(kb.disease_source[k], 3) for k in (i, j))
-        if (mine, i) < (theirs, j):
-            pairs.append((i, j))
-    first, second = zip(*pairs, strict=True) if pairs else ((), ())
-    return np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
+        if j is not None and j != i:
+            parent[root(i)] = root(j)
+            linked.update((i, j))
+    groups: dict[int, list[int]] = {}
+    for i in sorted(linked):
+        groups.setdefault(root(i), []).append(i)
+    ordered = [
+        sorted(g, key=lambda k: (TWIN_PREFERENCE.get(kb.disease_source[k], 3), k))
+        for g in sorted(groups.values(), key=min)
+    ]
+    members = np.asarray([m for g in ordered for m in g], dtype=np.int64)
+    sizes = np.asarray([len(g) for g in ordered], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(sizes) else sizes
+    return TwinGroups(members, starts, np.repeat(np.arange(len(sizes)), sizes))
 
 
 NEAR = (3.0, 5.0, 8.0, 12.0)  # nats: the values within this of the largest are looked at first
@@ -147,7 +184,7 @@ class Diagnoser:
         self.demographics = Demographics.from_kb(kb)
         self._priors: dict[str, np.ndarray] = {}
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
-        self.twin_first, self.twin_second = twin_pairs(kb)
+        self.twins = twin_groups(kb)
         self.dont_miss_mask = dont_miss_mask(kb)
         self.model_version = "literature-only"
         self.table: LikelihoodTable | None = None  # the most used terms' columns (term_table.py)
@@ -231,21 +268,26 @@ class Diagnoser:
 
     def merge_twins(
         self, log_post: np.ndarray, mask: np.ndarray | None
-    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
-        """An OMIM/ORPHA twin pair is one disease described twice: its two posteriors are summed onto the
-        entry that is a candidate (OMIM when both are; the other id is in its xrefs). Also returns, per
-        kept entry, the twin merged in and its share of the sum (kept, dropped, share arrays)."""
-        if not self.params.merge_twins or not len(self.twin_first):
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """A disease described two or three times is one disease: its posteriors are summed onto the entry
+        that is a candidate (the curated one, else OMIM, when several are; the others are in its xrefs).
+        Also returns the kept entry of each group and each member's share of its group's sum."""
+        twins = self.twins
+        if not self.params.merge_twins or not len(twins):
             return log_post, None
-        omim, orpha = self.twin_first, self.twin_second
-        keep_omim = np.ones(len(omim), dtype=bool) if mask is None else mask[omim]
-        keep, drop = np.where(keep_omim, omim, orpha), np.where(keep_omim, orpha, omim)
+        members, starts = twins.members, twins.starts
+        values = log_post[members]
+        position = np.arange(len(members))
+        candidate = np.ones(len(members), dtype=bool) if mask is None else mask[members]
+        best = np.minimum.reduceat(np.where(candidate, position, position + len(members)), starts)
+        keep = members[best % len(members)]
+        merged = np.logaddexp.reduceat(values, starts)
+        with np.errstate(invalid="ignore"):
+            share = np.where(np.isfinite(merged[twins.group]), np.exp(values - merged[twins.group]), 0.0)
         log_post = log_post.copy()
-        merged = np.logaddexp(log_post[keep], log_post[drop])
-        share = np.exp(log_post[drop] - merged)
+        log_post[members] = -np.inf
         log_post[keep] = merged
-        log_post[drop] = -np.inf
-        return log_post, (keep, drop, share)
+        return log_post, (keep, share)
 
     def unreported_log_likelihood(self, findings: list[Finding], context: str | None = None) -> np.ndarray:
         """log P(the disease's other annotated features went unreported): each present feature would have
@@ -381,20 +423,28 @@ class Diagnoser:
         return out
 
     def _twin_shares(
-        self, merged: tuple[np.ndarray, np.ndarray, np.ndarray] | None, order: np.ndarray
+        self, merged: tuple[np.ndarray, np.ndarray] | None, order: np.ndarray
     ) -> dict[int, tuple[str, float]]:
-        """For the ranked entries that absorbed a twin: (twin id, its share of the entry's probability)."""
+        """For the ranked entries that absorbed a twin: (the largest other entry's id, its share of the
+        entry's probability)."""
         if merged is None:
             return {}
-        keep, drop, share = merged
-        slot = np.full(len(self.kb.disease_ids), -1)
+        keep, share = merged
+        twins, ids = self.twins, self.kb.disease_ids
+        slot = np.full(len(ids), -1)
         slot[keep] = np.arange(len(keep))
-        ids = self.kb.disease_ids
-        return {
-            int(i): (ids[drop[slot[i]]], float(share[slot[i]]))
-            for i in order
-            if slot[i] >= 0 and share[slot[i]] > 0
-        }
+        out = {}
+        for i in order:
+            g = slot[i]
+            if g < 0:
+                continue
+            end = twins.starts[g + 1] if g + 1 < len(twins.starts) else len(twins.members)
+            others = [(float(share[k]), int(twins.members[k])) for k in range(twins.starts[g], end)]
+            others = [(v, m) for v, m in others if m != i and v > 0]
+            if others:
+                value, member = max(others)
+                out[int(i)] = (ids[member], value)
+        return out
 
     def _ranked(self, index: int, probability: float, twin: tuple[str, float] | None = None) -> RankedDisease:
         kb = self.kb

@@ -108,15 +108,19 @@ def _mark_twins(
 
 def _mark_same_diseases(records: list, disease_index: dict[str, int], info: list[dict]) -> int:
     """A curated common disease that is an HPO disease (dx:sameDiseaseAs) is ranked with it as one diagnosis,
-    as OMIM/ORPHA twins are; skipped when the HPO disease already has a twin. Returns how many pairs."""
+    as OMIM/ORPHA twins are; when the HPO disease has an OMIM/ORPHA twin, the three are one (the curated
+    entry points at it, which keeps its twin). Returns how many curated diseases were linked."""
     pairs = 0
     for record in records:
         here, there = disease_index.get(record.id), disease_index.get(record.same_as or "")
-        if here is None or there is None or "twin" in info[here] or "twin" in info[there]:
+        if here is None or there is None or "twin" in info[here]:
             continue
-        info[here]["twin"], info[there]["twin"] = record.same_as, record.id
-        info[here]["xrefs"] = sorted(set(info[here]["xrefs"]) | {record.same_as})
-        info[there]["xrefs"] = sorted(set(info[there]["xrefs"]) | {record.id})
+        info[here]["twin"] = record.same_as
+        info[there].setdefault("twin", record.id)
+        group = {record.id, record.same_as, info[there]["twin"]}
+        for member in group:
+            entry = info[disease_index[member]]
+            entry["xrefs"] = sorted(set(entry["xrefs"]) | (group - {member}))
         pairs += 1
     return pairs
 

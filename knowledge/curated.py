@@ -255,8 +255,8 @@ def read_curated_file(path: Path) -> CuratedFile:
             record.sex_pattern = _one(graph, subject, DX.sexPattern)
             record.age_odds = _odds(_one(graph, subject, DX.ageOdds), float)
             record.sex_odds = dict(_odds(_one(graph, subject, DX.sexOdds), str))
-            same = _one(graph, subject, DX.sameDiseaseAs)
-            record.same_as = disease_curie(str(same)) if same is not None else None
+            same = next(iter(graph.objects(subject, DX.sameDiseaseAs)), None)  # an IRI, not a literal
+            record.same_as = disease_curie(str(same)) if isinstance(same, URIRef) else None
             consultation = _one(graph, subject, DX.consultationPrior)
             record.consultation_prior = float(consultation) if consultation is not None else None
             dont_miss = _one(graph, subject, DX.dontMiss)

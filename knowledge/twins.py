@@ -23,10 +23,34 @@ GENES_FILE = "genes_to_phenotype.txt"
 MIN_JACCARD = 0.5
 
 
+_ROMAN = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})([a-e]?)$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+def _arabic(token: str, following: str) -> str:
+    """A Roman numeral as a number ("ia" -> "1a", "iv" -> "4"); other words, and the X of "X-linked", as
+    they are."""
+    match = _ROMAN.match(token)
+    if not match or not (match.group(1) or match.group(2)) or following == "linked":
+        return token
+    numeral = match.group(1) + match.group(2)
+    value = sum(
+        -_ROMAN_VALUES[c]
+        if i + 1 < len(numeral) and _ROMAN_VALUES[c] < _ROMAN_VALUES[numeral[i + 1]]
+        else _ROMAN_VALUES[c]
+        for i, c in enumerate(numeral)
+    )
+    return f"{value}{match.group(3)}"
+
+
 def normalized_name(name: str) -> str:
-    """A disease name lowercased, with "type" and punctuation removed, for comparing names of near twins."""
+    """A disease name for comparing near twins: lowercased, without "type" and punctuation, Roman numerals as
+    numbers, words in a fixed order ("Cutis laxa, autosomal recessive, type IA" = "Autosomal recessive cutis
+    laxa type 1A"; "Orofaciodigital syndrome I" = "Orofaciodigital syndrome type 1")."""
     text = re.sub(r"\btype\b", " ", name.lower())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    following = words[1:] + [""]
+    return " ".join(sorted(_arabic(w, f) for w, f in zip(words, following, strict=True)))
 
 
 def read_disease_genes(path: Path) -> dict[str, set[str]]:

@@ -101,8 +101,10 @@ def _spec(max_rows: int, max_body: int, budget_ms: int = 2000) -> dict:
                                 "xrefs": {"type": "array", "items": {"type": "string"}},
                                 "also_described_as": {
                                     "type": "object",
-                                    "description": "the OMIM/Orphanet twin whose probability is included "
-                                    "(share: its part of this entry's probability)",
+                                    "description": "another description of the same disease whose "
+                                    "probability is included (an OMIM/Orphanet twin, or the HPO disease a "
+                                    "curated one is; the largest when there are two; share: its part of this "
+                                    "entry's probability)",
                                     "properties": {
                                         "disease_id": {"type": "string"},
                                         "share": {"type": "number"},

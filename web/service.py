@@ -94,14 +94,19 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             "url": disease_url(row.disease_id),
         }
         if row.twin is not None:
-            twin_label = kb.disease_label(kb.disease_index[row.twin[0]], lang)
+            twin_index = kb.disease_index[row.twin[0]]
+            twin_label = kb.disease_label(twin_index, lang)
+            # the same name needs no repeating, in this language or in English (Orphanet has no Spanish)
+            same_name = twin_label == item["label"] or (
+                kb.disease_label(twin_index, "en").casefold() == kb.disease_label(row.index, "en").casefold()
+            )
             item["also_described_as"] = {
                 "disease_id": row.twin[0],
                 "label": twin_label,
                 "share": row.twin[1],
                 "url": disease_url(row.twin[0]),
                 "words": wording.twin_words(
-                    row.twin[0], twin_label if twin_label != item["label"] else None, row.twin[1], lang
+                    row.twin[0], None if same_name else twin_label, row.twin[1], lang
                 ),
             }
         if row.index in explanations:

@@ -12,7 +12,7 @@ from inference.evaluation.metrics import (
     rank_of,
     rank_summary,
 )
-from inference.evaluation.scoring import EvalCase, Scores, score_cases, top_k_of
+from inference.evaluation.scoring import EvalCase, Scores, disease_rank, score_cases, top_k_of
 
 __all__ = [
     "IDENTITY",
@@ -22,6 +22,7 @@ __all__ = [
     "Scores",
     "bootstrap_interval",
     "classification_metrics",
+    "disease_rank",
     "expected_calibration_error",
     "fit_calibration",
     "publication_fold",

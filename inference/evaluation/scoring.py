@@ -137,11 +137,11 @@ def score_cases(
         rank, p_true = NOT_RANKED, 0.0
         for disease in case.truths:
             position = index.get(disease)
-            if position is None or not np.isfinite(log_post[position]):
+            if position is None:
                 continue
-            r = rank_of(log_post, position)
+            r, entry = disease_rank(diagnoser, log_post, position)
             if r < rank:
-                rank, p_true = r, float(posterior[position])
+                rank, p_true = r, float(posterior[entry])
         ranks.append(rank)
         true.append(p_true)
     return Scores(
@@ -157,6 +157,16 @@ def score_cases(
         np.asarray(seconds, dtype=float),
         tuple(calibration),
     )
+
+
+def disease_rank(diagnoser: Diagnoser, log_post: np.ndarray, position: int) -> tuple[int, int]:
+    """(rank, entry) of a disease: where its merged entry is when it is described more than once (Marfan
+    syndrome, OMIM:154700, is shown as the curated DXG:marfan_syndrome holding the three descriptions)."""
+    merged = diagnoser.twins.others(position) if diagnoser.params.merge_twins else []
+    best = (NOT_RANKED, position)
+    for entry in [position, *merged]:
+        best = min(best, (rank_of(log_post, entry), entry))
+    return best
 
 
 def engine_calibration(diagnoser: Diagnoser, contexts: set[str]) -> tuple[float, float, float]:

@@ -93,12 +93,10 @@ class FitData:
         )
 
 
-def twin_partner(diagnoser: Diagnoser) -> dict[int, int]:
-    """Each twin's partner (both directions)."""
-    partner = {}
-    for a, b in zip(diagnoser.twin_first.tolist(), diagnoser.twin_second.tolist(), strict=True):
-        partner[a], partner[b] = b, a
-    return partner
+def twin_partners(diagnoser: Diagnoser) -> dict[int, list[int]]:
+    """Each twin's other entries (the disease described two or three times)."""
+    twins = diagnoser.twins
+    return {int(m): twins.others(int(m)) for m in twins.members}
 
 
 def build_dataset(
@@ -116,7 +114,7 @@ def build_dataset(
         raise ValueError("build the fit data with the plain likelihood (fitted_contexts without the cases')")
     source = MatchSource(net)
     mask = diagnoser.candidate_mask(sources)
-    partner = twin_partner(diagnoser)
+    partner = twin_partners(diagnoser)
     annotated = np.diff(net.ann_ptr) > 0
     n_ann = np.diff(net.ann_ptr).astype(np.float64)
 
@@ -161,7 +159,7 @@ def build_dataset(
             slot_id = len(slot_case)
             slot_case.append(number)
             slot_truth.append(slot in truths)
-            members = [slot] + ([partner[slot]] if slot in partner and diagnoser.params.merge_twins else [])
+            members = [slot] + (partner.get(slot, []) if diagnoser.params.merge_twins else [])
             for disease in members:
                 entry_slot.append(slot_id)
                 entry_disease.append(disease)

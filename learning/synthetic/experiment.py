@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from inference.artifact import diagnoser_from_artifact
 from inference.engine import Diagnoser
-from inference.evaluation import NOT_RANKED, rank_of
+from inference.evaluation import NOT_RANKED, disease_rank
 from inference.params import ModelParams
 from inference.phenopackets import packet_to_case
 from knowledge.kb import KnowledgeBase
@@ -57,7 +57,7 @@ def rank(diagnoser: Diagnoser, packet: dict, disease_id: str, context: str) -> i
     case = packet_to_case(diagnoser.kb, packet, context=context)
     diagnosis = diagnoser.diagnose(case.evidence, top=1)
     position = diagnoser.kb.disease_index.get(disease_id)
-    return NOT_RANKED if position is None else rank_of(diagnosis.log_posterior, position)
+    return NOT_RANKED if position is None else disease_rank(diagnoser, diagnosis.log_posterior, position)[0]
 
 
 def top_k(ranks: np.ndarray) -> dict[str, float]:

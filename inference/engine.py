@@ -99,14 +99,16 @@ class TwinGroups:
     def __len__(self) -> int:
         return len(self.starts)
 
+    def span(self, g: int) -> range:
+        """Positions in `members` of group g's entries."""
+        return range(self.starts[g], self.starts[g + 1] if g + 1 < len(self.starts) else len(self.members))
+
     def others(self, index: int) -> list[int]:
         """The other entries of the disease at `index` (none when it is described once)."""
         where = np.flatnonzero(self.members == index)
         if not len(where):
             return []
-        g = self.group[where[0]]
-        end = self.starts[g + 1] if g + 1 < len(self.starts) else len(self.members)
-        return [int(m) for m in self.members[self.starts[g] : end] if m != index]
+        return [int(self.members[k]) for k in self.span(self.group[where[0]]) if self.members[k] != index]
 
 
 def twin_groups(kb: KnowledgeBase) -> TwinGroups:
@@ -438,8 +440,7 @@ class Diagnoser:
             g = slot[i]
             if g < 0:
                 continue
-            end = twins.starts[g + 1] if g + 1 < len(twins.starts) else len(twins.members)
-            others = [(float(share[k]), int(twins.members[k])) for k in range(twins.starts[g], end)]
+            others = [(float(share[k]), int(twins.members[k])) for k in twins.span(g)]
             others = [(v, m) for v, m in others if m != i and v > 0]
             if others:
                 value, member = max(others)

@@ -247,6 +247,24 @@ def _same_sentence(tokens: Tokens, first: int, span: int) -> bool:
     return tokens.sentence[first] == tokens.sentence[first + span]
 
 
+def _longest_at(norm: list[str], position: int, phrases, fits=None) -> int:
+    """The length of the first of `phrases` (longest first) found at `position` for which `fits(length)`
+    holds; 0 when none is."""
+    for phrase in phrases:
+        if tuple(norm[position : position + len(phrase)]) == phrase and (fits is None or fits(len(phrase))):
+            return len(phrase)
+    return 0
+
+
+def _unit_follows(tokens: Tokens, position: int) -> bool:
+    """A duration unit right after the number at `position`, nothing between: "3 days", not "36.6, HR"."""
+    return (
+        position + 1 < len(tokens.norm)
+        and tokens.norm[position + 1] in DURATION_UNITS
+        and _joined(tokens, position, position + 1)
+    )
+
+
 def _set_age(tokens: Tokens, found: Measures, first: int, last: int, value: float) -> int:
     start, end, text = _span(tokens, first, last)
     reading = Reading("age", round(value, 2), start, end, text, None if value <= 130 else "not an age")
@@ -264,12 +282,7 @@ def _joined(tokens: Tokens, first: int, second: int) -> bool:
 
 def _duration(tokens: Tokens, position: int, found: Measures) -> int:
     norm = tokens.norm
-    if (
-        _number(norm[position]) is None
-        or position + 1 >= len(norm)
-        or norm[position + 1] not in DURATION_UNITS
-        or not _joined(tokens, position, position + 1)
-    ):
+    if _number(norm[position]) is None or not _unit_follows(tokens, position):
         return 0
     found.consumed.update((position, position + 1))
     return 2
@@ -328,7 +341,7 @@ def _hba1c(tokens: Tokens, position: int, found: Measures) -> int:
     """ "HbA1c 9.9%", "last Hba1c was 8.1", "hemoglobina glicada de 8,5 %": a value in the diabetic range
     (6.5% or more) is an elevated HbA1c, a finding; a lower value is no finding."""
     norm = tokens.norm
-    size = next((len(k) for k in _HBA1C if tuple(norm[position : position + len(k)]) == k), 0)
+    size = _longest_at(norm, position, _HBA1C)
     cursor = position + size
     while size and cursor < len(norm) and norm[cursor] in _HBA1C_FILLERS and cursor - position <= size + 2:
         cursor += 1
@@ -342,26 +355,27 @@ def _hba1c(tokens: Tokens, position: int, found: Measures) -> int:
 
 
 REDUCED_CONSCIOUSNESS, HYPERGLYCEMIA, HYPOGLYCEMIA = "HP:0004372", "HP:0003074", "HP:0001943"
-_GLASGOW = [
-    ("gcs",),
-    ("glasgow",),
-    ("glasgow", "coma", "scale"),
-    ("glasgow", "coma", "score"),
-    ("escala", "de", "glasgow"),
-]
+_GLASGOW = sorted(
+    [
+        ("gcs",),
+        ("glasgow",),
+        ("glasgow", "coma", "scale"),
+        ("glasgow", "coma", "score"),
+        ("escala", "de", "glasgow"),
+    ],
+    key=len,
+    reverse=True,
+)
 _GLUCOSE_EN = _phrases(
     "glucose|blood glucose|blood sugar|fingerstick glucose|finger stick glucose|fingerstick|"
     "capillary glucose|capillary blood glucose|cbg|bsl|bgl|poc glucose|point of care glucose|glycemia|"
     "random glucose|serum glucose|plasma glucose"
 )
 _GLUCOSE_ES = _phrases("glucemia|glucemia capilar|glucosa|glucosa capilar|glucemia venosa|dextro|glucometer")
-_GLUCOSE = sorted(
-    [(name, "en") for name in _GLUCOSE_EN] + [(name, "es") for name in _GLUCOSE_ES],
-    key=lambda item: len(item[0]),
-    reverse=True,
-)
+_GLUCOSE_LANG = {**dict.fromkeys(_GLUCOSE_ES, "es"), **dict.fromkeys(_GLUCOSE_EN, "en")}
+_GLUCOSE = sorted(_GLUCOSE_LANG, key=len, reverse=True)
 _NOT_BLOOD = words("urine urinary orina csf lcr dipstick tira")
-_SCORE_FIRST = frozenset(name[0] for name in _GLASGOW) | frozenset(name[0] for name, _ in _GLUCOSE)
+_SCORE_FIRST = frozenset(name[0] for name in _GLASGOW + _GLUCOSE)
 _SCORE_FILLERS = words(
     "of de is was at en del la el level nivel reading score puntuacion on arrival al llegar"
 )
@@ -386,14 +400,7 @@ def _glasgow(tokens: Tokens, position: int, found: Measures) -> int:
     """ "GCS 9", "GCS of 12/15", "Glasgow 10", "escala de Glasgow de 8": a score of 13 or less is a reduced
     level of consciousness, a finding; 14 or 15 is no finding."""
     norm = tokens.norm
-    size = next(
-        (
-            len(k)
-            for k in sorted(_GLASGOW, key=len, reverse=True)
-            if tuple(norm[position : position + len(k)]) == k
-        ),
-        0,
-    )
+    size = _longest_at(norm, position, _GLASGOW)
     cursor = _score_value(tokens, position, size) if size else None
     if cursor is None:
         return 0
@@ -420,8 +427,8 @@ def _glucose(tokens: Tokens, position: int, found: Measures) -> int:
     norm = tokens.norm
     if position > 0 and norm[position - 1] in _NOT_BLOOD:
         return 0  # "urine glucose 3+", "glucosa en LCR": not a blood glucose
-    label = next(((k, lang) for k, lang in _GLUCOSE if tuple(norm[position : position + len(k)]) == k), None)
-    cursor = _score_value(tokens, position, len(label[0])) if label else None
+    size = _longest_at(norm, position, _GLUCOSE)
+    cursor = _score_value(tokens, position, size) if size else None
     if cursor is None:
         return 0
     value = _number(norm[cursor])
@@ -436,7 +443,8 @@ def _glucose(tokens: Tokens, position: int, found: Measures) -> int:
     elif last + 1 < len(norm) and norm[last + 1] in DURATION_UNITS | words("times veces x"):
         return 0
     if mmol is None:
-        mmol = False if label[1] == "es" else (True if value < 30 else (False if value > 45 else None))
+        spanish = _GLUCOSE_LANG[tuple(norm[position : position + size])] == "es"
+        mmol = False if spanish else (True if value < 30 else (False if value > 45 else None))
     if mmol is not None and value is not None:
         in_mmol = value if mmol else value / 18.0
         if 0.5 <= in_mmol < 3.9:
@@ -467,7 +475,7 @@ def _vital(tokens: Tokens, position: int, found: Measures) -> int:
     value = _number(norm[cursor])
     if value is None:
         return 0
-    if cursor + 1 < len(norm) and norm[cursor + 1] in DURATION_UNITS and _joined(tokens, cursor, cursor + 1):
+    if _unit_follows(tokens, cursor):
         return 0  # "fiebre de 3 días": a duration, read by _duration
     first = position + 1 if norm[position] in FEVER_WORDS else position  # the fever word stays a finding
     return _reading(tokens, found, label, first, cursor, value, shown_from=position) - position
@@ -521,12 +529,7 @@ def _reading(
         if last + 1 < len(norm) and (norm[last], norm[last + 1]) in (("x", "min"), ("beats", "min")):
             last += 1
     if vital == "spo2":  # "SpO2 88% RA" (room air, not rheumatoid arthritis), "on room air", "basal"
-        for after in _ON_AIR:
-            if tuple(norm[last + 1 : last + 1 + len(after)]) == after and _same_sentence(
-                tokens, last, len(after)
-            ):
-                last += len(after)
-                break
+        last += _longest_at(norm, last + 1, _ON_AIR, lambda size: _same_sentence(tokens, last, size))
     if vital == "temperature_c" and (
         unit in ("f", "of", "ºf", "fahrenheit") or (unit is None and 93 <= value <= 110)
     ):

@@ -42,6 +42,10 @@ from knowledge.build import ensure_kb  # noqa: E402
 from knowledge.config import load_settings  # noqa: E402
 
 MAPPING = sorted((REPO / "benchmarks" / "data").glob("vignette_findings_part*.jsonl"))
+# how long each vignette's complaint had lasted (days; null when the text does not say; for an episodic
+# complaint the current episode, its whole span in span_days), mapped by hand from the text before any
+# ranking used it (file line and numbers only)
+DURATIONS = REPO / "benchmarks" / "data" / "vignette_durations.jsonl"
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
 
 
@@ -50,10 +54,18 @@ def vignette_half(source_line: int) -> str:
     return "AB"[int(hashlib.sha256(f"vignette:{source_line}".encode()).hexdigest(), 16) % 2]
 
 
-def read_mapping(paths: list[Path] = MAPPING) -> list[dict]:
+def read_mapping(paths: list[Path] = MAPPING, durations: Path | None = DURATIONS) -> list[dict]:
+    """The hand-mapped vignettes in file order, each with its complaint's duration when `durations`."""
     rows = [
         json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line
     ]
+    if durations is not None:
+        lasted = {
+            row["file_line"]: row["duration_days"]
+            for row in map(json.loads, durations.read_text(encoding="utf-8").splitlines())
+        }
+        for row in rows:
+            row["duration_days"] = lasted.get(row["file_line"])
     return sorted(rows, key=lambda r: r["file_line"])
 
 
@@ -98,6 +110,7 @@ def vignette_case(kb, row: dict, context: str, use_history: bool = False) -> Eva
         sex=row.get("sex"),
         context=context,
         vitals=vitals or None,
+        duration_days=row.get("duration_days"),
         strict=False,
     )
     return EvalCase(f"vignette:{row['source_line']}", evidence, truths_for(kb, row["diagnosis_icd10"]))
@@ -109,6 +122,8 @@ def text_case(kb, row: dict, note: str, context: str) -> EvalCase:
     from cli.note_cases import note_from_object
 
     case = note_from_object(kb, {"id": f"vignette:{row['source_line']}", "text": note, "context": context})
+    if "duration_days" not in row:  # (compared without durations: the note's own reading left out too)
+        case.evidence.duration_days = None
     return EvalCase(case.case_id, case.evidence, truths_for(kb, row["diagnosis_icd10"]))
 
 
@@ -225,11 +240,16 @@ def main() -> int:
     parser.add_argument(
         "--text", action="store_true", help="also read each vignette's text with the note extractor"
     )
+    parser.add_argument(
+        "--without-duration",
+        action="store_true",
+        help="leave out how long the complaint had lasted (hand mapping and notes), to compare",
+    )
     args = parser.parse_args()
     settings = load_settings()
     kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
-    rows = read_mapping()
+    rows = read_mapping(durations=None if args.without_duration else DURATIONS)
     if args.fit_calibration:
         return fit_consult_calibration(kb, diagnoser, rows)
     out = Path(args.out)

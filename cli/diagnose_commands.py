@@ -50,6 +50,9 @@ def register(sub) -> None:
     p.add_argument("--age", type=float)
     p.add_argument("--sex", choices=["female", "male", "unknown"])
     p.add_argument("--onset", help="when the disease began: age in years or an HPO onset term (HP:0003577)")
+    p.add_argument(
+        "--duration-days", type=float, help="how long the complaint has lasted, in days (0.25 = 6 hours)"
+    )
     p.add_argument("--temperature", type=float, help="body temperature")
     p.add_argument("--temperature-unit", choices=["C", "F"], default="C")
     p.add_argument("--heart-rate", type=float)
@@ -121,6 +124,7 @@ def cmd_diagnose(args, settings: Settings) -> int:
             context=args.context or "primary-care",
             vitals=vitals,
             onset=args.onset,
+            duration_days=args.duration_days,
         )
     except EvidenceError as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)

@@ -39,6 +39,7 @@ def note_case(
     context: str = "primary-care",
     onset: float | str | None = None,
     vitals: dict | None = None,
+    duration_days: float | None = None,
 ) -> NoteCase:
     """Evidence from a note; age, sex and vitals given by the caller win over those read in the text."""
     if lang not in LANGS:
@@ -58,10 +59,15 @@ def note_case(
         context=context,
         vitals={**extraction.vitals, **(vitals or {})} or None,
         onset=onset,
+        duration_days=duration_days if duration_days is not None else _read_duration(extraction),
         strict=False,
     )
     evidence.warnings.extend(warnings)
     return NoteCase(case_id, evidence, extraction, warnings)
+
+
+def _read_duration(extraction: Extraction) -> float | None:
+    return extraction.duration.value if extraction.duration else None
 
 
 def read_note_argument(value: str) -> str:
@@ -84,6 +90,7 @@ def diagnose_note(args, diagnoser, print_table) -> int:
             sex=args.sex if args.sex in ("female", "male") else None,
             context=args.context or "primary-care",
             onset=args.onset,
+            duration_days=args.duration_days,
         )
     except (OSError, EvidenceError) as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)
@@ -182,6 +189,7 @@ def note_from_object(kb: KnowledgeBase, obj: dict, args=None) -> NoteCase:
         age=age,
         sex=sex if sex in ("female", "male") else None,
         context=context,
+        duration_days=obj.get("duration_days", getattr(args, "duration_days", None)),
     )
 
 

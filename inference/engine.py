@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from inference.calibration import IDENTITY, calibration_features, recalibrate_top1, rest_factor
+from inference.course import CourseTable
 from inference.dont_miss import DontMiss, cautious_log_posterior, dont_miss_mask, flagged
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
 from inference.fitted import FittedLikelihood
@@ -77,7 +78,7 @@ class Diagnosis:
     # per scored finding: (log P(finding | disease) for all diseases, under "other"), computed once and
     # shared with explanations and next questions
     likelihoods: list[tuple[np.ndarray, float]] = field(default_factory=list, repr=False)
-    # log P(age, sex, onset | disease) the posterior used (the explanations' prior weights reuse it)
+    # log P(age, sex, onset, duration | disease) the posterior used (the explanations' prior weights reuse it)
     log_demographics: np.ndarray | None = field(default=None, repr=False)
 
 
@@ -191,6 +192,22 @@ class Diagnoser:
         self.model_version = "literature-only"
         self.table: LikelihoodTable | None = None  # the most used terms' columns (term_table.py)
         self._sensitivities: dict[str, np.ndarray] = {}  # per context: minus the report sensitivities
+        self._courses: dict[float, CourseTable] = {}  # per mismatch factor: the duration factors
+
+    def patient_log_likelihood(self, evidence: Evidence) -> np.ndarray:
+        """log P(age, sex, onset, duration of the complaint | disease), up to a constant."""
+        out = self.demographics.log_likelihood(self.params, evidence.age_years, evidence.sex, evidence.onset)
+        if evidence.duration_days is not None:
+            out += self.course.log_ratio(evidence.duration_days)
+        return out
+
+    @property
+    def course(self) -> CourseTable:
+        """The duration factors under the current parameters (inference/course.py)."""
+        mismatch = self.params.course_mismatch_factor
+        if mismatch not in self._courses:
+            self._courses[mismatch] = CourseTable.from_info(self.kb.disease_info, mismatch)
+        return self._courses[mismatch]
 
     # ---- pieces ----------------------------------------------------------------------------------
     def log_prior(self, context: str) -> np.ndarray:
@@ -357,9 +374,7 @@ class Diagnoser:
             total_other += other_ll
         total += self.unreported_log_likelihood(findings, evidence.context)
         log_post = self.log_prior(evidence.context) + tau * total
-        demographics = self.demographics.log_likelihood(
-            self.params, evidence.age_years, evidence.sex, evidence.onset
-        )
+        demographics = self.patient_log_likelihood(evidence)
         log_post += demographics
         log_other = np.log(self.params.other_prior) + tau * total_other
         mask = self.candidate_mask(sources)

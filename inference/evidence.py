@@ -17,6 +17,7 @@ __all__ = [
     "EvidenceError",
     "Finding",
     "make_evidence",
+    "complaint_duration",
     "onset_years",
 ]
 
@@ -54,6 +55,7 @@ class Evidence:
     context: str = "primary-care"
     warnings: list[str] = field(default_factory=list)
     onset: tuple[float, float] | None = None  # age range (years) when the disease began
+    duration_days: float | None = None  # how long the presenting complaint has lasted
 
     @property
     def observed(self) -> list[Finding]:
@@ -76,6 +78,7 @@ def make_evidence(
     context: str = "primary-care",
     vitals: dict | None = None,
     onset: float | str | None = None,
+    duration_days: float | None = None,
     strict: bool = True,
 ) -> Evidence:
     """Validate and resolve evidence. strict: unknown ids raise; else they are dropped with a warning."""
@@ -92,6 +95,7 @@ def make_evidence(
     if age_years is not None and not 0 <= age_years <= 130:
         raise EvidenceError("age", f"{age_years} is not an age in years (0-130)")
     onset_range = onset_years(onset, age_years)
+    duration = complaint_duration(duration_days, age_years)
 
     def resolve(raw: str, field_name: str) -> str | None:
         raw = raw.strip()
@@ -130,7 +134,22 @@ def make_evidence(
         for vital in binned:
             if vital.term in kb.term_index and vital.term not in findings:
                 findings[vital.term] = Finding(vital.term, vital.present, source="vitals")
-    return Evidence(list(findings.values()), age_years, sex, context, warnings, onset_range)
+    return Evidence(list(findings.values()), age_years, sex, context, warnings, onset_range, duration)
+
+
+def complaint_duration(days: float | str | None, age_years: float | None = None) -> float | None:
+    """How long the complaint has lasted, in days (0.5 = 12 hours), validated."""
+    if days is None or days == "":
+        return None
+    try:
+        value = float(days)
+    except (TypeError, ValueError):
+        raise EvidenceError("duration_days", f"{days!r} is not a number of days") from None
+    if isinstance(days, bool) or not 0 <= value <= 36_500:
+        raise EvidenceError("duration_days", f"{days} is not a duration in days (0-36500)")
+    if age_years is not None and value > (age_years + 1) * 366:
+        raise EvidenceError("duration_days", f"{value:g} days is longer than the patient's life")
+    return value
 
 
 def onset_years(onset: float | str | None, age_years: float | None = None) -> tuple[float, float] | None:

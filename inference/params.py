@@ -50,6 +50,9 @@ class ModelParams:
     demographic_odds_floor: float = 0.05  # floor of a disease's age-band / sex odds (0 in data is no proof)
     onset_mismatch_factor: float = 0.2  # likelihood when the patient's onset is clearly outside the disease's
     dont_miss_threshold: float = 0.0005  # flag a time-critical diagnosis whose cautious posterior is this
+    # how long the complaint has lasted (inference/course.py): likelihood of a duration outside a curated
+    # disease's typical bins (its square root next to one); chosen on half A of the vignettes (docs/model.md)
+    course_mismatch_factor: float = 0.3
     sex_mismatch_factor: float = 0.001  # likelihood of the wrong sex for a sex-limited disease
     # The fitted likelihood (inference/fitted.py; docs/model.md "The fitted likelihood"): used for HPO
     # diseases in these contexts (curated common diseases keep the formulas above). Fitted by

@@ -241,12 +241,15 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             ("derived_from", record.derived_from),
             ("dont_miss", record.dont_miss),
             ("consultation_prior", record.consultation_prior),
+            ("course", record.typical_duration),
+            ("course_source", record.duration_source),
         ):
             if value not in (None, []):
                 entry[key] = value
         icd10 = {f"ICD10:{code}" for code in record.icd10}
         entry["xrefs"] = sorted(set(entry["xrefs"]) | set(record.xrefs) | icd10)
-        entry["curated_in"] = str(record.where)
+        if record.declared or "curated_in" not in entry:  # where it is declared, not where it is patched
+            entry["curated_in"] = str(record.where)
         if record.prevalence is not None:
             prevalence[index] = record.prevalence
             orphan[index] = record.prevalence < ORPHAN_THRESHOLD

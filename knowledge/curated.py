@@ -98,6 +98,8 @@ class DiseaseRecord:
     consultation_prior: float | None = None  # P(this diagnosis | a primary-care / emergency visit)
     dont_miss: str | None = None  # the guideline that makes this a time-critical diagnosis (dx:dontMiss)
     supersedes: list[str] = field(default_factory=list)  # source prefixes whose links this record's replace
+    typical_duration: list[str] = field(default_factory=list)  # how long the complaint has lasted when seen
+    duration_source: str | None = None  # (hours / days / weeks / months, most typical first) and its source
 
 
 @dataclass
@@ -262,6 +264,9 @@ def read_curated_file(path: Path) -> CuratedFile:
             dont_miss = _one(graph, subject, DX.dontMiss)
             record.dont_miss = str(dont_miss) if dont_miss is not None else None
             record.supersedes = sorted(str(o) for o in _literals(graph, subject, DX.supersedes))
+            record.typical_duration = _ordered_words(_one(graph, subject, DX.typicalDuration))
+            source = _one(graph, subject, DX.durationSource)
+            record.duration_source = str(source) if source is not None else None
             derived = _one(graph, subject, DX.derivedFrom)
             record.derived_from = str(derived) if derived is not None else None
             seen: dict[str, int] = {}
@@ -283,6 +288,11 @@ def read_curated_file(path: Path) -> CuratedFile:
     return CuratedFile(
         path=path, graph=graph, diseases=diseases, term_labels=labels, unknown_subjects=unknown
     )
+
+
+def _ordered_words(text: object) -> list[str]:
+    """'days hours' -> ['days', 'hours']: an ordered list kept in one literal (RDF has no order)."""
+    return str(text or "").split()
 
 
 def _odds(text: object, key_type: type) -> list[tuple]:

@@ -50,7 +50,7 @@ def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, s
     if request.phenopacket is not None:
         clash = [
             name
-            for name in ("observed", "excluded", "age", "sex", "vitals")
+            for name in ("observed", "excluded", "age", "sex", "vitals", "duration_days")
             if getattr(request, name) not in (None, [])
         ]
         if clash:
@@ -84,6 +84,7 @@ def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, s
             context=request.context or "primary-care",
             vitals=_vitals(request),
             onset=request.onset,
+            duration_days=request.duration_days,
             strict=True,
         )
     except EvidenceError as error:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
+from inference.course import BIN_DAYS
 from knowledge.search import PhenotypeIndex
 from web.notes import extract_payload, form_measures, measure_outcomes, read_note
 from web.schemas import ApiError
@@ -36,6 +37,7 @@ class PageState:
     note: str = ""
     age: str = ""
     onset: str = ""
+    duration: str = ""  # how long the complaint has lasted: hours, days, weeks or months (inference.course)
     sex: str = ""
     context: str = "primary-care"
     temperature: str = ""
@@ -71,6 +73,7 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
         note=(form.get("note") or "")[:20_000],
         age=_clip(form.get("age"), 20),
         onset=_clip(form.get("onset"), 20),
+        duration=form.get("duration") if form.get("duration") in BIN_DAYS else "",
         sex=_clip(form.get("sex"), 10),
         context=_clip(form.get("context"), 40) or "primary-care",
         temperature_unit="F" if form.get("temperature_unit") == "F" else "C",
@@ -181,6 +184,8 @@ def request_payload(state: PageState, lang: str) -> dict:
     if onset is not None:
         _check_onset(onset, age)
         payload["onset"] = onset
+    if state.duration:
+        payload["duration_days"] = BIN_DAYS[state.duration]
     if state.sex in ("female", "male"):
         payload["sex"] = state.sex
     if vitals:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from inference.course import duration_bin
 from inference.vitals import bin_vitals
 from knowledge.kb import KnowledgeBase
 from knowledge.notes import Extraction, note_extractor
@@ -76,11 +77,13 @@ def form_measures(result: Extraction) -> dict[str, str]:
         values["age"] = f"{result.age.value:g}"
     if result.sex:
         values["sex"] = result.sex
+    if result.duration is not None:
+        values["duration"] = duration_bin(result.duration.value)
     return values
 
 
 def _same(field: str, form_value: str, note_value: str, unit: str) -> bool:
-    if field == "sex":
+    if field in ("sex", "duration"):
         return form_value == note_value
     try:
         entered = float(form_value.replace(",", "."))

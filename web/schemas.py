@@ -142,6 +142,13 @@ class DiagnoseRequest(Strict):
         None,
         description="when the disease began: age in years, or an HPO onset term (e.g. HP:0003577 congenital)",
     )
+    duration_days: float | None = Field(
+        None,
+        ge=0,
+        le=36500,
+        allow_inf_nan=False,
+        description="how long the presenting complaint has lasted, in days (0.25 = 6 hours)",
+    )
     context: Context | None = Field(
         None, description="default primary-care (rare-disease-clinic for a phenopacket)"
     )

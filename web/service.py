@@ -111,6 +111,9 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             }
         if row.index in explanations:
             item["explanation"] = _explanation(kb, explanations[row.index], lang, effects[row.index])
+        course = _course(diagnoser, evidence, row.index, lang)
+        if course:
+            item["duration"] = course
         ranking.append(item)
     shown = {item["disease_id"]: item["rank"] for item in ranking}  # a don't-miss entry's rank as listed
     return {
@@ -174,6 +177,20 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
         "warnings": [wording.note(text, lang) for text in diagnosis.warnings],
         "notes": [wording.note(text, lang) for text in diagnosis.notes],
         "disclaimer": DISCLAIMER,
+    }
+
+
+def _course(diagnoser, evidence: Evidence, index: int, lang: str) -> dict | None:
+    """How the complaint's duration bears on a disease with a stated typical duration (else None)."""
+    typical = [b for b in diagnoser.kb.disease_info[index].get("course", []) if b != "any"]
+    if evidence.duration_days is None or not typical:
+        return None
+    log_ratio = float(diagnoser.course.log_ratio(evidence.duration_days)[index])
+    return {
+        "days": evidence.duration_days,
+        "typical": typical,
+        "log_ratio": log_ratio,
+        "words": wording.course_words(evidence.duration_days, typical, log_ratio, lang),
     }
 
 

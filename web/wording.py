@@ -42,6 +42,23 @@ WORDS = {
         "one_in": "about 1 in {n}",
         "in_list": "number {rank} in the list",
         "below_list": "number {rank}, below the list",
+        "course_fits": "symptoms for {lasted}: typical of this disease (usually {bins})",
+        "course_unusual": "symptoms for {lasted}: unusual for this disease (usually {bins})",
+        "bin_hours": "under a day",
+        "bin_days": "1-7 days",
+        "bin_weeks": "1-6 weeks",
+        "bin_months": "over 6 weeks",
+        "or": " or ",
+        "n_hour": "{n} hour",
+        "n_day": "{n} day",
+        "n_week": "{n} week",
+        "n_month": "{n} month",
+        "n_year": "{n} year",
+        "n_hours": "{n} hours",
+        "n_days": "{n} days",
+        "n_weeks": "{n} weeks",
+        "n_months": "{n} months",
+        "n_years": "{n} years",
     },
     "es": {
         "more": "{n} veces más probable",
@@ -60,6 +77,23 @@ WORDS = {
         "one_in": "alrededor de 1 de cada {n}",
         "in_list": "n.º {rank} de la lista",
         "below_list": "n.º {rank}, por debajo de la lista",
+        "course_fits": "síntomas desde hace {lasted}: habitual en esta enfermedad (suele ser {bins})",
+        "course_unusual": "síntomas desde hace {lasted}: poco habitual en esta enfermedad (suele ser {bins})",
+        "bin_hours": "menos de un día",
+        "bin_days": "1-7 días",
+        "bin_weeks": "1-6 semanas",
+        "bin_months": "más de 6 semanas",
+        "or": " o ",
+        "n_hour": "{n} hora",
+        "n_day": "{n} día",
+        "n_week": "{n} semana",
+        "n_month": "{n} mes",
+        "n_year": "{n} año",
+        "n_hours": "{n} horas",
+        "n_days": "{n} días",
+        "n_weeks": "{n} semanas",
+        "n_months": "{n} meses",
+        "n_years": "{n} años",
     },
 }
 
@@ -116,6 +150,28 @@ def twin_words(twin_id: str, twin_name: str | None, share: float, lang: str = "e
     return word(key, lang).format(id=twin_id, name=twin_name, share=shown)
 
 
+def lasted(days: float, lang: str = "en") -> str:
+    """A duration as a doctor says it: '6 hours', '3 days', '3 weeks', '4 months', '2 years'."""
+    for unit, size, limit in (
+        ("hours", 1 / 24, 1),
+        ("days", 1, 14),
+        ("weeks", 7, 8 * 7),
+        ("months", 30.4, 730),
+        ("years", 365.25, math.inf),
+    ):
+        if days < limit:
+            n = max(1, round(days / size))
+            return word(f"n_{unit}" if n != 1 else f"n_{unit[:-1]}", lang).format(n=n)
+    raise ValueError(days)
+
+
+def course_words(days: float, typical: list[str], log_ratio: float, lang: str = "en") -> str:
+    """E.g. 'symptoms for 3 days: typical of this disease (usually 1-7 days)'."""
+    key = "course_fits" if log_ratio > math.log(0.75) else "course_unusual"  # (near a bin's bound: partly)
+    bins = word("or", lang).join(word(f"bin_{b}", lang) for b in typical)
+    return word(key, lang).format(lasted=lasted(days, lang), bins=bins)
+
+
 def standing(probability: float, rank: int, listed: bool, lang: str = "en") -> str:
     """A don't-miss diagnosis's standing in plain words: '46.5% now, number 1 in the list'; under 10% also
     '(about 1 in 330)'; when not among the diseases shown, 'below the list' (es: '0,3 % ahora ...')."""
@@ -142,9 +198,7 @@ def log_effects(
     tau = params.temperature
     demographics = diagnosis.log_demographics
     if demographics is None:  # (a Diagnosis made without them)
-        demographics = diagnoser.demographics.log_likelihood(
-            params, evidence.age_years, evidence.sex, evidence.onset
-        )
+        demographics = diagnoser.patient_log_likelihood(evidence)
     weights = diagnoser.log_prior(evidence.context) + demographics
     log_other = math.log(params.other_prior)
     total = np.logaddexp(_logsumexp(weights), log_other)

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from knowledge.kb import KnowledgeBase
 from knowledge.notes.context import MentionReader
+from knowledge.notes.duration import read_complaint_duration
 from knowledge.notes.lexicon import Lexicon
 from knowledge.notes.matching import PhraseMatch, PhraseMatcher
 from knowledge.notes.measures import Measures, read_measures
@@ -64,7 +65,9 @@ class NoteExtractor:
         mentions = self._reader.read(tokens, matches, sections, skip - weight, lang)
         if measures.sex is not None:
             mentions = self._of_sex(mentions, measures.sex[0], lang)
-        return self._assemble(mentions, measures, known or {})
+        extraction = self._assemble(mentions, measures, known or {})
+        extraction.duration = read_complaint_duration(tokens, sections, measures.ages)
+        return extraction
 
     def _of_sex(self, mentions: list[Mention], sex: str, lang: str) -> list[Mention]:
         """ "Decreased libido" in a woman is decreased female libido, "infertility" in a man male

@@ -136,6 +136,7 @@ class Extraction:
     readings: list[Reading] = field(default_factory=list)
     age: Reading | None = None
     sex: str | None = None
+    duration: Reading | None = None  # how long the complaint has lasted (days), if the note says
 
     @property
     def vitals(self) -> dict[str, float]:
@@ -200,6 +201,7 @@ class Extraction:
             "readings": [r.as_dict() for r in self.readings],
             "age": self.age.value if self.age else None,
             "sex": self.sex,
+            "duration_days": self.duration.value if self.duration else None,
             "conflicts": [f.term for f in self.conflicts],
             "repeats": [f.term for f in self.repeats],
         }

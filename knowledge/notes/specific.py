@@ -23,13 +23,13 @@ _FILLERS = words("episode episodes bout bouts attack attacks spell spells episod
 _NEGATING = words("non no not sin")
 _CHRONIC = ("chronic", "cronica", "cronico")
 _CHRONIC_WEEKS = 8.0
-_WEEKS = {
+WEEKS_PER_UNIT = {
     **dict.fromkeys(words("day days dia dias"), 1 / 7),
     **dict.fromkeys(words("week weeks wk wks semana semanas"), 1.0),
     **dict.fromkeys(words("month months mo mes meses"), 4.35),
     **dict.fromkeys(words("year years yr yrs ano anos"), 52.0),
 }
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     **dict.fromkeys(words("a an one un una uno"), 1.0),
     **dict.fromkeys(words("two dos couple"), 2.0),
     **dict.fromkeys(words("three tres few several varios varias"), 3.0),
@@ -164,12 +164,12 @@ def nearest_duration(tokens, first: int, last: int, ages=frozenset()) -> float |
         p -= 1
     while p < len(norm) and tokens.sentence[p] == sentence:
         unit = norm[p]
-        if unit in _WEEKS and p > 0 and tokens.sentence[p - 1] == sentence and p not in ages:
+        if unit in WEEKS_PER_UNIT and p > 0 and tokens.sentence[p - 1] == sentence and p not in ages:
             amount = norm[p - 1]
-            number = float(amount) if amount.isdigit() else _NUMBER_WORDS.get(amount)
+            number = float(amount) if amount.isdigit() else NUMBER_WORDS.get(amount)
             if number is not None:
                 distance = first - p if p < first else p - last
                 if best is None or distance < best[0]:
-                    best = (distance, number * _WEEKS[unit])
+                    best = (distance, number * WEEKS_PER_UNIT[unit])
         p += 1
     return best[1] if best else None

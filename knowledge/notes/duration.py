@@ -1,0 +1,100 @@
+"""How long the complaint has lasted, read from a note: the first duration of the current illness ("for 3
+days", "2 hours history", "desde hace 2 semanas", "since yesterday"), in days, for the engine's course
+evidence. Durations in past, family or social history, ages, gestations and episode lengths are not it."""
+
+from __future__ import annotations
+
+from knowledge.notes.measures import Reading
+from knowledge.notes.sections import COMPLAINT, CURRENT
+from knowledge.notes.specific import NUMBER_WORDS, WEEKS_PER_UNIT
+from knowledge.notes.text import Tokens, words
+
+__all__ = ["read_complaint_duration"]
+
+_DAYS_PER_UNIT = {
+    **{unit: weeks * 7 for unit, weeks in WEEKS_PER_UNIT.items()},
+    **dict.fromkeys(words("hour hours hr hrs h hora horas"), 1 / 24),
+    **dict.fromkeys(words("minute minutes min mins minuto minutos"), 1 / 1440),
+}
+_AMOUNTS = {**NUMBER_WORDS, **dict.fromkeys(words("half medio media"), 0.5), "par": 2.0}
+# the words after a unit that make it something else: "32 weeks' gestation", "3 weeks pregnant", "2 days old"
+_NOT_AFTER = words(
+    "pregnant pregnancy gestation gestational estimated embarazada embarazo gestacion postpartum old"
+)
+# the words before an amount that make it an episode's length or a past event: "lasting 20 minutes"
+# ("at 10 weeks": a gestation or an age)
+_NOT_BEFORE = words("lasting lasted lasts each every cada at")
+_RANGE = words("to or a o")
+_RELATIVE_DAYS = {
+    ("yesterday",): 1.0,
+    ("ayer",): 1.0,
+    ("last", "night"): 0.5,
+    ("anoche",): 0.5,
+    ("this", "morning"): 0.25,
+    ("since", "morning"): 0.25,
+    ("this", "evening"): 0.25,
+    ("tonight",): 0.25,
+    ("esta", "manana"): 0.25,
+    ("esta", "tarde"): 0.25,
+    ("esta", "noche"): 0.25,
+    ("last", "week"): 7.0,
+    ("semana", "pasada"): 7.0,
+    ("last", "month"): 30.0,
+    ("mes", "pasado"): 30.0,
+    ("today",): 0.25,
+    ("hoy",): 0.25,
+}
+
+
+def read_complaint_duration(tokens: Tokens, sections: list[str], ages: set[int]) -> Reading | None:
+    """The first duration in the chief complaint or current illness, as a reading in days."""
+    norm, n = tokens.norm, len(tokens.norm)
+    for position in range(n):
+        if sections[position] not in (CURRENT, COMPLAINT) or position in ages:
+            continue
+        found = _amount_and_unit(norm, position) or _relative(norm, position)
+        if found is None:
+            continue
+        last, days = found
+        start, end = tokens.start[position], tokens.end[last]
+        return Reading("duration_days", round(days, 4), start, end, tokens.text[start:end])
+    return None
+
+
+def _amount_and_unit(norm: list[str], position: int) -> tuple[int, float] | None:
+    """ "3 days", "a week", "few hours", "2-3 weeks" (the larger), "24 h" at `position`: (last token,
+    days)."""
+    token = norm[position]
+    amount = _number(token)
+    if amount is None:
+        amount = _AMOUNTS.get(token)
+    if amount is None or (position > 0 and norm[position - 1] in _NOT_BEFORE):
+        return None
+    unit = position + 1
+    if unit < len(norm) and _number(norm[unit]) is not None and _number(token) is not None:
+        amount, unit = max(amount, _number(norm[unit]) or 0.0), unit + 1  # "2-3 weeks"
+    elif unit + 1 < len(norm) and norm[unit] in _RANGE and _number(norm[unit + 1]) is not None:
+        amount, unit = max(amount, _number(norm[unit + 1]) or 0.0), unit + 2  # "2 to 3 weeks", "2 a 3 días"
+    elif unit + 1 < len(norm) and norm[unit] in ("of", "de") and _number(token) is None:
+        unit += 1  # "a couple of days", "un par de días"
+    if unit >= len(norm) or norm[unit] not in _DAYS_PER_UNIT:
+        return None
+    if unit + 1 < len(norm) and norm[unit + 1] in _NOT_AFTER:
+        return None
+    if amount <= 0:
+        return None
+    return unit, amount * _DAYS_PER_UNIT[norm[unit]]
+
+
+def _relative(norm: list[str], position: int) -> tuple[int, float] | None:
+    for phrase, days in _RELATIVE_DAYS.items():
+        if tuple(norm[position : position + len(phrase)]) == phrase:
+            return position + len(phrase) - 1, days
+    return None
+
+
+def _number(token: str) -> float | None:
+    try:
+        return float(token.replace(",", "."))
+    except ValueError:
+        return None

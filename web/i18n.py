@@ -23,6 +23,7 @@ FIELD_LABELS = {
     "age": "age",
     "onset": "onset_age",
     "sex": "sex",
+    "duration_days": "duration",
     "context": "context",
     "temperature": "temperature",
     "vitals.temperature_c": "temperature",

@@ -48,6 +48,7 @@ def extract_payload(kb: KnowledgeBase, result: Extraction, lang: str, text: str 
     numbers and as the findings the engine derives from them, age, sex, conflicts and repeats; given the
     note's `text`, each finding, mention and context mention also has its `quote` (see quote())."""
     payload = {"lang": lang, **result.as_dict()}
+    payload["duration_bin"] = duration_bin(result.duration.value) if result.duration else None
     if text is not None:
         for item in [*payload["findings"], *payload["context"]]:
             item["quote"] = quote(text, item["start"], item["end"])

@@ -19,6 +19,7 @@ FIELD_INPUTS = {
     "age": "age",
     "onset": "onset",
     "sex": "sex",
+    "duration_days": "duration",
     "context": "context",
     "vitals.temperature_c": "temperature",
     "vitals.temperature_f": "temperature",

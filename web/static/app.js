@@ -15,6 +15,8 @@
   const stale = $("#stale"), notFound = $("#not-found");
   const NEGATED = /^(?:-\s*|(?:no|not|sin|niega|denies)\s+)/i;
   const VITALS = ["heart_rate", "respiratory_rate", "systolic_bp", "diastolic_bp", "spo2"];
+  // the "Symptoms for" select as days (inference/course.py BIN_DAYS)
+  const DURATION_DAYS = { hours: 0.25, days: 3, weeks: 21, months: 120 };
   const NUMBER_CODES = new Set(["number", "float_type", "float_parsing", "int_type", "int_parsing"]);
 
   // ---- small helpers ------------------------------------------------------------------------
@@ -272,6 +274,7 @@
   }
   function measureValue(field, value, unit = "C") {
     if (field === "sex") return t(value);
+    if (field === "duration") return t("duration_" + value);
     return (lang === "es" ? value.replace(".", ",") : value) + (field === "temperature" ? ` °${unit}` : "");
   }
   function noteRead(x, measures) {
@@ -301,7 +304,7 @@
     return parts;
   }
   function sameValue(field, entered, value) {
-    if (field === "sex") return entered === value;
+    if (field === "sex" || field === "duration") return entered === value;
     let number = Number(entered.replace(",", "."));
     if (field === "temperature" && form.elements.temperature_unit?.value === "F") number = (number - 32) * 5 / 9;
     return Number.isFinite(number) && Math.abs(number - Number(value)) <= 0.05;
@@ -315,6 +318,7 @@
     for (const [name, vital] of Object.entries(fields)) if (data.vitals[vital] !== undefined) read[name] = String(data.vitals[vital]);
     if (data.age !== null) read.age = String(data.age);
     if (data.sex) read.sex = data.sex;
+    if (data.duration_bin) read.duration = data.duration_bin;
     const outcomes = [];
     for (const [name, value] of Object.entries(read)) {
       const field = form.elements[name];
@@ -366,6 +370,7 @@
       body.onset = onset;
     }
     if (form.elements.sex.value) body.sex = form.elements.sex.value;
+    if (DURATION_DAYS[form.elements.duration.value] !== undefined) body.duration_days = DURATION_DAYS[form.elements.duration.value];
     const vitals = {};
     const temperature = number("temperature");
     if (temperature !== undefined) {
@@ -433,6 +438,7 @@
           h("span", { class: "prob", text: pct(d.probability) })),
         meter(d.probability, `${t("probability")} ${pct(d.probability)}`),
         d.also_described_as ? h("p", { class: "twin hint", text: capital(d.also_described_as.words) + "." }) : null,
+        d.duration ? h("p", { class: "course hint", text: capital(d.duration.words) + "." }) : null,
         d.explanation ? explanation(d) : null))),
       h("div", { class: "other" },
         h("div", { class: "disease-head" }, h("span", { class: "name", text: t("other") }), h("span", { class: "prob", text: pct(r.other_probability) })),
@@ -536,7 +542,7 @@
     }
   });
   rows.addEventListener("change", findingsChanged); // present/absent, severity
-  for (const name of ["sex", "context", "temperature_unit"]) form.elements[name].addEventListener("change", findingsChanged);
+  for (const name of ["sex", "duration", "context", "temperature_unit"]) form.elements[name].addEventListener("change", findingsChanged);
   for (const name of ["age", "onset", "temperature", ...VITALS]) {
     form.elements[name].addEventListener("input", markStale);
     form.elements[name].addEventListener("change", findingsChanged);

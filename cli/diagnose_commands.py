@@ -30,7 +30,8 @@ def register(sub) -> None:
     what.add_argument("--phenopackets", help="a phenopacket JSON file, a directory of them, or a JSONL file")
     what.add_argument("--note", help="a clinical note in English or Spanish (the text, or @FILE)")
     what.add_argument(
-        "--notes", help="a JSONL file of notes: id, text, optional lang, age, sex, context (one per line)"
+        "--notes",
+        help="a JSONL file of notes: id, text, optional lang, age, sex, context, duration_days (one a line)",
     )
     what.add_argument(
         "--symptoms",

@@ -118,6 +118,9 @@ def write_reading(out, kb: KnowledgeBase, case: NoteCase, lang: str) -> None:
         out.write(f"  {r.name} = {r.value:g} <- '{r.text}'{note}\n")
     if case.evidence.age_years is not None or case.evidence.sex:
         out.write(f"  age {case.evidence.age_years}, sex {case.evidence.sex}\n")
+    if case.evidence.duration_days is not None:
+        said = f" <- '{result.duration.text}'" if result.duration else ""
+        out.write(f"  complaint lasted {case.evidence.duration_days:g} days{said}\n")
     for warning in case.warnings:
         out.write(f"  check: {warning}\n")
     if not result.findings and not result.readings:
@@ -126,8 +129,8 @@ def write_reading(out, kb: KnowledgeBase, case: NoteCase, lang: str) -> None:
 
 
 def diagnose_notes(args, diagnoser, batch_record) -> int:
-    """A JSONL file of notes (id, text, optional lang, age, sex, context) -> the JSONL of --phenopackets, with
-    what was extracted from each note."""
+    """A JSONL file of notes (id, text, optional lang, age, sex, context, duration_days) -> the JSONL of
+    --phenopackets, with what was extracted from each note."""
     kb = diagnoser.kb
     sources = _sources(args.sources)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115

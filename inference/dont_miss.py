@@ -44,16 +44,22 @@ def dont_miss_mask(kb: KnowledgeBase) -> np.ndarray:
 
 
 def cautious_log_posterior(
-    log_post: np.ndarray, present_likelihoods: list[tuple[np.ndarray, float]], mask: np.ndarray
+    log_post: np.ndarray,
+    present_likelihoods: list[tuple[np.ndarray, float]],
+    mask: np.ndarray,
+    forgiven: np.ndarray | None = None,
 ) -> np.ndarray:
     """For the masked diseases: the log posterior if every present finding they do not explain were
-    incidental (it counts no more against them than against a disease outside the knowledge base), so a
-    time-critical diagnosis is not buried by an unrelated complaint; -inf elsewhere."""
+    incidental (it counts no more against them than against a disease outside the knowledge base), and
+    without the `forgiven` log penalties (an atypical duration: a time-critical disease can present late),
+    so a time-critical diagnosis is not buried by an unrelated complaint; -inf elsewhere."""
     cautious = np.full(len(log_post), -np.inf)
     index = np.flatnonzero(mask & np.isfinite(log_post))
     cautious[index] = log_post[index]
     for disease_ll, other_ll in present_likelihoods:
         cautious[index] += np.maximum(0.0, other_ll - disease_ll[index])
+    if forgiven is not None:
+        cautious[index] -= np.minimum(forgiven[index], 0.0)
     return np.minimum(cautious, 0.0)
 
 

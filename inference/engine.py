@@ -407,19 +407,26 @@ class Diagnoser:
             log_post,
             float(log_other),
             evidence.context,
-            dont_miss=self.dont_miss(log_post, findings, likelihoods),
+            dont_miss=self.dont_miss(
+                log_post, findings, likelihoods, self.course.log_ratio(evidence.duration_days)
+            ),
             likelihoods=likelihoods,
             log_demographics=demographics,
         )
 
     def dont_miss(
-        self, log_post: np.ndarray, findings: list[Finding], likelihoods: list[tuple[np.ndarray, float]]
+        self,
+        log_post: np.ndarray,
+        findings: list[Finding],
+        likelihoods: list[tuple[np.ndarray, float]],
+        course: np.ndarray | None = None,
     ) -> list[DontMiss]:
         """The time-critical diagnoses whose cautious posterior reaches the threshold, each with the present
         findings that raise it above a disease outside the knowledge base (strongest first); a disease no
-        present finding raises is not flagged (its baseline risk alone is not a reason to look)."""
+        present finding raises is not flagged (its baseline risk alone is not a reason to look). `course`: the
+        duration's log factors, which the cautious posterior does not hold against them."""
         present = [ll for finding, ll in zip(findings, likelihoods, strict=True) if finding.present]
-        cautious = cautious_log_posterior(log_post, present, self.dont_miss_mask)
+        cautious = cautious_log_posterior(log_post, present, self.dont_miss_mask, course)
         out = []
         threshold = self.params.dont_miss_threshold
         for index, probability, safe, rank in flagged(log_post, cautious, threshold, 50):

@@ -134,6 +134,7 @@ def test_a_bad_typical_duration_is_named_with_file_and_line(tmp_path, capsys):
         ("Shortness of breath since morning.", "en", 0.25),
         ("Disnea desde esta mañana.", "es", 0.25),
         ("Blood in the stool several times over the last week.", "en", 7),
+        ("Ten days of bloody diarrhoea up to 12 times a day.", "en", 10),
     ],
 )
 def test_the_note_reads_how_long_the_complaint_has_lasted(read, text, lang, days):
@@ -147,6 +148,9 @@ def test_the_note_reads_how_long_the_complaint_has_lasted(read, text, lang, days
         ("She is 32 weeks pregnant with abdominal pain.", "en"),
         ("Chest pain lasting 20 minutes at a time.", "en"),
         ("Primigravida at 10 weeks with vomiting.", "en"),
+        ("Confused. Temp 36.6, HR 122, BP 90/60.", "en"),
+        ("Seizure lasting about 3 minutes.", "en"),
+        ("Diarrhoea 3 times a day.", "en"),
         ("Chest pain.\nPast medical history: asthma for 10 years.", "en"),
         ("Mujer de 34 años con tos.", "es"),
         ("Antecedentes personales: diabetes desde hace 5 años.", "es"),

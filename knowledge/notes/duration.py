@@ -16,14 +16,25 @@ _DAYS_PER_UNIT = {
     **dict.fromkeys(words("hour hours hr hrs h hora horas"), 1 / 24),
     **dict.fromkeys(words("minute minutes min mins minuto minutos"), 1 / 1440),
 }
-_AMOUNTS = {**NUMBER_WORDS, **dict.fromkeys(words("half medio media"), 0.5), "par": 2.0}
+_AMOUNTS = {
+    **NUMBER_WORDS,
+    **dict.fromkeys(words("half medio media"), 0.5),
+    "par": 2.0,
+    **dict.fromkeys(words("seven siete"), 7.0),
+    **dict.fromkeys(words("eight ocho"), 8.0),
+    **dict.fromkeys(words("nine nueve"), 9.0),
+    **dict.fromkeys(words("ten diez"), 10.0),
+    **dict.fromkeys(words("twelve doce"), 12.0),
+}
 # the words after a unit that make it something else: "32 weeks' gestation", "3 weeks pregnant", "2 days old"
 _NOT_AFTER = words(
     "pregnant pregnancy gestation gestational estimated embarazada embarazo gestacion postpartum old"
 )
 # the words before an amount that make it an episode's length or a past event: "lasting 20 minutes"
-# ("at 10 weeks": a gestation or an age)
-_NOT_BEFORE = words("lasting lasted lasts each every cada at")
+# ("at 10 weeks": a gestation or an age; "3 times a day": a frequency), up to three words before the amount
+# for an episode's length ("lasting about 3 minutes", "each lasting most of a day")
+_NOT_BEFORE = words("at times veces per por once twice")
+_EPISODE = words("lasting lasted lasts each every cada dura duran duraba duro within")
 _RANGE = words("to or a o")
 _RELATIVE_DAYS = {
     ("yesterday",): 1.0,
@@ -52,7 +63,7 @@ def read_complaint_duration(tokens: Tokens, sections: list[str], ages: set[int])
     for position in range(n):
         if sections[position] not in (CURRENT, COMPLAINT) or position in ages:
             continue
-        found = _amount_and_unit(norm, position) or _relative(norm, position)
+        found = _amount_and_unit(tokens, position) or _relative(norm, position)
         if found is None:
             continue
         last, days = found
@@ -61,14 +72,17 @@ def read_complaint_duration(tokens: Tokens, sections: list[str], ages: set[int])
     return None
 
 
-def _amount_and_unit(norm: list[str], position: int) -> tuple[int, float] | None:
+def _amount_and_unit(tokens: Tokens, position: int) -> tuple[int, float] | None:
     """ "3 days", "a week", "few hours", "2-3 weeks" (the larger), "24 h" at `position`: (last token,
     days)."""
+    norm = tokens.norm
     token = norm[position]
     amount = _number(token)
     if amount is None:
         amount = _AMOUNTS.get(token)
     if amount is None or (position > 0 and norm[position - 1] in _NOT_BEFORE):
+        return None
+    if any(norm[p] in _EPISODE for p in range(max(0, position - 3), position)):
         return None
     unit = position + 1
     if unit < len(norm) and _number(norm[unit]) is not None and _number(token) is not None:
@@ -77,13 +91,18 @@ def _amount_and_unit(norm: list[str], position: int) -> tuple[int, float] | None
         amount, unit = max(amount, _number(norm[unit + 1]) or 0.0), unit + 2  # "2 to 3 weeks", "2 a 3 días"
     elif unit + 1 < len(norm) and norm[unit] in ("of", "de") and _number(token) is None:
         unit += 1  # "a couple of days", "un par de días"
-    if unit >= len(norm) or norm[unit] not in _DAYS_PER_UNIT:
+    if unit >= len(norm) or norm[unit] not in _DAYS_PER_UNIT or not _joined(tokens, unit - 1, unit):
         return None
     if unit + 1 < len(norm) and norm[unit + 1] in _NOT_AFTER:
         return None
     if amount <= 0:
         return None
     return unit, amount * _DAYS_PER_UNIT[norm[unit]]
+
+
+def _joined(tokens: Tokens, first: int, second: int) -> bool:
+    """No punctuation between two tokens: "36.6, HR 122" is a temperature and a heart rate, not 36.6 hours."""
+    return not any(c in ",;:()/" for c in tokens.text[tokens.end[first] : tokens.start[second]])
 
 
 def _relative(norm: list[str], position: int) -> tuple[int, float] | None:

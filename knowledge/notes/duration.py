@@ -57,11 +57,17 @@ _RELATIVE_DAYS = {
 }
 
 
+_STARTS = frozenset(_AMOUNTS) | {phrase[0] for phrase in _RELATIVE_DAYS}
+
+
 def read_complaint_duration(tokens: Tokens, sections: list[str], ages: set[int]) -> Reading | None:
     """The first duration in the chief complaint or current illness, as a reading in days."""
     norm, n = tokens.norm, len(tokens.norm)
     for position in range(n):
-        if sections[position] not in (CURRENT, COMPLAINT) or position in ages:
+        token = norm[position]
+        if not (token in _STARTS or token[:1].isdigit()) or position in ages:
+            continue
+        if sections[position] not in (CURRENT, COMPLAINT):
             continue
         found = _amount_and_unit(tokens, position) or _relative(norm, position)
         if found is None:

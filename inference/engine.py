@@ -194,11 +194,12 @@ class Diagnoser:
         self._sensitivities: dict[str, np.ndarray] = {}  # per context: minus the report sensitivities
         self._courses: dict[float, CourseTable] = {}  # per mismatch factor: the duration factors
 
-    def patient_log_likelihood(self, evidence: Evidence) -> np.ndarray:
-        """log P(age, sex, onset, duration of the complaint | disease), up to a constant."""
+    def patient_log_likelihood(self, evidence: Evidence, course: np.ndarray | None = None) -> np.ndarray:
+        """log P(age, sex, onset, duration of the complaint | disease), up to a constant (`course`: the
+        duration's log factors, when already computed)."""
         out = self.demographics.log_likelihood(self.params, evidence.age_years, evidence.sex, evidence.onset)
         if evidence.duration_days is not None:
-            out += self.course.log_ratio(evidence.duration_days)
+            out += self.course.log_ratio(evidence.duration_days) if course is None else course
         return out
 
     @property
@@ -374,7 +375,8 @@ class Diagnoser:
             total_other += other_ll
         total += self.unreported_log_likelihood(findings, evidence.context)
         log_post = self.log_prior(evidence.context) + tau * total
-        demographics = self.patient_log_likelihood(evidence)
+        course = self.course.log_ratio(evidence.duration_days) if evidence.duration_days is not None else None
+        demographics = self.patient_log_likelihood(evidence, course)
         log_post += demographics
         log_other = np.log(self.params.other_prior) + tau * total_other
         mask = self.candidate_mask(sources)
@@ -407,9 +409,7 @@ class Diagnoser:
             log_post,
             float(log_other),
             evidence.context,
-            dont_miss=self.dont_miss(
-                log_post, findings, likelihoods, self.course.log_ratio(evidence.duration_days)
-            ),
+            dont_miss=self.dont_miss(log_post, findings, likelihoods, course),
             likelihoods=likelihoods,
             log_demographics=demographics,
         )

@@ -8,6 +8,7 @@ import logging
 import math
 import time
 
+import numpy as np
 from flask import current_app, g, has_app_context
 
 from inference.engine import Diagnosis
@@ -79,6 +80,9 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
     DIAGNOSES.labels(context=evidence.context, via=via).inc()
     request_id = log_served(engine, evidence, diagnosis, via)
     ranking = []
+    course = (
+        diagnoser.course.log_ratio(evidence.duration_days) if evidence.duration_days is not None else None
+    )
     for rank, row in enumerate(diagnosis.ranking, start=1):
         item = {
             "rank": rank,
@@ -111,9 +115,8 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             }
         if row.index in explanations:
             item["explanation"] = _explanation(kb, explanations[row.index], lang, effects[row.index])
-        course = _course(diagnoser, evidence, row.index, lang)
-        if course:
-            item["duration"] = course
+        if course is not None and (said := _course(diagnoser.kb, evidence, course, row.index, lang)):
+            item["duration"] = said
         ranking.append(item)
     shown = {item["disease_id"]: item["rank"] for item in ranking}  # a don't-miss entry's rank as listed
     return {
@@ -180,12 +183,13 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
     }
 
 
-def _course(diagnoser, evidence: Evidence, index: int, lang: str) -> dict | None:
-    """How the complaint's duration bears on a disease with a stated typical duration (else None)."""
-    typical = [b for b in diagnoser.kb.disease_info[index].get("course", []) if b != "any"]
+def _course(kb, evidence: Evidence, course: np.ndarray, index: int, lang: str) -> dict | None:
+    """How the complaint's duration (its log factors `course`) bears on a disease with a stated typical
+    duration (else None)."""
+    typical = [b for b in kb.disease_info[index].get("course", []) if b != "any"]
     if evidence.duration_days is None or not typical:
         return None
-    log_ratio = float(diagnoser.course.log_ratio(evidence.duration_days)[index])
+    log_ratio = float(course[index])
     return {
         "days": evidence.duration_days,
         "typical": typical,

@@ -7,8 +7,8 @@ What is written (prefixes as in docs/ontology.md; ``link:`` is ``https://w3id.or
   ``rdfs:subClassOf`` per is_a parent (so ``rdfs:subClassOf*`` gives subtypes in SPARQL);
 * every disease ``dxd:OMIM_142900``: ``a dx:Disease``, ``rdfs:label`` (@en, @es), ``dx:identifier``,
   ``dx:diseaseSource``, ``dx:orphan``, ``dx:prevalence`` (+ kind and source) when known, ``dx:xref``,
-  ``dx:icd10``, ``dx:ageMin``/``dx:ageMax``, ``dx:sexPattern``, ``dx:setting``, ``dx:inheritance`` and
-  ``dx:onset`` (HPO terms), and ``dx:hasPhenotype`` per link;
+  ``dx:icd10``, ``dx:ageMin``/``dx:ageMax``, ``dx:sexPattern``, ``dx:setting``, ``dx:typicalDuration`` (+
+  ``dx:durationSource``), ``dx:inheritance`` and ``dx:onset`` (HPO terms), and ``dx:hasPhenotype`` per link;
 * every link, aggregated per (disease, term) exactly as `knowledge.graph.aggregate_links` does, as
   ``link:<disease>_<term> a dx:PhenotypeAssociation`` with ``dx:disease``, ``dx:phenotype``,
   ``dx:negated``, ``dx:origin``, ``dx:source`` (one per reference), ``dx:evidence`` (one per code),
@@ -156,6 +156,7 @@ _DISEASE_SCALARS = (
     ("prevalence_kind", "prevalenceKind"),
     ("prevalence_source", "prevalenceSource"),
     ("sex_pattern", "sexPattern"),
+    ("course_source", "durationSource"),
 )
 
 
@@ -181,6 +182,8 @@ def _disease_lines(kb: KnowledgeBase, index: int) -> list[str]:
     for key, prop in (("age_min", "ageMin"), ("age_max", "ageMax")):
         if info.get(key) is not None:
             lines.append(f"{s} {_p(prop)} {integer_literal(info[key])} .\n")
+    if info.get("course"):  # one literal, most typical first, as in ontologies/clinical_course.ttl
+        lines.append(f"{s} {_p('typicalDuration')} {literal(' '.join(info['course']))} .\n")
     for key, prop, is_term in _DISEASE_LISTS:
         values = info.get(key) or []
         values = [values] if isinstance(values, str) else values

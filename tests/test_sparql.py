@@ -174,6 +174,16 @@ def oracle_curated_common_diseases_es(graph: nx.DiGraph, query: str) -> list[tup
     return sorted(rows, key=lambda r: (r[1], _d(r[0])))
 
 
+def oracle_curated_typical_durations(graph: nx.DiGraph, query: str) -> list[tuple]:
+    wanted = re.search(r'VALUES \?bin \{ "(\w+)" \}', query).group(1)
+    rows = [
+        (d, graph.nodes[d]["label"], " ".join(graph.nodes[d]["course"]), graph.nodes[d]["course_source"])
+        for d in diseases(graph)
+        if wanted in (graph.nodes[d].get("course") or [])
+    ]
+    return sorted(rows, key=lambda r: (r[1], _d(r[0])))
+
+
 def oracle_terms_missing_spanish_label(graph: nx.DiGraph, query: str) -> list[tuple]:
     rows = []
     for t in phenotypes(graph):
@@ -205,6 +215,7 @@ ORACLES: dict[str, tuple[Callable[[nx.DiGraph, str], list[tuple]], tuple[str, ..
     "not_links_of_disease": (oracle_not_links_of_disease, ("s", "s", "s", "set")),
     "diseases_per_source": (oracle_diseases_per_source, ("s", "n", "n", "n")),
     "curated_common_diseases_es": (oracle_curated_common_diseases_es, ("s", "s", "s", "o", "s", "set")),
+    "curated_typical_durations": (oracle_curated_typical_durations, ("s", "s", "s", "s")),
     "terms_missing_spanish_label": (oracle_terms_missing_spanish_label, ("s", "s", "n")),
     "diseases_matching_findings": (oracle_diseases_matching_findings, ("s", "s", "n", "set")),
 }
@@ -272,6 +283,8 @@ TINY_DISEASES = [  # id, name, source, orphan, prevalence, info
             "setting": ["primary-care", "emergency"],
             "prevalence_kind": "annual-incidence",
             "prevalence_source": "PMID:29297555",
+            "course": ["days", "hours"],
+            "course_source": "unverified",
         },
     ),
     ("DXG:rare_thing", "A rare curated thing", "curated", True, 1e-05, {"label_es": "Cosa rara «ñ»"}),

@@ -187,7 +187,7 @@ def _course(kb, evidence: Evidence, course: np.ndarray, index: int, lang: str) -
     """How the complaint's duration (its log factors `course`) bears on a disease with a stated typical
     duration (else None)."""
     typical = [b for b in kb.disease_info[index].get("course", []) if b != "any"]
-    if evidence.duration_days is None or not typical:
+    if not typical:
         return None
     log_ratio = float(course[index])
     return {

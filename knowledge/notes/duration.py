@@ -4,7 +4,7 @@ evidence. Durations in past, family or social history, ages, gestations and epis
 
 from __future__ import annotations
 
-from knowledge.notes.measures import Reading
+from knowledge.notes.measures import Reading, joined, number_value
 from knowledge.notes.sections import COMPLAINT, CURRENT
 from knowledge.notes.specific import NUMBER_WORDS, WEEKS_PER_UNIT
 from knowledge.notes.text import Tokens, words
@@ -83,7 +83,7 @@ def _amount_and_unit(tokens: Tokens, position: int) -> tuple[int, float] | None:
     days)."""
     norm = tokens.norm
     token = norm[position]
-    amount = _number(token)
+    amount = number_value(token)
     if amount is None:
         amount = _AMOUNTS.get(token)
     if amount is None or (position > 0 and norm[position - 1] in _NOT_BEFORE):
@@ -91,13 +91,14 @@ def _amount_and_unit(tokens: Tokens, position: int) -> tuple[int, float] | None:
     if any(norm[p] in _EPISODE for p in range(max(0, position - 3), position)):
         return None
     unit = position + 1
-    if unit < len(norm) and _number(norm[unit]) is not None and _number(token) is not None:
-        amount, unit = max(amount, _number(norm[unit]) or 0.0), unit + 1  # "2-3 weeks"
-    elif unit + 1 < len(norm) and norm[unit] in _RANGE and _number(norm[unit + 1]) is not None:
-        amount, unit = max(amount, _number(norm[unit + 1]) or 0.0), unit + 2  # "2 to 3 weeks", "2 a 3 días"
-    elif unit + 1 < len(norm) and norm[unit] in ("of", "de") and _number(token) is None:
+    if unit < len(norm) and number_value(norm[unit]) is not None and number_value(token) is not None:
+        amount, unit = max(amount, number_value(norm[unit]) or 0.0), unit + 1  # "2-3 weeks"
+    elif unit + 1 < len(norm) and norm[unit] in _RANGE and number_value(norm[unit + 1]) is not None:
+        # "2 to 3 weeks", "2 a 3 días"
+        amount, unit = max(amount, number_value(norm[unit + 1]) or 0.0), unit + 2
+    elif unit + 1 < len(norm) and norm[unit] in ("of", "de") and number_value(token) is None:
         unit += 1  # "a couple of days", "un par de días"
-    if unit >= len(norm) or norm[unit] not in _DAYS_PER_UNIT or not _joined(tokens, unit - 1, unit):
+    if unit >= len(norm) or norm[unit] not in _DAYS_PER_UNIT or not joined(tokens, unit - 1, unit):
         return None
     if unit + 1 < len(norm) and norm[unit + 1] in _NOT_AFTER:
         return None
@@ -106,20 +107,8 @@ def _amount_and_unit(tokens: Tokens, position: int) -> tuple[int, float] | None:
     return unit, amount * _DAYS_PER_UNIT[norm[unit]]
 
 
-def _joined(tokens: Tokens, first: int, second: int) -> bool:
-    """No punctuation between two tokens: "36.6, HR 122" is a temperature and a heart rate, not 36.6 hours."""
-    return not any(c in ",;:()/" for c in tokens.text[tokens.end[first] : tokens.start[second]])
-
-
 def _relative(norm: list[str], position: int) -> tuple[int, float] | None:
     for phrase, days in _RELATIVE_DAYS.items():
         if tuple(norm[position : position + len(phrase)]) == phrase:
             return position + len(phrase) - 1, days
     return None
-
-
-def _number(token: str) -> float | None:
-    try:
-        return float(token.replace(",", "."))
-    except ValueError:
-        return None

@@ -15,7 +15,7 @@ from knowledge.notes.cues import DURATION_UNITS
 from knowledge.notes.text import Tokens, words
 from knowledge.units import fahrenheit_to_celsius
 
-__all__ = ["Measures", "Reading", "first_usable", "read_measures"]
+__all__ = ["Measures", "Reading", "first_usable", "joined", "number_value", "read_measures"]
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
@@ -146,7 +146,8 @@ def first_usable(readings: list[Reading]) -> dict[str, float]:
     return found
 
 
-def _number(token: str) -> float | None:
+def number_value(token: str) -> float | None:
+    """A number token as a float ("38,5" too), else None."""
     return float(token.replace(",", ".")) if _NUMBER.match(token) else None
 
 
@@ -187,11 +188,11 @@ def _span(tokens: Tokens, first: int, last: int) -> tuple[int, int, str]:
 
 def _age(tokens: Tokens, position: int, found: Measures) -> int:
     norm = tokens.norm
-    value = _number(norm[position])
+    value = number_value(norm[position])
     if value is None:
         if norm[position] in _AGE_BEFORE and position + 1 < len(norm):
             following = position + 1 + (norm[position + 1] == "de")
-            number = _number(norm[following]) if following < len(norm) else None
+            number = number_value(norm[following]) if following < len(norm) else None
             if number is not None and number <= 130:
                 last = following + (following + 1 < len(norm) and norm[following + 1] in _AGE_UNITS_ES)
                 divisor = _AGE_UNITS_ES.get(norm[last], 1) if last > following else 1
@@ -261,7 +262,7 @@ def _unit_follows(tokens: Tokens, position: int) -> bool:
     return (
         position + 1 < len(tokens.norm)
         and tokens.norm[position + 1] in DURATION_UNITS
-        and _joined(tokens, position, position + 1)
+        and joined(tokens, position, position + 1)
     )
 
 
@@ -275,14 +276,14 @@ def _set_age(tokens: Tokens, found: Measures, first: int, last: int, value: floa
     return last - first + 1
 
 
-def _joined(tokens: Tokens, first: int, second: int) -> bool:
+def joined(tokens: Tokens, first: int, second: int) -> bool:
     """No punctuation between two tokens: "36.6, HR 122" is a temperature, then a heart rate (not 36.6 h)."""
     return not any(c in ",;:.()" for c in tokens.text[tokens.end[first] : tokens.start[second]])
 
 
 def _duration(tokens: Tokens, position: int, found: Measures) -> int:
     norm = tokens.norm
-    if _number(norm[position]) is None or not _unit_follows(tokens, position):
+    if number_value(norm[position]) is None or not _unit_follows(tokens, position):
         return 0
     found.consumed.update((position, position + 1))
     return 2
@@ -315,7 +316,7 @@ def _weight_change(tokens: Tokens, position: int, found: Measures) -> int:
     cursor += norm[position] in _PUT  # "put on 4 kg"
     while cursor < len(norm) and norm[cursor] in _ABOUT and cursor - position <= 3:
         cursor += 1
-    if cursor + 1 >= len(norm) or _number(norm[cursor]) is None or norm[cursor + 1] not in _MASS_UNITS:
+    if cursor + 1 >= len(norm) or number_value(norm[cursor]) is None or norm[cursor + 1] not in _MASS_UNITS:
         return 0
     last = cursor + 1
     if tuple(norm[last + 1 : last + 3]) in (("of", "weight"), ("de", "peso")):
@@ -345,7 +346,7 @@ def _hba1c(tokens: Tokens, position: int, found: Measures) -> int:
     cursor = position + size
     while size and cursor < len(norm) and norm[cursor] in _HBA1C_FILLERS and cursor - position <= size + 2:
         cursor += 1
-    value = _number(norm[cursor]) if size and cursor < len(norm) else None
+    value = number_value(norm[cursor]) if size and cursor < len(norm) else None
     if value is None or tokens.sentence[cursor] != tokens.sentence[position]:
         return 0
     if _HBA1C_HIGH[0] <= value <= _HBA1C_HIGH[1]:
@@ -389,7 +390,7 @@ def _score_value(tokens: Tokens, position: int, size: int) -> int | None:
         cursor += 1
     if (
         cursor >= len(norm)
-        or _number(norm[cursor]) is None
+        or number_value(norm[cursor]) is None
         or tokens.sentence[cursor] != tokens.sentence[position]
     ):
         return None
@@ -404,7 +405,7 @@ def _glasgow(tokens: Tokens, position: int, found: Measures) -> int:
     cursor = _score_value(tokens, position, size) if size else None
     if cursor is None:
         return 0
-    value = _number(norm[cursor])
+    value = number_value(norm[cursor])
     if value is None or not 3 <= value <= 15 or value != int(value):
         return 0
     last = cursor
@@ -431,7 +432,7 @@ def _glucose(tokens: Tokens, position: int, found: Measures) -> int:
     cursor = _score_value(tokens, position, size) if size else None
     if cursor is None:
         return 0
-    value = _number(norm[cursor])
+    value = number_value(norm[cursor])
     if tokens.text[tokens.end[cursor] : tokens.end[cursor] + 1] == "+":
         return 0  # "glucose 3+": a dipstick grade, not a concentration
     last, mmol = cursor, None
@@ -472,7 +473,7 @@ def _vital(tokens: Tokens, position: int, found: Measures) -> int:
         skipped += 1
     if cursor >= len(norm) or tokens.sentence[cursor] != tokens.sentence[position]:
         return 0
-    value = _number(norm[cursor])
+    value = number_value(norm[cursor])
     if value is None:
         return 0
     if _unit_follows(tokens, cursor):
@@ -484,7 +485,7 @@ def _vital(tokens: Tokens, position: int, found: Measures) -> int:
 def _unit_only(tokens: Tokens, position: int, found: Measures) -> int:
     """A number with an unambiguous unit and no label: "38.5 ºC", "101 F", "120 lpm", "85/50 mmHg"."""
     norm = tokens.norm
-    value = _number(norm[position])
+    value = number_value(norm[position])
     if value is None or position + 1 >= len(norm):
         return 0
     unit = norm[position + 1]
@@ -495,7 +496,8 @@ def _unit_only(tokens: Tokens, position: int, found: Measures) -> int:
         return _reading(tokens, found, "heart_rate", position, position, value) - position
     if unit == "rpm":
         return _reading(tokens, found, "respiratory_rate", position, position, value) - position
-    if "/" in gap and _number(unit) is not None and position + 2 < len(norm) and norm[position + 2] == "mmhg":
+    mmhg = position + 2 < len(norm) and norm[position + 2] == "mmhg"
+    if "/" in gap and number_value(unit) is not None and mmhg:
         return _reading(tokens, found, "blood_pressure", position, position, value) - position
     return 0
 
@@ -511,7 +513,7 @@ def _reading(
     unit_tokens = _UNITS[vital]
     if vital == "blood_pressure":
         gap = text[tokens.end[cursor] : tokens.start[cursor + 1]] if cursor + 1 < len(norm) else ""
-        diastolic = _number(norm[cursor + 1]) if cursor + 1 < len(norm) and "/" in gap else None
+        diastolic = number_value(norm[cursor + 1]) if cursor + 1 < len(norm) and "/" in gap else None
         if diastolic is None:
             return cursor + 1
         last = cursor + 1

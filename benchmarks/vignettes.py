@@ -46,6 +46,10 @@ MAPPING = sorted((REPO / "benchmarks" / "data").glob("vignette_findings_part*.js
 # complaint the current episode, its whole span in span_days), mapped by hand from the text before any
 # ranking used it (file line and numbers only)
 DURATIONS = REPO / "benchmarks" / "data" / "vignette_durations.jsonl"
+# what each vignette states of the patient's risk factors (ontologies/risk_factors.ttl ids, present and
+# absent, and the diseases named in the family history), mapped by hand from the text before any ranking
+# used it (file line, ids and short disease names only)
+RISKS = REPO / "benchmarks" / "data" / "vignette_risks.jsonl"
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
 
 
@@ -54,8 +58,11 @@ def vignette_half(source_line: int) -> str:
     return "AB"[int(hashlib.sha256(f"vignette:{source_line}".encode()).hexdigest(), 16) % 2]
 
 
-def read_mapping(paths: list[Path] = MAPPING, durations: Path | None = DURATIONS) -> list[dict]:
-    """The hand-mapped vignettes in file order, each with its complaint's duration when `durations`."""
+def read_mapping(
+    paths: list[Path] = MAPPING, durations: Path | None = DURATIONS, risks: Path | None = RISKS
+) -> list[dict]:
+    """The hand-mapped vignettes in file order, each with its complaint's duration when `durations` and its
+    risk factors when `risks`."""
     rows = [
         json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line
     ]
@@ -66,6 +73,14 @@ def read_mapping(paths: list[Path] = MAPPING, durations: Path | None = DURATIONS
         }
         for row in rows:
             row["duration_days"] = lasted.get(row["file_line"])
+    if risks is not None:
+        stated = {r["file_line"]: r for r in map(json.loads, risks.read_text(encoding="utf-8").splitlines())}
+        for row in rows:
+            risk = stated.get(row["file_line"], {})
+            factors = {f: True for f in risk.get("present", [])} | {f: False for f in risk.get("absent", [])}
+            factors.pop("family_history_of_it", None)  # (the diseases named: family_of)
+            row["risk_factors"] = factors
+            row["family_of"] = risk.get("family_of", [])
     return sorted(rows, key=lambda r: r["file_line"])
 
 
@@ -111,9 +126,26 @@ def vignette_case(kb, row: dict, context: str, use_history: bool = False) -> Eva
         context=context,
         vitals=vitals or None,
         duration_days=row.get("duration_days"),
+        risk_factors=row.get("risk_factors"),
+        family_history=family_ids(kb, row.get("family_of", [])),
         strict=False,
     )
     return EvalCase(f"vignette:{row['source_line']}", evidence, truths_for(kb, row["diagnosis_icd10"]))
+
+
+_NAMES: dict = {}
+
+
+def family_ids(kb, names: list[str]) -> list[str]:
+    """The curated diseases the family history names (knowledge.notes.disease_names, as the note reader)."""
+    from knowledge.notes.disease_names import DiseaseNames
+
+    if not names:
+        return []
+    if kb.version not in _NAMES:
+        _NAMES[kb.version] = DiseaseNames(kb)
+    table = _NAMES[kb.version]
+    return list(dict.fromkeys(d for name in names for d in table.lookup(name)))
 
 
 def text_case(kb, row: dict, note: str, context: str) -> EvalCase:
@@ -124,6 +156,8 @@ def text_case(kb, row: dict, note: str, context: str) -> EvalCase:
     case = note_from_object(kb, {"id": f"vignette:{row['source_line']}", "text": note, "context": context})
     if "duration_days" not in row:  # (compared without durations: the note's own reading left out too)
         case.evidence.duration_days = None
+    if "risk_factors" not in row:  # (compared without risk factors: the note's own reading left out too)
+        case.evidence.risk_factors, case.evidence.family_history = {}, []
     return EvalCase(case.case_id, case.evidence, truths_for(kb, row["diagnosis_icd10"]))
 
 
@@ -241,6 +275,11 @@ def main() -> int:
         "--text", action="store_true", help="also read each vignette's text with the note extractor"
     )
     parser.add_argument(
+        "--without-risk",
+        action="store_true",
+        help="leave out the patient's risk factors (hand mapping and notes), to compare",
+    )
+    parser.add_argument(
         "--without-duration",
         action="store_true",
         help="leave out how long the complaint had lasted (hand mapping and notes), to compare",
@@ -249,7 +288,9 @@ def main() -> int:
     settings = load_settings()
     kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
-    rows = read_mapping(durations=None if args.without_duration else DURATIONS)
+    rows = read_mapping(
+        durations=None if args.without_duration else DURATIONS, risks=None if args.without_risk else RISKS
+    )
     if args.fit_calibration:
         return fit_consult_calibration(kb, diagnoser, rows)
     out = Path(args.out)

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from cli.symptoms import read_symptoms
+from cli.symptoms import list_argument, read_symptoms, risk_argument
 from cli.why import twin_line, write_why
 from inference.evidence import CONTEXTS, EvidenceError, make_evidence
 from inference.loading import load_diagnoser
@@ -31,7 +31,8 @@ def register(sub) -> None:
     what.add_argument("--note", help="a clinical note in English or Spanish (the text, or @FILE)")
     what.add_argument(
         "--notes",
-        help="a JSONL file of notes: id, text, optional lang, age, sex, context, duration_days (one a line)",
+        help="a JSONL file of notes: id, text, optional lang, age, sex, context, duration_days, "
+        "risk_factors, family_history (one a line)",
     )
     what.add_argument(
         "--symptoms",
@@ -53,6 +54,14 @@ def register(sub) -> None:
     p.add_argument("--onset", help="when the disease began: age in years or an HPO onset term (HP:0003577)")
     p.add_argument(
         "--duration-days", type=float, help="how long the complaint has lasted, in days (0.25 = 6 hours)"
+    )
+    p.add_argument(
+        "--risk",
+        help="risk factors (ids of ontologies/risk_factors.ttl, comma-separated; '-' before one stated "
+        "absent), e.g. 'smoking,diabetes,-pregnant'",
+    )
+    p.add_argument(
+        "--family-history", help="diseases a first-degree relative has, comma-separated ids (DXG:migraine)"
     )
     p.add_argument("--temperature", type=float, help="body temperature")
     p.add_argument("--temperature-unit", choices=["C", "F"], default="C")
@@ -126,6 +135,8 @@ def cmd_diagnose(args, settings: Settings) -> int:
             vitals=vitals,
             onset=args.onset,
             duration_days=args.duration_days,
+            risk_factors=risk_argument(args.risk),
+            family_history=list_argument(args.family_history),
         )
     except EvidenceError as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)

@@ -8,7 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.evidence import CONTEXTS, Evidence, EvidenceError, make_evidence
+from cli.symptoms import list_argument, risk_argument
+from inference.evidence import CONTEXTS, MALE_ONLY_EXCLUDED, Evidence, EvidenceError, make_evidence
 from knowledge.jsonio import read_json_lines
 from knowledge.kb import KnowledgeBase
 from knowledge.notes import Extraction, note_extractor
@@ -40,8 +41,11 @@ def note_case(
     onset: float | str | None = None,
     vitals: dict | None = None,
     duration_days: float | None = None,
+    risk_factors: dict | list | None = None,
+    family_history: list[str] | None = None,
 ) -> NoteCase:
-    """Evidence from a note; age, sex and vitals given by the caller win over those read in the text."""
+    """Evidence from a note; age, sex, vitals, duration and risk factors given by the caller win over those
+    read in the text (the family history given is added to the one read)."""
     if lang not in LANGS:
         raise EvidenceError("lang", f"must be en or es, not {lang!r}")
     if not isinstance(text, str) or not text.strip():
@@ -60,10 +64,28 @@ def note_case(
         vitals={**extraction.vitals, **(vitals or {})} or None,
         onset=onset,
         duration_days=duration_days if duration_days is not None else _read_duration(extraction),
+        risk_factors={**_of_sex(extraction.risk_factors, sex or extraction.sex), **_as_dict(risk_factors)},
+        family_history=list(dict.fromkeys(extraction.family_history + list(family_history or []))),
         strict=False,
     )
     evidence.warnings.extend(warnings)
     return NoteCase(case_id, evidence, extraction, warnings)
+
+
+def _as_dict(factors: dict | list | None) -> dict:
+    """Risk factors as given (an object, or a list of ids with '-' for absent) as {id: present}."""
+    if isinstance(factors, list):
+        return {str(item).lstrip("-"): not str(item).startswith("-") for item in factors}
+    if factors is not None and not isinstance(factors, dict):
+        raise EvidenceError("risk_factors", "must be an object of factor ids to true/false, or a list of ids")
+    return dict(factors or {})
+
+
+def _of_sex(factors: dict[str, bool], sex: str | None) -> dict[str, bool]:
+    """The factors read, less those a male patient cannot have (a note about his partner's pregnancy)."""
+    if sex != "male":
+        return factors
+    return {key: value for key, value in factors.items() if key not in MALE_ONLY_EXCLUDED}
 
 
 def _read_duration(extraction: Extraction) -> float | None:
@@ -91,6 +113,8 @@ def diagnose_note(args, diagnoser, print_table) -> int:
             context=args.context or "primary-care",
             onset=args.onset,
             duration_days=args.duration_days,
+            risk_factors=risk_argument(args.risk),
+            family_history=list_argument(args.family_history),
         )
     except (OSError, EvidenceError) as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)
@@ -121,6 +145,11 @@ def write_reading(out, kb: KnowledgeBase, case: NoteCase, lang: str) -> None:
     if case.evidence.duration_days is not None:
         said = f" <- '{result.duration.text}'" if result.duration else ""
         out.write(f"  complaint lasted {case.evidence.duration_days:g} days{said}\n")
+    for mention in result.risk_mentions:
+        state = "present" if mention["present"] else "absent"
+        out.write(f"  risk factor {mention['factor']} ({state}) <- '{mention['text']}'\n")
+    for disease in result.family_history:
+        out.write(f"  family history of {disease} {kb.disease_label(kb.disease_index[disease])}\n")
     for warning in case.warnings:
         out.write(f"  check: {warning}\n")
     if not result.findings and not result.readings:
@@ -193,6 +222,8 @@ def note_from_object(kb: KnowledgeBase, obj: dict, args=None) -> NoteCase:
         sex=sex if sex in ("female", "male") else None,
         context=context,
         duration_days=obj.get("duration_days", getattr(args, "duration_days", None)),
+        risk_factors=obj.get("risk_factors", risk_argument(getattr(args, "risk", None))),
+        family_history=obj.get("family_history", list_argument(getattr(args, "family_history", None))),
     )
 
 

@@ -60,3 +60,15 @@ def term_named(kb: KnowledgeBase, name: str) -> str:
         ]
     hint = f"; did you mean {', '.join(suggestions[:4])}?" if suggestions else ""
     raise EvidenceError("symptoms", f"{name!r} is not an HPO id, label or synonym{hint}")
+
+
+def risk_argument(value: str | None) -> list[str] | None:
+    """'smoking,-pregnant' -> ['smoking', '-pregnant'] (validated by make_evidence)."""
+    return list_argument(value)
+
+
+def list_argument(value: str | None) -> list[str] | None:
+    """A comma-separated option as a list (None when not given)."""
+    if not value:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]

@@ -53,6 +53,11 @@ def write_why(
             out.write(f"  {arrow} {reading.words:<34} {c.label} ({c.term}) [{what}]; {how}\n")
         if quiet:
             out.write(f"    {wording.word('none')}: {', '.join(quiet)}\n")
+        family = diagnoser.family_rows(evidence)
+        for key, present, log_ratio in diagnoser.risk.explain(row.index, evidence.risk_factors, family):
+            label = diagnoser.risk.factors[key].label
+            said = wording.risk_words(label, present, log_ratio)
+            out.write(f"  {'+' if log_ratio > 0 else '-'} risk factor: {said}\n")
         if explanation.missing_frequent:
             listed = ", ".join(
                 f"{m.label} ({WORDS['of_patients'].format(pct=f'{m.frequency:.0%}')})"

@@ -16,6 +16,7 @@ from inference.likelihood import LikelihoodCache
 from inference.network import Network, compile_network, minus_columns
 from inference.params import ModelParams
 from inference.priors import Demographics, base_prevalence, context_log_prior
+from inference.risk import RiskTable
 from inference.term_columns import consult_or_rare_sensitivity, exclusion_sensitivities
 from knowledge.kb import KnowledgeBase
 
@@ -193,14 +194,28 @@ class Diagnoser:
         self.table: LikelihoodTable | None = None  # the most used terms' columns (term_table.py)
         self._sensitivities: dict[str, np.ndarray] = {}  # per context: minus the report sensitivities
         self._courses: dict[float, CourseTable] = {}  # per mismatch factor: the duration factors
+        self.risk = RiskTable.from_kb(kb.term_info, kb.disease_info)  # the risk factors' likelihood ratios
 
     def patient_log_likelihood(self, evidence: Evidence, course: np.ndarray | None = None) -> np.ndarray:
-        """log P(age, sex, onset, duration of the complaint | disease), up to a constant (`course`: the
-        duration's log factors, when already computed)."""
+        """log P(age, sex, onset, duration of the complaint, risk factors | disease), up to a constant
+        (`course`: the duration's and risk factors' log factors, when already computed)."""
         out = self.demographics.log_likelihood(self.params, evidence.age_years, evidence.sex, evidence.onset)
+        extra = self.course_and_risk(evidence) if course is None else course
+        return out if extra is None else out + extra
+
+    def course_and_risk(self, evidence: Evidence) -> np.ndarray | None:
+        """The log factors of the complaint's duration and the patient's risk factors (None when neither is
+        known): what the don't-miss block's cautious posterior does not hold against a disease."""
+        if evidence.duration_days is None and not evidence.risk_factors and not evidence.family_history:
+            return None
+        out = np.zeros(len(self.kb.disease_ids))
         if evidence.duration_days is not None:
-            out += self.course.log_ratio(evidence.duration_days) if course is None else course
-        return out
+            out += self.course.log_ratio(evidence.duration_days)
+        return out + self.risk.log_ratio(evidence.risk_factors, self.family_rows(evidence))
+
+    def family_rows(self, evidence: Evidence) -> list[int]:
+        """The rows of the diseases named in the family history."""
+        return [self.kb.disease_index[d] for d in evidence.family_history if d in self.kb.disease_index]
 
     @property
     def course(self) -> CourseTable:
@@ -375,7 +390,7 @@ class Diagnoser:
             total_other += other_ll
         total += self.unreported_log_likelihood(findings, evidence.context)
         log_post = self.log_prior(evidence.context) + tau * total
-        course = self.course.log_ratio(evidence.duration_days) if evidence.duration_days is not None else None
+        course = self.course_and_risk(evidence)
         demographics = self.patient_log_likelihood(evidence, course)
         log_post += demographics
         log_other = np.log(self.params.other_prior) + tau * total_other

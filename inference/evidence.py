@@ -56,6 +56,8 @@ class Evidence:
     warnings: list[str] = field(default_factory=list)
     onset: tuple[float, float] | None = None  # age range (years) when the disease began
     duration_days: float | None = None  # how long the presenting complaint has lasted
+    risk_factors: dict[str, bool] = field(default_factory=dict)  # factor id -> has it (inference/risk.py)
+    family_history: list[str] = field(default_factory=list)  # curated diseases a first-degree relative has
 
     @property
     def observed(self) -> list[Finding]:
@@ -79,6 +81,8 @@ def make_evidence(
     vitals: dict | None = None,
     onset: float | str | None = None,
     duration_days: float | None = None,
+    risk_factors: dict | list | None = None,
+    family_history: list[str] | None = None,
     strict: bool = True,
 ) -> Evidence:
     """Validate and resolve evidence. strict: unknown ids raise; else they are dropped with a warning."""
@@ -96,6 +100,8 @@ def make_evidence(
         raise EvidenceError("age", f"{age_years} is not an age in years (0-130)")
     onset_range = onset_years(onset, age_years)
     duration = complaint_duration(duration_days, age_years)
+    risks = patient_risk_factors(kb, risk_factors, sex)
+    family = family_diseases(kb, family_history)
 
     def resolve(raw: str, field_name: str) -> str | None:
         raw = raw.strip()
@@ -134,7 +140,53 @@ def make_evidence(
         for vital in binned:
             if vital.term in kb.term_index and vital.term not in findings:
                 findings[vital.term] = Finding(vital.term, vital.present, source="vitals")
-    return Evidence(list(findings.values()), age_years, sex, context, warnings, onset_range, duration)
+    return Evidence(
+        list(findings.values()), age_years, sex, context, warnings, onset_range, duration, risks, family
+    )
+
+
+MALE_ONLY_EXCLUDED = ("pregnant", "postpartum")
+FAMILY_FACTOR = "family_history_of_it"  # given as family_history (the diseases), not as a factor
+
+
+def patient_risk_factors(
+    kb: KnowledgeBase, given: dict | list | None, sex: str | None = None
+) -> dict[str, bool]:
+    """The patient's risk factors, validated: {id: true/false}, or a list of ids ('-id' = stated absent)."""
+    if not given:
+        return {}
+    known = kb.term_info.get("risk_factors") or {}
+    if isinstance(given, list):
+        given = {str(item).lstrip("-"): not str(item).startswith("-") for item in given}
+    if not isinstance(given, dict):
+        raise EvidenceError("risk_factors", "must be an object of factor ids to true/false, or a list of ids")
+    out = {}
+    for key, present in given.items():
+        if key not in known:
+            raise EvidenceError(
+                "risk_factors", f"unknown risk factor {key!r}; known: {', '.join(sorted(known))}"
+            )
+        if not isinstance(present, bool):
+            raise EvidenceError("risk_factors", f"{key}: must be true or false, not {present!r}")
+        if key == FAMILY_FACTOR:
+            message = f"{key}: name the relatives' diseases in family_history instead"
+            raise EvidenceError("risk_factors", message)
+        if present and sex == "male" and key in MALE_ONLY_EXCLUDED:
+            raise EvidenceError("risk_factors", f"{key} is stated for a male patient")
+        out[key] = present
+    return out
+
+
+def family_diseases(kb: KnowledgeBase, given: list[str] | None) -> list[str]:
+    """The curated diseases named in the family history, validated (ids as the rankings give them)."""
+    if not given:
+        return []
+    if not isinstance(given, list) or not all(isinstance(item, str) for item in given):
+        raise EvidenceError("family_history", "must be a list of disease ids (DXG:migraine ...)")
+    unknown = [item for item in given if item not in kb.disease_index]
+    if unknown:
+        raise EvidenceError("family_history", f"unknown disease id {unknown[0]!r}")
+    return list(dict.fromkeys(given))
 
 
 def complaint_duration(days: float | str | None, age_years: float | None = None) -> float | None:

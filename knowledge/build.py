@@ -197,6 +197,17 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
         "note_phrases": read_note_phrases(ontologies_dir, set(term_index)),
         "note_patterns": read_note_patterns(ontologies_dir, set(term_index)),
         "alt_ids": onto.alt_ids,
+        "risk_factors": {
+            factor.id: {
+                "label": factor.label_en,
+                "label_es": factor.label_es,
+                "share": factor.share,
+                "definition": factor.definition,
+                "history_terms": factor.history_terms,
+            }
+            for curated in files
+            for factor in curated.risk_factors
+        },
         "obsolete": {
             t: {"name": term.name, "replaced_by": term.replaced_by, "consider": term.consider}
             for t, term in onto.obsolete.items()
@@ -243,6 +254,7 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             ("consultation_prior", record.consultation_prior),
             ("course", record.typical_duration),
             ("course_source", record.duration_source),
+            ("risk", {factor: [risk, source] for factor, risk, source in record.risk_factors} or None),
         ):
             if value not in (None, []):
                 entry[key] = value

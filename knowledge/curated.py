@@ -14,6 +14,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 __all__ = [
     "DX",
     "CuratedFile",
+    "RiskFactorRecord",
     "TermLabels",
     "TurtleSyntaxError",
     "Where",
@@ -27,6 +28,7 @@ __all__ = [
 
 DX = Namespace("https://w3id.org/dxgraph/vocab#")
 DXD = Namespace("https://w3id.org/dxgraph/disease/")
+DXR = Namespace("https://w3id.org/dxgraph/risk/")  # the risk factors (ontologies/risk_factors.ttl)
 OBO = "http://purl.obolibrary.org/obo/"
 VOCAB_FILES = ("dxgraph.ttl", "shapes.ttl")
 
@@ -100,6 +102,22 @@ class DiseaseRecord:
     supersedes: list[str] = field(default_factory=list)  # source prefixes whose links this record's replace
     typical_duration: list[str] = field(default_factory=list)  # how long the complaint has lasted when seen
     duration_source: str | None = None  # (hours / days / weeks / months, most typical first) and its source
+    risk_factors: list[tuple[str | None, float | None, str | None]] = field(default_factory=list)
+    # (factor id, relative risk, source) from dx:riskFactor nodes; None where the node lacks it (validation)
+
+
+@dataclass
+class RiskFactorRecord:
+    """A risk factor of the vocabulary (dx:RiskFactor): labels, the share of patients who have it and the HPO
+    terms whose mention in a past history is the factor."""
+
+    id: str
+    where: Where
+    label_en: str | None = None
+    label_es: str | None = None
+    share: float | None = None
+    definition: str | None = None
+    history_terms: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +141,7 @@ class CuratedFile:
     diseases: list[DiseaseRecord]
     term_labels: list[TermLabels]
     unknown_subjects: list[tuple[str, Where]]
+    risk_factors: list[RiskFactorRecord] = field(default_factory=list)
 
 
 def superseded_sources(records: list[DiseaseRecord]) -> dict[str, tuple[str, ...]]:
@@ -226,6 +245,7 @@ def read_curated_file(path: Path) -> CuratedFile:
     diseases: list[DiseaseRecord] = []
     labels: list[TermLabels] = []
     unknown: list[tuple[str, Where]] = []
+    factors: list[RiskFactorRecord] = []
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
     subject_lines = {str(s): finder.subject_line(str(s)) for s in subjects}
     ordered = sorted(subjects, key=lambda s: subject_lines[str(s)])
@@ -267,6 +287,7 @@ def read_curated_file(path: Path) -> CuratedFile:
             record.typical_duration = _ordered_words(_one(graph, subject, DX.typicalDuration))
             source = _one(graph, subject, DX.durationSource)
             record.duration_source = str(source) if source is not None else None
+            record.risk_factors = _risk_links(graph, subject)
             derived = _one(graph, subject, DX.derivedFrom)
             record.derived_from = str(derived) if derived is not None else None
             seen: dict[str, int] = {}
@@ -283,11 +304,62 @@ def read_curated_file(path: Path) -> CuratedFile:
                 entry.synonyms.append((str(synonym), synonym.language or ""))
             entry.keep_label = bool(_one(graph, subject, DX.keepLabel) or False)
             labels.append(entry)
+        elif iri.startswith(str(DXR)) and (subject, RDF.type, DX.RiskFactor) in graph:
+            factors.append(_risk_factor(graph, subject, iri[len(str(DXR)) :], where))
         elif path.name not in VOCAB_FILES:
             unknown.append((iri, where))
     return CuratedFile(
-        path=path, graph=graph, diseases=diseases, term_labels=labels, unknown_subjects=unknown
+        path=path,
+        graph=graph,
+        diseases=diseases,
+        term_labels=labels,
+        unknown_subjects=unknown,
+        risk_factors=factors,
     )
+
+
+def _risk_factor(graph: Graph, subject: URIRef, factor_id: str, where: Where) -> RiskFactorRecord:
+    record = RiskFactorRecord(id=factor_id, where=where)
+    for label in _literals(graph, subject, RDFS.label):
+        if label.language == "es":
+            record.label_es = str(label)
+        elif label.language in (None, "en"):
+            record.label_en = str(label)
+    share = _one(graph, subject, DX.populationShare)
+    record.share = _number(share)
+    definition = _one(graph, subject, SKOS.definition)
+    record.definition = str(definition) if definition is not None else None
+    terms = (term_curie(str(o)) for o in graph.objects(subject, DX.historyTerm))
+    record.history_terms = sorted(t for t in terms if t)
+    return record
+
+
+def _number(value: object) -> float | None:
+    """A numeric literal's value (integer, decimal or double), else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _risk_links(graph: Graph, subject: URIRef) -> list[tuple[str | None, float | None, str | None]]:
+    """(factor id, relative risk, source) of a disease's dx:riskFactor nodes, sorted by factor."""
+    out = []
+    for node in graph.objects(subject, DX.riskFactor):
+        factor = next(iter(graph.objects(node, DX.factor)), None)
+        factor_id = str(factor)[len(str(DXR)) :] if str(factor or "").startswith(str(DXR)) else None
+        risk = _one(graph, node, DX.relativeRisk)
+        source = _one(graph, node, DX.riskSource)
+        out.append(
+            (
+                factor_id,
+                _number(risk),
+                str(source) if source is not None else None,
+            )
+        )
+    return sorted(out, key=lambda link: str(link[0]))
 
 
 def _ordered_words(text: object) -> list[str]:

@@ -30,12 +30,13 @@ import numpy as np
 from knowledge.graph import aggregate_links
 from knowledge.kb import KnowledgeBase
 
-__all__ = ["DXD", "OBO", "PREFIXES", "curie_for_iri", "disease_iri", "term_iri", "write_ntriples"]
+__all__ = ["DXD", "DXR", "OBO", "PREFIXES", "curie_for_iri", "disease_iri", "term_iri", "write_ntriples"]
 
 DX = "https://w3id.org/dxgraph/vocab#"
 DXD = "https://w3id.org/dxgraph/disease/"
 OBO = "http://purl.obolibrary.org/obo/"
 LINK = "https://w3id.org/dxgraph/link/"
+DXR = "https://w3id.org/dxgraph/risk/"  # risk factors (ontologies/risk_factors.ttl)
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -45,6 +46,7 @@ OWL = "http://www.w3.org/2002/07/owl#"
 PREFIXES = {
     "dx": DX,
     "dxd": DXD,
+    "dxr": DXR,
     "obo": OBO,
     "link": LINK,
     "rdf": RDF,
@@ -184,6 +186,14 @@ def _disease_lines(kb: KnowledgeBase, index: int) -> list[str]:
             lines.append(f"{s} {_p(prop)} {integer_literal(info[key])} .\n")
     if info.get("course"):  # one literal, most typical first, as in ontologies/clinical_course.ttl
         lines.append(f"{s} {_p('typicalDuration')} {literal(' '.join(info['course']))} .\n")
+    for factor, (relative_risk, source) in (info.get("risk") or {}).items():  # as in risk_factors.ttl
+        node = "_:risk_" + re.sub(r"[^A-Za-z0-9_]", "_", f"{_local(kb.disease_ids[index])}_{factor}")
+        lines += [
+            f"{s} {_p('riskFactor')} {node} .\n",
+            f"{node} {_p('factor')} <{DXR}{factor}> .\n",
+            f"{node} {_p('relativeRisk')} {decimal_literal(relative_risk)} .\n",
+            f"{node} {_p('riskSource')} {literal(source)} .\n",
+        ]
     for key, prop, is_term in _DISEASE_LISTS:
         values = info.get(key) or []
         values = [values] if isinstance(values, str) else values
@@ -228,9 +238,21 @@ def _link_lines(kb: KnowledgeBase) -> Iterator[str]:
         yield "".join(lines)
 
 
+def _risk_factor_lines(kb: KnowledgeBase) -> Iterator[str]:
+    for factor, info in (kb.term_info.get("risk_factors") or {}).items():
+        s = f"<{DXR}{factor}>"
+        lines = [f"{s} {_TYPE} {_p('RiskFactor')} .\n", f"{s} {_LABEL} {literal(info['label'], 'en')} .\n"]
+        if info.get("label_es"):
+            lines.append(f"{s} {_LABEL} {literal(info['label_es'], 'es')} .\n")
+        if info.get("share") is not None:
+            lines.append(f"{s} {_p('populationShare')} {decimal_literal(info['share'])} .\n")
+        yield "".join(lines)
+
+
 def iter_ntriples(kb: KnowledgeBase) -> Iterator[str]:
     """N-Triples text in chunks (each chunk is one or more complete lines)."""
     yield from _term_lines(kb)
+    yield from _risk_factor_lines(kb)
     for index in range(len(kb.disease_ids)):
         yield "".join(_disease_lines(kb, index))
     yield from _link_lines(kb)

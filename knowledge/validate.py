@@ -12,6 +12,7 @@ from rdflib.namespace import SH
 
 from knowledge.curated import (
     DX,
+    DXR,
     CuratedFile,
     TurtleSyntaxError,
     Where,
@@ -65,6 +66,8 @@ def _shacl_problems(curated: CuratedFile, shapes: Graph) -> list[Problem]:
                     link_lines.setdefault(node, link.where)
     subject_lines = {r.id: r.where for r in curated.diseases}
     subject_lines.update({t.hpo_id: t.where for t in curated.term_labels})
+    subject_lines.update({f"risk:{f.id}": f.where for f in curated.risk_factors})
+    link_lines.update(_risk_node_lines(curated, subject_lines))
     problems = []
     for result in report.subjects(predicate=SH.focusNode):
         focus = report.value(result, SH.focusNode)
@@ -72,12 +75,39 @@ def _shacl_problems(curated: CuratedFile, shapes: Graph) -> list[Problem]:
         message = report.value(result, SH.resultMessage)
         where = link_lines.get(focus)
         if where is None and isinstance(focus, URIRef):
-            curie = disease_curie(str(focus)) or term_curie(str(focus))
+            curie = disease_curie(str(focus)) or term_curie(str(focus)) or risk_curie(str(focus))
             where = subject_lines.get(curie)
         where = where or Where(str(curated.path), 1)
         prop = str(path).split("#")[-1].split("/")[-1] if path is not None else "node"
         problems.append(Problem(where, f"SHACL: {prop}: {message}"))
     return problems
+
+
+def _risk_node_lines(curated: CuratedFile, subject_lines: dict[str, Where]) -> dict[object, Where]:
+    """Each dx:riskFactor node's line: the first line naming its factor after its disease's subject line."""
+    text = curated.path.read_text(encoding="utf-8").splitlines()
+    out: dict[object, Where] = {}
+    for subject, _, node in curated.graph.triples((None, DX.riskFactor, None)):
+        start = subject_lines.get(disease_curie(str(subject)) or "")
+        factor = str(curated.graph.value(node, DX.factor) or "")
+        if start is None:
+            continue
+        name = factor[len(str(DXR)) :] if factor.startswith(str(DXR)) else None
+        line = next(
+            (
+                number
+                for number in range(start.line, len(text) + 1)
+                if name and (f"dxr:{name} " in text[number - 1] or factor in text[number - 1])
+            ),
+            start.line,
+        )
+        out[node] = Where(start.file, line)
+    return out
+
+
+def risk_curie(iri: str) -> str | None:
+    """dxr:smoking -> risk:smoking (the key of a risk factor's line); None outside the namespace."""
+    return f"risk:{iri[len(str(DXR)) :]}" if iri.startswith(str(DXR)) else None
 
 
 def _link_node_matches(graph: Graph, node: BNode, raw_phenotype: str) -> bool:
@@ -102,6 +132,8 @@ def semantic_problems(files: list[CuratedFile], reference: Reference) -> list[Pr
     declared = {r.id for f in files for r in f.diseases if r.declared}
     seen_links: dict[tuple[str, str], list] = defaultdict(list)
     superseded = superseded_sources([r for f in files for r in f.diseases])
+    factors = {f.id for c in files for f in c.risk_factors}
+    problems.extend(_risk_problems(files, factors, declared, reference))
     for curated in files:
         for iri, where in curated.unknown_subjects:
             problems.append(Problem(where, f"subject {iri} is neither a dxgraph disease nor an HPO term"))
@@ -161,6 +193,49 @@ def semantic_problems(files: list[CuratedFile], reference: Reference) -> list[Pr
             kind = "contradictory" if other.negated != first.negated else "duplicate"
             problems.append(Problem(other.where, f"{kind} link {disease} - {term} (also at {first.where})"))
     problems.extend(_declared_twice(files, declared))
+    return problems
+
+
+def _risk_problems(
+    files: list[CuratedFile], factors: set[str], declared: set[str], reference: Reference
+) -> list[Problem]:
+    """Risk links naming an undefined factor or a disease not declared, a factor stated twice for one
+    disease, a factor defined twice or with a history term the release does not have."""
+    problems = []
+    defined: dict[str, Where] = {}
+    for curated in files:
+        for factor in curated.risk_factors:
+            if factor.id in defined:
+                problems.append(
+                    Problem(
+                        factor.where, f"risk factor {factor.id} defined twice (also at {defined[factor.id]})"
+                    )
+                )
+            defined.setdefault(factor.id, factor.where)
+            for term in factor.history_terms:
+                if message := _term_problem(term, term, reference):
+                    problems.append(Problem(factor.where, f"historyTerm: {message}"))
+        for record in curated.diseases:
+            seen: set[str] = set()
+            for factor, _, _ in record.risk_factors:
+                if factor is not None and factor not in factors:
+                    problems.append(
+                        Problem(
+                            record.where,
+                            f"riskFactor of {record.id}: unknown factor {factor!r} (not a dx:RiskFactor)",
+                        )
+                    )
+                elif factor in seen:
+                    problems.append(
+                        Problem(record.where, f"riskFactor of {record.id}: {factor} stated twice")
+                    )
+                seen.add(str(factor))
+            if record.risk_factors and record.id not in declared:
+                problems.append(
+                    Problem(
+                        record.where, f"riskFactor on {record.id}: risk factors are for curated diseases only"
+                    )
+                )
     return problems
 
 

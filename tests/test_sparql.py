@@ -184,6 +184,16 @@ def oracle_curated_typical_durations(graph: nx.DiGraph, query: str) -> list[tupl
     return sorted(rows, key=lambda r: (r[1], _d(r[0])))
 
 
+def oracle_diseases_raised_by_risk_factor(graph: nx.DiGraph, query: str) -> list[tuple]:
+    wanted = re.search(r"VALUES \?factor \{ dxr:(\w+) \}", query).group(1)
+    rows = [
+        (d, graph.nodes[d]["label"], graph.nodes[d]["risk"][wanted][0], graph.nodes[d]["risk"][wanted][1])
+        for d in diseases(graph)
+        if wanted in (graph.nodes[d].get("risk") or {})
+    ]
+    return sorted(rows, key=lambda r: (-r[2], r[1], _d(r[0])))
+
+
 def oracle_terms_missing_spanish_label(graph: nx.DiGraph, query: str) -> list[tuple]:
     rows = []
     for t in phenotypes(graph):
@@ -216,6 +226,7 @@ ORACLES: dict[str, tuple[Callable[[nx.DiGraph, str], list[tuple]], tuple[str, ..
     "diseases_per_source": (oracle_diseases_per_source, ("s", "n", "n", "n")),
     "curated_common_diseases_es": (oracle_curated_common_diseases_es, ("s", "s", "s", "o", "s", "set")),
     "curated_typical_durations": (oracle_curated_typical_durations, ("s", "s", "s", "s")),
+    "diseases_raised_by_risk_factor": (oracle_diseases_raised_by_risk_factor, ("s", "s", "n", "s")),
     "terms_missing_spanish_label": (oracle_terms_missing_spanish_label, ("s", "s", "n")),
     "diseases_matching_findings": (oracle_diseases_matching_findings, ("s", "s", "n", "set")),
 }
@@ -285,6 +296,7 @@ TINY_DISEASES = [  # id, name, source, orphan, prevalence, info
             "prevalence_source": "PMID:29297555",
             "course": ["days", "hours"],
             "course_source": "unverified",
+            "risk": {"smoking": [1.5, "unverified"], "sick_contact": [3.0, "PMID:1"]},
         },
     ),
     ("DXG:rare_thing", "A rare curated thing", "curated", True, 1e-05, {"label_es": "Cosa rara «ñ»"}),
@@ -350,6 +362,10 @@ def make_tiny_kb() -> KnowledgeBase:
             "synonyms_es": {"HP:0001945": ["Calentura"]},
             "alt_ids": {},
             "obsolete": {},
+            "risk_factors": {
+                "smoking": {"label": "Smoker", "label_es": "Fumador", "share": 0.25},
+                "sick_contact": {"label": "Sick contact", "label_es": None, "share": 0.1},
+            },
         },
         disease_ids=[d[0] for d in TINY_DISEASES],
         disease_names=[d[1] for d in TINY_DISEASES],

@@ -9,6 +9,7 @@ import re
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from inference.evidence import FAMILY_FACTOR
 from knowledge.sparql import QueryStopped, check_read_only, select_isolated, store_is_built
 from web import diseases, notes, service
 from web.openapi import spec
@@ -90,6 +91,7 @@ def index() -> Response:
                     "POST /api/v1/diagnose",
                     "POST /api/v1/feedback",
                     "GET /api/v1/phenotypes?q=&lang=",
+                    "GET /api/v1/risk-factors?lang=",
                     "POST /api/v1/extract",
                     "GET /api/v1/diseases/<id>",
                     "POST /api/v1/sparql",
@@ -146,6 +148,27 @@ def phenotypes() -> Response:
     current = engine()
     results = [m.as_dict() for m in current.index.search(query, lang, limit)]
     return jsonify(service.envelope(current, {"query": query, "lang": lang, "results": results}))
+
+
+@bp.get("/risk-factors")
+def risk_factors() -> Response:
+    """The risk factors /diagnose takes (`risk_factors`: id -> true/false), with their labels and the share of
+    patients who have one, and how many curated diseases each moves."""
+    lang = _lang()
+    current = engine()
+    table = current.diagnoser.risk
+    counts = (table.with_factor != 0).sum(axis=0)
+    results = [
+        {
+            "id": key,
+            "label": factor.label_es if lang == "es" else factor.label,
+            "share": factor.share,
+            "diseases": int(counts[table.columns[key]]),
+            "given_as": "family_history" if key == FAMILY_FACTOR else "risk_factors",
+        }
+        for key, factor in table.factors.items()
+    ]
+    return jsonify(service.envelope(current, {"lang": lang, "results": results}))
 
 
 @bp.post("/extract")

@@ -50,7 +50,16 @@ def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, s
     if request.phenopacket is not None:
         clash = [
             name
-            for name in ("observed", "excluded", "age", "sex", "vitals", "duration_days")
+            for name in (
+                "observed",
+                "excluded",
+                "age",
+                "sex",
+                "vitals",
+                "duration_days",
+                "risk_factors",
+                "family_history",
+            )
             if getattr(request, name) not in (None, [])
         ]
         if clash:
@@ -85,6 +94,8 @@ def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, s
             vitals=_vitals(request),
             onset=request.onset,
             duration_days=request.duration_days,
+            risk_factors=request.risk_factors,
+            family_history=request.family_history,
             strict=True,
         )
     except EvidenceError as error:

@@ -13,10 +13,60 @@ from knowledge.search import PhenotypeIndex
 from web.notes import extract_payload, form_measures, measure_outcomes, read_note
 from web.schemas import ApiError
 
-__all__ = ["NUMBER_FIELDS", "PageState", "parse", "request_payload"]
+__all__ = ["NUMBER_FIELDS", "RISK_GROUPS", "PageState", "parse", "request_payload", "risk_field"]
 
 SEVERITIES = ("mild", "moderate", "severe")
 NUMBER_FIELDS = ("temperature", "heart_rate", "respiratory_rate", "systolic_bp", "diastolic_bp", "spo2")
+# the risk factors the form asks about, grouped as a doctor takes a history (ids of risk_factors.ttl;
+# a family history of a named disease comes from the note)
+RISK_GROUPS = {
+    "risk_habits": ("smoking", "heavy_alcohol", "injection_drug_use", "cocaine_or_stimulants"),
+    "risk_exposures": (
+        "travel_abroad",
+        "sick_contact",
+        "new_sexual_partner",
+        "animal_or_tick_exposure",
+        "suspect_food",
+        "sun_exposure",
+        "recent_trauma",
+        "immobility_or_surgery",
+        "unvaccinated",
+    ),
+    "risk_medicines": (
+        "estrogen_use",
+        "nsaid_or_aspirin_use",
+        "anticoagulant_use",
+        "recent_antibiotics",
+        "new_medication",
+        "pregnant",
+        "postpartum",
+    ),
+    "risk_conditions": (
+        "diabetes",
+        "hypertension",
+        "obesity",
+        "dyslipidemia",
+        "coronary_disease",
+        "atrial_fibrillation",
+        "heart_failure_history",
+        "chronic_lung_disease",
+        "chronic_kidney_disease",
+        "chronic_liver_disease",
+        "immunosuppressed",
+        "active_cancer",
+        "atopy",
+        "family_sudden_death",
+    ),
+}
+RISK_IDS = tuple(key for group in RISK_GROUPS.values() for key in group)
+RISK_ANSWERS = ("yes", "no")
+
+
+def risk_field(factor: str) -> str:
+    """The form field of a risk factor ("risk_smoking": "", "yes" or "no")."""
+    return f"risk_{factor}"
+
+
 _NEGATED = re.compile(r"^\s*(?:-|no\s+|not\s+|sin\s+|niega\s+|denies\s+)", re.IGNORECASE)
 
 
@@ -47,6 +97,8 @@ class PageState:
     systolic_bp: str = ""
     diastolic_bp: str = ""
     spo2: str = ""
+    risks: dict[str, str] = field(default_factory=dict)  # factor -> "yes" / "no" (unset: not stated)
+    family: list[str] = field(default_factory=list)  # curated diseases a relative has (read from the note)
     extraction: dict | None = None  # what the note box read (the /extract answer), flags for the doctor
     note_measures: list[dict] = field(default_factory=list)  # vitals, age, sex read: filled, same or kept
     not_found: list[str] = field(default_factory=list)
@@ -78,7 +130,11 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
         context=_clip(form.get("context"), 40) or "primary-care",
         temperature_unit="F" if form.get("temperature_unit") == "F" else "C",
         **{name: _clip(form.get(name), 20) for name in NUMBER_FIELDS},
+        risks={f: form[risk_field(f)] for f in RISK_IDS if form.get(risk_field(f)) in RISK_ANSWERS},
+        family=[d for d in dict.fromkeys(form.getlist("family")[:20]) if d in kb.disease_index],
     )
+    if form.get("remove_family"):
+        state.family = [d for d in state.family if d != form.get("remove_family")]
     ids, states, severities = form.getlist("f_id"), form.getlist("f_state"), form.getlist("f_sev")
     for position, raw in enumerate(ids[:200]):
         term = raw.strip()
@@ -121,14 +177,26 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
         result = read_note(kb, state.note, lang, {r.id: r.present for r in state.rows})
         state.extraction = extract_payload(kb, result, lang, state.note)
         read = form_measures(result)
-        entered = {name: getattr(state, name) for name in read}
+        entered = {name: _entered(state, name) for name in read}
         state.note_measures = measure_outcomes(read, entered, state.temperature_unit)
         for item in state.note_measures:  # "fiebre de 39" fills an empty temperature; a clash is shown
-            if item["outcome"] == "filled":
-                setattr(state, item["field"], item["value"])
-                if item["field"] == "temperature":
-                    state.temperature_unit = "C"
+            if item["outcome"] != "filled":
+                continue
+            if item["field"].startswith("risk_"):
+                state.risks[item["field"].removeprefix("risk_")] = item["value"]
+                continue
+            setattr(state, item["field"], item["value"])
+            if item["field"] == "temperature":
+                state.temperature_unit = "C"
+        state.family = list(dict.fromkeys(state.family + result.family_history))
     return state
+
+
+def _entered(state: PageState, name: str) -> str:
+    """What the form holds in a field (a risk factor's "yes" / "no" / "")."""
+    if name.startswith("risk_"):
+        return state.risks.get(name.removeprefix("risk_"), "")
+    return getattr(state, name)
 
 
 def _number(value: str, field_name: str) -> float | None:
@@ -188,6 +256,10 @@ def request_payload(state: PageState, lang: str) -> dict:
         payload["duration_days"] = BIN_DAYS[state.duration]
     if state.sex in ("female", "male"):
         payload["sex"] = state.sex
+    if state.risks:
+        payload["risk_factors"] = {key: answer == "yes" for key, answer in state.risks.items()}
+    if state.family:
+        payload["family_history"] = list(state.family)
     if vitals:
         payload["vitals"] = vitals
     return payload

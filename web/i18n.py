@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
 from web.messages import MESSAGES
@@ -24,6 +24,8 @@ FIELD_LABELS = {
     "onset": "onset_age",
     "sex": "sex",
     "duration_days": "duration",
+    "risk_factors": "risks",
+    "family_history": "risks",
     "context": "context",
     "temperature": "temperature",
     "vitals.temperature_c": "temperature",
@@ -63,7 +65,10 @@ def _shown(value, lang: str) -> str:
 def translate(key: str, lang: str | None = None) -> str:
     """The UI string `key` in `lang` (the request's language by default), English as fallback."""
     lang = lang or current_lang()
-    return MESSAGES.get(lang, {}).get(key) or MESSAGES["en"].get(key, key)
+    found = MESSAGES.get(lang, {}).get(key) or MESSAGES["en"].get(key)
+    if found is None and has_request_context():  # a risk factor's label, from the served KB (pages._page)
+        found = g.get("risk_labels", {}).get(key)
+    return found or key
 
 
 def valid(lang: str | None) -> str | None:

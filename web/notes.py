@@ -49,8 +49,11 @@ def extract_payload(kb: KnowledgeBase, result: Extraction, lang: str, text: str 
     note's `text`, each finding, mention and context mention also has its `quote` (see quote())."""
     payload = {"lang": lang, **result.as_dict()}
     payload["duration_bin"] = duration_bin(result.duration.value) if result.duration else None
+    payload["family_history"] = [
+        {"id": d, "label": kb.disease_label(kb.disease_index[d], lang)} for d in result.family_history
+    ]
     if text is not None:
-        for item in [*payload["findings"], *payload["context"]]:
+        for item in [*payload["findings"], *payload["context"], *payload["risk_mentions"]]:
             item["quote"] = quote(text, item["start"], item["end"])
         for finding in payload["findings"]:
             for mention in finding["mentions"]:
@@ -71,7 +74,8 @@ def extract_payload(kb: KnowledgeBase, result: Extraction, lang: str, text: str 
 
 
 def form_measures(result: Extraction) -> dict[str, str]:
-    """Form field -> value read from the note (vitals, age, sex), to fill fields the doctor left empty."""
+    """Form field -> value read from the note (vitals, age, sex, duration, risk factors), to fill fields the
+    doctor left empty."""
     vitals = result.vitals
     values = {field: f"{vitals[name]:g}" for field, name in FORM_VITALS.items() if name in vitals}
     if result.age is not None:
@@ -80,11 +84,13 @@ def form_measures(result: Extraction) -> dict[str, str]:
         values["sex"] = result.sex
     if result.duration is not None:
         values["duration"] = duration_bin(result.duration.value)
+    for factor, present in result.risk_factors.items():
+        values[f"risk_{factor}"] = "yes" if present else "no"
     return values
 
 
 def _same(field: str, form_value: str, note_value: str, unit: str) -> bool:
-    if field in ("sex", "duration"):
+    if field in ("sex", "duration") or field.startswith("risk_"):
         return form_value == note_value
     try:
         entered = float(form_value.replace(",", "."))

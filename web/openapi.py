@@ -210,6 +210,13 @@ def _spec(max_rows: int, max_body: int, budget_ms: int = 2000) -> dict:
                     "responses": {"200": envelope_ok, **_errors(400, 429)},
                 }
             },
+            "/risk-factors": {
+                "get": {
+                    "summary": "The risk factors /diagnose takes (risk_factors: id -> true/false)",
+                    "parameters": [lang],
+                    "responses": {"200": envelope_ok, **_errors(400, 429)},
+                }
+            },
             "/extract": {
                 "post": {
                     "summary": "Symptoms named in a free-text note (negations marked absent)",

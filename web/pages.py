@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 
 from web import diseases, forms, service
 from web.i18n import FIELD_LABELS, current_lang
@@ -20,6 +20,8 @@ FIELD_INPUTS = {
     "onset": "onset",
     "sex": "sex",
     "duration_days": "duration",
+    "risk_factors": "risks",
+    "family_history": "risks",
     "context": "context",
     "vitals.temperature_c": "temperature",
     "vitals.temperature_f": "temperature",
@@ -31,6 +33,7 @@ FIELD_INPUTS = {
 
 def _page(state: forms.PageState, result: dict | None = None, error: ApiError | None = None, status=200):
     lang = current_lang()
+    g.risk_labels = risk_labels(lang)
     return (
         render_template(
             "index.html",
@@ -38,12 +41,28 @@ def _page(state: forms.PageState, result: dict | None = None, error: ApiError | 
             result=result,
             error=error,
             error_input=FIELD_INPUTS.get(error.field or "") if error else None,
-            messages=MESSAGES[lang],
+            messages={**MESSAGES[lang], **g.risk_labels},
+            risk_groups=forms.RISK_GROUPS,
+            disease_label=lambda disease: _disease_label(disease, lang),
             field_inputs=FIELD_INPUTS,
             field_labels=FIELD_LABELS,
         ),
         status,
     )
+
+
+def _disease_label(disease: str, lang: str) -> str:
+    kb = engine().diagnoser.kb
+    return kb.disease_label(kb.disease_index[disease], lang) if disease in kb.disease_index else disease
+
+
+def risk_labels(lang: str) -> dict[str, str]:
+    """Message key -> label of each risk factor of the served knowledge base ("risk_smoking": "Smoker")."""
+    factors = engine().diagnoser.risk.factors
+    return {
+        forms.risk_field(key): factor.label_es if lang == "es" else factor.label
+        for key, factor in factors.items()
+    }
 
 
 @bp.get("/")

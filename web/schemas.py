@@ -149,6 +149,17 @@ class DiagnoseRequest(Strict):
         allow_inf_nan=False,
         description="how long the presenting complaint has lasted, in days (0.25 = 6 hours)",
     )
+    risk_factors: dict[str, bool] | None = Field(
+        None,
+        max_length=64,
+        description="what is known of the patient besides the findings: risk factor id -> true (has it) or "
+        'false (stated without it), e.g. {"smoking": true}; the ids are listed by GET /api/v1/risk-factors',
+    )
+    family_history: list[str] | None = Field(
+        None,
+        max_length=20,
+        description="diseases a first-degree relative has (disease ids as the rankings give them)",
+    )
     context: Context | None = Field(
         None, description="default primary-care (rare-disease-clinic for a phenopacket)"
     )

@@ -117,6 +117,8 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             item["explanation"] = _explanation(kb, explanations[row.index], lang, effects[row.index])
         if course is not None and (said := _course(diagnoser.kb, evidence, course, row.index, lang)):
             item["duration"] = said
+        if risks := _risks(diagnoser, evidence, row.index, lang):
+            item["risk_factors"] = risks
         ranking.append(item)
     shown = {item["disease_id"]: item["rank"] for item in ranking}  # a don't-miss entry's rank as listed
     return {
@@ -196,6 +198,28 @@ def _course(kb, evidence: Evidence, course: np.ndarray, index: int, lang: str) -
         "log_ratio": log_ratio,
         "words": wording.course_words(evidence.duration_days, typical, log_ratio, lang),
     }
+
+
+def _risks(diagnoser, evidence: Evidence, index: int, lang: str) -> list[dict]:
+    """How the patient's risk factors bear on a disease, strongest first (empty when none moves it)."""
+    if not evidence.risk_factors and not evidence.family_history:
+        return []
+    factors = diagnoser.risk.factors
+    out = []
+    for key, present, log_ratio in diagnoser.risk.explain(
+        index, evidence.risk_factors, diagnoser.family_rows(evidence)
+    ):
+        label = factors[key].label_es if lang == "es" else factors[key].label
+        out.append(
+            {
+                "factor": key,
+                "label": label,
+                "present": present,
+                "likelihood_ratio": math.exp(log_ratio),
+                "words": wording.risk_words(label, present, log_ratio, lang),
+            }
+        )
+    return out
 
 
 def _deadline() -> float | None:

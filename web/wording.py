@@ -17,7 +17,18 @@ import numpy as np
 from inference.engine import Diagnoser, Diagnosis
 from inference.evidence import Evidence
 
-__all__ = ["WORDS", "Effect", "effect", "log_effects", "note", "number", "standing", "twin_words", "word"]
+__all__ = [
+    "WORDS",
+    "Effect",
+    "effect",
+    "log_effects",
+    "note",
+    "number",
+    "risk_words",
+    "standing",
+    "twin_words",
+    "word",
+]
 
 NO_EFFECT = 1.1  # ratios within [1/1.1, 1.1] are "no effect"
 MODERATE = 2.0  # from 2x on: a clear effect
@@ -44,6 +55,8 @@ WORDS = {
         "below_list": "number {rank}, below the list",
         "course_fits": "symptoms for {lasted}: typical of this disease (usually {bins})",
         "course_unusual": "symptoms for {lasted}: unusual for this disease (usually {bins})",
+        "risk_with": "{factor}: {effect}",
+        "risk_without": "not {factor}: {effect}",
         "bin_hours": "under a day",
         "bin_days": "1-7 days",
         "bin_weeks": "1-6 weeks",
@@ -79,6 +92,8 @@ WORDS = {
         "below_list": "n.º {rank}, por debajo de la lista",
         "course_fits": "síntomas desde hace {lasted}: habitual en esta enfermedad (suele ser {bins})",
         "course_unusual": "síntomas desde hace {lasted}: poco habitual en esta enfermedad (suele ser {bins})",
+        "risk_with": "{factor}: {effect}",
+        "risk_without": "sin «{factor}»: {effect}",
         "bin_hours": "menos de un día",
         "bin_days": "1-7 días",
         "bin_weeks": "1-6 semanas",
@@ -170,6 +185,12 @@ def course_words(days: float, typical: list[str], log_ratio: float, lang: str = 
     key = "course_fits" if log_ratio > math.log(0.75) else "course_unusual"  # (near a bin's bound: partly)
     bins = word("or", lang).join(word(f"bin_{b}", lang) for b in typical)
     return word(key, lang).format(lasted=lasted(days, lang), bins=bins)
+
+
+def risk_words(label: str, present: bool, log_ratio: float, lang: str = "en") -> str:
+    """E.g. 'Smoker (...): 2.1 times more likely'; 'not Currently pregnant: 33 times less likely'."""
+    key = "risk_with" if present else "risk_without"
+    return word(key, lang).format(factor=label, effect=effect(math.exp(log_ratio), lang).words)
 
 
 def standing(probability: float, rank: int, listed: bool, lang: str = "en") -> str:

@@ -23,6 +23,7 @@ from knowledge.notes.matching import PhraseMatch, PhraseMatcher
 from knowledge.notes.measures import Measures, read_measures
 from knowledge.notes.patterns import SentencePatterns
 from knowledge.notes.results import ABSENT, PRESENT, Extraction, Finding, Mention
+from knowledge.notes.risk import RiskReader
 from knowledge.notes.sections import find_sections
 from knowledge.notes.text import tokenize
 
@@ -40,6 +41,7 @@ class NoteExtractor:
         self._matcher = PhraseMatcher(self.lexicon)
         self._patterns = SentencePatterns(kb)
         self._reader = MentionReader(kb)
+        self._risks = RiskReader(kb, self._reader)
         self._pain = kb.term_index.get(PAIN, -1)
         self._sex_kinds = self._sex_kinds_of()
 
@@ -67,6 +69,9 @@ class NoteExtractor:
             mentions = self._of_sex(mentions, measures.sex[0], lang)
         extraction = self._assemble(mentions, measures, known or {})
         extraction.duration = read_complaint_duration(tokens, sections, measures.ages)
+        risk = self._risks.read(tokens, sections, skip, mentions, lang)
+        extraction.risk_factors, extraction.family_history = risk.factors, risk.family_history
+        extraction.risk_mentions = risk.as_dict()["risk_mentions"]
         return extraction
 
     def _of_sex(self, mentions: list[Mention], sex: str, lang: str) -> list[Mention]:

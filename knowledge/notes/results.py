@@ -137,6 +137,9 @@ class Extraction:
     age: Reading | None = None
     sex: str | None = None
     duration: Reading | None = None  # how long the complaint has lasted (days), if the note says
+    risk_factors: dict[str, bool] = field(default_factory=dict)  # factor -> present (knowledge/notes/risk.py)
+    family_history: list[str] = field(default_factory=list)  # curated diseases a relative is said to have
+    risk_mentions: list[dict] = field(default_factory=list)  # where each factor was read
 
     @property
     def vitals(self) -> dict[str, float]:
@@ -202,6 +205,9 @@ class Extraction:
             "age": self.age.value if self.age else None,
             "sex": self.sex,
             "duration_days": self.duration.value if self.duration else None,
+            "risk_factors": self.risk_factors,
+            "family_history": self.family_history,
+            "risk_mentions": self.risk_mentions,
             "conflicts": [f.term for f in self.conflicts],
             "repeats": [f.term for f in self.repeats],
         }

@@ -274,6 +274,7 @@
   }
   function measureValue(field, value, unit = "C") {
     if (field === "sex") return t(value);
+    if (field.startsWith("risk_")) return t("risk_" + value);
     if (field === "duration") return t("duration_" + value);
     return (lang === "es" ? value.replace(".", ",") : value) + (field === "temperature" ? ` °${unit}` : "");
   }
@@ -304,7 +305,7 @@
     return parts;
   }
   function sameValue(field, entered, value) {
-    if (field === "sex" || field === "duration") return entered === value;
+    if (field === "sex" || field === "duration" || field.startsWith("risk_")) return entered === value;
     let number = Number(entered.replace(",", "."));
     if (field === "temperature" && form.elements.temperature_unit?.value === "F") number = (number - 32) * 5 / 9;
     return Number.isFinite(number) && Math.abs(number - Number(value)) <= 0.05;
@@ -319,6 +320,8 @@
     if (data.age !== null) read.age = String(data.age);
     if (data.sex) read.sex = data.sex;
     if (data.duration_bin) read.duration = data.duration_bin;
+    for (const [factor, present] of Object.entries(data.risk_factors || {})) read["risk_" + factor] = present ? "yes" : "no";
+    for (const d of data.family_history || []) addFamily(d.id, d.label);
     const outcomes = [];
     for (const [name, value] of Object.entries(read)) {
       const field = form.elements[name];
@@ -328,11 +331,21 @@
       const outcome = !entered ? "filled" : sameValue(name, entered, value) ? "same" : "kept";
       if (outcome === "filled") {
         field.value = value;
+        if (name.startsWith("risk_")) $("#risk-details").open = true;
         if (name === "temperature" && form.elements.temperature_unit) form.elements.temperature_unit.value = "C";
       }
       outcomes.push({ field: name, value, form: entered, outcome, unit });
     }
     return outcomes;
+  }
+  function addFamily(id, label) {
+    // a disease a relative has, read from the note: sent as family_history until removed
+    const list = $("#family-list");
+    if (list.querySelector(`li[data-id="${CSS.escape(id)}"]`)) return;
+    list.append(h("li", { "data-id": id }, h("input", { type: "hidden", name: "family", value: id }), label + " ",
+      h("button", { type: "submit", name: "remove_family", value: id, class: "remove-family", "aria-label": `${t("remove_family")}: ${label}`, text: "×" })));
+    $("#family").hidden = false;
+    $("#risk-details").open = true;
   }
   function confirmSuggestions() {
     // ticked findings, and the choice made for each flagged one (an empty value leaves it as it is)
@@ -371,6 +384,11 @@
     }
     if (form.elements.sex.value) body.sex = form.elements.sex.value;
     if (DURATION_DAYS[form.elements.duration.value] !== undefined) body.duration_days = DURATION_DAYS[form.elements.duration.value];
+    const risks = {};
+    for (const select of form.querySelectorAll("select[name^=risk_]")) if (select.value) risks[select.name.slice(5)] = select.value === "yes";
+    if (Object.keys(risks).length) body.risk_factors = risks;
+    const family = [...form.querySelectorAll("input[name=family]")].map((el) => el.value);
+    if (family.length) body.family_history = family;
     const vitals = {};
     const temperature = number("temperature");
     if (temperature !== undefined) {
@@ -439,6 +457,7 @@
         meter(d.probability, `${t("probability")} ${pct(d.probability)}`),
         d.also_described_as ? h("p", { class: "twin hint", text: capital(d.also_described_as.words) + "." }) : null,
         d.duration ? h("p", { class: "course hint", text: capital(d.duration.words) + "." }) : null,
+        d.risk_factors ? h("p", { class: "risk hint", text: d.risk_factors.map((x) => capital(x.words)).join(". ") + "." }) : null,
         d.explanation ? explanation(d) : null))),
       h("div", { class: "other" },
         h("div", { class: "disease-head" }, h("span", { class: "name", text: t("other") }), h("span", { class: "prob", text: pct(r.other_probability) })),
@@ -530,6 +549,10 @@
       syncEmpty();
       (next || input).focus();
       findingsChanged();
+    } else if (button && button.name === "remove_family") {
+      button.closest("li").remove();
+      $("#family").hidden = !$("#family-list").children.length;
+      findingsChanged();
     } else if (button && button.name === "answer") {
       addRow(button.dataset.id, button.dataset.label, button.dataset.present === "1");
       diagnose({ focusResults: true, quiet: true });
@@ -543,6 +566,7 @@
   });
   rows.addEventListener("change", findingsChanged); // present/absent, severity
   for (const name of ["sex", "duration", "context", "temperature_unit"]) form.elements[name].addEventListener("change", findingsChanged);
+  for (const select of form.querySelectorAll("select[name^=risk_]")) select.addEventListener("change", findingsChanged);
   for (const name of ["age", "onset", "temperature", ...VITALS]) {
     form.elements[name].addEventListener("input", markStale);
     form.elements[name].addEventListener("change", findingsChanged);

@@ -1,0 +1,331 @@
+"""Risk factors read from a note: habits, exposures, medicines, pregnancy and known conditions ("smokes 20 a
+day", "non-smoker", "returned from Thailand", "no sick contacts", "diabético", "no fuma"), each present or
+stated absent, and the curated diseases a family history names ("his father had prostate cancer"). The
+phrases go through the note reader's own context rules (negation, history, family, hypothetical), so "no
+recent travel" is read like "no fever"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.kb import KnowledgeBase
+from knowledge.notes.context import MentionReader
+from knowledge.notes.disease_names import DiseaseNames
+from knowledge.notes.lexicon import PhraseMatch
+from knowledge.notes.results import (
+    ABSENT,
+    CONTACT_STATUS,
+    DIAGNOSIS_STATUS,
+    FAMILY_STATUS,
+    HISTORY_STATUS,
+    PRESENT,
+    Mention,
+)
+from knowledge.notes.sections import FAMILY
+from knowledge.notes.text import Tokens, fold, normalize, words
+
+__all__ = ["RiskReader", "RiskReading"]
+
+ROOT = "HP:0000001"  # the term the phrases are read as (the reader's context rules need one)
+
+# factor -> phrases naming it ("|"-separated, normalised words); "!" before a phrase: a negated form
+# ("non smoker"); "?" before a phrase: counted only when denied ("no alcohol", not "drinks alcohol socially")
+PHRASES = {
+    "smoking": "smoker|smokers|smokes|smoking|smoked|cigarette|cigarettes|pack years|pack year|packs a day|"
+    "pack a day|packs per day|pack per day|tobacco|ex smoker|exsmoker|former smoker|quit smoking|"
+    "stopped smoking|fumador|fumadora|fuma|fumaba|tabaquismo|tabaco|cigarrillos|cigarros|paquetes ano|"
+    "exfumador|exfumadora|ex fumador|ex fumadora|"
+    "!non smoker|!nonsmoker|!never smoked|!never smoker|!never a smoker|!does not smoke|!doesn t smoke|"
+    "!no fumador|!no fumadora|!no fuma|!nunca ha fumado|!nunca fumo",
+    "heavy_alcohol": "heavy drinker|heavy drinking|drinks heavily|alcoholic|alcoholism|alcohol abuse|"
+    "alcohol misuse|alcohol use disorder|alcohol dependence|alcohol excess|excess alcohol|binge drinking|"
+    "binge drinks|beers a day|beers per day|beers daily|pints a day|pints per day|pints most|"
+    "bottle of wine|bottles of wine|bottle of vodka|bottle of whisky|bebedor|bebedora|alcoholismo|enolismo|"
+    "consumo excesivo de alcohol|cervezas al dia|cervezas diarias|litro de vino|heavy alcohol|"
+    "alcohol excessively|alcohol heavily|excessive alcohol|drinks excessively|bebe en exceso|"
+    "?alcohol|?alcohol use|?alcohol intake|?alcohol consumption|?drinking|?etoh|?drink alcohol|"
+    "!does not drink|!doesn t drink|!teetotal|!teetotaler|!teetotaller|!abstinent|!no bebe|!no toma alcohol",
+    "injection_drug_use": "iv drug|iv drugs|intravenous drug|intravenous drugs|injects|injecting|"
+    "injection drug|injected drugs|heroin|ivdu|pwid|drogas inyectadas|drogas por via parenteral|udvp|heroina|"
+    "?drug use|?illicit drugs|?recreational drugs|?drugs",
+    "cocaine_or_stimulants": "cocaine|crack|amphetamine|amphetamines|methamphetamine|ecstasy|mdma|cocaina|"
+    "anfetaminas|?drug use|?illicit drugs|?recreational drugs|?drugs",
+    "travel_abroad": "travelled|traveled|travelling|traveling|returned from|back from|trip to|trip abroad|"
+    "holiday in|vacation in|recent travel|travel|traveler|traveller|arrived from|arrived in|"
+    "recently arrived|recently moved from|immigrant|refugee|viaje|viajo|regreso de|volvio de|"
+    "vacaciones en|recien llegado|recien llegada|inmigrante",
+    "sick_contact": "sick contact|sick contacts|same symptoms|similar symptoms|same illness|also unwell|"
+    "also sick|are sick|off sick|outbreak|unwell contacts|contacto con|contactos enfermos|mismos sintomas|"
+    "sintomas similares|misma clinica|brote",
+    "new_sexual_partner": "new partner|new sexual partner|new boyfriend|new girlfriend|multiple partners|"
+    "multiple sexual partners|several partners|unprotected sex|unprotected intercourse|casual sex|"
+    "sex worker|without condom|without a condom|condomless|one night stand|nueva pareja|pareja nueva|"
+    "relaciones sin proteccion|sin preservativo|multiples parejas|!not sexually active|"
+    "!no sexualmente activo|!no sexualmente activa",
+    "animal_or_tick_exposure": "tick|ticks|tick bite|bitten|scratched|kitten|kittens|cat|cats|puppy|"
+    "dog bite|animal bite|insect bite|insect bites|farm animals|livestock|poultry|parrot|pigeons|pet|pets|"
+    "garrapata|garrapatas|mordedura|mordido|mordida|aranazo|gato|gatos|animales|picadura",
+    "suspect_food": "undercooked|raw chicken|street food|street vendor|reheated|takeaway|take away|"
+    "restaurant|buffet|barbecue|seafood|shellfish|oysters|raw fish|sushi|leftover|leftovers|"
+    "unpasteurised|unpasteurized|well water|untreated water|stream water|food poisoning|comida en mal estado|"
+    "restaurante|marisco|mariscos|pollo crudo|comida callejera|agua no tratada|huevos crudos|mayonesa",
+    "immobility_or_surgery": "long haul flight|long flight|long haul|long journey|long car journey|"
+    "long drive|bed rest|bedridden|bedbound|immobile|immobilised|immobilized|immobility|plaster cast|"
+    "recent surgery|recent operation|postoperative|post operative|post op|surgery|operation|"
+    "hip replacement|knee replacement|cirugia|operado|operada|intervencion quirurgica|vuelo largo|"
+    "inmovilizacion|encamado|encamada|reposo en cama|escayola",
+    "estrogen_use": "oral contraceptive|oral contraceptives|contraceptive pill|combined pill|the pill|ocp|"
+    "ocps|coc|hormone replacement|hrt|estrogen|oestrogen|anticonceptivos|anticonceptivo oral|"
+    "anticonceptivos orales|anovulatorios|terapia hormonal sustitutiva|ths",
+    "nsaid_or_aspirin_use": "ibuprofen|naproxen|diclofenac|aspirin|nsaid|nsaids|anti inflammatories|"
+    "antiinflammatories|ketorolac|indomethacin|indometacin|celecoxib|meloxicam|ibuprofeno|naproxeno|"
+    "aspirina|aines|antiinflamatorios|acido acetilsalicilico|diclofenaco",
+    "anticoagulant_use": "warfarin|apixaban|rivaroxaban|dabigatran|edoxaban|anticoagulant|anticoagulants|"
+    "anticoagulated|anticoagulation|heparin|enoxaparin|coumadin|acenocumarol|sintrom|anticoagulado|"
+    "anticoagulada|heparina|anticoagulante|anticoagulantes",
+    "recent_antibiotics": "antibiotic|antibiotics|amoxicillin|augmentin|co amoxiclav|clindamycin|"
+    "ciprofloxacin|doxycycline|azithromycin|clarithromycin|cephalexin|cefalexin|flucloxacillin|"
+    "trimethoprim|nitrofurantoin|metronidazole|antibiotico|antibioticos|amoxicilina|azitromicina|"
+    "ciprofloxacino|amoxicilina clavulanico",
+    "new_medication": "started on|new medication|new medicine|new drug|recently started|commenced on|"
+    "started taking|empezo a tomar|nuevo medicamento|nueva medicacion|inicio tratamiento con",
+    "sun_exposure": "sun exposure|in the sun|sunbathing|sunbed|sunbeds|tanning|outdoor worker|"
+    "works outdoors|working outdoors|exposicion solar|al sol|tomando el sol",
+    "recent_trauma": "fell|fall|fallen|tripped|slipped|injury|injured|trauma|twisted|hit by|struck|"
+    "accident|collision|blow to|landed on|sports injury|caida|se cayo|golpe|traumatismo|accidente|"
+    "torcedura|se torcio",
+    "pregnant": "pregnant|weeks pregnant|weeks gestation|weeks of gestation|weeks of pregnancy|"
+    "positive pregnancy test|pregnancy test positive|embarazada|gestante|semanas de gestacion|"
+    "primigravida|multigravida|gestational age|primigesta|"
+    "semanas de embarazo|prueba de embarazo positiva|!negative pregnancy test|!pregnancy test negative|"
+    "!pregnancy test was negative|!prueba de embarazo negativa|!test de embarazo negativo",
+    "postpartum": "postpartum|post partum|gave birth|delivered a|delivered her|breastfeeding|"
+    "breast feeding|lactating|puerperium|puerpera|posparto|postparto|dio a luz|lactancia|"
+    "after a vaginal delivery|after vaginal delivery|after a spontaneous vaginal delivery|after a caesarean|"
+    "after a cesarean|after delivery|since delivery|"
+    "after giving birth|postnatal|post natal|parto vaginal|cesarea|tras el parto",
+    "unvaccinated": "unvaccinated|not vaccinated|not immunised|not immunized|no vaccines|no vaccinations|"
+    "incomplete vaccination|incompletely vaccinated|no vacunado|no vacunada|sin vacunar|"
+    "!fully vaccinated|!vaccinated|!immunisations up to date|!immunizations up to date|"
+    "!vaccinations up to date|!vacunado|!vacunada|!vacunas al dia|!calendario vacunal completo",
+    "diabetes": "diabetic|diabetes|diabetes mellitus|dm|dm2|dm 2|t2dm|t1dm|niddm|iddm|diabetico|diabetica",
+    "hypertension": "hypertension|hypertensive|htn|high blood pressure|hipertension|hipertenso|"
+    "hipertensa|hta",
+    "obesity": "obese|obesity|morbidly obese|morbid obesity|obeso|obesa|obesidad",
+    "dyslipidemia": "hyperlipidemia|hyperlipidaemia|dyslipidemia|dyslipidaemia|high cholesterol|"
+    "hypercholesterolemia|hypercholesterolaemia|raised cholesterol|dislipemia|dislipidemia|"
+    "hipercolesterolemia|colesterol alto",
+    "coronary_disease": "coronary artery disease|coronary heart disease|cad|ischaemic heart disease|"
+    "ischemic heart disease|ihd|previous mi|prior mi|previous heart attack|heart attack|angina|stent|stents|"
+    "cabg|coronary bypass|cardiopatia isquemica|infarto previo|angina de pecho",
+    "atrial_fibrillation": "atrial fibrillation|af|afib|a fib|paroxysmal af|fibrilacion auricular",
+    "heart_failure_history": "heart failure|chf|ccf|cardiomyopathy|low ejection fraction|"
+    "reduced ejection fraction|insuficiencia cardiaca|miocardiopatia",
+    "chronic_lung_disease": "asthma|asthmatic|copd|emphysema|chronic bronchitis|bronchiectasis|asma|"
+    "asmatico|asmatica|epoc|enfisema",
+    "chronic_kidney_disease": "chronic kidney disease|ckd|dialysis|haemodialysis|hemodialysis|esrd|"
+    "end stage renal disease|chronic renal failure|renal impairment|enfermedad renal cronica|erc|"
+    "insuficiencia renal cronica|dialisis|hemodialisis",
+    "chronic_liver_disease": "cirrhosis|cirrhotic|chronic liver disease|hepatitis b|hepatitis c|"
+    "chronic hepatitis|fatty liver|nafld|cirrosis|cirrotico|cirrotica|hepatopatia|hepatitis cronica|"
+    "higado graso",
+    "immunosuppressed": "hiv|aids|immunosuppressed|immunocompromised|immunosuppression|chemotherapy|"
+    "transplant|prednisolone|prednisone|long term steroids|methotrexate|azathioprine|tacrolimus|"
+    "immunosuppressants|immunosuppressive|vih|sida|inmunodeprimido|inmunodeprimida|quimioterapia|"
+    "trasplante|corticoides|!hiv negative|!negative for hiv",
+    "active_cancer": "cancer|carcinoma|malignancy|lymphoma|leukaemia|leukemia|metastatic|metastases|"
+    "chemotherapy|radiotherapy|neoplasia|quimioterapia|radioterapia|tumour|tumor",
+    "atopy": "eczema|atopic|atopy|hay fever|allergic rhinitis|allergies|allergy|allergic to|food allergy|"
+    "eccema|atopico|atopica|alergia|alergias|alergico|alergica|rinitis alergica|!nkda|!nka|!nkfa",
+    "family_sudden_death": "sudden death|died suddenly|sudden cardiac death|muerte subita|murio de repente|"
+    "murio subitamente",
+}
+# the factors a past mention still is (a habit or a known condition), as against an event that must be recent
+LASTING = words(
+    "smoking heavy_alcohol injection_drug_use diabetes hypertension obesity dyslipidemia coronary_disease "
+    "atrial_fibrillation heart_failure_history chronic_lung_disease chronic_kidney_disease "
+    "chronic_liver_disease immunosuppressed active_cancer atopy unvaccinated"
+)
+# events that must be recent: a past mention is an old injury or operation
+EVENTS = frozenset({"immobility_or_surgery", "recent_trauma"})
+# cue words of a past long gone ("history of", "as a child", "years ago"): only a lasting factor still holds
+_LONG_GONE = words(
+    "year years ano anos child childhood infancia nino nina previous prior previously history of"
+)
+FAMILY_ONLY = frozenset({"family_sudden_death"})  # told of relatives
+# a phrase followed by one of these words is something else ("fell asleep", "diabetes insipidus")
+_NOT_BEFORE = {
+    fold("fell"): words("asleep"),
+    fold("fall"): words("asleep"),
+    fold("diabetes"): words("insipidus"),
+    fold("cat"): words("scan scans"),
+}
+_NOT_AFTER = {fold("hypertension"): words("pulmonary intracranial portal pulmonar intracraneal")}
+_FAMILY_WORDS = words(
+    "mother father brother sister sibling siblings son daughter parent parents aunt uncle grandmother "
+    "grandfather cousin family madre padre hermano hermana hermanos hijo hija padres tia tio abuela abuelo "
+    "primo prima familia familiar familiares"
+)
+_DENIAL = words("no not never negative denies without nor sin niega nunca ningun ninguna")
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    """A phrase's words as the note's tokens are compared: normalised and folded ("smokes" ~ "smoke")."""
+    return tuple(fold(word) for word in normalize(phrase).split())
+
+
+@dataclass
+class RiskReading:
+    """What a note says of the patient's risk factors."""
+
+    factors: dict[str, bool]  # factor id -> present (False: stated absent)
+    family_history: list[str]  # curated diseases a relative is said to have
+    mentions: list[tuple[str, bool, str, int, int]]  # (factor, present, words, start, end) in note order
+
+    def as_dict(self) -> dict:
+        """As JSON: the factors, the family history and where each factor was read."""
+        return {
+            "risk_factors": self.factors,
+            "family_history": self.family_history,
+            "risk_mentions": [
+                {"factor": f, "present": p, "text": t, "start": a, "end": b}
+                for f, p, t, a, b in self.mentions
+            ],
+        }
+
+
+class RiskReader:
+    """Reads risk factors against one knowledge base's vocabulary (built once per note extractor)."""
+
+    def __init__(self, kb: KnowledgeBase, reader: MentionReader) -> None:
+        self.kb = kb
+        self.reader = reader
+        self.factors = set((kb.term_info.get("risk_factors") or {}).keys())
+        self.root = kb.term_index.get(ROOT, 0)
+        self.phrases: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # words -> [(factor, kind)]
+        for factor, text in PHRASES.items():
+            if factor not in self.factors:
+                continue
+            for raw in text.split("|"):
+                kind = raw[0] if raw[0] in "!?" else ""
+                key = _key(raw.lstrip("!?"))
+                if key and (factor, kind) not in self.phrases.get(key, []):
+                    self.phrases.setdefault(key, []).append((factor, kind))
+        self.longest = max((len(k) for k in self.phrases), default=0)
+        self.history_terms = self._history_terms()
+        self.names = DiseaseNames(kb)
+
+    def _history_terms(self) -> dict[int, list[str]]:
+        """term index -> the factors it (or an ancestor) is the history term of."""
+        kb = self.kb
+        roots: dict[int, str] = {}
+        for factor, info in (kb.term_info.get("risk_factors") or {}).items():
+            for term in info.get("history_terms") or []:
+                if term in kb.term_index:
+                    roots[kb.term_index[term]] = factor
+        out: dict[int, list[str]] = {}
+        for index in range(len(kb.term_ids)):
+            hits = [factor for root, factor in roots.items() if root in kb.ancestor_sets[index]]
+            if hits:
+                out[index] = hits
+        return out
+
+    def read(
+        self, tokens: Tokens, sections, skip: set[int], mentions: list[Mention], lang: str
+    ) -> RiskReading:
+        """The note's risk factors: its phrases in context, the known conditions among its findings and
+        history, and the diseases its family history names."""
+        found: dict[str, bool] = {}
+        said: list[tuple[str, bool, str, int, int]] = []
+        matches, kinds = self._matches(tokens, skip)
+        for mention in self.reader.read(tokens, matches, sections, skip, lang):
+            for factor, kind in kinds.get((mention.start, mention.end), ()):
+                present = self._present(factor, kind, mention)
+                if present is None:
+                    continue
+                if present or factor not in found:  # a stated factor wins over a denial elsewhere
+                    found[factor] = present
+                said.append((factor, present, mention.text, mention.start, mention.end))
+        for mention in mentions:
+            if mention.status in (PRESENT, HISTORY_STATUS, DIAGNOSIS_STATUS) and not mention.negated:
+                for factor in self.history_terms.get(self.kb.term_index.get(mention.term, -1), ()):
+                    if factor not in found or not found[factor]:
+                        found[factor] = True
+                        said.append((factor, True, mention.text, mention.start, mention.end))
+        return RiskReading(found, self._family(tokens, sections), said)
+
+    def _matches(self, tokens: Tokens, skip: set[int]) -> tuple[list[PhraseMatch], dict]:
+        norm = [fold(token) for token in tokens.norm]
+        matches: list[PhraseMatch] = []
+        kinds: dict[tuple[int, int], list[tuple[str, str]]] = {}  # by the match's character offsets
+        position = 0
+        while position < len(norm):
+            for size in range(min(self.longest, len(norm) - position), 0, -1):
+                key = tuple(norm[position : position + size])
+                if key not in self.phrases or any(p in skip for p in range(position, position + size)):
+                    continue
+                after = tokens.norm[position + size] if position + size < len(norm) else ""
+                before = tokens.norm[position - 1] if position else ""
+                if after in _NOT_BEFORE.get(key[-1], ()) or before in _NOT_AFTER.get(key[0], ()):
+                    continue
+                negated = any(kind == "!" for _, kind in self.phrases[key])
+                matches.append(PhraseMatch(position, position + size - 1, self.root, negated))
+                kinds[(tokens.start[position], tokens.end[position + size - 1])] = self.phrases[key]
+                position += size - 1
+                break
+            position += 1
+        return matches, kinds
+
+    @staticmethod
+    def _present(factor: str, kind: str, mention: Mention) -> bool | None:
+        """Present (True), stated absent (False) or neither (None) for one phrase of a factor in context."""
+        status = mention.status
+        if factor in FAMILY_ONLY:
+            return True if status in (FAMILY_STATUS, CONTACT_STATUS) and not mention.negated else None
+        if kind == "!":
+            return False if status in (ABSENT, PRESENT, HISTORY_STATUS) else None
+        if status == ABSENT or (status == HISTORY_STATUS and mention.negated):
+            return False
+        if kind == "?":
+            return None
+        if status == PRESENT:
+            return True
+        if status == HISTORY_STATUS:
+            if factor in LASTING:
+                return True
+            if factor in EVENTS:
+                return None
+            # named in a history section ("Social history: new partner"), or "diagnosed with ... started on"
+            long_gone = mention.cue != mention.section and any(
+                w in _LONG_GONE for w in words(mention.cue or "")
+            )
+            return None if long_gone else True
+        if status == DIAGNOSIS_STATUS and factor in LASTING:
+            return True
+        if status in (FAMILY_STATUS, CONTACT_STATUS) and factor == "sick_contact":
+            return not mention.negated
+        return None
+
+    def _family(self, tokens: Tokens, sections) -> list[str]:
+        """The curated diseases named in the family history: its section, or after a relative in a sentence
+        (a name right after a denial is left out: "no prostate cancer in the family")."""
+        norm = tokens.norm
+        by_sentence: dict[int, list[int]] = {}
+        for position in range(len(norm)):
+            by_sentence.setdefault(tokens.sentence[position], []).append(position)
+        found: list[str] = []
+        for positions in by_sentence.values():
+            in_section = any(sections[p] == FAMILY for p in positions)
+            relative = next((i for i, p in enumerate(positions) if norm[p] in _FAMILY_WORDS), None)
+            if not in_section and relative is None:
+                continue
+            run = [norm[p] for p in positions]
+            for start in range(0 if in_section else relative + 1, len(run)):
+                for size in range(min(self.names.longest, len(run) - start), 0, -1):
+                    ids = self.names.names.get(" ".join(run[start : start + size]))
+                    if not ids:
+                        continue
+                    if not any(w in _DENIAL for w in run[max(0, start - 4) : start]):
+                        found.extend(ids)
+                    break
+        return list(dict.fromkeys(found))

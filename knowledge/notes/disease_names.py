@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from knowledge.kb import KnowledgeBase
-from knowledge.notes.text import normalize
+from knowledge.notes.text import fold, normalize
 
 __all__ = ["DiseaseNames"]
 
@@ -38,7 +38,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def _key(text: str) -> str:
-    return " ".join(_WORD.findall(normalize(text)))
+    """Lower case, no accents, words only, each folded as the note's words are ("migraines" ~ "migraine")."""
+    return " ".join(fold(word) for word in _WORD.findall(normalize(text)))
 
 
 class DiseaseNames:
@@ -70,7 +71,7 @@ class DiseaseNames:
         return tuple(holding) if 0 < len(holding) <= 3 else ()
 
     def in_words(self, words: list[str]) -> list[str]:
-        """The diseases named in a run of normalised words, longest name first, without overlaps."""
+        """The diseases named in a run of normalised, folded words, longest name first, without overlaps."""
         found: list[str] = []
         position = 0
         while position < len(words):

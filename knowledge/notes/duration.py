@@ -30,10 +30,15 @@ _AMOUNTS = {
 _NOT_AFTER = words(
     "pregnant pregnancy gestation gestational estimated embarazada embarazo gestacion postpartum old"
 )
-# the words before an amount that make it an episode's length or a past event: "lasting 20 minutes"
+# the words before an amount that make it an episode's length, a past event or a rate: "lasting 20 minutes"
 # ("at 10 weeks": a gestation or an age; "3 times a day": a frequency), up to three words before the amount
 # for an episode's length ("lasting about 3 minutes", "each lasting most of a day")
-_NOT_BEFORE = words("at times veces per por once twice")
+_NOT_BEFORE = words(
+    "at times veces per por once twice "
+    # a rate of consumption: "a pack a day", "8 beers a day", "3 cigarrillos al dia"
+    "pack packs cigarette cigarettes beer beers pint pints drink drinks unit units glass glasses cup cups "
+    "paquete paquetes cigarrillo cigarrillos cerveza cervezas copa copas vaso vasos taza tazas"
+)
 _EPISODE = words("lasting lasted lasts each every cada dura duran duraba duro within")
 _RANGE = words("to or a o")
 _RELATIVE_DAYS = {

@@ -174,6 +174,27 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(fold(word) for word in normalize(phrase).split())
 
 
+_OTHERS = _FAMILY_WORDS | words(
+    "wife husband partner boyfriend girlfriend friend friends colleague colleagues coworker roommate "
+    "flatmate "
+    "esposa esposo marido pareja novio novia amigo amiga amigos companero companera"
+)
+
+
+def _of_someone_else(tokens: Tokens, start: int) -> bool:
+    """A relative or another person is named before the phrase in its clause: theirs, not the patient's."""
+    position = next((p for p in range(len(tokens)) if tokens.start[p] == start), None)
+    if position is None:
+        return False
+    clause = tokens.clause[position]
+    p = position - 1
+    while p >= 0 and tokens.clause[p] == clause:
+        if tokens.norm[p] in _OTHERS:
+            return True
+        p -= 1
+    return False
+
+
 @dataclass
 class RiskReading:
     """What a note says of the patient's risk factors."""
@@ -239,7 +260,10 @@ class RiskReader:
         said: list[tuple[str, bool, str, int, int]] = []
         matches, kinds = self._matches(tokens, skip)
         for mention in self.reader.read(tokens, matches, sections, skip, lang):
+            someone_else = _of_someone_else(tokens, mention.start)
             for factor, kind in kinds.get((mention.start, mention.end), ()):
+                if someone_else and factor not in FAMILY_ONLY and factor != "sick_contact":
+                    continue  # "her father smokes", "su pareja fuma": not the patient's
                 present = self._present(factor, kind, mention)
                 if present is None:
                     continue
@@ -319,7 +343,7 @@ class RiskReader:
             relative = next((i for i, p in enumerate(positions) if norm[p] in _FAMILY_WORDS), None)
             if not in_section and relative is None:
                 continue
-            run = [norm[p] for p in positions]
+            run = [fold(norm[p]) for p in positions]
             for start in range(0 if in_section else relative + 1, len(run)):
                 for size in range(min(self.names.longest, len(run) - start), 0, -1):
                     ids = self.names.names.get(" ".join(run[start : start + size]))

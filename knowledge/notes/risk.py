@@ -21,7 +21,7 @@ from knowledge.notes.results import (
     PRESENT,
     Mention,
 )
-from knowledge.notes.sections import FAMILY
+from knowledge.notes.sections import COMPLAINT, CURRENT, FAMILY
 from knowledge.notes.text import Tokens, fold, normalize, words
 
 __all__ = ["RiskReader", "RiskReading"]
@@ -146,6 +146,14 @@ LASTING = words(
     "atrial_fibrillation heart_failure_history chronic_lung_disease chronic_kidney_disease "
     "chronic_liver_disease immunosuppressed active_cancer atopy unvaccinated"
 )
+# a cancer or its treatment in a history holds only while it is going on ("on chemotherapy", "metastatic"),
+# not "breast cancer treated with mastectomy and chemotherapy"
+ONGOING_ONLY = frozenset({"active_cancer"})
+TREATMENTS = frozenset(fold(w) for w in ["chemotherapy", "radiotherapy", "quimioterapia", "radioterapia"])
+_ONGOING = words(
+    "on undergoing receiving currently current active metastatic recently ongoing recibe recibiendo actual "
+    "actualmente activo activa metastasico metastasica"
+)
 # events that must be recent: a past mention is an old injury or operation
 EVENTS = frozenset({"immobility_or_surgery", "recent_trauma"})
 # cue words of a past long gone ("history of", "as a child", "years ago"): only a lasting factor still holds
@@ -181,11 +189,26 @@ _OTHERS = _FAMILY_WORDS | words(
 )
 
 
-def _of_someone_else(tokens: Tokens, start: int) -> bool:
+class _Places:
+    """Where each mention starts in the tokens, and the sentences that speak of an ongoing illness or
+    treatment ("currently on chemotherapy", "metastatic"), computed once per note."""
+
+    def __init__(self, tokens: Tokens) -> None:
+        self.tokens = tokens
+        self.position = {start: p for p, start in enumerate(tokens.start)}
+        self.ongoing = {tokens.sentence[p] for p, word in enumerate(tokens.norm) if word in _ONGOING}
+
+    def ongoing_at(self, start: int) -> bool:
+        position = self.position.get(start)
+        return position is not None and self.tokens.sentence[position] in self.ongoing
+
+    def someone_else_at(self, start: int) -> bool:
+        position = self.position.get(start)
+        return position is not None and _of_someone_else(self.tokens, position)
+
+
+def _of_someone_else(tokens: Tokens, position: int) -> bool:
     """A relative or another person is named before the phrase in its clause: theirs, not the patient's."""
-    position = next((p for p in range(len(tokens)) if tokens.start[p] == start), None)
-    if position is None:
-        return False
     clause = tokens.clause[position]
     p = position - 1
     while p >= 0 and tokens.clause[p] == clause:
@@ -232,7 +255,9 @@ class RiskReader:
                 key = _key(raw.lstrip("!?"))
                 if key and (factor, kind) not in self.phrases.get(key, []):
                     self.phrases.setdefault(key, []).append((factor, kind))
-        self.longest = max((len(k) for k in self.phrases), default=0)
+        self.first_words: dict[str, int] = {}
+        for key in self.phrases:
+            self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
         self.history_terms = self._history_terms()
         self.names = DiseaseNames(kb)
 
@@ -259,9 +284,15 @@ class RiskReader:
         found: dict[str, bool] = {}
         said: list[tuple[str, bool, str, int, int]] = []
         matches, kinds = self._matches(tokens, skip)
-        for mention in self.reader.read(tokens, matches, sections, skip, lang):
-            someone_else = _of_someone_else(tokens, mention.start)
+        places = _Places(tokens)
+        for mention in self.reader.read(tokens, matches, sections, skip, lang) if matches else ():
+            someone_else = places.someone_else_at(mention.start)
+            current = mention.section in (CURRENT, COMPLAINT)
+            past_treatment = not current and not places.ongoing_at(mention.start)
+            treatment = fold(normalize(mention.text)) in TREATMENTS
             for factor, kind in kinds.get((mention.start, mention.end), ()):
+                if past_treatment and (factor in ONGOING_ONLY or treatment):
+                    continue  # a cancer treated in the past is not an active one
                 if someone_else and factor not in FAMILY_ONLY and factor != "sick_contact":
                     continue  # "her father smokes", "su pareja fuma": not the patient's
                 present = self._present(factor, kind, mention)
@@ -273,6 +304,9 @@ class RiskReader:
         for mention in mentions:
             if mention.status in (PRESENT, HISTORY_STATUS, DIAGNOSIS_STATUS) and not mention.negated:
                 for factor in self.history_terms.get(self.kb.term_index.get(mention.term, -1), ()):
+                    current = mention.section in (CURRENT, COMPLAINT) or places.ongoing_at(mention.start)
+                    if factor in ONGOING_ONLY and not current:
+                        continue  # a cancer treated in the past
                     if factor not in found or not found[factor]:
                         found[factor] = True
                         said.append((factor, True, mention.text, mention.start, mention.end))
@@ -284,7 +318,8 @@ class RiskReader:
         kinds: dict[tuple[int, int], list[tuple[str, str]]] = {}  # by the match's character offsets
         position = 0
         while position < len(norm):
-            for size in range(min(self.longest, len(norm) - position), 0, -1):
+            longest = self.first_words.get(norm[position], 0)  # the longest phrase starting with this word
+            for size in range(min(longest, len(norm) - position), 0, -1):
                 key = tuple(norm[position : position + size])
                 if key not in self.phrases or any(p in skip for p in range(position, position + size)):
                     continue
@@ -344,12 +379,17 @@ class RiskReader:
             if not in_section and relative is None:
                 continue
             run = [fold(norm[p]) for p in positions]
-            for start in range(0 if in_section else relative + 1, len(run)):
-                for size in range(min(self.names.longest, len(run) - start), 0, -1):
-                    ids = self.names.names.get(" ".join(run[start : start + size]))
-                    if not ids:
-                        continue
-                    if not any(w in _DENIAL for w in run[max(0, start - 4) : start]):
-                        found.extend(ids)
-                    break
+            start = 0 if in_section else relative + 1
+            while start < len(run):
+                size = next(
+                    (
+                        size
+                        for size in range(min(self.names.longest, len(run) - start), 0, -1)
+                        if " ".join(run[start : start + size]) in self.names.names
+                    ),
+                    0,
+                )
+                if size and not any(w in _DENIAL for w in run[max(0, start - 4) : start]):
+                    found.extend(self.names.names[" ".join(run[start : start + size])])
+                start += max(size, 1)  # past the name: "sickle cell anemia" is not also "anemia"
         return list(dict.fromkeys(found))

@@ -6,7 +6,7 @@ recent travel" is read like "no fever"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.kb import KnowledgeBase
 from knowledge.notes.context import MentionReader
@@ -255,6 +255,7 @@ class RiskReader:
                 key = _key(raw.lstrip("!?"))
                 if key and (factor, kind) not in self.phrases.get(key, []):
                     self.phrases.setdefault(key, []).append((factor, kind))
+        self._folds: dict[str, str] = {}
         self.first_words: dict[str, int] = {}
         for key in self.phrases:
             self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
@@ -285,7 +286,7 @@ class RiskReader:
         said: list[tuple[str, bool, str, int, int]] = []
         matches, kinds = self._matches(tokens, skip)
         places = _Places(tokens)
-        for mention in self.reader.read(tokens, matches, sections, skip, lang) if matches else ():
+        for mention in self._context(tokens, matches, sections, skip, lang):
             someone_else = places.someone_else_at(mention.start)
             current = mention.section in (CURRENT, COMPLAINT)
             past_treatment = not current and not places.ongoing_at(mention.start)
@@ -312,8 +313,42 @@ class RiskReader:
                         said.append((factor, True, mention.text, mention.start, mention.end))
         return RiskReading(found, self._family(tokens, sections), said)
 
+    def _context(self, tokens: Tokens, matches: list[PhraseMatch], sections, skip: set[int], lang: str):
+        """The phrases as mentions in context, read over the sentences that hold one only (the reader's rules
+        stop at a sentence's end; a note's other sentences cost the reading as much again)."""
+        if not matches:
+            return []
+        held = {tokens.sentence[m.first] for m in matches}
+        keep = [p for p in range(len(tokens)) if tokens.sentence[p] in held]
+        if len(keep) == len(tokens):
+            return self.reader.read(tokens, matches, sections, skip, lang)
+        index = {old: new for new, old in enumerate(keep)}
+        part = Tokens(
+            tokens.text,
+            *([values[p] for p in keep] for values in (tokens.start, tokens.end, tokens.raw, tokens.norm)),
+            [tokens.sentence[p] for p in keep],
+            [tokens.clause[p] for p in keep],
+        )
+        moved = [replace(m, first=index[m.first], last=index[m.last]) for m in matches]
+        return self.reader.read(
+            part, moved, [sections[p] for p in keep], {index[p] for p in skip if p in index}, lang
+        )
+
+    def _folded(self, words: list[str]) -> list[str]:
+        """The note's words folded as the phrases are (remembered: a note repeats most of its words)."""
+        folds = self._folds
+        if len(folds) > 100_000:
+            folds.clear()
+        out = []
+        for word in words:
+            folded = folds.get(word)
+            if folded is None:
+                folded = folds[word] = fold(word)
+            out.append(folded)
+        return out
+
     def _matches(self, tokens: Tokens, skip: set[int]) -> tuple[list[PhraseMatch], dict]:
-        norm = [fold(token) for token in tokens.norm]
+        norm = self._folded(tokens.norm)
         matches: list[PhraseMatch] = []
         kinds: dict[tuple[int, int], list[tuple[str, str]]] = {}  # by the match's character offsets
         position = 0
@@ -378,7 +413,7 @@ class RiskReader:
             relative = next((i for i, p in enumerate(positions) if norm[p] in _FAMILY_WORDS), None)
             if not in_section and relative is None:
                 continue
-            run = [fold(norm[p]) for p in positions]
+            run = self._folded([norm[p] for p in positions])
             start = 0 if in_section else relative + 1
             while start < len(run):
                 size = next(

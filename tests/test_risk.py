@@ -350,3 +350,15 @@ def test_vignette_risk_mapping_holds_ids_only():
     assert [r["file_line"] for r in rows] == list(range(1, 223))
     assert all(set(r) == {"file_line", "present", "absent", "family_of"} for r in rows)
     assert all(len(name) <= 40 for r in rows for name in r["family_of"])
+
+
+def test_the_disease_page_and_api_list_its_risk_factors(client):
+    data = client.get(f"/api/v1/diseases/{BLADDER_CANCER}").get_json()
+    smoking = next(r for r in data["risk_factors"] if r["factor"] == "smoking")
+    assert smoking["relative_risk"] >= 2 and smoking["source"]["id"]
+    assert [r["relative_risk"] for r in data["risk_factors"]] == sorted(
+        (r["relative_risk"] for r in data["risk_factors"]), reverse=True
+    )
+    page = client.get(f"/diseases/{BLADDER_CANCER}?lang=es").get_data(as_text=True)
+    assert re.search(r'<ul class="risk-factors"><li>Fumador[^<]*: riesgo relativo ×[\d,]+', page)
+    assert client.get("/api/v1/diseases/OMIM:142900").get_json()["risk_factors"] == []

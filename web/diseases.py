@@ -10,6 +10,7 @@ import numpy as np
 from knowledge.kb import ORIGINS, SEXES
 from web.schemas import ApiError
 from web.state import Engine
+from web.wording import number
 
 __all__ = ["disease", "disease_url", "label_lang", "reference"]
 
@@ -99,5 +100,26 @@ def disease(engine: Engine, disease_id: str, lang: str = "en") -> dict:
         "data_only": bool(info.get("data_only", False)),
         "phenotypes": phenotypes,
         "not_phenotypes": not_links,
+        "risk_factors": _risk_factors(kb, info, lang),
         "url": disease_url(disease_id),
     }
+
+
+def _risk_factors(kb, info: dict, lang: str) -> list[dict]:
+    """The factors that make the disease likelier (or, at most 0.5, less likely), strongest first, with their
+    relative risk and source (ontologies/risk_factors.ttl)."""
+    factors = kb.term_info.get("risk_factors") or {}
+    out = [
+        {
+            "factor": key,
+            "label": (factors.get(key, {}).get("label_es") if lang == "es" else None)
+            or factors.get(key, {}).get("label")
+            or key,
+            "relative_risk": relative_risk,
+            "shown": number(relative_risk, lang),
+            "required": relative_risk >= 1000,
+            "source": reference(source),
+        }
+        for key, (relative_risk, source) in (info.get("risk") or {}).items()
+    ]
+    return sorted(out, key=lambda item: (-item["relative_risk"], item["label"]))

@@ -12,6 +12,7 @@ from inference.evidence import CONTEXTS, EvidenceError, make_evidence
 from inference.loading import load_diagnoser
 from inference.phenopackets import iter_packets, packet_to_case
 from inference.questions import next_questions
+from inference.risk_questions import risk_questions
 from inference.vitals import temperature_celsius
 from knowledge import config
 from knowledge.build import ensure_kb
@@ -179,6 +180,11 @@ def _print_table(diagnoser, diagnosis, n_explain: int, evidence) -> None:
         out.write("\nnext questions worth asking:\n")
         for q in questions:
             out.write(f"  {q.term} {q.label}  (expected gain {q.expected_information_gain:.2f} bits)\n")
+    asked = risk_questions(diagnoser, diagnosis, evidence)
+    if asked:
+        out.write("also ask about (risk factors, --risk):\n")
+        for q in asked:
+            out.write(f"  {q.factor}: {q.label}  (expected gain {q.expected_information_gain:.2f} bits)\n")
     out.write(f"\n{kb.meta['credit']}. Supports, does not replace, clinical judgement.\n")
 
 

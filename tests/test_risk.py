@@ -362,3 +362,44 @@ def test_the_disease_page_and_api_list_its_risk_factors(client):
     page = client.get(f"/diseases/{BLADDER_CANCER}?lang=es").get_data(as_text=True)
     assert re.search(r'<ul class="risk-factors"><li>Fumador[^<]*: riesgo relativo ×[\d,]+', page)
     assert client.get("/api/v1/diseases/OMIM:142900").get_json()["risk_factors"] == []
+
+
+# ---- risk factors worth asking about ----------------------------------------------------------------
+
+
+def test_the_factor_that_separates_the_differential_is_the_one_asked(diagnoser):
+    from inference.risk_questions import risk_questions
+
+    fever, headache = "HP:0001945", "HP:0002315"
+    evidence = make_evidence(diagnoser.kb, [fever, headache, FATIGUE], age_years=30, sex="male")
+    diagnosis = diagnoser.diagnose(evidence, top=10)
+    asked = risk_questions(diagnoser, diagnosis, evidence, limit=5)
+    assert asked and asked[0].expected_information_gain >= asked[-1].expected_information_gain > 0
+    assert "sick_contact" in [q.factor for q in asked]  # influenza or not: a contagious illness around him
+    assert not {"pregnant", "postpartum", "estrogen_use"} & {q.factor for q in asked}  # a man
+    stated = make_evidence(
+        diagnoser.kb,
+        [fever, headache, FATIGUE],
+        age_years=30,
+        sex="male",
+        risk_factors={"sick_contact": True},
+    )
+    again = risk_questions(diagnoser, diagnoser.diagnose(stated, top=10), stated, limit=5)
+    assert "sick_contact" not in [q.factor for q in again]  # what was answered is not asked again
+
+
+def test_api_and_form_offer_risk_questions_and_take_the_answer(client):
+    body = {"observed": ["HP:0001945", "HP:0002315", FATIGUE], "age": 30, "sex": "male", "lang": "es"}
+    answer = client.post("/api/v1/diagnose", json=body).get_json()
+    assert answer["risk_questions"] and answer["risk_questions"][0]["label"]
+    assert all(0 < q["probability_present"] < 1 for q in answer["risk_questions"])
+    none = client.post("/api/v1/diagnose", json={**body, "questions": 0}).get_json()
+    assert none["risk_questions"] == []
+    token = _csrf(client, "/?lang=en")
+    data = {"csrf_token": token, "f_id": ["HP:0001945", "HP:0002315"], "f_state": ["present", "present"]}
+    page = client.post("/", data={**data, "age": "30", "sex": "male"}).get_data(as_text=True)
+    factor = re.search(r'name="risk_answer" value="(\w+)\|yes"', page).group(1)
+    answered = client.post("/", data={**data, "risk_answer": f"{factor}|yes"}).get_data(as_text=True)
+    assert f'<select id="risk_{factor}" name="risk_{factor}"' in answered
+    selected = re.search(rf'<select id="risk_{factor}".*?</select>', answered, re.S).group(0)
+    assert '<option value="yes" selected>' in selected

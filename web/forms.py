@@ -133,6 +133,9 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
         risks={f: form[risk_field(f)] for f in RISK_IDS if form.get(risk_field(f)) in RISK_ANSWERS},
         family=[d for d in dict.fromkeys(form.getlist("family")[:20]) if d in kb.disease_index],
     )
+    factor, _, answer = (form.get("risk_answer") or "").partition("|")
+    if factor in RISK_IDS and answer in RISK_ANSWERS:  # an answer to "also ask about"
+        state.risks[factor] = answer
     if form.get("remove_family"):
         state.family = [d for d in state.family if d != form.get("remove_family")]
     ids, states, severities = form.getlist("f_id"), form.getlist("f_state"), form.getlist("f_sev")

@@ -15,6 +15,7 @@ from inference.engine import Diagnosis
 from inference.evidence import Evidence
 from inference.explain import explain_many
 from inference.questions import next_questions
+from inference.risk_questions import risk_questions
 from learning.ops import serving_log
 from web import wording
 from web.diseases import disease_url, label_lang
@@ -66,9 +67,10 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             explanations = explain_many(diagnoser, diagnosis, explained)
         elif explained:
             left_out.append("explanations")
-        questions = []
+        questions, asked_risks = [], []
         if request.questions and _in_time(deadline):
             questions = next_questions(diagnoser, diagnosis, limit=request.questions)
+            asked_risks = risk_questions(diagnoser, diagnosis, evidence, limit=min(request.questions, 3))
         elif request.questions:
             left_out.append("next questions")
         effects = wording.log_effects(diagnoser, evidence, diagnosis, explained) if explanations else {}
@@ -178,6 +180,15 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
                 "probability_present": q.probability_present,
             }
             for q in questions
+        ],
+        "risk_questions": [
+            {
+                "factor": q.factor,
+                "label": q.label_es if lang == "es" else q.label,
+                "expected_information_gain": q.expected_information_gain,
+                "probability_present": q.probability_present,
+            }
+            for q in asked_risks
         ],
         "warnings": [wording.note(text, lang) for text in diagnosis.warnings],
         "notes": [wording.note(text, lang) for text in diagnosis.notes],

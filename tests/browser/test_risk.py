@@ -53,3 +53,20 @@ def test_a_note_fills_the_risk_factors_and_the_family_history(live_server, open_
         family.locator("button").click()
         page.wait_for_load_state()
         assert page.locator('#family-list li[data-id="DXG:prostate_cancer"]').count() == 0
+
+
+def test_answering_a_risk_question_sets_its_select_and_recalculates(live_server, open_page):
+    page = open_page(**SCREENS["desktop"])
+    page.goto(f"{live_server}/?lang=en")
+    pick(page, "fever", "Fever")
+    pick(page, "headache", "Headache")
+    page.fill("#age", "30")
+    page.select_option("#sex", "male")
+    diagnose_request(page, lambda: page.click("#diagnose"))
+    wait_results(page)
+    button = page.locator("section.risk-questions button[data-answer=yes]").first
+    button.wait_for()
+    factor = button.get_attribute("data-factor")
+    body = diagnose_request(page, lambda: button.click())
+    assert body["risk_factors"][factor] is True
+    assert page.locator(f"#risk_{factor}").input_value() == "yes"

@@ -473,6 +473,16 @@
             h("button", { type: "submit", form: "dx", name: "answer", value: `${q.id}|${how}`, class: "answer",
               "data-id": q.id, "data-label": q.label, "data-present": flag, "aria-label": `${t(word)}: ${q.label}` }, t(word)))))))));
     }
+    if ((r.risk_questions || []).length) {
+      parts.push(h("section", { class: "risk-questions", "aria-labelledby": "risk-questions-title" },
+        h("h3", { id: "risk-questions-title", text: t("risk_questions") }),
+        h("ul", null, r.risk_questions.map((q) => h("li", null,
+          h("span", { class: "q-label", text: q.label }),
+          h("small", { text: `${t("gain")} ${q.expected_information_gain.toFixed(2)} ${t("bits")}` }),
+          h("span", { class: "q-buttons" }, ["yes", "no"].map((word) =>
+            h("button", { type: "submit", form: "dx", name: "risk_answer", value: `${q.factor}|${word}`, class: "risk-answer",
+              "data-factor": q.factor, "data-answer": word, "aria-label": `${t(word)}: ${q.label}` }, t(word)))))))));
+    }
     if (r.findings.length) {
       parts.push(h("details", { class: "used" }, h("summary", { text: `${t("used")} (${r.findings.length})` }),
         h("ul", null, r.findings.map((f) => h("li", { "data-id": f.id },
@@ -549,6 +559,10 @@
       syncEmpty();
       (next || input).focus();
       findingsChanged();
+    } else if (button && button.name === "risk_answer") {
+      const select = form.elements["risk_" + button.dataset.factor];
+      if (select) select.value = button.dataset.answer;
+      diagnose({ focusResults: true, quiet: true });
     } else if (button && button.name === "remove_family") {
       button.closest("li").remove();
       $("#family").hidden = !$("#family-list").children.length;

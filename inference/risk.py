@@ -63,7 +63,7 @@ class RiskTable:
         """The table of every curated disease's stated relative risks."""
         factors = risk_vocabulary(term_info)
         columns = {key: col for col, key in enumerate(factors)}
-        with_factor = np.zeros((len(disease_info), len(factors)))
+        with_factor = np.zeros((len(disease_info), len(factors)), dtype=np.float32)  # (a few MB per worker)
         without_factor = np.zeros_like(with_factor)
         for row, info in enumerate(disease_info):
             for key, (relative_risk, _source) in (info.get("risk") or {}).items():

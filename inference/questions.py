@@ -12,7 +12,7 @@ from inference.engine import Diagnoser, Diagnosis, top_indices
 from inference.explain import diagnosis_touched
 from inference.network import csr_slices
 
-__all__ = ["Question", "closure_rows", "distinct_questions", "next_questions"]
+__all__ = ["Question", "closure_rows", "distinct_questions", "entropy_bits", "next_questions"]
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Question:
     probability_present: float
 
 
-def _entropy(p: np.ndarray) -> np.ndarray:
+def entropy_bits(p: np.ndarray) -> np.ndarray:
     """Entropy in bits of each column of p (columns are distributions)."""
     safe = np.where(p > 0, p, 1.0)
     return -(p * np.log2(safe)).sum(axis=0)
@@ -89,9 +89,9 @@ def next_questions(
     post_no = probs[:, None] * (1.0 - present) ** tau
     with np.errstate(invalid="ignore", divide="ignore"):
         gain = (
-            _entropy(probs[:, None])[0]
-            - p_yes * _entropy(post_yes / post_yes.sum(axis=0))
-            - (1 - p_yes) * _entropy(post_no / post_no.sum(axis=0))
+            entropy_bits(probs[:, None])[0]
+            - p_yes * entropy_bits(post_yes / post_yes.sum(axis=0))
+            - (1 - p_yes) * entropy_bits(post_no / post_no.sum(axis=0))
         )
     best_first = np.argsort(-gain, kind="stable").tolist()
     questions = (

@@ -10,6 +10,7 @@ import numpy as np
 
 from inference.engine import Diagnoser, Diagnosis, top_indices
 from inference.evidence import FAMILY_FACTOR, MALE_ONLY_EXCLUDED, Evidence
+from inference.questions import entropy_bits
 
 __all__ = ["RiskQuestion", "risk_questions"]
 
@@ -26,12 +27,6 @@ class RiskQuestion:
     label_es: str
     expected_information_gain: float  # bits
     probability_present: float
-
-
-def _entropy(p: np.ndarray) -> np.ndarray:
-    """Entropy in bits of each column of p (columns are distributions)."""
-    safe = np.where(p > 0, p, 1.0)
-    return -(p * np.log2(safe)).sum(axis=0)
 
 
 def risk_questions(
@@ -64,9 +59,9 @@ def risk_questions(
     post_no = probs[:, None] * (1.0 - present)
     with np.errstate(invalid="ignore", divide="ignore"):
         gain = (
-            _entropy(probs[:, None])[0]
-            - p_yes * _entropy(post_yes / post_yes.sum(axis=0))
-            - (1 - p_yes) * _entropy(post_no / post_no.sum(axis=0))
+            entropy_bits(probs[:, None])[0]
+            - p_yes * entropy_bits(post_yes / post_yes.sum(axis=0))
+            - (1 - p_yes) * entropy_bits(post_no / post_no.sum(axis=0))
         )
     gain = np.nan_to_num(gain)
     out = []

@@ -14,6 +14,7 @@ from cli.main import main
 from inference.engine import Diagnoser
 from inference.evidence import EvidenceError, make_evidence
 from inference.risk import RiskTable, likelihood_ratios
+from tests.test_course import _csrf
 
 HEMATURIA, FATIGUE = "HP:0000790", "HP:0012378"
 PELVIC_PAIN, VAGINAL_BLEEDING = "HP:0034267", "HP:0000132"
@@ -315,11 +316,6 @@ def test_api_lists_the_risk_factors_and_extract_reads_them(client):
     assert data["family_history"] == [{"id": "DXG:migraine", "label": data["family_history"][0]["label"]}]
     (mention,) = data["risk_mentions"]
     assert mention["quote"].startswith("No fuma")
-
-
-def _csrf(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def test_form_risk_selects_reach_the_engine_and_the_note_fills_them(client):

@@ -209,6 +209,16 @@ def test_a_list_of_ids_with_minus_for_absent_is_accepted(kb):
             "es",
             {"travel_abroad": True, "sick_contact": False},
         ),
+        ("Family history: older brother has a cold.", "en", {"sick_contact": True}),
+        ("Fever and cough. His daughter tested positive for influenza.", "en", {"sick_contact": True}),
+        ("Fever and cough. He tested positive for influenza.", "en", {"sick_contact": None}),
+        ("Positive urine pregnancy test, pelvic pain.", "en", {"pregnant": True}),
+        (
+            "Returned from a 12 hour flight 4 days ago with a swollen calf.",
+            "en",
+            {"immobility_or_surgery": True},
+        ),
+        ("Motorcyclist hit a car at 60 km/h.", "en", {"recent_trauma": True}),
     ],
 )
 def test_the_note_reads_risk_factors(read, text, lang, factors):
@@ -238,6 +248,9 @@ def test_what_is_not_the_patients_risk_factor_is_not_read(read, text, lang, abse
         ("Family history: no prostate cancer in the family.", "en", []),
         ("Antecedentes familiares: madre con migraña.", "es", ["DXG:migraine"]),
         ("She has migraine. Her mother is well.", "en", []),
+        ("Family history: her sister has hypothyroidism.", "en", ["DXG:hypothyroidism"]),
+        ("Antecedentes familiares: su hermana tiene hipotiroidismo.", "es", ["DXG:hypothyroidism"]),
+        ("Family history: his daughter had influenza last week.", "en", []),
     ],
 )
 def test_the_note_reads_the_diseases_a_family_history_names(read, text, lang, diseases):

@@ -57,12 +57,25 @@ class DiseaseNames:
             known = {d for d in diseases if d in kb.disease_index}
             if known:
                 names[_key(name)] = known
+        # a name's head ("hypothyroidism" of "primary hypothyroidism", "aortic aneurysm" of "abdominal aortic
+        # aneurysm") stands for it too, when it names at most 3 diseases and is not a name of its own
+        # (Spanish puts the noun first: "hipotiroidismo" of "hipotiroidismo primario")
+        heads: dict[str, set[str]] = {}
+        for name, ids in names.items():
+            words = name.split()
+            for cut in range(1, len(words)):
+                heads.setdefault(" ".join(words[cut:]), set()).update(ids)
+                heads.setdefault(" ".join(words[:cut]), set()).update(ids)
+        for head, ids in heads.items():  # one word for one disease only ("aneurysm" is not an aortic one)
+            limit = 3 if " " in head else 1
+            if head not in names and len(ids) <= limit and _names_a_disease(head):
+                names[head] = ids
         self.names = {name: tuple(sorted(ids)) for name, ids in names.items() if name}
         self.longest = max((len(name.split()) for name in self.names), default=0)
 
     def lookup(self, name: str) -> tuple[str, ...]:
-        """The diseases a name stands for: the name's own, else the (at most 3) whose name holds it
-        ("otitis media": acute and chronic otitis media); empty when unknown."""
+        """The diseases a name stands for: the name's own (or a name's head), else the (at most 3) whose name
+        holds it ("otitis media": acute and chronic otitis media); empty when unknown."""
         key = _key(name)
         if key in self.names:
             return self.names[key]
@@ -84,6 +97,21 @@ class DiseaseNames:
             else:
                 position += 1
         return list(dict.fromkeys(found))
+
+
+# the endings of a word that names a disease by itself ("hypothyroidism", "aneurysm", "thyroiditis"), as
+# against "symptoms", "disorder", "leg", "pregnancy"
+_ENDINGS = (
+    "itis ism ysm osis oma emia aemia pathy algia iasis ectasis cele rrhea rrhoea plegia ismo patia plejia"
+)
+_DISEASE_ENDINGS = tuple(fold(ending) for ending in _ENDINGS.split())  # English and Spanish
+_LEADING = frozenset(["of", "the", "in", "with", "due", "to", "and", "or", "from", "by", "for", "a", "an"])
+
+
+def _names_a_disease(head: str) -> bool:
+    """A name's tail that can stand for it: its last word a disease's ending, its first not a joining word."""
+    words = head.split()
+    return bool(words) and words[-1].endswith(_DISEASE_ENDINGS) and words[0] not in _LEADING
 
 
 def _variants(label: str) -> set[str]:

@@ -69,7 +69,7 @@ class NoteExtractor:
             mentions = self._of_sex(mentions, measures.sex[0], lang)
         extraction = self._assemble(mentions, measures, known or {})
         extraction.duration = read_complaint_duration(tokens, sections, measures.ages)
-        risk = self._risks.read(tokens, sections, skip, mentions, lang)
+        risk = self._risks.read(tokens, sections, skip, mentions, lang, headers)
         extraction.risk_factors, extraction.family_history = risk.factors, risk.family_history
         extraction.risk_mentions = risk.as_dict()["risk_mentions"]
         return extraction

@@ -29,7 +29,8 @@ __all__ = ["RiskReader", "RiskReading"]
 ROOT = "HP:0000001"  # the term the phrases are read as (the reader's context rules need one)
 
 # factor -> phrases naming it ("|"-separated, normalised words); "!" before a phrase: a negated form
-# ("non smoker"); "?" before a phrase: counted only when denied ("no alcohol", not "drinks alcohol socially")
+# ("non smoker"); "?" before a phrase: counted only when denied ("no alcohol", not "drinks alcohol socially");
+# "@": counted only when the sentence names someone else ("his daughter tested positive")
 PHRASES = {
     "smoking": "smoker|smokers|smokes|smoking|smoked|cigarette|cigarettes|pack years|pack year|packs a day|"
     "pack a day|packs per day|pack per day|tobacco|ex smoker|exsmoker|former smoker|quit smoking|"
@@ -56,7 +57,12 @@ PHRASES = {
     "vacaciones en|recien llegado|recien llegada|inmigrante",
     "sick_contact": "sick contact|sick contacts|same symptoms|similar symptoms|same illness|also unwell|"
     "also sick|are sick|off sick|outbreak|unwell contacts|contacto con|contactos enfermos|mismos sintomas|"
-    "sintomas similares|misma clinica|brote",
+    "sintomas similares|misma clinica|brote|"
+    # told of someone else (a relative, a partner, children at the nursery): counted only then
+    "@tested positive|@has a cold|@had a cold|@with a cold|@have colds|@pink eye|@are ill|@are unwell|"
+    "@is ill|@has the flu|@had the flu|@have the flu|@started itching|@itching too|@had the same|"
+    "@has the same|@have the same|@mismo cuadro|@tambien tiene|@estan enfermos|@esta enfermo|@esta enferma|"
+    "@dio positivo",
     "new_sexual_partner": "new partner|new sexual partner|new boyfriend|new girlfriend|multiple partners|"
     "multiple sexual partners|several partners|unprotected sex|unprotected intercourse|casual sex|"
     "sex worker|without condom|without a condom|condomless|one night stand|nueva pareja|pareja nueva|"
@@ -72,6 +78,7 @@ PHRASES = {
     "immobility_or_surgery": "long haul flight|long flight|long haul|long journey|long car journey|"
     "long drive|bed rest|bedridden|bedbound|immobile|immobilised|immobilized|immobility|plaster cast|"
     "recent surgery|recent operation|postoperative|post operative|post op|surgery|operation|"
+    "hour flight|hours flight|hour drive|hour journey|hour car journey|hour bus journey|horas de vuelo|"
     "hip replacement|knee replacement|cirugia|operado|operada|intervencion quirurgica|vuelo largo|"
     "inmovilizacion|encamado|encamada|reposo en cama|escayola",
     "estrogen_use": "oral contraceptive|oral contraceptives|contraceptive pill|combined pill|the pill|ocp|"
@@ -93,9 +100,14 @@ PHRASES = {
     "works outdoors|working outdoors|exposicion solar|al sol|tomando el sol",
     "recent_trauma": "fell|fall|fallen|tripped|slipped|injury|injured|trauma|twisted|hit by|struck|"
     "accident|collision|blow to|landed on|sports injury|caida|se cayo|golpe|traumatismo|accidente|"
-    "torcedura|se torcio",
+    "torcedura|se torcio|hit a|thrown from|thrown over|collided|crashed|crash|road traffic|rta|rtc|"
+    "motor vehicle|mva|car accident|assault|assaulted|punched|kicked|stabbed|a scratch|burned|burnt|scalded|"
+    "scald|after lifting|while lifting|lifting a heavy|atropello|atropellado|agresion|agredido|quemadura|"
+    "se quemo",
     "pregnant": "pregnant|weeks pregnant|weeks gestation|weeks of gestation|weeks of pregnancy|"
     "positive pregnancy test|pregnancy test positive|embarazada|gestante|semanas de gestacion|"
+    "positive urine pregnancy test|positive urine pregnancy|urine pregnancy test positive|"
+    "pregnancy test is positive|pregnancy test was positive|test de embarazo positivo|"
     "primigravida|multigravida|gestational age|primigesta|"
     "semanas de embarazo|prueba de embarazo positiva|!negative pregnancy test|!pregnancy test negative|"
     "!pregnancy test was negative|!prueba de embarazo negativa|!test de embarazo negativo",
@@ -140,6 +152,19 @@ PHRASES = {
     "family_sudden_death": "sudden death|died suddenly|sudden cardiac death|muerte subita|murio de repente|"
     "murio subitamente",
 }
+# a relative's or a contact's symptoms that make them a sick contact (with their descendants): fever, cough,
+# diarrhoea, vomiting, runny nose, sore throat, conjunctivitis, itching, a rash
+CONTAGIOUS = [
+    "HP:0001945",
+    "HP:0012735",
+    "HP:0002014",
+    "HP:0002013",
+    "HP:0031417",
+    "HP:0033050",
+    "HP:0000509",
+    "HP:0000989",
+    "HP:0000988",
+]
 # the factors a past mention still is (a habit or a known condition), as against an event that must be recent
 LASTING = words(
     "smoking heavy_alcohol injection_drug_use diabetes hypertension obesity dyslipidemia coronary_disease "
@@ -187,6 +212,11 @@ _OTHERS = _FAMILY_WORDS | words(
     "flatmate "
     "esposa esposo marido pareja novio novia amigo amiga amigos companero companera"
 )
+# the people a contagious illness comes from
+_CONTACTS = _OTHERS | words(
+    "children kids classmates classmate school nursery daycare household residents colleagues ninos "
+    "companeros colegio guarderia residencia convivientes"
+)
 
 
 class _Places:
@@ -197,10 +227,16 @@ class _Places:
         self.tokens = tokens
         self.position = {start: p for p, start in enumerate(tokens.start)}
         self.ongoing = {tokens.sentence[p] for p, word in enumerate(tokens.norm) if word in _ONGOING}
+        self.others = {tokens.sentence[p] for p, word in enumerate(tokens.norm) if word in _CONTACTS}
 
     def ongoing_at(self, start: int) -> bool:
         position = self.position.get(start)
         return position is not None and self.tokens.sentence[position] in self.ongoing
+
+    def others_in_sentence(self, start: int) -> bool:
+        """Someone else (a relative, a partner, children at school) is named in the phrase's sentence."""
+        position = self.position.get(start)
+        return position is not None and self.tokens.sentence[position] in self.others
 
     def someone_else_at(self, start: int) -> bool:
         position = self.position.get(start)
@@ -251,8 +287,8 @@ class RiskReader:
             if factor not in self.factors:
                 continue
             for raw in text.split("|"):
-                kind = raw[0] if raw[0] in "!?" else ""
-                key = _key(raw.lstrip("!?"))
+                kind = raw[0] if raw[0] in "!?@" else ""
+                key = _key(raw.lstrip("!?@"))
                 if key and (factor, kind) not in self.phrases.get(key, []):
                     self.phrases.setdefault(key, []).append((factor, kind))
         self._folds: dict[str, str] = {}
@@ -260,7 +296,14 @@ class RiskReader:
         for key in self.phrases:
             self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
         self.history_terms = self._history_terms()
+        roots = [kb.term_index[t] for t in CONTAGIOUS if t in kb.term_index]
+        self.contagious = {i for i in range(len(kb.term_ids)) if any(r in kb.ancestor_sets[i] for r in roots)}
         self.names = DiseaseNames(kb)
+        self.familial = {
+            d
+            for i, d in enumerate(kb.disease_ids)
+            if "family_history_of_it" in (kb.disease_info[i].get("risk") or {})
+        }
 
     def _history_terms(self) -> dict[int, list[str]]:
         """term index -> the factors it (or an ancestor) is the history term of."""
@@ -278,13 +321,20 @@ class RiskReader:
         return out
 
     def read(
-        self, tokens: Tokens, sections, skip: set[int], mentions: list[Mention], lang: str
+        self,
+        tokens: Tokens,
+        sections,
+        skip: set[int],
+        mentions: list[Mention],
+        lang: str,
+        headers: set[int] | None = None,
     ) -> RiskReading:
         """The note's risk factors: its phrases in context, the known conditions among its findings and
         history, and the diseases its family history names."""
         found: dict[str, bool] = {}
         said: list[tuple[str, bool, str, int, int]] = []
-        matches, kinds = self._matches(tokens, skip)
+        # (phrases may hold a number a measure took: "a 12 hour flight"; never a section header)
+        matches, kinds = self._matches(tokens, skip if headers is None else headers)
         places = _Places(tokens)
         for mention in self._context(tokens, matches, sections, skip, lang):
             someone_else = places.someone_else_at(mention.start)
@@ -296,6 +346,8 @@ class RiskReader:
                     continue  # a cancer treated in the past is not an active one
                 if someone_else and factor not in FAMILY_ONLY and factor != "sick_contact":
                     continue  # "her father smokes", "su pareja fuma": not the patient's
+                if kind == "@" and not places.others_in_sentence(mention.start):
+                    continue  # "tested positive" of the patient is not a sick contact
                 present = self._present(factor, kind, mention)
                 if present is None:
                     continue
@@ -303,6 +355,15 @@ class RiskReader:
                     found[factor] = present
                 said.append((factor, present, mention.text, mention.start, mention.end))
         for mention in mentions:
+            if (
+                mention.status in (CONTACT_STATUS, FAMILY_STATUS)
+                and not mention.negated
+                and self.kb.term_index.get(mention.term, -1) in self.contagious
+                and "sick_contact" in self.factors
+                and "sick_contact" not in found
+            ):  # "a coworker with a cough", "older brother has a fever": a contagious illness nearby
+                found["sick_contact"] = True
+                said.append(("sick_contact", True, mention.text, mention.start, mention.end))
             if mention.status in (PRESENT, HISTORY_STATUS, DIAGNOSIS_STATUS) and not mention.negated:
                 for factor in self.history_terms.get(self.kb.term_index.get(mention.term, -1), ()):
                     current = mention.section in (CURRENT, COMPLAINT) or places.ongoing_at(mention.start)
@@ -427,4 +488,5 @@ class RiskReader:
                 if size and not any(w in _DENIAL for w in run[max(0, start - 4) : start]):
                     found.extend(self.names.names[" ".join(run[start : start + size])])
                 start += max(size, 1)  # past the name: "sickle cell anemia" is not also "anemia"
-        return list(dict.fromkeys(found))
+        # only the diseases a family history bears on (a relative's influenza is a sick contact)
+        return [d for d in dict.fromkeys(found) if d in self.familial]

@@ -50,6 +50,8 @@ DURATIONS = REPO / "benchmarks" / "data" / "vignette_durations.jsonl"
 # absent, and the diseases named in the family history), mapped by hand from the text before any ranking
 # used it (file line, ids and short disease names only)
 RISKS = REPO / "benchmarks" / "data" / "vignette_risks.jsonl"
+# how each vignette's complaint started (sudden / gradual / null), mapped by hand the same way
+ONSETS = REPO / "benchmarks" / "data" / "vignette_onsets.jsonl"
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
 
 
@@ -59,7 +61,10 @@ def vignette_half(source_line: int) -> str:
 
 
 def read_mapping(
-    paths: list[Path] = MAPPING, durations: Path | None = DURATIONS, risks: Path | None = RISKS
+    paths: list[Path] = MAPPING,
+    durations: Path | None = DURATIONS,
+    risks: Path | None = RISKS,
+    onsets: Path | None = ONSETS,
 ) -> list[dict]:
     """The hand-mapped vignettes in file order, each with its complaint's duration when `durations` and its
     risk factors when `risks`."""
@@ -81,6 +86,13 @@ def read_mapping(
             factors.pop("family_history_of_it", None)  # (the diseases named: family_of)
             row["risk_factors"] = factors
             row["family_of"] = risk.get("family_of", [])
+    if onsets is not None:
+        started = {
+            r["file_line"]: r["onset"]
+            for r in map(json.loads, onsets.read_text(encoding="utf-8").splitlines())
+        }
+        for row in rows:
+            row["complaint_onset"] = started.get(row["file_line"])
     return sorted(rows, key=lambda r: r["file_line"])
 
 
@@ -128,6 +140,7 @@ def vignette_case(kb, row: dict, context: str, use_history: bool = False) -> Eva
         duration_days=row.get("duration_days"),
         risk_factors=row.get("risk_factors"),
         family_history=family_ids(kb, row.get("family_of", [])),
+        complaint_onset=row.get("complaint_onset"),
         strict=False,
     )
     return EvalCase(f"vignette:{row['source_line']}", evidence, truths_for(kb, row["diagnosis_icd10"]))
@@ -158,6 +171,8 @@ def text_case(kb, row: dict, note: str, context: str) -> EvalCase:
         case.evidence.duration_days = None
     if "risk_factors" not in row:  # (compared without risk factors: the note's own reading left out too)
         case.evidence.risk_factors, case.evidence.family_history = {}, []
+    if "complaint_onset" not in row:  # (compared without how it started)
+        case.evidence.complaint_onset = None
     return EvalCase(case.case_id, case.evidence, truths_for(kb, row["diagnosis_icd10"]))
 
 
@@ -275,6 +290,11 @@ def main() -> int:
         "--text", action="store_true", help="also read each vignette's text with the note extractor"
     )
     parser.add_argument(
+        "--without-onset",
+        action="store_true",
+        help="leave out how the complaint started (hand mapping and notes), to compare",
+    )
+    parser.add_argument(
         "--without-risk",
         action="store_true",
         help="leave out the patient's risk factors (hand mapping and notes), to compare",
@@ -289,7 +309,9 @@ def main() -> int:
     kb = ensure_kb(settings)
     diagnoser = load_diagnoser(kb, settings.models_dir, args.model)
     rows = read_mapping(
-        durations=None if args.without_duration else DURATIONS, risks=None if args.without_risk else RISKS
+        durations=None if args.without_duration else DURATIONS,
+        risks=None if args.without_risk else RISKS,
+        onsets=None if args.without_onset else ONSETS,
     )
     if args.fit_calibration:
         return fit_consult_calibration(kb, diagnoser, rows)

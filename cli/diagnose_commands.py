@@ -33,7 +33,7 @@ def register(sub) -> None:
     what.add_argument(
         "--notes",
         help="a JSONL file of notes: id, text, optional lang, age, sex, context, duration_days, "
-        "risk_factors, family_history (one a line)",
+        "complaint_onset, risk_factors, family_history (one a line)",
     )
     what.add_argument(
         "--symptoms",
@@ -55,6 +55,11 @@ def register(sub) -> None:
     p.add_argument("--onset", help="when the disease began: age in years or an HPO onset term (HP:0003577)")
     p.add_argument(
         "--duration-days", type=float, help="how long the complaint has lasted, in days (0.25 = 6 hours)"
+    )
+    p.add_argument(
+        "--complaint-onset",
+        choices=["sudden", "gradual"],
+        help="how the complaint started: sudden (seconds to minutes) or gradual",
     )
     p.add_argument(
         "--risk",
@@ -138,6 +143,7 @@ def cmd_diagnose(args, settings: Settings) -> int:
             duration_days=args.duration_days,
             risk_factors=risk_argument(args.risk),
             family_history=list_argument(args.family_history),
+            complaint_onset=args.complaint_onset,
         )
     except EvidenceError as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)

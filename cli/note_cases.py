@@ -43,6 +43,7 @@ def note_case(
     duration_days: float | None = None,
     risk_factors: dict | list | None = None,
     family_history: list[str] | None = None,
+    complaint_onset: str | None = None,
 ) -> NoteCase:
     """Evidence from a note; age, sex, vitals, duration and risk factors given by the caller win over those
     read in the text (the family history given is added to the one read)."""
@@ -66,6 +67,7 @@ def note_case(
         duration_days=duration_days if duration_days is not None else _read_duration(extraction),
         risk_factors={**_of_sex(extraction.risk_factors, sex or extraction.sex), **_as_dict(risk_factors)},
         family_history=list(dict.fromkeys(extraction.family_history + list(family_history or []))),
+        complaint_onset=complaint_onset or extraction.complaint_onset,
         strict=False,
     )
     evidence.warnings.extend(warnings)
@@ -115,6 +117,7 @@ def diagnose_note(args, diagnoser, print_table) -> int:
             duration_days=args.duration_days,
             risk_factors=risk_argument(args.risk),
             family_history=list_argument(args.family_history),
+            complaint_onset=args.complaint_onset,
         )
     except (OSError, EvidenceError) as error:
         print(f"dxgraph: error: {error}", file=sys.stderr)
@@ -145,6 +148,8 @@ def write_reading(out, kb: KnowledgeBase, case: NoteCase, lang: str) -> None:
     if case.evidence.duration_days is not None:
         said = f" <- '{result.duration.text}'" if result.duration else ""
         out.write(f"  complaint lasted {case.evidence.duration_days:g} days{said}\n")
+    if result.complaint_onset:
+        out.write(f"  complaint started {result.complaint_onset} <- '{result.complaint_onset_text}'\n")
     for mention in result.risk_mentions:
         state = "present" if mention["present"] else "absent"
         out.write(f"  risk factor {mention['factor']} ({state}) <- '{mention['text']}'\n")
@@ -224,6 +229,7 @@ def note_from_object(kb: KnowledgeBase, obj: dict, args=None) -> NoteCase:
         duration_days=obj.get("duration_days", getattr(args, "duration_days", None)),
         risk_factors=obj.get("risk_factors", risk_argument(getattr(args, "risk", None))),
         family_history=obj.get("family_history", list_argument(getattr(args, "family_history", None))),
+        complaint_onset=obj.get("complaint_onset", getattr(args, "complaint_onset", None)),
     )
 
 

@@ -53,6 +53,11 @@ def write_why(
             out.write(f"  {arrow} {reading.words:<34} {c.label} ({c.term}) [{what}]; {how}\n")
         if quiet:
             out.write(f"    {wording.word('none')}: {', '.join(quiet)}\n")
+        if evidence.complaint_onset:
+            log_ratio = float(diagnoser.onsets.log_ratio(evidence.complaint_onset)[row.index])
+            if log_ratio:
+                said = wording.onset_words(evidence.complaint_onset, log_ratio)
+                out.write(f"  {'+' if log_ratio > 0 else '-'} {said}\n")
         family = diagnoser.family_rows(evidence)
         for key, present, log_ratio in diagnoser.risk.explain(row.index, evidence.risk_factors, family):
             label = diagnoser.risk.factors[key].label

@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from inference.calibration import IDENTITY, calibration_features, recalibrate_top1, rest_factor
+from inference.complaint_onset import OnsetTable
 from inference.course import CourseTable
 from inference.dont_miss import DontMiss, cautious_log_posterior, dont_miss_mask, flagged
 from inference.evidence import SEVERITY_WEIGHT, Evidence, Finding
@@ -195,6 +196,7 @@ class Diagnoser:
         self._sensitivities: dict[str, np.ndarray] = {}  # per context: minus the report sensitivities
         self._courses: dict[float, CourseTable] = {}  # per mismatch factor: the duration factors
         self.risk = RiskTable.from_kb(kb.term_info, kb.disease_info)  # the risk factors' likelihood ratios
+        self.onsets = OnsetTable.from_info(kb.disease_info)  # a sudden or gradual start's likelihood ratios
 
     def patient_log_likelihood(self, evidence: Evidence, course: np.ndarray | None = None) -> np.ndarray:
         """log P(age, sex, onset, duration of the complaint, risk factors | disease), up to a constant
@@ -204,13 +206,15 @@ class Diagnoser:
         return out if extra is None else out + extra
 
     def course_and_risk(self, evidence: Evidence) -> np.ndarray | None:
-        """The log factors of the complaint's duration and the patient's risk factors (None when neither is
-        known): what the don't-miss block's cautious posterior does not hold against a disease."""
-        if evidence.duration_days is None and not evidence.risk_factors and not evidence.family_history:
+        """The log factors of the complaint's duration and start and the patient's risk factors (None when
+        none is known): what the don't-miss block's cautious posterior does not hold against a disease."""
+        stated = evidence.risk_factors or evidence.family_history or evidence.complaint_onset
+        if evidence.duration_days is None and not stated:
             return None
         out = np.zeros(len(self.kb.disease_ids))
         if evidence.duration_days is not None:
             out += self.course.log_ratio(evidence.duration_days)
+        out += self.onsets.log_ratio(evidence.complaint_onset)
         return out + self.risk.log_ratio(evidence.risk_factors, self.family_rows(evidence))
 
     def family_rows(self, evidence: Evidence) -> list[int]:

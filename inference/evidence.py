@@ -58,6 +58,9 @@ class Evidence:
     duration_days: float | None = None  # how long the presenting complaint has lasted
     risk_factors: dict[str, bool] = field(default_factory=dict)  # factor id -> has it (inference/risk.py)
     family_history: list[str] = field(default_factory=list)  # curated diseases a first-degree relative has
+    complaint_onset: str | None = (
+        None  # how the complaint started: sudden | gradual (inference/complaint_onset)
+    )
 
     @property
     def observed(self) -> list[Finding]:
@@ -83,6 +86,7 @@ def make_evidence(
     duration_days: float | None = None,
     risk_factors: dict | list | None = None,
     family_history: list[str] | None = None,
+    complaint_onset: str | None = None,
     strict: bool = True,
 ) -> Evidence:
     """Validate and resolve evidence. strict: unknown ids raise; else they are dropped with a warning."""
@@ -102,6 +106,10 @@ def make_evidence(
     duration = complaint_duration(duration_days, age_years)
     risks = patient_risk_factors(kb, risk_factors, sex)
     family = family_diseases(kb, family_history)
+    if complaint_onset in ("", None):
+        complaint_onset = None
+    elif complaint_onset not in ("sudden", "gradual"):
+        raise EvidenceError("complaint_onset", f"must be sudden or gradual, not {complaint_onset!r}")
 
     def resolve(raw: str, field_name: str) -> str | None:
         raw = raw.strip()
@@ -141,7 +149,16 @@ def make_evidence(
             if vital.term in kb.term_index and vital.term not in findings:
                 findings[vital.term] = Finding(vital.term, vital.present, source="vitals")
     return Evidence(
-        list(findings.values()), age_years, sex, context, warnings, onset_range, duration, risks, family
+        list(findings.values()),
+        age_years,
+        sex,
+        context,
+        warnings,
+        onset_range,
+        duration,
+        risks,
+        family,
+        complaint_onset,
     )
 
 

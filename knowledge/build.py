@@ -255,6 +255,9 @@ def build(sources: Sources, ontologies_dir: Path) -> KnowledgeBase:
             ("course", record.typical_duration),
             ("course_source", record.duration_source),
             ("risk", {factor: [risk, source] for factor, risk, source in record.risk_factors} or None),
+            ("complaint_onset", record.complaint_onset),
+            ("sudden_share", record.sudden_share),
+            ("complaint_onset_source", record.onset_source),
         ):
             if value not in (None, []):
                 entry[key] = value

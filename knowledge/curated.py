@@ -102,6 +102,9 @@ class DiseaseRecord:
     supersedes: list[str] = field(default_factory=list)  # source prefixes whose links this record's replace
     typical_duration: list[str] = field(default_factory=list)  # how long the complaint has lasted when seen
     duration_source: str | None = None  # (hours / days / weeks / months, most typical first) and its source
+    complaint_onset: str | None = None  # how the complaint typically starts: sudden | gradual | either
+    sudden_share: float | None = None  # of its patients, those whose complaint began suddenly
+    onset_source: str | None = None
     risk_factors: list[tuple[str | None, float | None, str | None]] = field(default_factory=list)
     # (factor id, relative risk, source) from dx:riskFactor nodes; None where the node lacks it (validation)
 
@@ -288,6 +291,11 @@ def read_curated_file(path: Path) -> CuratedFile:
             source = _one(graph, subject, DX.durationSource)
             record.duration_source = str(source) if source is not None else None
             record.risk_factors = _risk_links(graph, subject)
+            onset = _one(graph, subject, DX.complaintOnset)
+            record.complaint_onset = str(onset) if onset is not None else None
+            record.sudden_share = _number(_one(graph, subject, DX.suddenShare))
+            onset_source = _one(graph, subject, DX.onsetSource)
+            record.onset_source = str(onset_source) if onset_source is not None else None
             derived = _one(graph, subject, DX.derivedFrom)
             record.derived_from = str(derived) if derived is not None else None
             seen: dict[str, int] = {}

@@ -26,7 +26,7 @@ __all__ = [
 
 ORIGINS = ("hpo", "curated", "overlay")
 SEXES = ("", "MALE", "FEMALE")
-FORMAT_VERSION = 8  # bump whenever the build changes what it compiles
+FORMAT_VERSION = 9  # bump whenever the build changes what it compiles
 
 
 class OutdatedFormatError(ValueError):

@@ -159,6 +159,8 @@ _DISEASE_SCALARS = (
     ("prevalence_source", "prevalenceSource"),
     ("sex_pattern", "sexPattern"),
     ("course_source", "durationSource"),
+    ("complaint_onset", "complaintOnset"),
+    ("complaint_onset_source", "onsetSource"),
 )
 
 
@@ -184,6 +186,8 @@ def _disease_lines(kb: KnowledgeBase, index: int) -> list[str]:
     for key, prop in (("age_min", "ageMin"), ("age_max", "ageMax")):
         if info.get(key) is not None:
             lines.append(f"{s} {_p(prop)} {integer_literal(info[key])} .\n")
+    if info.get("sudden_share") is not None:  # as in ontologies/onset_speed.ttl
+        lines.append(f"{s} {_p('suddenShare')} {decimal_literal(info['sudden_share'])} .\n")
     if info.get("course"):  # one literal, most typical first, as in ontologies/clinical_course.ttl
         lines.append(f"{s} {_p('typicalDuration')} {literal(' '.join(info['course']))} .\n")
     for factor, (relative_risk, source) in (info.get("risk") or {}).items():  # as in risk_factors.ttl

@@ -57,6 +57,7 @@ def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, s
                 "sex",
                 "vitals",
                 "duration_days",
+                "complaint_onset",
                 "risk_factors",
                 "family_history",
             )
@@ -96,6 +97,7 @@ def evidence_from(engine: Engine, request: DiagnoseRequest) -> tuple[Evidence, s
             duration_days=request.duration_days,
             risk_factors=request.risk_factors,
             family_history=request.family_history,
+            complaint_onset=request.complaint_onset,
             strict=True,
         )
     except EvidenceError as error:

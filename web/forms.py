@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
+from inference.complaint_onset import ONSETS
 from inference.course import BIN_DAYS
 from knowledge.search import PhenotypeIndex
 from web.notes import extract_payload, form_measures, measure_outcomes, read_note
@@ -88,6 +89,7 @@ class PageState:
     age: str = ""
     onset: str = ""
     duration: str = ""  # how long the complaint has lasted: hours, days, weeks or months (inference.course)
+    complaint_onset: str = ""  # how it started: sudden or gradual (inference.complaint_onset)
     sex: str = ""
     context: str = "primary-care"
     temperature: str = ""
@@ -126,6 +128,7 @@ def parse(form: MultiDict, index: PhenotypeIndex, lang: str) -> PageState:
         age=_clip(form.get("age"), 20),
         onset=_clip(form.get("onset"), 20),
         duration=form.get("duration") if form.get("duration") in BIN_DAYS else "",
+        complaint_onset=form.get("complaint_onset") if form.get("complaint_onset") in ONSETS else "",
         sex=_clip(form.get("sex"), 10),
         context=_clip(form.get("context"), 40) or "primary-care",
         temperature_unit="F" if form.get("temperature_unit") == "F" else "C",
@@ -257,6 +260,8 @@ def request_payload(state: PageState, lang: str) -> dict:
         payload["onset"] = onset
     if state.duration:
         payload["duration_days"] = BIN_DAYS[state.duration]
+    if state.complaint_onset:
+        payload["complaint_onset"] = state.complaint_onset
     if state.sex in ("female", "male"):
         payload["sex"] = state.sex
     if state.risks:

@@ -26,6 +26,7 @@ FIELD_LABELS = {
     "duration_days": "duration",
     "risk_factors": "risks",
     "family_history": "risks",
+    "complaint_onset": "complaint_onset",
     "context": "context",
     "temperature": "temperature",
     "vitals.temperature_c": "temperature",

@@ -84,13 +84,15 @@ def form_measures(result: Extraction) -> dict[str, str]:
         values["sex"] = result.sex
     if result.duration is not None:
         values["duration"] = duration_bin(result.duration.value)
+    if result.complaint_onset:
+        values["complaint_onset"] = result.complaint_onset
     for factor, present in result.risk_factors.items():
         values[f"risk_{factor}"] = "yes" if present else "no"
     return values
 
 
 def _same(field: str, form_value: str, note_value: str, unit: str) -> bool:
-    if field in ("sex", "duration") or field.startswith("risk_"):
+    if field in ("sex", "duration", "complaint_onset") or field.startswith("risk_"):
         return form_value == note_value
     try:
         entered = float(form_value.replace(",", "."))

@@ -22,6 +22,7 @@ FIELD_INPUTS = {
     "duration_days": "duration",
     "risk_factors": "risks",
     "family_history": "risks",
+    "complaint_onset": "complaint_onset",
     "context": "context",
     "vitals.temperature_c": "temperature",
     "vitals.temperature_f": "temperature",

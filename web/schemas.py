@@ -149,6 +149,9 @@ class DiagnoseRequest(Strict):
         allow_inf_nan=False,
         description="how long the presenting complaint has lasted, in days (0.25 = 6 hours)",
     )
+    complaint_onset: Literal["sudden", "gradual"] | None = Field(
+        None, description="how the presenting complaint started: sudden (seconds to minutes) or gradual"
+    )
     risk_factors: dict[str, bool] | None = Field(
         None,
         max_length=64,

@@ -119,6 +119,8 @@ def diagnose(engine: Engine, request: DiagnoseRequest, via: str = "api") -> dict
             item["explanation"] = _explanation(kb, explanations[row.index], lang, effects[row.index])
         if course is not None and (said := _course(diagnoser.kb, evidence, course, row.index, lang)):
             item["duration"] = said
+        if said := _complaint_onset(diagnoser, evidence, row.index, lang):
+            item["complaint_onset"] = said
         if risks := _risks(diagnoser, evidence, row.index, lang):
             item["risk_factors"] = risks
         ranking.append(item)
@@ -208,6 +210,21 @@ def _course(kb, evidence: Evidence, course: np.ndarray, index: int, lang: str) -
         "typical": typical,
         "log_ratio": log_ratio,
         "words": wording.course_words(evidence.duration_days, typical, log_ratio, lang),
+    }
+
+
+def _complaint_onset(diagnoser, evidence: Evidence, index: int, lang: str) -> dict | None:
+    """How the complaint's start bears on a disease that states how it typically starts (else None)."""
+    if evidence.complaint_onset is None:
+        return None
+    log_ratio = float(diagnoser.onsets.log_ratio(evidence.complaint_onset)[index])
+    if log_ratio == 0.0:
+        return None
+    return {
+        "value": evidence.complaint_onset,
+        "typical": diagnoser.kb.disease_info[index].get("complaint_onset"),
+        "log_ratio": log_ratio,
+        "words": wording.onset_words(evidence.complaint_onset, log_ratio, lang),
     }
 
 

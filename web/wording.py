@@ -24,6 +24,7 @@ __all__ = [
     "log_effects",
     "note",
     "number",
+    "onset_words",
     "risk_words",
     "standing",
     "twin_words",
@@ -57,6 +58,10 @@ WORDS = {
         "course_unusual": "symptoms for {lasted}: unusual for this disease (usually {bins})",
         "risk_with": "{factor}: {effect}",
         "risk_without": "not {factor}: {effect}",
+        "onset_fits": "started {how}: typical of this disease",
+        "onset_unusual": "started {how}: unusual for this disease",
+        "how_sudden": "suddenly",
+        "how_gradual": "gradually",
         "bin_hours": "under a day",
         "bin_days": "1-7 days",
         "bin_weeks": "1-6 weeks",
@@ -94,6 +99,10 @@ WORDS = {
         "course_unusual": "síntomas desde hace {lasted}: poco habitual en esta enfermedad (suele ser {bins})",
         "risk_with": "{factor}: {effect}",
         "risk_without": "sin «{factor}»: {effect}",
+        "onset_fits": "comienzo {how}: habitual en esta enfermedad",
+        "onset_unusual": "comienzo {how}: poco habitual en esta enfermedad",
+        "how_sudden": "brusco",
+        "how_gradual": "progresivo",
         "bin_hours": "menos de un día",
         "bin_days": "1-7 días",
         "bin_weeks": "1-6 semanas",
@@ -185,6 +194,12 @@ def course_words(days: float, typical: list[str], log_ratio: float, lang: str = 
     key = "course_fits" if log_ratio > math.log(0.75) else "course_unusual"  # (near a bin's bound: partly)
     bins = word("or", lang).join(word(f"bin_{b}", lang) for b in typical)
     return word(key, lang).format(lasted=lasted(days, lang), bins=bins)
+
+
+def onset_words(onset: str, log_ratio: float, lang: str = "en") -> str:
+    """E.g. 'started suddenly: typical of this disease' (es: 'comienzo brusco: habitual en ...')."""
+    key = "onset_fits" if log_ratio > 0 else "onset_unusual"
+    return word(key, lang).format(how=word(f"how_{onset}", lang))
 
 
 def risk_words(label: str, present: bool, log_ratio: float, lang: str = "en") -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from knowledge.kb import KnowledgeBase
+from knowledge.notes.complaint_onset import read_complaint_onset
 from knowledge.notes.context import MentionReader
 from knowledge.notes.duration import read_complaint_duration
 from knowledge.notes.lexicon import Lexicon
@@ -69,6 +70,12 @@ class NoteExtractor:
             mentions = self._of_sex(mentions, measures.sex[0], lang)
         extraction = self._assemble(mentions, measures, known or {})
         extraction.duration = read_complaint_duration(tokens, sections, measures.ages)
+        started = read_complaint_onset(tokens, sections)
+        if started is not None:
+            extraction.complaint_onset, extraction.complaint_onset_text = (
+                started[0],
+                text[started[1] : started[2]],
+            )
         risk = self._risks.read(tokens, sections, skip, mentions, lang, headers)
         extraction.risk_factors, extraction.family_history = risk.factors, risk.family_history
         extraction.risk_mentions = risk.as_dict()["risk_mentions"]

@@ -140,6 +140,8 @@ class Extraction:
     risk_factors: dict[str, bool] = field(default_factory=dict)  # factor -> present (knowledge/notes/risk.py)
     family_history: list[str] = field(default_factory=list)  # curated diseases a relative is said to have
     risk_mentions: list[dict] = field(default_factory=list)  # where each factor was read
+    complaint_onset: str | None = None  # how the complaint started: sudden | gradual (notes/complaint_onset)
+    complaint_onset_text: str | None = None  # the words it was read from
 
     @property
     def vitals(self) -> dict[str, float]:
@@ -205,6 +207,8 @@ class Extraction:
             "age": self.age.value if self.age else None,
             "sex": self.sex,
             "duration_days": self.duration.value if self.duration else None,
+            "complaint_onset": self.complaint_onset,
+            "complaint_onset_text": self.complaint_onset_text,
             "risk_factors": self.risk_factors,
             "family_history": self.family_history,
             "risk_mentions": self.risk_mentions,

@@ -275,6 +275,7 @@
   function measureValue(field, value, unit = "C") {
     if (field === "sex") return t(value);
     if (field.startsWith("risk_")) return t("risk_" + value);
+    if (field === "complaint_onset") return t("started_" + value);
     if (field === "duration") return t("duration_" + value);
     return (lang === "es" ? value.replace(".", ",") : value) + (field === "temperature" ? ` °${unit}` : "");
   }
@@ -305,7 +306,7 @@
     return parts;
   }
   function sameValue(field, entered, value) {
-    if (field === "sex" || field === "duration" || field.startsWith("risk_")) return entered === value;
+    if (field === "sex" || field === "duration" || field === "complaint_onset" || field.startsWith("risk_")) return entered === value;
     let number = Number(entered.replace(",", "."));
     if (field === "temperature" && form.elements.temperature_unit?.value === "F") number = (number - 32) * 5 / 9;
     return Number.isFinite(number) && Math.abs(number - Number(value)) <= 0.05;
@@ -320,6 +321,7 @@
     if (data.age !== null) read.age = String(data.age);
     if (data.sex) read.sex = data.sex;
     if (data.duration_bin) read.duration = data.duration_bin;
+    if (data.complaint_onset) read.complaint_onset = data.complaint_onset;
     for (const [factor, present] of Object.entries(data.risk_factors || {})) read["risk_" + factor] = present ? "yes" : "no";
     for (const d of data.family_history || []) addFamily(d.id, d.label);
     const outcomes = [];
@@ -384,6 +386,7 @@
     }
     if (form.elements.sex.value) body.sex = form.elements.sex.value;
     if (DURATION_DAYS[form.elements.duration.value] !== undefined) body.duration_days = DURATION_DAYS[form.elements.duration.value];
+    if (form.elements.complaint_onset.value) body.complaint_onset = form.elements.complaint_onset.value;
     const risks = {};
     for (const select of form.querySelectorAll("select[name^=risk_]")) if (select.value) risks[select.name.slice(5)] = select.value === "yes";
     if (Object.keys(risks).length) body.risk_factors = risks;
@@ -457,6 +460,7 @@
         meter(d.probability, `${t("probability")} ${pct(d.probability)}`),
         d.also_described_as ? h("p", { class: "twin hint", text: capital(d.also_described_as.words) + "." }) : null,
         d.duration ? h("p", { class: "course hint", text: capital(d.duration.words) + "." }) : null,
+        d.complaint_onset ? h("p", { class: "onset hint", text: capital(d.complaint_onset.words) + "." }) : null,
         d.risk_factors ? h("p", { class: "risk hint", text: d.risk_factors.map((x) => capital(x.words)).join(". ") + "." }) : null,
         d.explanation ? explanation(d) : null))),
       h("div", { class: "other" },
@@ -579,7 +583,7 @@
     }
   });
   rows.addEventListener("change", findingsChanged); // present/absent, severity
-  for (const name of ["sex", "duration", "context", "temperature_unit"]) form.elements[name].addEventListener("change", findingsChanged);
+  for (const name of ["sex", "duration", "complaint_onset", "context", "temperature_unit"]) form.elements[name].addEventListener("change", findingsChanged);
   for (const select of form.querySelectorAll("select[name^=risk_]")) select.addEventListener("change", findingsChanged);
   for (const name of ["age", "onset", "temperature", ...VITALS]) {
     form.elements[name].addEventListener("input", markStale);

@@ -1,0 +1,43 @@
+"""How the complaint started, read from a note: suddenly ("sudden onset", "abruptly", "woke with", "de
+inicio brusco", "de repente") or gradually ("gradually", "insidious", "progressive", "de forma progresiva"):
+the first such word of the chief complaint or the current illness that is not denied ("no sudden vision
+loss")."""
+
+from __future__ import annotations
+
+from knowledge.notes.sections import COMPLAINT, CURRENT
+from knowledge.notes.text import Tokens, words
+
+__all__ = ["read_complaint_onset"]
+
+_PHRASES = {
+    "sudden": "sudden onset|suddenly|sudden|abrupt onset|abruptly|abrupt|all of a sudden|all at once|"
+    "thunderclap|woke up with|woke with|out of the blue|de inicio brusco|inicio brusco|brusco|brusca|"
+    "bruscamente|subito|subita|subitamente|repentino|repentina|repentinamente|de repente|de golpe|"
+    "se desperto con",
+    "gradual": "gradual onset|gradually|gradual|insidious onset|insidious|insidiously|slowly|progressively|"
+    "progressive|gradualmente|progresivo|progresiva|progresivamente|paulatino|paulatina|paulatinamente|"
+    "insidioso|insidiosa|lentamente|poco a poco",
+}
+_KEYS = {tuple(phrase.split()): kind for kind, text in _PHRASES.items() for phrase in text.split("|")}
+_LONGEST = max(len(key) for key in _KEYS)
+_FIRST = frozenset(key[0] for key in _KEYS)
+_DENIAL = words("no not non never without sin nunca niega denies")
+
+
+def read_complaint_onset(tokens: Tokens, sections) -> tuple[str, int, int] | None:
+    """(sudden | gradual, start, end in the text) of the first onset word of the current illness, or None."""
+    norm = tokens.norm
+    for position, word in enumerate(norm):
+        if word not in _FIRST or sections[position] not in (COMPLAINT, CURRENT):
+            continue
+        for size in range(min(_LONGEST, len(norm) - position), 0, -1):
+            kind = _KEYS.get(tuple(norm[position : position + size]))
+            if kind is None:
+                continue
+            clause = tokens.clause[position]
+            before = range(max(0, position - 2), position)
+            if any(norm[p] in _DENIAL and tokens.clause[p] == clause for p in before):
+                break  # "no sudden vision loss"
+            return kind, tokens.start[position], tokens.end[position + size - 1]
+    return None

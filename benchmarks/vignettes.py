@@ -66,20 +66,17 @@ def read_mapping(
     risks: Path | None = RISKS,
     onsets: Path | None = ONSETS,
 ) -> list[dict]:
-    """The hand-mapped vignettes in file order, each with its complaint's duration when `durations` and its
-    risk factors when `risks`."""
+    """The hand-mapped vignettes in file order, each with its complaint's duration when `durations`, its risk
+    factors when `risks` and how its complaint started when `onsets`."""
     rows = [
         json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line
     ]
     if durations is not None:
-        lasted = {
-            row["file_line"]: row["duration_days"]
-            for row in map(json.loads, durations.read_text(encoding="utf-8").splitlines())
-        }
+        lasted = _by_line(durations)
         for row in rows:
-            row["duration_days"] = lasted.get(row["file_line"])
+            row["duration_days"] = lasted.get(row["file_line"], {}).get("duration_days")
     if risks is not None:
-        stated = {r["file_line"]: r for r in map(json.loads, risks.read_text(encoding="utf-8").splitlines())}
+        stated = _by_line(risks)
         for row in rows:
             risk = stated.get(row["file_line"], {})
             factors = {f: True for f in risk.get("present", [])} | {f: False for f in risk.get("absent", [])}
@@ -87,13 +84,15 @@ def read_mapping(
             row["risk_factors"] = factors
             row["family_of"] = risk.get("family_of", [])
     if onsets is not None:
-        started = {
-            r["file_line"]: r["onset"]
-            for r in map(json.loads, onsets.read_text(encoding="utf-8").splitlines())
-        }
+        started = _by_line(onsets)
         for row in rows:
-            row["complaint_onset"] = started.get(row["file_line"])
+            row["complaint_onset"] = started.get(row["file_line"], {}).get("onset")
     return sorted(rows, key=lambda r: r["file_line"])
+
+
+def _by_line(path: Path) -> dict[int, dict]:
+    """A hand mapping's rows by the vignette's line in avey_dev.jsonl."""
+    return {row["file_line"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
 
 
 def icd_match(a: str, b: str) -> bool:

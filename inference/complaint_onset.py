@@ -34,6 +34,7 @@ class OnsetTable:
 
     @classmethod
     def from_info(cls, disease_info: list[dict]) -> OnsetTable:
+        """The table of every curated disease's stated start (`dx:complaintOnset`, `dx:suddenShare`)."""
         table = np.zeros((len(disease_info), len(ONSETS)), dtype=np.float32)
         for row, info in enumerate(disease_info):
             share = info.get("sudden_share")

@@ -296,8 +296,9 @@ class RiskReader:
         for key in self.phrases:
             self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
         self.history_terms = self._history_terms()
-        roots = [kb.term_index[t] for t in CONTAGIOUS if t in kb.term_index]
-        self.contagious = {i for i in range(len(kb.term_ids)) if any(r in kb.ancestor_sets[i] for r in roots)}
+        self.contagious = {
+            i for t in CONTAGIOUS if t in kb.term_index for i in kb.descendants(kb.term_index[t])
+        }
         self.names = DiseaseNames(kb)
         self.familial = {
             d
@@ -308,16 +309,12 @@ class RiskReader:
     def _history_terms(self) -> dict[int, list[str]]:
         """term index -> the factors it (or an ancestor) is the history term of."""
         kb = self.kb
-        roots: dict[int, str] = {}
+        out: dict[int, list[str]] = {}
         for factor, info in (kb.term_info.get("risk_factors") or {}).items():
             for term in info.get("history_terms") or []:
-                if term in kb.term_index:
-                    roots[kb.term_index[term]] = factor
-        out: dict[int, list[str]] = {}
-        for index in range(len(kb.term_ids)):
-            hits = [factor for root, factor in roots.items() if root in kb.ancestor_sets[index]]
-            if hits:
-                out[index] = hits
+                for index in kb.descendants(kb.term_index[term]) if term in kb.term_index else ():
+                    if factor not in out.setdefault(index, []):
+                        out[index].append(factor)
         return out
 
     def read(

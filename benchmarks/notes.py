@@ -12,7 +12,7 @@ file; Spanish notes get Spanish section headers and lang es). An extracted term 
 the annotated term or one is_a step from it (parent or child). Vital signs read from the text are binned as
 the engine bins them (fever from 38.0 C ...), on both sides.
 
-    python benchmarks/notes.py [--sample tuning|second|both|ed|fresh] [--errors N]
+    python benchmarks/notes.py [--sample tuning|second|both|ed|fresh|third] [--errors N]
         [--candidates old,new,spacy]
 """
 
@@ -46,6 +46,8 @@ SAMPLES = {
 # and a "lang"): the vignettes written and annotated for the ED and fresh rounds (docs/notes.md).
 SAMPLES["ed"] = REPO / "benchmarks" / "data" / "notes_ed.jsonl"
 SAMPLES["fresh"] = REPO / "benchmarks" / "data" / "notes_fresh.jsonl"
+SAMPLES["third"] = REPO / "benchmarks" / "data" / "notes_third.jsonl"
+WRITTEN = ("ed", "fresh", "third")
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
 HEADERS = {
     "en": ("Chief complaint", "Past medical history", "Family history", "Social history"),
@@ -210,7 +212,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sample", default="both", choices=["tuning", "second", "both", "ed", "fresh"])
+    parser.add_argument("--sample", default="both", choices=["tuning", "second", "both", *WRITTEN])
     parser.add_argument("--candidates", default="old,new,spacy")
     parser.add_argument(
         "--errors", type=int, default=0, help="print this many errors of the tuning or a written sample (new)"
@@ -222,7 +224,7 @@ def main() -> int:
         help="read the lay vocabulary, note phrases and patterns from ontologies/, not the compiled KB",
     )
     args = parser.parse_args()
-    if args.sample not in ("ed", "fresh") and not VIGNETTES.exists():
+    if args.sample not in WRITTEN and not VIGNETTES.exists():
         print(f"{VIGNETTES} is not here: nothing to measure", file=sys.stderr)
         return 1
     settings = load_settings()
@@ -234,7 +236,7 @@ def main() -> int:
         kb.term_info["lay_phrases"] = read_lay_vocabulary(settings.ontologies_dir, set(kb.term_ids))
         kb.term_info["note_phrases"] = read_note_phrases(settings.ontologies_dir, set(kb.term_ids))
         kb.term_info["note_patterns"] = read_note_patterns(settings.ontologies_dir, set(kb.term_ids))
-    written = args.sample in ("ed", "fresh")  # samples with their own texts
+    written = args.sample in WRITTEN  # samples with their own texts
     notes = {} if written else {line: vignette_note(v) for line, v in read_vignettes().items()}
     names = [s.strip() for s in args.candidates.split(",")]
     runners = candidates(kb, names)
@@ -258,7 +260,7 @@ def main() -> int:
                 f"{sample_name:8}{name:16}{len(sample):>5}{p['precision']:>8.3f}{p['recall']:>8.3f}"
                 f"{a['precision']:>8.3f}{a['recall']:>8.3f}{result['median_ms']:>9.3f}"
             )
-            if args.errors and name == "new" and sample_name in ("tuning", "ed", "fresh"):
+            if args.errors and name == "new" and sample_name in ("tuning", *WRITTEN):
                 print_errors(kb, cases, notes, args.errors)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))

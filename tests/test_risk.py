@@ -234,6 +234,8 @@ def test_the_note_reads_risk_factors(read, text, lang, factors):
         ("Her father smokes.", "en", "smoking"),
         ("Diabetes insipidus was ruled out last year.", "en", "diabetes"),
         ("Su padre fuma.", "es", "smoking"),
+        ("Social history: smokes cannabis occasionally.", "en", "smoking"),
+        ("Hábitos: fuma porros los fines de semana.", "es", "smoking"),
     ],
 )
 def test_what_is_not_the_patients_risk_factor_is_not_read(read, text, lang, absent):

@@ -192,6 +192,11 @@ _NOT_BEFORE = {
     fold("fall"): words("asleep"),
     fold("diabetes"): words("insipidus"),
     fold("cat"): words("scan scans"),
+    # cannabis is not the tobacco the factor means ("smokes cannabis", "fuma porros")
+    **{
+        fold(w): words("cannabis marijuana marihuana weed pot hashish hash porros porro hachis maria")
+        for w in ("smokes", "smoke", "smoking", "smoker", "fuma", "fumador", "fumadora")
+    },
 }
 _NOT_AFTER = {fold("hypertension"): words("pulmonary intracranial portal pulmonar intracraneal")}
 _FAMILY_WORDS = words(

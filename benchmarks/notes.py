@@ -7,12 +7,14 @@ review of systems, then past, family and social history as sections (`vignette_n
 the hand mapping made before any tuning (tests/data/notes/vignettes_tuning.jsonl: half A, used to tune;
 vignettes_second.jsonl: half B, never looked at while tuning). `--sample ed` and `--sample fresh` read
 vignettes written and annotated for the ED and fresh rounds (benchmarks/data/notes_ed.jsonl, 58 English and
-12 Spanish emergency patients; notes_fresh.jsonl, 64 English and 16 Spanish; texts and annotation in one
+12 Spanish emergency patients; notes_fresh.jsonl, 64 English and 16 Spanish; `--sample styles`,
+notes_styles.jsonl, 88 English and 24 Spanish primary-care and emergency patients in many writing styles,
+written and annotated by two helpers for the styles round; texts and annotation in one
 file; Spanish notes get Spanish section headers and lang es). An extracted term counts as right when it is
 the annotated term or one is_a step from it (parent or child). Vital signs read from the text are binned as
 the engine bins them (fever from 38.0 C ...), on both sides.
 
-    python benchmarks/notes.py [--sample tuning|second|both|ed|fresh|third] [--errors N]
+    python benchmarks/notes.py [--sample tuning|second|both|ed|fresh|styles] [--errors N]
         [--candidates old,new,spacy]
 """
 
@@ -46,8 +48,8 @@ SAMPLES = {
 # and a "lang"): the vignettes written and annotated for the ED and fresh rounds (docs/notes.md).
 SAMPLES["ed"] = REPO / "benchmarks" / "data" / "notes_ed.jsonl"
 SAMPLES["fresh"] = REPO / "benchmarks" / "data" / "notes_fresh.jsonl"
-SAMPLES["third"] = REPO / "benchmarks" / "data" / "notes_third.jsonl"
-WRITTEN = ("ed", "fresh", "third")
+SAMPLES["styles"] = REPO / "benchmarks" / "data" / "notes_styles.jsonl"
+WRITTEN = ("ed", "fresh", "styles")
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
 HEADERS = {
     "en": ("Chief complaint", "Past medical history", "Family history", "Social history"),

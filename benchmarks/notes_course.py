@@ -4,10 +4,10 @@ days / weeks / months, inference/course.py) and how many it reads where none is 
 (sudden / gradual), precision and recall of each.
 
 Samples: the dev vignettes' halves (benchmarks/data/vignette_durations.jsonl and vignette_onsets.jsonl, the
-benchmark's hand mapping; half B is held out: no errors are listed for it) and the third written sample
-(benchmarks/data/notes_third.jsonl, whose rows carry `duration_days` and `onset`).
+benchmark's hand mapping; half B is held out: no errors are listed for it) and the styles sample
+(benchmarks/data/notes_styles.jsonl, whose rows carry `duration_days` and `onset`).
 
-    python benchmarks/notes_course.py [--samples A,B,third] [--errors]
+    python benchmarks/notes_course.py [--samples A,B,styles] [--errors]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def cases(sample: str) -> list[tuple[str, str, str, float | None, str | None]]:
     from notes import read_sample, read_vignettes, vignette_note
     from vignettes import read_mapping, vignette_half
 
-    if sample == "third":
+    if sample == "styles":
         return [
             (
                 r["id"],
@@ -60,7 +60,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--samples", default="A,B,third")
+    parser.add_argument("--samples", default="A,B,styles")
     parser.add_argument("--errors", action="store_true", help="list the disagreements (never of half B)")
     args = parser.parse_args()
     kb = ensure_kb(load_settings())

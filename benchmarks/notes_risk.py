@@ -1,14 +1,15 @@
 """Risk factors read from notes against a hand annotation: precision and recall of the factors stated present
 and absent, and of the diseases a family history names (knowledge/notes/risk.py).
 
-Samples: the written ED and fresh notes (benchmarks/data/notes_ed.jsonl, notes_fresh.jsonl; their risk
-factors annotated by a helper before any comparison, in benchmarks/data/notes_risk.jsonl), and the dev
+Samples: the written ED, fresh and styles notes (benchmarks/data/notes_ed.jsonl, notes_fresh.jsonl,
+notes_styles.jsonl; their risk factors annotated before any comparison, in benchmarks/data/notes_risk.jsonl),
+and the dev
 vignettes' halves (benchmarks/data/vignette_risks.jsonl, the benchmark's hand mapping; the reader's phrases
 were tuned on half A, half B was not looked at). A factor counts as right when the annotation states it the
 same way (present or absent); family histories are compared as curated disease ids (the annotation's names
 through the same name table the reader uses).
 
-    python benchmarks/notes_risk.py [--samples ed,fresh,A,B] [--errors]
+    python benchmarks/notes_risk.py [--samples ed,fresh,A,B,styles] [--errors]
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def cases(sample: str) -> list[tuple[str, str, str, dict]]:
     from notes import read_sample, read_vignettes, vignette_note
     from vignettes import RISKS, read_mapping, vignette_half
 
-    if sample in ("ed", "fresh", "third"):
+    if sample in ("ed", "fresh", "styles"):
         gold = {r["id"]: r for r in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines())}
         return [
             (r["id"], vignette_note(r["vignette"], r.get("lang", "en")), r.get("lang", "en"), gold[r["id"]])
@@ -70,7 +71,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--samples", default="ed,fresh,A,B")
+    parser.add_argument("--samples", default="ed,fresh,A,B,styles")
     parser.add_argument("--errors", action="store_true", help="list the disagreements (never of half B)")
     args = parser.parse_args()
     kb = ensure_kb(load_settings())

@@ -13,7 +13,8 @@ __all__ = ["read_complaint_onset"]
 _PHRASES = {
     "sudden": "sudden onset|suddenly|sudden|abrupt onset|abruptly|abrupt|all of a sudden|all at once|"
     "thunderclap|woke up with|woke with|woken up with|woken by|awoke with|awakened with|awakened by|"
-    "out of the blue|acute onset|onset was acute|de inicio agudo|inicio agudo|de inicio brusco|inicio brusco|brusco|brusca|"
+    "out of the blue|acute onset|onset was acute|de inicio agudo|inicio agudo|de inicio brusco|"
+    "inicio brusco|brusco|brusca|"
     "bruscamente|subito|subita|subitamente|repentino|repentina|repentinamente|de repente|de golpe|"
     "se desperto con",
     "gradual": "gradual onset|gradually|gradual|insidious onset|insidious|insidiously|slowly|progressively|"

@@ -60,7 +60,12 @@ class NoteExtractor:
             for m in self._matcher.match(tokens, skip, measures.ages)
             if not all(p in qualifiers for p in range(m.first, m.last + 1))
             and not self._redescribed(m, described)
-        ] + described
+        ]
+        matches += [  # a phrase over the head naming the same finding is the same mention ("esputo verdoso")
+            d
+            for d in described
+            if not any(m.term == d.term and m.first <= d.last and d.first <= m.last for m in matches)
+        ]
         for term, first, last in measures.findings:
             if term in self.kb.term_index:
                 matches.append(PhraseMatch(first, last, self.kb.term_index[term], False))

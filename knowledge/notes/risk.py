@@ -62,7 +62,10 @@ PHRASES = {
     "@tested positive|@has a cold|@had a cold|@with a cold|@have colds|@pink eye|@are ill|@are unwell|"
     "@is ill|@has the flu|@had the flu|@have the flu|@started itching|@itching too|@had the same|"
     "@has the same|@have the same|@mismo cuadro|@tambien tiene|@estan enfermos|@esta enfermo|@esta enferma|"
-    "@dio positivo",
+    "@dio positivo|@exactly the same|@the same thing|@going round|@going around|@doing the rounds|"
+    "@were ill|@was ill|@were off with|@was off with|@similar spot|@similar rash|@similar illness|"
+    "@similar lesions|@with colds|@flu like illness|@same bug|@tiene lo mismo|@tuvo lo mismo|"
+    "@con lo mismo|@estuvieron enfermos",
     "new_sexual_partner": "new partner|new sexual partner|new boyfriend|new girlfriend|multiple partners|"
     "multiple sexual partners|several partners|unprotected sex|unprotected intercourse|casual sex|"
     "sex worker|without condom|without a condom|condomless|one night stand|nueva pareja|pareja nueva|"
@@ -103,7 +106,9 @@ PHRASES = {
     "torcedura|se torcio|hit a|thrown from|thrown over|collided|crashed|crash|road traffic|rta|rtc|"
     "motor vehicle|mva|car accident|assault|assaulted|punched|kicked|stabbed|a scratch|burned|burnt|scalded|"
     "scald|after lifting|while lifting|lifting a heavy|atropello|atropellado|agresion|agredido|quemadura|"
-    "se quemo",
+    "se quemo|rolled her|rolled his|rolled the ankle|inversion injury|rolled over on|went over on|sliced|"
+    "cut himself|cut herself|cut his|cut her|stepped on|stood on a|bitten by|piso mal|"
+    "se le doblo|se doblo el tobillo|se corto|se ha cortado|se clavo|mordedura|le mordio",
     "pregnant": "pregnant|weeks pregnant|weeks gestation|weeks of gestation|weeks of pregnancy|"
     "positive pregnancy test|pregnancy test positive|embarazada|gestante|semanas de gestacion|"
     "positive urine pregnancy test|positive urine pregnancy|urine pregnancy test positive|"
@@ -198,7 +203,15 @@ _NOT_BEFORE = {
         for w in ("smokes", "smoke", "smoking", "smoker", "fuma", "fumador", "fumadora")
     },
 }
-_NOT_AFTER = {fold("hypertension"): words("pulmonary intracranial portal pulmonar intracraneal")}
+_NOT_AFTER = {
+    fold("hypertension"): words("pulmonary intracranial portal pulmonar intracraneal"),
+    # "no other injuries", "no previous ankle injury": the injury at hand is not denied
+    **{
+        fold(w): words("other previous prior old otros otras previos previas") for w in ("injury", "injuries")
+    },
+    fold("golpes"): words("otros previos"),
+    fold("golpe"): words("otro previo"),
+}
 _FAMILY_WORDS = words(
     "mother father brother sister sibling siblings son daughter parent parents aunt uncle grandmother "
     "grandfather cousin family madre padre hermano hermana hermanos hijo hija padres tia tio abuela abuelo "
@@ -220,8 +233,31 @@ _OTHERS = _FAMILY_WORDS | words(
 # the people a contagious illness comes from
 _CONTACTS = _OTHERS | words(
     "children kids classmates classmate school nursery daycare household residents colleagues ninos "
-    "companeros colegio guarderia residencia convivientes"
+    "students class office floor team "
+    "companeros colegio guarderia residencia convivientes clase oficina"
 )
+
+
+OBESE_BMI = 30.0  # kg/m2 (WHO)
+_BMI_WORDS = words("bmi imc")
+
+
+def _body_mass_index(tokens: Tokens) -> tuple[float, str, int, int] | None:
+    """The first body-mass index a note states ("BMI 37", "IMC de 31,5"), with its words and place."""
+    norm = tokens.norm
+    for position, word in enumerate(norm):
+        if word not in _BMI_WORDS:
+            continue
+        for p in range(position + 1, min(position + 4, len(norm))):
+            try:
+                value = float(norm[p].replace(",", "."))
+            except ValueError:
+                continue
+            if 10 <= value <= 90:
+                start, end = tokens.start[position], tokens.end[p]
+                return value, tokens.text[start:end], start, end
+            break
+    return None
 
 
 class _Places:
@@ -374,6 +410,10 @@ class RiskReader:
                     if factor not in found or not found[factor]:
                         found[factor] = True
                         said.append((factor, True, mention.text, mention.start, mention.end))
+        bmi = _body_mass_index(tokens)
+        if bmi is not None and "obesity" in self.factors and "obesity" not in found:
+            found["obesity"] = bmi[0] >= OBESE_BMI  # "BMI 34": obese; "BMI 22": not
+            said.append(("obesity", found["obesity"], bmi[1], bmi[2], bmi[3]))
         return RiskReading(found, self._family(tokens, sections), said)
 
     def _context(self, tokens: Tokens, matches: list[PhraseMatch], sections, skip: set[int], lang: str):
@@ -422,8 +462,10 @@ class RiskReader:
                 if key not in self.phrases or any(p in skip for p in range(position, position + size)):
                     continue
                 after = tokens.norm[position + size] if position + size < len(norm) else ""
-                before = tokens.norm[position - 1] if position else ""
-                if after in _NOT_BEFORE.get(key[-1], ()) or before in _NOT_AFTER.get(key[0], ()):
+                before = tokens.norm[max(0, position - 2) : position]  # ("no previous ankle injury")
+                if after in _NOT_BEFORE.get(key[-1], ()) or not _NOT_AFTER.get(key[0], set()).isdisjoint(
+                    before
+                ):
                     continue
                 negated = any(kind == "!" for _, kind in self.phrases[key])
                 matches.append(PhraseMatch(position, position + size - 1, self.root, negated))

@@ -19,7 +19,8 @@ DYSPHAGIA, PETECHIAE, PURULENT_SPUTUM = "HP:0002015", "HP:0000967", "HP:0034777"
 NASAL_CONGESTION, PALPEBRAL_EDEMA, SLEEP_APNEA = "HP:0001742", "HP:0100540", "HP:0010535"
 TONGUE_PAIN, ROMBERG, VIBRATION = "HP:0030811", "HP:0002403", "HP:0002495"
 SALT_CRAVING, PARAGEUSIA, LACERATION = "HP:0030083", "HP:0031249", "HP:6001125"
-PURULENT_RHINITIS = "HP:0040334"
+PURULENT_RHINITIS, FALLS = "HP:0040334", "HP:0002527"
+HEMIPARESIS, TETRAPARESIS, HAND_PARESTHESIA, ERYTHEMA = "HP:0001269", "HP:0002273", "HP:0033660", "HP:0010783"
 
 
 @pytest.mark.parametrize(
@@ -67,6 +68,14 @@ PURULENT_RHINITIS = "HP:0040334"
         ("Dice que la comida le sabe rara.", "es", PARAGEUSIA),
         ("A 4 cm laceration on the forearm.", "en", LACERATION),
         ("Herida incisa de 5 cm en la pierna.", "es", LACERATION),
+        ("Vomiting x2 and L arm/leg weakness.", "en", HEMIPARESIS),
+        ("Debilidad en brazo y pierna izquierdos.", "es", HEMIPARESIS),
+        ("Weakness of arms and legs after the dive.", "en", TETRAPARESIS),
+        ("Debilidad en las cuatro extremidades.", "es", TETRAPARESIS),
+        ("Tingling in the fingertips too.", "en", HAND_PARESTHESIA),
+        ("Hormigueos en las manos a ratos.", "es", HAND_PARESTHESIA),
+        ("Now the area around it is red, hot and swollen.", "en", ERYTHEMA),
+        ("La piel de alrededor está roja y caliente.", "es", ERYTHEMA),
     ],
 )
 def test_a_finding_described_in_plain_words_is_read(read, text, lang, term):
@@ -79,6 +88,9 @@ def test_a_finding_described_in_plain_words_is_read(read, text, lang, term):
         ("Lateral tongue laceration after the seizure.", "en", LACERATION),
         ("Sputum is thick and green.", "en", PURULENT_RHINITIS),
         ("Non-tender lymph nodes.", "en", LYMPHADENOPATHY),
+        ("Chief complaint: Wrist pain after fall.", "en", FALLS),
+        ("Dolor de muñeca tras una caída.", "es", FALLS),
+        ("Dolor en brazo y pierna derecha.", "es", HEMIPARESIS),
     ],
 )
 def test_what_is_not_the_finding_is_not_read(read, text, lang, term):

@@ -61,7 +61,7 @@ HEMIPARESIS, TETRAPARESIS, HAND_PARESTHESIA, ERYTHEMA = "HP:0001269", "HP:000227
         ("Romberg positive, reduced vibration sense in the feet.", "en", ROMBERG),
         ("Romberg positivo.", "es", ROMBERG),
         ("On examination vibration sense reduced.", "en", VIBRATION),
-        ("Sensibilidad vibratoria disminuida en los pies.", "es", VIBRATION),
+        ("Exploración: sensibilidad vibratoria disminuida.", "es", VIBRATION),
         ("She craves salt.", "en", SALT_CRAVING),
         ("Tiene muchas ganas de comer cosas saladas.", "es", SALT_CRAVING),
         ("Food tastes odd since yesterday.", "en", PARAGEUSIA),
@@ -89,7 +89,7 @@ def test_a_finding_described_in_plain_words_is_read(read, text, lang, term):
         ("Sputum is thick and green.", "en", PURULENT_RHINITIS),
         ("Non-tender lymph nodes.", "en", LYMPHADENOPATHY),
         ("Chief complaint: Wrist pain after fall.", "en", FALLS),
-        ("Dolor de muñeca tras una caída.", "es", FALLS),
+        ("Motivo de consulta: dolor de muñeca tras caída.", "es", FALLS),
         ("Dolor en brazo y pierna derecha.", "es", HEMIPARESIS),
     ],
 )

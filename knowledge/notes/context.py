@@ -98,6 +98,7 @@ _LONG_AGO = C.by_first_word(
 _DURING = words("in for over during since throughout within en durante desde")  # "for the last year"
 _ARTICLES = words("the a el la un una")
 _AFTER = words("after following tras despues")  # "after a fall", "tras una caída", "después de una"
+_EVENTS = words("fall caida trauma injury traumatismo accident accidente")  # "after fall": no article
 _INDEFINITE = words("a an un una de")
 # a complaint that began long ago and goes on: "the pain started 2 years ago", "tos desde hace años"
 _STARTED = words(
@@ -281,8 +282,19 @@ class MentionReader:
     @staticmethod
     def _event_before(tokens, m: PhraseMatch) -> str | None:
         """ "knee pain after a fall", "a rash following a viral infection", "dolor tras una caída": the event
-        the illness followed ("after a", a few words at most before the term), not a current finding."""
-        return _pair_before(tokens, m, _AFTER, _INDEFINITE, tokens.clause[m.first])
+        the illness followed ("after a", a few words at most before the term), not a current finding; a
+        complaint line's "wrist pain after fall" writes the event without its article."""
+        event = _pair_before(tokens, m, _AFTER, _INDEFINITE, tokens.clause[m.first])
+        before = m.first - 1
+        bare = (
+            event is None
+            and before >= 0
+            and m.first == m.last
+            and tokens.norm[before] in _AFTER
+            and tokens.norm[m.first] in _EVENTS
+            and tokens.clause[before] == tokens.clause[m.first]
+        )
+        return tokens.text[tokens.start[before] : tokens.end[before]] if bare else event
 
     @staticmethod
     def _long_ago(tokens, m: PhraseMatch) -> str | None:

@@ -8,6 +8,12 @@ risk factors: an injury told as it happened, a contact with the same illness, a 
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.note_results import observed
@@ -120,3 +126,34 @@ def test_a_phrase_and_a_pattern_over_the_same_words_are_one_mention(read, text, 
 def test_the_note_reads_these_risk_factors(read, text, lang, factors):
     got = read(text, lang).risk_factors
     assert {k: got.get(k) for k in factors} == factors, got
+
+
+STYLES = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "notes_styles.jsonl"
+RISK_GOLD = STYLES.with_name("notes_risk.jsonl")
+
+
+def test_the_styles_sample_is_well_formed(kb):
+    rows = [json.loads(line) for line in STYLES.read_text(encoding="utf-8").splitlines()]
+    ids = [r["id"] for r in rows]
+    assert len(rows) == 112 and len(set(ids)) == 112
+    assert {r["lang"] for r in rows} == {"en", "es"}
+    for r in rows:
+        terms = r["present"] + r["absent"] + r["history"] + r["family_history"]
+        assert all(t in kb.term_index for t in terms), r["id"]
+        assert not set(r["present"]) & set(r["absent"]), r["id"]
+        assert r["onset"] in (None, "sudden", "gradual") and r["sex"] in ("female", "male")
+    factors = set(kb.term_info["risk_factors"])
+    risk = {g["id"]: g for g in map(json.loads, RISK_GOLD.read_text(encoding="utf-8").splitlines())}
+    for r in rows:
+        assert set(risk[r["id"]]["present"]) | set(risk[r["id"]]["absent"]) <= factors, r["id"]
+
+
+def test_the_course_benchmark_reads_the_styles_sample(kb_home):
+    script = STYLES.parents[1] / "notes_course.py"
+    env = {**os.environ, "DXGRAPH_HOME": str(kb_home)}
+    done = subprocess.run(
+        [sys.executable, str(script), "--samples", "styles"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    row = done.stdout.splitlines()[-1].split()
+    assert row[:3] == ["styles", "112", "112"] and 0.5 < float(row[3]) <= 1.0, done.stdout

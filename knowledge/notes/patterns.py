@@ -28,8 +28,10 @@ class SentencePatterns:
             for role, phrases in ((HEAD, heads), (QUALIFIER, qualifiers)):
                 for phrase in phrases:
                     key = tuple(fold(word) for word in normalize(phrase).split())
-                    entries = self._index.setdefault(key[0], []) if key else []
-                    if key and (key, number, role) not in entries:  # ("period" and "periods" fold alike)
+                    if not key:
+                        continue
+                    entries = self._index.setdefault(key[0], [])
+                    if (key, number, role) not in entries:  # ("period" and "periods" fold alike)
                         entries.append((key, number, role))
 
     def match(self, tokens, skip: set[int]) -> tuple[list[PhraseMatch], set[int]]:

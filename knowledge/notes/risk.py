@@ -12,6 +12,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.notes.context import MentionReader
 from knowledge.notes.disease_names import DiseaseNames
 from knowledge.notes.lexicon import PhraseMatch
+from knowledge.notes.measures import number_value
 from knowledge.notes.results import (
     ABSENT,
     CONTACT_STATUS,
@@ -249,10 +250,9 @@ def _body_mass_index(tokens: Tokens) -> tuple[float, str, int, int] | None:
         if word not in _BMI_WORDS:
             continue
         for p in range(position + 1, min(position + 4, len(norm))):
-            try:
-                value = float(norm[p].replace(",", "."))
-            except ValueError:
-                continue
+            value = number_value(norm[p])
+            if value is None:
+                continue  # "IMC de 31,5"
             if 10 <= value <= 90:
                 start, end = tokens.start[position], tokens.end[p]
                 return value, tokens.text[start:end], start, end

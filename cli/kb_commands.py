@@ -93,11 +93,13 @@ def cmd_derive(args, settings: Settings) -> int:
     write_labels(labels, ontology.release, target)
     print(f"{target}: {len(labels)} official Spanish labels of {len(ontology.terms)} live terms")
     names = {t: term.name for t, term in ontology.terms.items()}
-    code = _derive_symcat(shared, settings.ontologies_dir, names)
-    return code or _derive_literature(shared, settings.ontologies_dir, ontology)
+    fit = _derive_symcat(shared, settings.ontologies_dir, names)
+    _derive_hsdn(shared, settings.ontologies_dir, names, fit)
+    return _derive_literature(shared, settings.ontologies_dir, ontology)
 
 
-def _derive_symcat(shared: Path, ontologies_dir: Path, names: dict[str, str]) -> int:
+def _derive_symcat(shared: Path, ontologies_dir: Path, names: dict[str, str]) -> tuple:
+    """ontologies/common_symcat.ttl; returns the fit of priors on incidence, for the HSDN checklist."""
     from knowledge.curated import read_curated_file
     from knowledge.derive.symcat import derive
 
@@ -117,7 +119,24 @@ def _derive_symcat(shared: Path, ontologies_dir: Path, names: dict[str, str]) ->
         f"{counts['skipped']} left out (< {counts['min_links']} mapped symptoms); "
         f"prior scale {counts['scale']:.3g}"
     )
-    return 0
+    return counts["incidence_fit"]
+
+
+def _derive_hsdn(shared: Path, ontologies_dir: Path, names: dict[str, str], fit: tuple) -> None:
+    """ontologies/common_hsdn.ttl: the conditions of the HSDN checklist that SymCat lacks."""
+    from knowledge.curated import read_curated_file
+    from knowledge.derive.hsdn_conditions import derive
+
+    declared = {
+        r.id.replace("DXG:", "DXG_")
+        for name in ("common_diseases.ttl", "common_symcat.ttl")
+        for r in read_curated_file(ontologies_dir / name).diseases
+        if r.declared
+    }
+    text, counts = derive(shared, ontologies_dir / "curation", names, fit, declared)
+    target = ontologies_dir / "common_hsdn.ttl"
+    target.write_text(text, encoding="utf-8")
+    print(f"{target}: {counts['count']} diseases, {counts['links']} links of {counts['reviewed']} reviewed")
 
 
 def _derive_literature(shared: Path, ontologies_dir: Path, ontology) -> int:

@@ -230,5 +230,5 @@ def test_the_committed_generated_files_are_what_the_derivation_writes(tmp_path: 
     monkeypatch.setenv("DXGRAPH_ONTOLOGIES", str(copy))
     monkeypatch.setenv("DXGRAPH_HOME", str(tmp_path / "home"))
     assert main(["kb", "derive", "--shared", str(shared)]) == 0
-    for name in ("common_symcat.ttl", "common_literature.ttl", "translations/hp-es.tsv"):
+    for name in ("common_symcat.ttl", "common_hsdn.ttl", "common_literature.ttl", "translations/hp-es.tsv"):
         assert (copy / name).read_bytes() == (repo / "ontologies" / name).read_bytes(), name

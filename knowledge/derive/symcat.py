@@ -23,7 +23,7 @@ import numpy as np
 
 from knowledge.jsonio import read_json
 
-__all__ = ["PREFIXES", "derive", "read_table"]
+__all__ = ["PREFIXES", "derive", "incidence_prior", "read_table"]
 
 AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
     ("age-1-years", 0),
@@ -409,6 +409,7 @@ def derive(
     if unknown:
         raise ValueError(f"{INCIDENCE_TABLE}: diseases not in the condition table: {', '.join(unknown[:5])}")
     scale = assign_priors(kept, shares, curated_priors, incidence)
+    fit = incidence_fit(kept, incidence)
     seen: dict[str, int] = defaultdict(int)
     for c in kept:
         seen[c.dxg_id] += 1
@@ -422,6 +423,7 @@ def derive(
         "unprofiled": _wrapped(unprofiled),
         "min_links": MIN_LINKS,
         "scale": scale,
+        "incidence_fit": fit,  # (for conditions of other checklists priced the same way)
     }
     return turtle(kept, labels, HEADER.format(**counts)), counts
 

@@ -219,6 +219,33 @@ def test_a_list_of_ids_with_minus_for_absent_is_accepted(kb):
             {"immobility_or_surgery": True},
         ),
         ("Motorcyclist hit a car at 60 km/h.", "en", {"recent_trauma": True}),
+        # an operation named by its procedure; "no postoperative complications" does not deny it
+        (
+            "Admitted overnight after an elective inguinal hernia repair. There are no immediate "
+            "postoperative complications, but he wakes with a painful knee.",
+            "en",
+            {"immobility_or_surgery": True},
+        ),
+        ("Dolor abdominal tras una colecistectomía hace 3 días.", "es", {"immobility_or_surgery": True}),
+        ("No postoperative complications were recorded. Knee pain.", "en", {"immobility_or_surgery": None}),
+        (
+            "Itchy rash. He lives in a nursing home where two other residents had similar episodes.",
+            "en",
+            {"sick_contact": True},
+        ),
+        (
+            "Prurito. Vive en una residencia; otros residentes han tenido episodios similares.",
+            "es",
+            {"sick_contact": True},
+        ),
+        ("Itchy rash with similar episodes in the past.", "en", {"sick_contact": None}),
+        # the event a complaint followed is recent, even told with its article
+        ("Knee pain after a fall.", "en", {"recent_trauma": True}),
+        ("Calf swelling after a long flight.", "en", {"immobility_or_surgery": True}),
+        ("Dolor en la pantorrilla tras un vuelo largo.", "es", {"immobility_or_surgery": True}),
+        ("Past medical history: knee surgery after a fall in 2010.", "en", {"recent_trauma": None}),
+        ("Distended abdomen with a midline laparotomy scar.", "en", {"immobility_or_surgery": None}),
+        ("Abdomen distendido con cicatriz de laparotomía media.", "es", {"immobility_or_surgery": None}),
     ],
 )
 def test_the_note_reads_risk_factors(read, text, lang, factors):

@@ -66,7 +66,8 @@ PHRASES = {
     "@dio positivo|@exactly the same|@the same thing|@going round|@going around|@doing the rounds|"
     "@were ill|@was ill|@were off with|@was off with|@similar spot|@similar rash|@similar illness|"
     "@similar lesions|@with colds|@flu like illness|@same bug|@tiene lo mismo|@tuvo lo mismo|"
-    "@con lo mismo|@estuvieron enfermos",
+    "@con lo mismo|@estuvieron enfermos|@similar episodes|@similar complaints|@same complaints|"
+    "@same problem|@episodios similares|@sintomas parecidos",
     "new_sexual_partner": "new partner|new sexual partner|new boyfriend|new girlfriend|multiple partners|"
     "multiple sexual partners|several partners|unprotected sex|unprotected intercourse|casual sex|"
     "sex worker|without condom|without a condom|condomless|one night stand|nueva pareja|pareja nueva|"
@@ -84,6 +85,9 @@ PHRASES = {
     "recent surgery|recent operation|postoperative|post operative|post op|surgery|operation|"
     "hour flight|hours flight|hour drive|hour journey|hour car journey|hour bus journey|horas de vuelo|"
     "hip replacement|knee replacement|cirugia|operado|operada|intervencion quirurgica|vuelo largo|"
+    "hernia repair|appendectomy|appendicectomy|cholecystectomy|hysterectomy|caesarean|cesarean|"
+    "c section|laparotomy|laparoscopy|arthroplasty|colectomy|mastectomy|apendicectomia|colecistectomia|"
+    "histerectomia|cesarea|herniorrafia|laparotomia|laparoscopia|artroplastia|"
     "inmovilizacion|encamado|encamada|reposo en cama|escayola",
     "estrogen_use": "oral contraceptive|oral contraceptives|contraceptive pill|combined pill|the pill|ocp|"
     "ocps|coc|hormone replacement|hrt|estrogen|oestrogen|anticonceptivos|anticonceptivo oral|"
@@ -192,12 +196,26 @@ _LONG_GONE = words(
     "year years ano anos child childhood infancia nino nina previous prior previously history of"
 )
 FAMILY_ONLY = frozenset({"family_sudden_death"})  # told of relatives
+# the cue of the event a complaint followed ("calf swelling after a long flight", "dolor tras una caída")
+_FOLLOWED = words("after following tras despues")
+_PROCEDURES = words(
+    "repair appendectomy appendicectomy cholecystectomy hysterectomy caesarean cesarean section laparotomy "
+    "laparoscopy arthroplasty colectomy mastectomy sternotomy thoracotomy surgery operation apendicectomia "
+    "colecistectomia histerectomia cesarea laparotomia laparoscopia cirugia"
+)
 # a phrase followed by one of these words is something else ("fell asleep", "diabetes insipidus")
 _NOT_BEFORE = {
     fold("fell"): words("asleep"),
     fold("fall"): words("asleep"),
     fold("diabetes"): words("insipidus"),
     fold("cat"): words("scan scans"),
+    # "a midline laparotomy scar": an old operation
+    **{fold(w): words("scar scars cicatriz") for w in _PROCEDURES},
+    # "no postoperative complications" speaks of an operation, it does not deny one
+    **{
+        fold(w): words("complications complication complicaciones")
+        for w in ("postoperative", "op", "operative")
+    },
     # cannabis is not the tobacco the factor means ("smokes cannabis", "fuma porros")
     **{
         fold(w): words("cannabis marijuana marihuana weed pot hashish hash porros porro hachis maria")
@@ -205,6 +223,7 @@ _NOT_BEFORE = {
     },
 }
 _NOT_AFTER = {
+    **{fold(w): words("cicatriz cicatrices") for w in _PROCEDURES},  # "cicatriz de laparotomía"
     fold("hypertension"): words("pulmonary intracranial portal pulmonar intracraneal"),
     # "no other injuries", "no previous ankle injury": the injury at hand is not denied
     **{
@@ -235,7 +254,7 @@ _OTHERS = _FAMILY_WORDS | words(
 _CONTACTS = _OTHERS | words(
     "children kids classmates classmate school nursery daycare household residents colleagues ninos "
     "students class office floor team "
-    "companeros colegio guarderia residencia convivientes clase oficina"
+    "companeros colegio guarderia residencia residentes convivientes clase oficina"
 )
 
 
@@ -492,8 +511,9 @@ class RiskReader:
         if status == HISTORY_STATUS:
             if factor in LASTING:
                 return True
-            if factor in EVENTS:
-                return None
+            if factor in EVENTS:  # a past operation or injury; but the one the complaint followed is recent
+                followed = any(w in _FOLLOWED for w in words(mention.cue or ""))
+                return True if followed and mention.section in (CURRENT, COMPLAINT) else None
             # named in a history section ("Social history: new partner"), or "diagnosed with ... started on"
             long_gone = mention.cue != mention.section and any(
                 w in _LONG_GONE for w in words(mention.cue or "")

@@ -1,0 +1,33 @@
+"""Issue 12, fourteenth session: general misreadings found by comparing half A's text path with its hand
+mapping, each in English and Spanish: accessory-muscle breathing is respiratory distress, red urine and clots
+in the urine are visible (macroscopic) hematuria, read once (not as hematuria as well)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.note_results import observed
+
+RESPIRATORY_DISTRESS, MACROSCOPIC_HEMATURIA, HEMATURIA = "HP:0002098", "HP:0012587", "HP:0000790"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Restless and using accessory muscles to breathe.", "en", RESPIRATORY_DISTRESS),
+        ("Inquieta, usa la musculatura accesoria para respirar.", "es", RESPIRATORY_DISTRESS),
+        ("Red urine for the last 3 months.", "en", MACROSCOPIC_HEMATURIA),
+        ("Orina roja desde hace 3 meses.", "es", MACROSCOPIC_HEMATURIA),
+        ("He also noticed small clots in his urine.", "en", MACROSCOPIC_HEMATURIA),
+        ("Refiere orina con coágulos.", "es", MACROSCOPIC_HEMATURIA),
+    ],
+)
+def test_plain_words_name_the_finding(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Red urine for 3 months.", "en"), ("Orina roja.", "es")])
+def test_a_phrase_over_a_pattern_is_one_mention_of_the_more_specific_term(read, text, lang):
+    """The urine pattern reads hematuria; the phrase over its head reads the kind of it the words name."""
+    found = observed(read(text, lang))
+    assert MACROSCOPIC_HEMATURIA in found and HEMATURIA not in found

@@ -123,6 +123,11 @@ def test_a_bad_onset_line_is_named_with_file_and_line(tmp_path, capsys):
         ("Dolor lumbar de inicio agudo al levantar una caja.", "es", "sudden"),
         ("Cough for 3 days. No sudden vision loss.", "en", None),
         ("Chest pain.\nFamily history: sudden death of his father.", "en", None),
+        # waking with it, a few words apart
+        ("He had woken up in the middle of the night with a tight chest pain.", "en", "sudden"),
+        ("He awakens the next morning with severe right knee pain.", "en", "sudden"),
+        ("Se despertó de madrugada con un dolor torácico opresivo.", "es", "sudden"),
+        ("He woke up several times at night. Cough for 3 weeks.", "en", None),
     ],
 )
 def test_the_note_reads_how_the_complaint_started(read, text, lang, onset):

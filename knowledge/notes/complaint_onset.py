@@ -25,13 +25,26 @@ _KEYS = {tuple(phrase.split()): kind for kind, text in _PHRASES.items() for phra
 _LONGEST = max(len(key) for key in _KEYS)
 _FIRST = frozenset(key[0] for key in _KEYS)
 _DENIAL = words("no not non never without sin nunca niega denies")
+# waking with the complaint, a few words apart ("woke up in the middle of the night with chest pain",
+# "awakens the next morning with knee pain", "se despertó de madrugada con dolor"): it began suddenly
+_WAKE = words("woke woken awoke awakens awakened awakes wakes waking desperto desperte despierta")
+_WITH = words("with con")
+_WAKE_REACH = 8
 
 
 def read_complaint_onset(tokens: Tokens, sections) -> tuple[str, int, int] | None:
     """(sudden | gradual, start, end in the text) of the first onset word of the current illness, or None."""
     norm = tokens.norm
     for position, word in enumerate(norm):
-        if word not in _FIRST or sections[position] not in (COMPLAINT, CURRENT):
+        if sections[position] not in (COMPLAINT, CURRENT):
+            continue
+        if word in _WAKE:
+            clause = tokens.clause[position]
+            reach = range(position + 1, min(position + 1 + _WAKE_REACH, len(norm)))
+            joined = next((p for p in reach if norm[p] in _WITH and tokens.clause[p] == clause), None)
+            if joined is not None:
+                return "sudden", tokens.start[position], tokens.end[joined]
+        if word not in _FIRST:
             continue
         for size in range(min(_LONGEST, len(norm) - position), 0, -1):
             kind = _KEYS.get(tuple(norm[position : position + size]))

@@ -1,6 +1,7 @@
 """Issue 12, fourteenth session: general misreadings found by comparing half A's text path with its hand
 mapping, each in English and Spanish: accessory-muscle breathing is respiratory distress, red urine and clots
-in the urine are visible (macroscopic) hematuria, read once (not as hematuria as well)."""
+in the urine are visible (macroscopic) hematuria, read once (not as hematuria as well), a raised lesion is a
+skin lesion; and the bare word "antebrazo" (the official Spanish label of Forearm pain) is a site, not pain."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from tests.note_results import observed
 
 RESPIRATORY_DISTRESS, MACROSCOPIC_HEMATURIA, HEMATURIA = "HP:0002098", "HP:0012587", "HP:0000790"
+SKIN_LESION, FOREARM_PAIN = "HP:0011355", "HP:6000299"
 
 
 @pytest.mark.parametrize(
@@ -20,6 +22,9 @@ RESPIRATORY_DISTRESS, MACROSCOPIC_HEMATURIA, HEMATURIA = "HP:0002098", "HP:00125
         ("Orina roja desde hace 3 meses.", "es", MACROSCOPIC_HEMATURIA),
         ("He also noticed small clots in his urine.", "en", MACROSCOPIC_HEMATURIA),
         ("Refiere orina con coágulos.", "es", MACROSCOPIC_HEMATURIA),
+        ("A painful brownish raised lesion over the back of his left leg.", "en", SKIN_LESION),
+        ("Una lesión sobreelevada marrón en la pierna izquierda.", "es", SKIN_LESION),
+        ("Dolor en el antebrazo derecho tras una caída.", "es", FOREARM_PAIN),
     ],
 )
 def test_plain_words_name_the_finding(read, text, lang, term):
@@ -31,3 +36,8 @@ def test_a_phrase_over_a_pattern_is_one_mention_of_the_more_specific_term(read, 
     """The urine pattern reads hematuria; the phrase over its head reads the kind of it the words name."""
     found = observed(read(text, lang))
     assert MACROSCOPIC_HEMATURIA in found and HEMATURIA not in found
+
+
+@pytest.mark.parametrize("text", ["Lesión cutánea en el antebrazo.", "Herida de 3 cm en el antebrazo."])
+def test_the_forearm_named_as_a_site_is_not_forearm_pain(read, text):
+    assert FOREARM_PAIN not in observed(read(text, "es"))

@@ -18,7 +18,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.derive.symcat import AGE_BANDS, PREFIXES, PREVALENCE_BOUNDS, incidence_prior, read_table
+from knowledge.derive.symcat import (
+    AGE_BANDS,
+    PREFIXES,
+    PREVALENCE_BOUNDS,
+    incidence_prior,
+    phenotype_links,
+    read_table,
+)
 
 __all__ = ["HsdnCondition", "build_conditions", "derive", "turtle"]
 
@@ -206,16 +213,8 @@ def turtle(conditions: list[HsdnCondition], labels: dict[str, str], header: str)
         ]
         if c.hpo_disease:
             statements.append(f"dx:sameDiseaseAs dxd:{c.hpo_disease.replace(':', '_')}")
-        body = []
-        for position, (hpo, freq, source, evidence) in enumerate(c.links):
-            end = " ." if position == len(c.links) - 1 else " ,"
-            body.append(
-                f"        [ dx:phenotype obo:{hpo.replace(':', '_')} ; dx:frequency {freq:g} ; "
-                f"dx:source {_literal(source)} ; dx:evidence {_literal(evidence)} ]{end}"
-                f"  # {labels.get(hpo, hpo)}"
-            )
         lines.append(
-            f"dxd:{c.dxg_id} " + " ;\n    ".join([*statements, "dx:hasPhenotype\n" + "\n".join(body)]) + "\n"
+            f"dxd:{c.dxg_id} " + " ;\n    ".join([*statements, phenotype_links(c.links, labels)]) + "\n"
         )
     return "\n".join(lines)
 

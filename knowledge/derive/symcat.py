@@ -23,7 +23,7 @@ import numpy as np
 
 from knowledge.jsonio import read_json
 
-__all__ = ["PREFIXES", "derive", "incidence_prior", "read_table"]
+__all__ = ["PREFIXES", "derive", "incidence_prior", "phenotype_links", "read_table"]
 
 AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
     ("age-1-years", 0),
@@ -298,6 +298,20 @@ def _sex_pattern(c: Condition) -> str:
     return "any"
 
 
+def phenotype_links(links: list[tuple[str, float, str, str]], labels: dict[str, str]) -> str:
+    """The dx:hasPhenotype statement of (HPO id, frequency, source, evidence) links, one per line, each
+    commented with its term's label."""
+    body = []
+    for position, (hpo, freq, source, evidence) in enumerate(links):
+        end = " ." if position == len(links) - 1 else " ,"
+        body.append(
+            f"        [ dx:phenotype obo:{hpo.replace(':', '_')} ; dx:frequency {freq:g} ; "
+            f"dx:source {_literal(source)} ; dx:evidence {_literal(evidence)} ]{end}"
+            f"  # {labels.get(hpo, hpo)}"
+        )
+    return "dx:hasPhenotype\n" + "\n".join(body)
+
+
 def turtle(found: list[Condition], labels: dict[str, str], header: str) -> str:
     """The generated Turtle: new diseases with their links, and overlays (age/sex odds, identity with an HPO
     disease) on the hand-curated ones they duplicate."""
@@ -334,15 +348,10 @@ def turtle(found: list[Condition], labels: dict[str, str], header: str) -> str:
             f"dx:sexPattern {_literal(_sex_pattern(c))}",
             'dx:setting "primary-care" , "emergency"',
         ]
-        body = []
-        for position, (hpo, freq, s_slug, pct) in enumerate(c.links):
-            end = " ." if position == len(c.links) - 1 else " ,"
-            body.append(
-                f"        [ dx:phenotype obo:{hpo.replace(':', '_')} ; dx:frequency {freq:g} ; "
-                f'dx:source "{SOURCE}/{c.slug}#{s_slug}={pct}%" ; dx:evidence "dataset" ]{end}'
-                f"  # {labels.get(hpo, hpo)}"
-            )
-        links = "dx:hasPhenotype\n" + "\n".join(body)
+        cited = [
+            (hpo, freq, f"{SOURCE}/{c.slug}#{s_slug}={pct}%", "dataset") for hpo, freq, s_slug, pct in c.links
+        ]
+        links = phenotype_links(cited, labels)
         lines.append(f"{subject} " + " ;\n    ".join(head + statements + [links]) + "\n")
     return "\n".join(lines)
 

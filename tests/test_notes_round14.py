@@ -1,7 +1,7 @@
 """Issue 12, fourteenth session: general misreadings found by comparing half A's text path with its hand
-mapping, each in English and Spanish: accessory-muscle breathing is respiratory distress, red urine and clots
-in the urine are visible (macroscopic) hematuria, read once (not as hematuria as well), a raised lesion is a
-skin lesion; and the bare word "antebrazo" (the official Spanish label of Forearm pain) is a site, not pain."""
+mapping, each in English and Spanish: accessory-muscle breathing is respiratory distress, clots in the urine
+are visible (macroscopic) hematuria, a raised lesion is a skin lesion; and the bare word "antebrazo" (the
+official Spanish label of Forearm pain) is a site, not pain."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from tests.note_results import observed
 
-RESPIRATORY_DISTRESS, MACROSCOPIC_HEMATURIA, HEMATURIA = "HP:0002098", "HP:0012587", "HP:0000790"
+RESPIRATORY_DISTRESS, MACROSCOPIC_HEMATURIA = "HP:0002098", "HP:0012587"
 SKIN_LESION, FOREARM_PAIN = "HP:0011355", "HP:6000299"
 
 
@@ -18,8 +18,6 @@ SKIN_LESION, FOREARM_PAIN = "HP:0011355", "HP:6000299"
     [
         ("Restless and using accessory muscles to breathe.", "en", RESPIRATORY_DISTRESS),
         ("Inquieta, usa la musculatura accesoria para respirar.", "es", RESPIRATORY_DISTRESS),
-        ("Red urine for the last 3 months.", "en", MACROSCOPIC_HEMATURIA),
-        ("Orina roja desde hace 3 meses.", "es", MACROSCOPIC_HEMATURIA),
         ("He also noticed small clots in his urine.", "en", MACROSCOPIC_HEMATURIA),
         ("Refiere orina con coágulos.", "es", MACROSCOPIC_HEMATURIA),
         ("A painful brownish raised lesion over the back of his left leg.", "en", SKIN_LESION),
@@ -29,13 +27,6 @@ SKIN_LESION, FOREARM_PAIN = "HP:0011355", "HP:6000299"
 )
 def test_plain_words_name_the_finding(read, text, lang, term):
     assert term in observed(read(text, lang))
-
-
-@pytest.mark.parametrize(("text", "lang"), [("Red urine for 3 months.", "en"), ("Orina roja.", "es")])
-def test_a_phrase_over_a_pattern_is_one_mention_of_the_more_specific_term(read, text, lang):
-    """The urine pattern reads hematuria; the phrase over its head reads the kind of it the words name."""
-    found = observed(read(text, lang))
-    assert MACROSCOPIC_HEMATURIA in found and HEMATURIA not in found
 
 
 @pytest.mark.parametrize("text", ["Lesión cutánea en el antebrazo.", "Herida de 3 cm en el antebrazo."])

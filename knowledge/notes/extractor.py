@@ -61,15 +61,10 @@ class NoteExtractor:
             if not all(p in qualifiers for p in range(m.first, m.last + 1))
             and not self._redescribed(m, described)
         ]
-        matches += [  # a phrase over the head naming the same finding, or a kind of it, is the same mention
-            d  # ("esputo verdoso"; "red urine" is macroscopic hematuria, not hematuria as well)
+        matches += [  # a phrase over the head naming the same finding is the same mention ("esputo verdoso")
+            d
             for d in described
-            if not any(
-                (m.term == d.term or d.term in self.kb.ancestor_sets[m.term])
-                and m.first <= d.last
-                and d.first <= m.last
-                for m in matches
-            )
+            if not any(m.term == d.term and m.first <= d.last and d.first <= m.last for m in matches)
         ]
         for term, first, last in measures.findings:
             if term in self.kb.term_index:

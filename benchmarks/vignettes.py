@@ -185,6 +185,8 @@ def evaluate(kb, diagnoser, rows: list[dict], context: str, notes: dict[int, str
     scores = score_cases(diagnoser, cases, f"vignettes {context}")
     halves = np.asarray([vignette_half(r["source_line"]) for r in rows])
     cover = np.asarray([covered(kb, r["diagnosis_icd10"]) for r in rows])
+    # coverage is by ICD-10 category; a vignette no disease's code matches can never rank
+    matchable = np.asarray([bool(case.truths) for case in cases])
     top1, brier = scores.calibrated()
     result: dict = {}
     for name, mask in (
@@ -193,7 +195,11 @@ def evaluate(kb, diagnoser, rows: list[dict], context: str, notes: dict[int, str
         ("B (held out)", halves == "B"),
     ):
         ranks = scores.ranks[mask]
-        part = {**rank_summary(ranks, (1, 3, 10)), "coverage": float(cover[mask].mean())}
+        part = {
+            **rank_summary(ranks, (1, 3, 10)),
+            "coverage": float(cover[mask].mean()),
+            "matchable": float(matchable[mask].mean()),
+        }
         part["ece"] = expected_calibration_error(top1[mask], ranks == 1)
         part["brier"] = float(brier[mask].mean())
         for k in (1, 3, 10):
@@ -337,6 +343,10 @@ def main() -> int:
                 f"{p['ece']:>7.3f}{p['brier']:>7.3f}"
             )
         held = result["B (held out)"]
+        print(
+            f"{'':14}a disease's code matches the diagnosis (else it cannot rank): "
+            + ", ".join(f"{name} {100 * p['matchable']:.1f}%" for name, p in result.items())
+        )
         print(
             f"{'':14}held-out 95% CI: top-1 {100 * held['top1_ci'][0]:.1f}-{100 * held['top1_ci'][1]:.1f}, "
             f"top-3 {100 * held['top3_ci'][0]:.1f}-{100 * held['top3_ci'][1]:.1f}, "

@@ -12,7 +12,6 @@ from the incidence by the same fit as SymCat's conditions without a visit share
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from knowledge.derive.symcat import (
     incidence_prior,
     phenotype_links,
     read_table,
+    turtle_literal,
 )
 
 __all__ = ["HsdnCondition", "build_conditions", "derive", "turtle"]
@@ -179,10 +179,6 @@ def assign_priors(conditions: list[HsdnCondition], fit: tuple[float, float, floa
         )
 
 
-def _literal(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _sex_pattern(odds: dict[str, float]) -> str:
     if odds["female"] == 0:
         return "male"
@@ -198,18 +194,19 @@ def turtle(conditions: list[HsdnCondition], labels: dict[str, str], header: str)
         lines.append(f"# HSDN {c.mesh_id} {c.mesh_term}: {c.note}".replace("\n", " "))
         statements = [
             "a dx:Disease",
-            f"rdfs:label {_literal(c.label_en)}@en , {_literal(c.label_es)}@es",
-            "dx:icd10 " + " , ".join(_literal(code) for code in c.icd10),
+            f"rdfs:label {turtle_literal(c.label_en)}@en , {turtle_literal(c.label_es)}@es",
+            "dx:icd10 " + " , ".join(turtle_literal(code) for code in c.icd10),
             f"dx:prevalence {c.prevalence:.3g}",
             'dx:prevalenceKind "annual-incidence"',
-            f"dx:prevalenceSource {_literal(c.prevalence_note)}",
+            f"dx:prevalenceSource {turtle_literal(c.prevalence_note)}",
             "dx:orphan false",
             "dx:ageMin 0 ; dx:ageMax 120",
-            f"dx:sexPattern {_literal(_sex_pattern(c.sex_odds))}",
-            "dx:setting " + " , ".join(_literal(s) for s in c.settings),
-            "dx:ageOdds " + _literal(" ".join(f"{lower}:{odds:g}" for lower, odds in c.age_odds)),
-            "dx:sexOdds " + _literal(" ".join(f"{sex}:{c.sex_odds[sex]:g}" for sex in ("male", "female"))),
-            f"dx:derivedFrom {_literal(f'{SOURCE}/{c.mesh_id}')}",
+            f"dx:sexPattern {turtle_literal(_sex_pattern(c.sex_odds))}",
+            "dx:setting " + " , ".join(turtle_literal(s) for s in c.settings),
+            "dx:ageOdds " + turtle_literal(" ".join(f"{lower}:{odds:g}" for lower, odds in c.age_odds)),
+            "dx:sexOdds "
+            + turtle_literal(" ".join(f"{sex}:{c.sex_odds[sex]:g}" for sex in ("male", "female"))),
+            f"dx:derivedFrom {turtle_literal(f'{SOURCE}/{c.mesh_id}')}",
         ]
         if c.hpo_disease:
             statements.append(f"dx:sameDiseaseAs dxd:{c.hpo_disease.replace(':', '_')}")

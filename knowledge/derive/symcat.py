@@ -23,7 +23,7 @@ import numpy as np
 
 from knowledge.jsonio import read_json
 
-__all__ = ["PREFIXES", "derive", "incidence_prior", "phenotype_links", "read_table"]
+__all__ = ["PREFIXES", "derive", "incidence_prior", "phenotype_links", "read_table", "turtle_literal"]
 
 AGE_BANDS = (  # SymCat's age bands: (slug, lower bound in years)
     ("age-1-years", 0),
@@ -277,7 +277,8 @@ def assign_priors(
     return scale
 
 
-def _literal(text: str) -> str:
+def turtle_literal(text: str) -> str:
+    """A Turtle string literal (JSON escapes are valid Turtle escapes)."""
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -306,7 +307,7 @@ def phenotype_links(links: list[tuple[str, float, str, str]], labels: dict[str, 
         end = " ." if position == len(links) - 1 else " ,"
         body.append(
             f"        [ dx:phenotype obo:{hpo.replace(':', '_')} ; dx:frequency {freq:g} ; "
-            f"dx:source {_literal(source)} ; dx:evidence {_literal(evidence)} ]{end}"
+            f"dx:source {turtle_literal(source)} ; dx:evidence {turtle_literal(evidence)} ]{end}"
             f"  # {labels.get(hpo, hpo)}"
         )
     return "dx:hasPhenotype\n" + "\n".join(body)
@@ -320,32 +321,32 @@ def turtle(found: list[Condition], labels: dict[str, str], header: str) -> str:
         subject = f"dxd:{c.dxg_id}"
         lines.append(f"# SymCat {c.slug}")
         statements = [
-            f"dx:ageOdds {_literal(_odds_text(c))}",
-            f"dx:sexOdds {_literal(_sex_text(c))}",
-            f"dx:derivedFrom {_literal(f'{SOURCE}/{c.slug}')}",
+            f"dx:ageOdds {turtle_literal(_odds_text(c))}",
+            f"dx:sexOdds {turtle_literal(_sex_text(c))}",
+            f"dx:derivedFrom {turtle_literal(f'{SOURCE}/{c.slug}')}",
         ]
         if c.hpo_disease:
             statements.append(f"dx:sameDiseaseAs dxd:{c.hpo_disease.replace(':', '_')}")
         if c.existing:
             if c.has_share:
                 statements.append(f"dx:consultationPrior {c.prevalence:.3g}")
-                statements.append(f"dx:consultationPriorSource {_literal(c.prevalence_note)}")
+                statements.append(f"dx:consultationPriorSource {turtle_literal(c.prevalence_note)}")
             lines.append(f"{subject} " + " ;\n    ".join(statements) + " .\n")
             continue
         head = [
             "a dx:Disease",
-            f"rdfs:label {_literal(c.label_en)}@en , {_literal(c.label_es)}@es",
-            "dx:icd10 " + " , ".join(_literal(code) for code in c.icd10),
+            f"rdfs:label {turtle_literal(c.label_en)}@en , {turtle_literal(c.label_es)}@es",
+            "dx:icd10 " + " , ".join(turtle_literal(code) for code in c.icd10),
         ]
         if c.mondo:
-            head.append(f"dx:xref {_literal(c.mondo)}")
+            head.append(f"dx:xref {turtle_literal(c.mondo)}")
         head += [
             f"dx:prevalence {c.prevalence:.3g}",
             'dx:prevalenceKind "annual-incidence"',
-            f"dx:prevalenceSource {_literal(c.prevalence_note)}",
+            f"dx:prevalenceSource {turtle_literal(c.prevalence_note)}",
             "dx:orphan false",
             "dx:ageMin 0 ; dx:ageMax 120",
-            f"dx:sexPattern {_literal(_sex_pattern(c))}",
+            f"dx:sexPattern {turtle_literal(_sex_pattern(c))}",
             'dx:setting "primary-care" , "emergency"',
         ]
         cited = [

@@ -12,11 +12,10 @@ __all__ = ["read_complaint_onset"]
 
 _PHRASES = {
     "sudden": "sudden onset|suddenly|sudden|abrupt onset|abruptly|abrupt|all of a sudden|all at once|"
-    "thunderclap|woke up with|woke with|woken up with|woken by|awoke with|awakened with|awakened by|"
+    "thunderclap|woken by|awakened by|"
     "out of the blue|acute onset|onset was acute|de inicio agudo|inicio agudo|de inicio brusco|"
     "inicio brusco|brusco|brusca|"
-    "bruscamente|subito|subita|subitamente|repentino|repentina|repentinamente|de repente|de golpe|"
-    "se desperto con",
+    "bruscamente|subito|subita|subitamente|repentino|repentina|repentinamente|de repente|de golpe",
     "gradual": "gradual onset|gradually|gradual|insidious onset|insidious|insidiously|slowly|progressively|"
     "progressive|progressing|gradualmente|progresivo|progresiva|progresivamente|paulatino|paulatina|paulatinamente|"
     "insidioso|insidiosa|lentamente|poco a poco",

@@ -97,7 +97,7 @@ _LONG_AGO = C.by_first_word(
 )
 _DURING = words("in for over during since throughout within en durante desde")  # "for the last year"
 _ARTICLES = words("the a el la un una")
-_AFTER = words("after following tras despues")  # "after a fall", "tras una caída", "después de una"
+EVENT_CUES = words("after following tras despues")  # "after a fall", "tras una caída", "después de una"
 _EVENTS = words("fall caida trauma injury traumatismo accident accidente")  # "after fall": no article
 _INDEFINITE = words("a an un una de")
 # a complaint that began long ago and goes on: "the pain started 2 years ago", "tos desde hace años"
@@ -284,13 +284,13 @@ class MentionReader:
         """ "knee pain after a fall", "a rash following a viral infection", "dolor tras una caída": the event
         the illness followed ("after a", a few words at most before the term), not a current finding; a
         complaint line's "wrist pain after fall" writes the event without its article."""
-        event = _pair_before(tokens, m, _AFTER, _INDEFINITE, tokens.clause[m.first])
+        event = _pair_before(tokens, m, EVENT_CUES, _INDEFINITE, tokens.clause[m.first])
         before = m.first - 1
         bare = (
             event is None
             and before >= 0
             and m.first == m.last
-            and tokens.norm[before] in _AFTER
+            and tokens.norm[before] in EVENT_CUES
             and tokens.norm[m.first] in _EVENTS
             and tokens.clause[before] == tokens.clause[m.first]
         )

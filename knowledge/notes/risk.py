@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from knowledge.kb import KnowledgeBase
-from knowledge.notes.context import MentionReader
+from knowledge.notes.context import EVENT_CUES, MentionReader
 from knowledge.notes.disease_names import DiseaseNames
 from knowledge.notes.lexicon import PhraseMatch
 from knowledge.notes.measures import number_value
@@ -196,8 +196,6 @@ _LONG_GONE = words(
     "year years ano anos child childhood infancia nino nina previous prior previously history of"
 )
 FAMILY_ONLY = frozenset({"family_sudden_death"})  # told of relatives
-# the cue of the event a complaint followed ("calf swelling after a long flight", "dolor tras una caída")
-_FOLLOWED = words("after following tras despues")
 _PROCEDURES = words(
     "repair appendectomy appendicectomy cholecystectomy hysterectomy caesarean cesarean section laparotomy "
     "laparoscopy arthroplasty colectomy mastectomy sternotomy thoracotomy surgery operation apendicectomia "
@@ -512,7 +510,8 @@ class RiskReader:
             if factor in LASTING:
                 return True
             if factor in EVENTS:  # a past operation or injury; but the one the complaint followed is recent
-                followed = any(w in _FOLLOWED for w in words(mention.cue or ""))
+                # ("calf swelling after a long flight", "dolor tras una caída")
+                followed = any(w in EVENT_CUES for w in words(mention.cue or ""))
                 return True if followed and mention.section in (CURRENT, COMPLAINT) else None
             # named in a history section ("Social history: new partner"), or "diagnosed with ... started on"
             long_gone = mention.cue != mention.section and any(

@@ -9,10 +9,13 @@ Vignettes are split into two fixed halves by a hash of their source line: anythi
 fitted on half A only; half B is the held-out figure (with a 95% bootstrap interval).
 
     python benchmarks/vignettes.py [--contexts primary-care,emergency] [--model literature] [--out DIR]
-        [--text]
+        [--text] [--written]
 
 --text also gives each vignette as its note (benchmarks/notes.py: vignette_note) to the note extractor, as
 `dxgraph diagnose --notes` does, and prints the text path's top-1/top-3 beside the hand-mapped path.
+--written also ranks the 262 vignettes written and annotated by helpers for the note rounds (benchmarks/data/
+notes_ed, notes_fresh, notes_styles; their diagnoses coded to ICD-10 in notes_written_icd10.jsonl), by hand
+annotation and by text: a second decision set beside half A, so that half B stays held out.
 """
 
 from __future__ import annotations
@@ -52,6 +55,11 @@ DURATIONS = REPO / "benchmarks" / "data" / "vignette_durations.jsonl"
 RISKS = REPO / "benchmarks" / "data" / "vignette_risks.jsonl"
 # how each vignette's complaint started (sudden / gradual / null), mapped by hand the same way
 ONSETS = REPO / "benchmarks" / "data" / "vignette_onsets.jsonl"
+# the ICD-10 codes of the written samples' diagnoses (benchmarks/notes.py: ed, fresh, styles; vignettes
+# written and annotated by helpers for the note rounds, never from the published ones), coded from the
+# diagnosis names before any ranking used them
+WRITTEN_CODES = REPO / "benchmarks" / "data" / "notes_written_icd10.jsonl"
+WRITTEN_RISKS = REPO / "benchmarks" / "data" / "notes_risk.jsonl"
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
 
 
@@ -165,7 +173,8 @@ def text_case(kb, row: dict, note: str, context: str) -> EvalCase:
     the note extractor exactly as `dxgraph diagnose --notes` reads a JSONL line."""
     from cli.note_cases import note_from_object
 
-    case = note_from_object(kb, {"id": f"vignette:{row['source_line']}", "text": note, "context": context})
+    line = {"id": f"vignette:{row['source_line']}", "text": note, "context": context}
+    case = note_from_object(kb, line | {"lang": row.get("lang", "en")})
     if "duration_days" not in row:  # (compared without durations: the note's own reading left out too)
         case.evidence.duration_days = None
     if "risk_factors" not in row:  # (compared without risk factors: the note's own reading left out too)
@@ -265,6 +274,66 @@ def text_path(kb, diagnoser, rows: list[dict], context: str, hand: dict) -> dict
     return result
 
 
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def read_written() -> list[dict]:
+    """The written samples (ED, fresh and styles rounds) as rows like the hand mapping's: their annotation,
+    risk factors, how the complaint started and how long it lasted where annotated, their ICD-10 codes and
+    their note (`note`, in the row's `lang`)."""
+    from notes import WRITTEN, read_sample, vignette_note
+
+    codes = {r["id"]: r["icd10"] for r in _jsonl(WRITTEN_CODES)}
+    risks = {r["id"]: r for r in _jsonl(WRITTEN_RISKS)}
+    rows = []
+    for sample in WRITTEN:
+        for row in read_sample(sample):
+            risk = risks[row["id"]]
+            factors = {f: True for f in risk["present"]} | {f: False for f in risk["absent"]}
+            factors.pop("family_history_of_it", None)
+            extra = {key: row[key] for key in ("duration_days",) if key in row}
+            if "onset" in row:
+                extra["complaint_onset"] = row["onset"]
+            rows.append(
+                {
+                    **row,
+                    **extra,
+                    "source_line": row["id"],
+                    "sample": sample,
+                    "diagnosis_icd10": codes[row["id"]],
+                    "risk_factors": factors,
+                    "family_of": risk["family_of"],
+                    "note": vignette_note(row["vignette"], row.get("lang", "en")),
+                }
+            )
+    return rows
+
+
+def written_figures(kb, diagnoser, rows: list[dict], context: str) -> dict:
+    """Hand and text path on the written samples, per sample and together: a second set, beside half A,
+    on which a knowledge or reading change can be decided without the held-out half."""
+    out: dict = {}
+    for path in ("hand", "text"):
+        cases = [
+            text_case(kb, r, r["note"], context) if path == "text" else vignette_case(kb, r, context)
+            for r in rows
+        ]
+        scores = score_cases(diagnoser, cases, f"written {context} {path}")
+        samples = np.asarray([r["sample"] for r in rows])
+        for name in ("all", *dict.fromkeys(samples)):
+            mask = np.ones(len(rows), bool) if name == "all" else samples == name
+            part = rank_summary(scores.ranks[mask], (1, 3, 10))
+            part["matchable"] = float(np.mean([bool(cases[i].truths) for i in np.flatnonzero(mask)]))
+            out[f"{path} {name}"] = part
+            print(
+                f"{context:14}{'written ' + path + ' ' + name:22}{part['cases']:>5}"
+                f"{100 * part['matchable']:>6.1f}%{100 * part['top1']:>6.1f}%{100 * part['top3']:>6.1f}%"
+                f"{100 * part['top10']:>6.1f}%  MRR {part['mrr']:.3f}"
+            )
+    return out
+
+
 def fit_consult_calibration(kb, diagnoser, rows: list[dict]) -> int:
     """Platt recalibration of the top-1 probability on half A, pooled over primary care and emergency."""
     from inference.calibration import fit_calibration
@@ -293,6 +362,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--text", action="store_true", help="also read each vignette's text with the note extractor"
+    )
+    parser.add_argument(
+        "--written",
+        action="store_true",
+        help="also rank the written samples (ED, fresh, styles) by hand annotation and by text",
     )
     parser.add_argument(
         "--without-onset",
@@ -372,6 +446,9 @@ def main() -> int:
         print_dont_miss(figures, context)
         if args.text:
             report["contexts"][f"{context} (text)"] = text_path(kb, diagnoser, rows, context, result)
+        if args.written:
+            written = read_written()
+            report["contexts"][f"{context} (written)"] = written_figures(kb, diagnoser, written, context)
     (out / "vignettes.json").write_text(json.dumps(report, indent=2))
     print(f"report: {out / 'vignettes.json'}", file=sys.stderr)
     return 0

@@ -63,6 +63,9 @@ _RELATIVE_DAYS = {
 
 
 _STARTS = frozenset(_AMOUNTS) | {phrase[0] for phrase in _RELATIVE_DAYS}
+# British shorthand: "2/7" two days, "3/52" three weeks, "6/12" six months (the amount below the divisor)
+_SLASH_DAYS = {"7": 1.0, "52": 7.0, "12": 365.25 / 12}
+_DOSE_UNITS = words("mg mcg ug g kg ml l mmol mol units unit iu tablets tablet tabs puffs dosis")
 
 
 def read_complaint_duration(tokens: Tokens, sections: list[str], ages: set[int]) -> Reading | None:
@@ -96,6 +99,9 @@ def _amount_and_unit(tokens: Tokens, position: int) -> tuple[int, float] | None:
     if any(norm[p] in _EPISODE for p in range(max(0, position - 3), position)):
         return None
     unit = position + 1
+    slashed = _slash_shorthand(tokens, position, amount)
+    if slashed is not None:
+        return slashed
     if unit < len(norm) and number_value(norm[unit]) is not None and number_value(token) is not None:
         amount, unit = max(amount, number_value(norm[unit]) or 0.0), unit + 1  # "2-3 weeks"
     elif unit + 1 < len(norm) and norm[unit] in _RANGE and number_value(norm[unit + 1]) is not None:
@@ -110,6 +116,23 @@ def _amount_and_unit(tokens: Tokens, position: int) -> tuple[int, float] | None:
     if amount <= 0:
         return None
     return unit, amount * _DAYS_PER_UNIT[norm[unit]]
+
+
+def _slash_shorthand(tokens: Tokens, position: int, amount: float) -> tuple[int, float] | None:
+    """ "2/7", "3/52", "6/12" at `position` (a whole amount below its divisor, written with a slash)."""
+    divisor = position + 1
+    if divisor >= len(tokens.norm) or tokens.norm[divisor] not in _SLASH_DAYS or amount != int(amount):
+        return None
+    if tokens.text[tokens.end[position] : tokens.start[divisor]] != "/" or not 0 < amount < int(
+        tokens.norm[divisor]
+    ):
+        return None
+    after = divisor + 1
+    if after < len(tokens.norm) and (
+        tokens.text[tokens.end[divisor] : tokens.start[after]] == "/" or tokens.norm[after] in _DOSE_UNITS
+    ):
+        return None  # a date (3/12/2024) or a dose (2/7 mg)
+    return divisor, amount * _SLASH_DAYS[tokens.norm[divisor]]
 
 
 def _relative(norm: list[str], position: int) -> tuple[int, float] | None:

@@ -85,6 +85,7 @@ PHRASES = {
     "recent surgery|recent operation|postoperative|post operative|post op|surgery|operation|"
     "hour flight|hours flight|hour drive|hour journey|hour car journey|hour bus journey|horas de vuelo|"
     "hip replacement|knee replacement|cirugia|operado|operada|intervencion quirurgica|vuelo largo|"
+    "post op day|postoperative day|pod|lap chole|lap appy|"
     "hernia repair|appendectomy|appendicectomy|cholecystectomy|hysterectomy|caesarean|cesarean|"
     "c section|laparotomy|laparoscopy|arthroplasty|colectomy|mastectomy|apendicectomia|colecistectomia|"
     "histerectomia|cesarea|herniorrafia|laparotomia|laparoscopia|artroplastia|"
@@ -195,7 +196,14 @@ EVENTS = frozenset({"immobility_or_surgery", "recent_trauma"})
 _LONG_GONE = words(
     "year years ano anos child childhood infancia nino nina previous prior previously history of"
 )
+_STATUS_POST = frozenset({"s p", "status post"})
 FAMILY_ONLY = frozenset({"family_sudden_death"})  # told of relatives
+# medicines taken now: "stopped warfarin a month ago", "dejó el Sintrom" says the patient is off it
+MEDICINES = frozenset({"anticoagulant_use", "estrogen_use", "nsaid_or_aspirin_use"})
+_STOPPED = words(
+    "stopped stopping discontinued ceased quit off withheld suspendio suspendido suspendida dejo retirado "
+    "retirada retiro abandono"
+)
 _PROCEDURES = words(
     "repair appendectomy appendicectomy cholecystectomy hysterectomy caesarean cesarean section laparotomy "
     "laparoscopy arthroplasty colectomy mastectomy sternotomy thoracotomy surgery operation apendicectomia "
@@ -295,6 +303,15 @@ class _Places:
         """Someone else (a relative, a partner, children at school) is named in the phrase's sentence."""
         position = self.position.get(start)
         return position is not None and self.tokens.sentence[position] in self.others
+
+    def stopped_before(self, start: int) -> bool:
+        """ "stopped (taking) (his) warfarin": a word of stopping up to three words before, same clause."""
+        position = self.position.get(start)
+        if position is None:
+            return False
+        clause = self.tokens.clause[position]
+        before = range(max(0, position - 3), position)
+        return any(self.tokens.norm[p] in _STOPPED and self.tokens.clause[p] == clause for p in before)
 
     def someone_else_at(self, start: int) -> bool:
         position = self.position.get(start)
@@ -406,6 +423,8 @@ class RiskReader:
                 present = self._present(factor, kind, mention)
                 if present is None:
                     continue
+                if present and factor in MEDICINES and places.stopped_before(mention.start):
+                    present = False
                 if present or factor not in found:  # a stated factor wins over a denial elsewhere
                     found[factor] = present
                 said.append((factor, present, mention.text, mention.start, mention.end))
@@ -511,7 +530,9 @@ class RiskReader:
                 return True
             if factor in EVENTS:  # a past operation or injury; but the one the complaint followed is recent
                 # ("calf swelling after a long flight", "dolor tras una caída")
-                followed = any(w in EVENT_CUES for w in words(mention.cue or ""))
+                followed = any(w in EVENT_CUES for w in words(mention.cue or "")) or (
+                    normalize(mention.cue or "") in _STATUS_POST  # "POD 3 s/p lap chole" in the illness
+                )
                 return True if followed and mention.section in (CURRENT, COMPLAINT) else None
             # named in a history section ("Social history: new partner"), or "diagnosed with ... started on"
             long_gone = mention.cue != mention.section and any(

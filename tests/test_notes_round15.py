@@ -1,0 +1,113 @@
+"""Issue 12, fifteenth session: general misreadings found by comparing the written samples' text path with
+their hand annotation (benchmarks/vignettes.py --written), each in English and Spanish: what a patient fears
+the complaint is is not a finding; British duration shorthand ("2/7", "3/52", "6/12"); a medicine the patient
+stopped is not taken; an operation the illness follows ("POD 3 s/p lap chole") is recent."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.note_results import observed
+
+NEOPLASM, CHEST_PAIN, MYOCARDIAL_INFARCTION = "HP:0002664", "HP:0100749", "HP:0001658"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Painless lump in the neck. He was worried it is cancer because his friend had one.", "en"),
+        ("Bulto en el cuello no doloroso. Le preocupa que sea un cáncer porque su amigo tuvo uno.", "es"),
+    ],
+)
+def test_what_the_patient_fears_it_is_is_not_a_finding(read, text, lang):
+    result = read(text, lang)
+    assert NEOPLASM not in observed(result)
+    assert "active_cancer" not in result.risk_factors
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Crushing chest pain, worried that it might be a heart attack.", "en"),
+        ("Dolor torácico opresivo, teme que sea un infarto.", "es"),
+    ],
+)
+def test_the_complaint_told_beside_the_fear_stays(read, text, lang):
+    found = observed(read(text, lang))
+    assert CHEST_PAIN in found
+    assert MYOCARDIAL_INFARCTION not in found
+
+
+def test_what_the_patient_thinks_caused_it_stays_a_finding(read):
+    """ "He thought it was due to his poor sleep": the cause named is the patient's own finding."""
+    found = observed(read("Tired for months; he thought it was due to his insomnia.", "en"))
+    assert "HP:0100785" in found  # Insomnia
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("2/7 painful red lump on the upper eyelid.", 2.0),
+        ("Productive cough 3/52.", 21.0),
+        ("Low mood for 6/12, worse since losing his job.", 365.25 / 2),
+    ],
+)
+def test_british_duration_shorthand(read, text, days):
+    result = read(text, "en")
+    assert result.duration is not None
+    assert result.duration.value == pytest.approx(days, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "text", ["Seen in clinic on 3/12/2024 with a cough.", "BP 120/80, 8/7 of no interest.", "Dose 2/7 mg."]
+)
+def test_dates_and_other_fractions_are_not_durations(read, text):
+    result = read(text, "en")
+    assert result.duration is None or result.duration.value not in (3 * 365.25 / 12, 8.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "factor"),
+    [
+        ("Atrial fibrillation, stopped warfarin a month ago.", "en", "anticoagulant_use"),
+        ("He stopped taking his apixaban last week.", "en", "anticoagulant_use"),
+        ("Fibrilación auricular; dejó el Sintrom hace un mes.", "es", "anticoagulant_use"),
+        ("Suspendió el ibuprofeno hace dos semanas.", "es", "nsaid_or_aspirin_use"),
+    ],
+)
+def test_a_medicine_the_patient_stopped_is_not_taken(read, text, lang, factor):
+    assert read(text, lang).risk_factors.get(factor) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "factor"),
+    [
+        ("Atrial fibrillation on warfarin.", "en", "anticoagulant_use"),
+        ("Toma ibuprofeno a diario por dolor de rodilla.", "es", "nsaid_or_aspirin_use"),
+    ],
+)
+def test_a_medicine_taken_is_still_read(read, text, lang, factor):
+    assert read(text, lang).risk_factors.get(factor) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("POD 7 s/p lap chole, now redness around the umbilical port.", "en"),
+        ("Status post appendectomy 3 days ago, now fever and wound pain.", "en"),
+        ("Postoperatorio de colecistectomía, 5 días, con fiebre.", "es"),
+    ],
+)
+def test_the_operation_the_illness_follows_is_recent(read, text, lang):
+    assert read(text, lang).risk_factors.get("immobility_or_surgery") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Cough for 2 days.\nPast medical history: s/p cholecystectomy 2010.", "en"),
+        ("Tos de 2 días.\nAntecedentes personales: colecistectomía en 2010.", "es"),
+    ],
+)
+def test_an_old_operation_in_the_history_is_not_recent(read, text, lang):
+    assert read(text, lang).risk_factors.get("immobility_or_surgery") is not True

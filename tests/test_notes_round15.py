@@ -111,3 +111,34 @@ def test_the_operation_the_illness_follows_is_recent(read, text, lang):
 )
 def test_an_old_operation_in_the_history_is_not_recent(read, text, lang):
     assert read(text, lang).risk_factors.get("immobility_or_surgery") is not True
+
+
+LOWER_LIMB_PAIN, KNEE_PAIN, JOINT_SWELLING, MUSCULAR_EDEMA = (
+    "HP:0012514",
+    "HP:0030839",
+    "HP:0001386",
+    "HP:0100748",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "terms"),
+    [
+        ("His right leg is red, hot, swollen and painful.", "en", {LOWER_LIMB_PAIN}),
+        ("Her knee is hot, swollen, painful.", "en", {KNEE_PAIN, JOINT_SWELLING}),
+        ("Tiene la pierna izquierda enrojecida, caliente, hinchada y dolorosa.", "es", {LOWER_LIMB_PAIN}),
+    ],
+)
+def test_every_finding_a_list_says_of_a_site(read, text, lang, terms):
+    assert terms <= observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Chief complaint: Muscle pains, Swollen eyes.", "en"),
+        ("Motivo de consulta: Dolor muscular, ojos hinchados.", "es"),
+    ],
+)
+def test_a_list_item_with_its_own_site_is_not_said_of_the_first(read, text, lang):
+    assert MUSCULAR_EDEMA not in observed(read(text, lang))

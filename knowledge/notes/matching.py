@@ -40,6 +40,14 @@ _LINKING = frozenset(
         "nota siente rojo roja caliente ha han"
     )
 )
+# what else a list says of a site, read past to its pain or swelling ("swollen, bruised and tender")
+_DESCRIBING = frozenset(
+    fold(w)
+    for w in words(
+        "bruised tender inflamed erythematous deformed enrojecida enrojecido inflamada inflamado amoratada "
+        "amoratado tumefacta tumefacto edematosa edematoso deformada deformado"
+    )
+)
 _ADVERB_ENDINGS = ("ly", "mente")
 # words for a pain that take their site after a preposition, as "pain" does: "aching in her knees",
 # "discomfort in the chest", "soreness of the shoulder", "molestias en el pecho" (not "painful in attacks")
@@ -61,6 +69,25 @@ _QUALITIES = frozenset(
     for w in words(
         "punzante opresivo opresiva intenso intensa fuerte agudo aguda sordo sorda leve constante continuo "
         "continua quemante urente severo severa persistente sharp dull"
+    )
+)
+# how a pain started, between it and its site
+_ONSETS = frozenset(
+    tuple(fold(w) for w in pair.split())
+    for pair in (
+        "sudden onset",
+        "acute onset",
+        "gradual onset",
+        "abrupt onset",
+        "inicio brusco",
+        "inicio subito",
+        "inicio agudo",
+        "inicio repentino",
+        "comienzo brusco",
+        "comienzo subito",
+        "inicio insidioso",
+        "inicio progresivo",
+        "inicio gradual",
     )
 )
 # "chest pain, which he describes as tearing": the character of a pain, not tears (HPO's "Tearing" is
@@ -101,14 +128,18 @@ class PhraseMatcher:
         # linked[i]: content i+1 follows content i in the same clause with only function words between
         linked = [False] * len(content)
         joined = [False] * len(content)  # ... and a joining preposition between them
+        listed = [False] * len(content)  # ... or a comma alone between them, in one sentence (a list)
         for i in range(len(content) - 1):
             a, b = content[i], content[i + 1]
             between = range(a + 1, b)
             if tokens.clause[a] == tokens.clause[b] and not any(p in skip for p in between):
                 linked[i] = True
                 joined[i] = any(tokens.norm[p] in _JOINING for p in between)
+            elif tokens.sentence[a] == tokens.sentence[b] and not any(p in skip for p in between):
+                listed[i] = tokens.text[tokens.end[a] : tokens.start[b]].strip() == ","
         matches: list[PhraseMatch] = []
         swaps: list[tuple[int, int]] = []  # (content index, length) of the "pain in the chest" matches
+        more: list[tuple[int, tuple[int, int, bool, bool]]] = []  # a site's further predicates
         i = 0
         while i < len(content):
             candidates = [self._longest(keys, linked, i)]
@@ -122,7 +153,10 @@ class PhraseMatcher:
                 swapped = self._swapped(keys, alts, linked, joined, i)  # "pain in the chest", "aching bones"
                 candidates.append(swapped)
             elif not derived and linked[i]:
-                candidates.append(self._predicated(keys, said, linked, i))  # "the knee is swollen"
+                said_of = self._predicated(keys, said, linked, listed, i)  # "the knee is swollen"
+                if said_of:
+                    candidates.append(said_of[0])
+                    more += [(i, found) for found in said_of[1:]]  # "... swollen and painful"
             best: tuple[int, int, bool, bool] = (0, BLOCKER, False, False)
             for found in candidates:
                 if (
@@ -145,6 +179,10 @@ class PhraseMatcher:
             if term != BLOCKER:
                 matches.append(PhraseMatch(content[i], content[i + length - 1], term, negated_form))
             i += length
+        for i, (length, term, negated_form, _) in more:
+            known = any(m.term == term and m.first <= content[i] <= m.last for m in matches)
+            if term != BLOCKER and not known:
+                matches.append(PhraseMatch(content[i], content[i + length - 1], term, negated_form))
         matches += self._shared_site(tokens, content, keys, alts, linked, joined, swaps)
         matches += self._split_items(tokens, content, keys, matches)
         distributed = self._distributed(tokens, content, keys, linked, matches)
@@ -197,6 +235,8 @@ class PhraseMatcher:
         first = i + 1
         if first + 1 < len(keys) and keys[first] in _QUALITIES and joined[first]:
             first += 1
+        if first + 2 < len(keys) and (keys[first], keys[first + 1]) in _ONSETS and joined[first + 1]:
+            first += 2  # "pain of sudden onset in the flank", "dolor de inicio brusco en la fosa renal"
         while (
             first + 1 < len(keys)
             and linked[first]
@@ -288,22 +328,35 @@ class PhraseMatcher:
         gap = tokens.text[tokens.end[a] : tokens.start[b]]
         return tokens.sentence[a] == tokens.sentence[b] and gap.strip() == ","
 
-    def _predicated(self, keys, said, linked, i: int) -> tuple[int, int, bool, bool] | None:
+    def _predicated(self, keys, said, linked, listed, i: int) -> list[tuple[int, int, bool, bool]]:
         """A site said to be painful or swollen: "the knee is swollen", "his leg feels heavy and painful",
-        "la rodilla está hinchada" ~ knee swelling, leg pain (linking verbs and sensation words between)."""
+        "la rodilla está hinchada" ~ knee swelling, leg pain (linking verbs and sensation words between); each
+        head of a list said of it ("the leg is red, swollen and painful": leg swelling and leg pain)."""
         table = self.lexicon.table
-        for j in range(i + 1, min(i + 5, len(keys))):
-            if not linked[j - 1]:
-                return None
+        found: list[tuple[int, int, bool, bool]] = []
+        in_list = False
+        for j in range(i + 1, min(i + 8, len(keys))):
+            # a comma only inside the list, past the first linking word ("leg is red, swollen")
+            if not (linked[j - 1] or (listed[j - 1] and j - 1 > i)):
+                break
+            in_list = in_list or not linked[j - 1]
+            if in_list and said[j] is not None and not self._ends_item(keys, said, linked, listed, j):
+                break  # "Muscle pains, swollen eyes": the word after the comma is said of a site of its own
             if said[j] is not None:
-                for key in ((keys[i], said[j]), (said[j], keys[i])):
-                    hit = table.get(key)
-                    if hit is not None:
-                        return j - i + 1, hit[0], hit[2], hit[1]
-                return None
-            if keys[j] not in _LINKING:
-                return None
-        return None
+                hit = next((table[k] for k in ((keys[i], said[j]), (said[j], keys[i])) if k in table), None)
+                if hit is not None:
+                    found.append((j - i + 1, hit[0], hit[2], hit[1]))
+            elif keys[j] not in _LINKING and keys[j] not in _SIDES and keys[j] not in _DESCRIBING:
+                break
+        return found
+
+    @staticmethod
+    def _ends_item(keys, said, linked, listed, j: int) -> bool:
+        """Content j closes its list item: nothing follows in its clause but more of the list."""
+        if j + 1 >= len(keys) or not linked[j] or listed[j]:
+            return True
+        following = keys[j + 1]
+        return said[j + 1] is not None or following in _DESCRIBING or following in C.COORDINATORS
 
     @staticmethod
     def _case_ok(tokens, first: int, last: int, found: tuple[int, int, bool, bool]) -> bool:

@@ -142,3 +142,24 @@ def test_every_finding_a_list_says_of_a_site(read, text, lang, terms):
 )
 def test_a_list_item_with_its_own_site_is_not_said_of_the_first(read, text, lang):
     assert MUSCULAR_EDEMA not in observed(read(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "days"),
+    [
+        ("Progressive breathlessness over the past year. Last week she fainted.", "en", 365.0),
+        ("Cough over the past month.", "en", 30.0),
+        ("Disnea progresiva en el último año; la semana pasada se desmayó.", "es", 365.0),
+    ],
+)
+def test_the_past_year_is_how_long_it_has_lasted(read, text, lang, days):
+    result = read(text, lang)
+    assert result.duration is not None and result.duration.value == days
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Fever and headache; MenB vaccine not received.", "en"), ("Fiebre; no ha recibido la vacuna.", "es")],
+)
+def test_a_vaccine_not_received(read, text, lang):
+    assert read(text, lang).risk_factors.get("unvaccinated") is True

@@ -88,7 +88,8 @@ PRE_CUES = (
         "worried about|worried of|worries about|concerned about|afraid of|fear of|fears|fears that|"
         # what the patient fears the complaint is: "worried it is cancer", "teme que sea un infarto"
         # (not "thinks it is": "thought it was due to his poor sleep" names a finding as the cause)
-        "worried it|worried that it|worries it|afraid it|afraid that it|scared it|fears it|"
+        "worried it|worried that it|worries it|worry it|worry that it|afraid it|afraid that it|scared it|"
+        "fears it|"
         "le preocupa que sea|preocupa que sea|teme que sea|miedo a que sea|miedo de que sea|"
         "ask about|asked about|check for|preocupado por|preocupada por|miedo a|miedo de|teme|temor a|"
         "preguntar por|"

@@ -59,6 +59,14 @@ _RELATIVE_DAYS = {
     ("mes", "pasado"): 30.0,
     ("today",): 0.25,
     ("hoy",): 0.25,
+    # "over the past year", "en el último mes" ("last year" is when something happened, not how long)
+    ("past", "year"): 365.0,
+    ("past", "month"): 30.0,
+    ("past", "week"): 7.0,
+    ("ultimo", "ano"): 365.0,
+    ("ultimo", "mes"): 30.0,
+    ("ultima", "semana"): 7.0,
+    ("ultimos", "meses"): 60.0,
 }
 
 

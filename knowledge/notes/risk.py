@@ -129,6 +129,8 @@ PHRASES = {
     "after giving birth|postnatal|post natal|parto vaginal|cesarea|tras el parto",
     "unvaccinated": "unvaccinated|not vaccinated|not immunised|not immunized|no vaccines|no vaccinations|"
     "incomplete vaccination|incompletely vaccinated|no vacunado|no vacunada|sin vacunar|"
+    "vaccine not received|vaccine not given|vaccines not given|never vaccinated|never been vaccinated|"
+    "missed his vaccinations|missed her vaccinations|no ha recibido la vacuna|nunca vacunado|nunca vacunada|"
     "!fully vaccinated|!vaccinated|!immunisations up to date|!immunizations up to date|"
     "!vaccinations up to date|!vacunado|!vacunada|!vacunas al dia|!calendario vacunal completo",
     "diabetes": "diabetic|diabetes|diabetes mellitus|dm|dm2|dm 2|t2dm|t1dm|niddm|iddm|diabetico|diabetica",

@@ -60,7 +60,8 @@ PRE_CUES = (
         "doesn t|don t|didn t|isn t|wasn t|hasn t|haven t|won t|no longer|"
         "sin|niega|nego|niegan|negando|ni|nunca|ausencia de|libre de|negativo para|negativa para|"
         "no presenta|no refiere|no hay|no tiene|no se objetiva|no se observa|no se aprecia|no se palpa|"
-        "no se palpan|tampoco|niego|",
+        "no se palpan|tampoco|niego|se descarta|se descartan|se descarto|se ha descartado|ruled out|"
+        "excluded|",
     )
     + _cues(
         PSEUDO,

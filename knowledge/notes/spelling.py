@@ -69,10 +69,10 @@ class Speller:
 
     def __init__(self, words: Iterable[str]) -> None:
         self._words = frozenset(w for w in words if len(w) >= MIN_LENGTH and w.isalpha())
-        self._undoubled: dict[str, str] = {}
+        self._undoubled: dict[str, set[str]] = {}  # ("papiledema": papiledema and papilledema)
         for word in self._words:
             if len(word) >= 10:
-                self._undoubled.setdefault(_undoubled(word), word)
+                self._undoubled.setdefault(_undoubled(word), set()).add(word)
 
     def correct(self, folded: str, norm: str) -> str | None:
         """The one lexicon word a rare note word (`norm`, folded as `folded`) is a slip of, else None."""
@@ -81,9 +81,13 @@ class Speller:
         found = _one_slip(folded) & self._words
         if len(folded) >= 10:
             single = _undoubled(folded)
-            found |= {self._undoubled[v] for v in _one_slip(single) | {single} if v in self._undoubled}
+            for variant in _one_slip(single) | {single}:
+                found |= self._undoubled.get(variant, set())
         limit = allowed_slips(folded)
-        found = {w for w in found if w[0] == folded[0] and w != folded and _slips(folded, w) <= limit}
-        if len(found) != 1 or _common(norm):
+        slips = {w: _slips(folded, w) for w in found if w[0] == folded[0] and w != folded}
+        slips = {w: n for w, n in slips.items() if n <= limit}
+        if not slips or _common(norm):
             return None
-        return found.pop()
+        fewest = min(slips.values())  # the nearest word: "papilloedema" is papilledema, not papiledema
+        nearest = [w for w, n in slips.items() if n == fewest]
+        return nearest[0] if len(nearest) == 1 else None

@@ -23,6 +23,7 @@ from knowledge.notes.results import (
     Mention,
 )
 from knowledge.notes.sections import COMPLAINT, CURRENT, FAMILY
+from knowledge.notes.specific import WEEKS_PER_UNIT
 from knowledge.notes.text import Tokens, fold, normalize, words
 
 __all__ = ["RiskReader", "RiskReading"]
@@ -109,7 +110,8 @@ PHRASES = {
     "works outdoors|working outdoors|exposicion solar|al sol|tomando el sol",
     "recent_trauma": "fell|fall|fallen|tripped|slipped|injury|injured|trauma|twisted|hit by|struck|"
     "accident|collision|blow to|landed on|sports injury|caida|se cayo|golpe|traumatismo|accidente|"
-    "torcedura|se torcio|hit a|thrown from|thrown over|collided|crashed|crash|road traffic|rta|rtc|"
+    "torcedura|se torcio|cayo|se ha caido|cargar peso|al cargar|levantar peso|al levantar|"
+    "hit a|thrown from|thrown over|collided|crashed|crash|road traffic|rta|rtc|"
     "motor vehicle|mva|car accident|assault|assaulted|punched|kicked|stabbed|a scratch|burned|burnt|scalded|"
     "scald|after lifting|while lifting|lifting a heavy|atropello|atropellado|agresion|agredido|quemadura|"
     "se quemo|rolled her|rolled his|rolled the ankle|inversion injury|rolled over on|went over on|sliced|"
@@ -142,7 +144,8 @@ PHRASES = {
     "hipercolesterolemia|colesterol alto",
     "coronary_disease": "coronary artery disease|coronary heart disease|cad|ischaemic heart disease|"
     "ischemic heart disease|ihd|previous mi|prior mi|previous heart attack|heart attack|angina|stent|stents|"
-    "cabg|coronary bypass|cardiopatia isquemica|infarto previo|angina de pecho",
+    "cabg|coronary bypass|cardiopatia isquemica|infarto previo|angina de pecho|pci|previous pci|"
+    "percutaneous coronary intervention|coronary angioplasty|angioplastia coronaria",
     "atrial_fibrillation": "atrial fibrillation|af|afib|a fib|paroxysmal af|fibrilacion auricular",
     "heart_failure_history": "heart failure|chf|ccf|cardiomyopathy|low ejection fraction|"
     "reduced ejection fraction|insuficiencia cardiaca|miocardiopatia",
@@ -199,6 +202,9 @@ _LONG_GONE = words(
     "year years ano anos child childhood infancia nino nina previous prior previously history of"
 )
 _STATUS_POST = frozenset({"s p", "status post"})
+RECENT_DAYS = 28  # an operation or injury within four weeks is recent (Wells and PERC rules)
+_AGO, _HACE = words("ago"), words("hace")
+_WHEN_DAYS = {("yesterday",): 1.0, ("ayer",): 1.0, ("last", "week"): 7.0, ("semana", "pasada"): 7.0}
 FAMILY_ONLY = frozenset({"family_sudden_death"})  # told of relatives
 # medicines taken now: "stopped warfarin a month ago", "dejó el Sintrom" says the patient is off it
 MEDICINES = frozenset({"anticoagulant_use", "estrogen_use", "nsaid_or_aspirin_use"})
@@ -305,6 +311,31 @@ class _Places:
         """Someone else (a relative, a partner, children at school) is named in the phrase's sentence."""
         position = self.position.get(start)
         return position is not None and self.tokens.sentence[position] in self.others
+
+    def days_ago(self, start: int) -> float | None:
+        """How long ago the sentence says its event was: "2 weeks ago", "hace 4 días", "yesterday", "in
+        1998" (a year: long ago); None when it does not say."""
+        position = self.position.get(start)
+        if position is None:
+            return None
+        norm, sentence = self.tokens.norm, self.tokens.sentence
+        places = [p for p in range(len(norm)) if sentence[p] == sentence[position]]
+        for p in places:
+            for phrase, days in _WHEN_DAYS.items():
+                if tuple(norm[p : p + len(phrase)]) == phrase:
+                    return days
+            value = number_value(norm[p])
+            if value is None:
+                continue
+            if 1900 <= value <= 2100 and value == int(value) and len(norm[p]) == 4:
+                return 3650.0
+            unit = norm[p + 1] if p + 1 < len(norm) else ""
+            if unit not in WEEKS_PER_UNIT:
+                continue
+            after = norm[p + 2] if p + 2 < len(norm) else ""
+            if after in _AGO or (p > 0 and norm[p - 1] in _HACE):
+                return value * WEEKS_PER_UNIT[unit] * 7
+        return None
 
     def stopped_before(self, start: int) -> bool:
         """ "stopped (taking) (his) warfarin": a word of stopping up to three words before, same clause."""
@@ -423,6 +454,10 @@ class RiskReader:
                 if kind == "@" and not places.others_in_sentence(mention.start):
                     continue  # "tested positive" of the patient is not a sick contact
                 present = self._present(factor, kind, mention)
+                if factor in EVENTS and not mention.negated and mention.status in (PRESENT, HISTORY_STATUS):
+                    days = places.days_ago(mention.start)  # "knee surgery 2 weeks ago", "in 1998"
+                    if days is not None and present is not False:
+                        present = True if days <= RECENT_DAYS else None
                 if present is None:
                     continue
                 if present and factor in MEDICINES and places.stopped_before(mention.start):

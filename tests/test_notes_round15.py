@@ -223,3 +223,25 @@ def test_what_was_ruled_out_is_absent(read, text, lang, term):
     result = read(text, lang)
     assert term not in observed(result)
     assert "HP:0012735" in observed(result) or "HP:0031246" in observed(result)  # the cough stays
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Woke up in the night with severe pain in the right big toe.", "en", "HP:0030841"),  # Toe pain
+        ("Dolor en el dedo gordo del pie derecho.", "es", "HP:0030841"),
+        ("One bloody bowel movement this morning.", "en", "HP:0002573"),  # Hematochezia
+        ("Lashes turned inward, rubbing the cornea.", "en", "HP:0001128"),  # Trichiasis
+        ("Says his teeth don't meet right since the punch.", "en", "HP:0000689"),  # Dental malocclusion
+        ("Doesn't want the lights on.", "en", "HP:0000613"),  # Photophobia
+        ("ECG: extrasístoles auriculares aisladas.", "es", "HP:0006699"),  # Premature atrial contractions
+        ("Dolor intenso de inicio súbito en la fosa renal derecha.", "es", "HP:0030157"),  # Flank pain
+        ("She finds it hard to concentrate at work.", "en", "HP:0031987"),
+    ],
+)
+def test_plain_words_round15(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+def test_the_big_toe_is_not_a_finger(read):
+    assert "HP:0030837" not in observed(read("Dolor en el dedo gordo del pie.", "es"))  # Finger pain

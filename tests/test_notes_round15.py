@@ -5,6 +5,8 @@ stopped is not taken; an operation the illness follows ("POD 3 s/p lap chole") i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.note_results import observed
@@ -245,3 +247,20 @@ def test_plain_words_round15(read, text, lang, term):
 
 def test_the_big_toe_is_not_a_finger(read):
     assert "HP:0030837" not in observed(read("Dolor en el dedo gordo del pie.", "es"))  # Finger pain
+
+
+DESCRIBED = Path(__file__).parent / "data" / "notes" / "described_sites_round15.tsv"
+
+
+def _described_cases() -> list[tuple[str, str, str]]:
+    """(lang, expectations, sentence): '+HP:x' must be read present, '-HP:x' must not (written by a helper
+    with the note patterns of the described sites, ontologies/curation/note_patterns.tsv)."""
+    rows = [line.split("\t") for line in DESCRIBED.read_text(encoding="utf-8").splitlines() if line]
+    return [(lang, expect, text) for lang, expect, text in rows]
+
+
+@pytest.mark.parametrize(("lang", "expect", "text"), _described_cases())
+def test_a_site_described_names_its_finding(read, lang, expect, text):
+    found = observed(read(text, lang))
+    for item in expect.split():
+        assert (item[1:] in found) == (item[0] == "+"), (item, sorted(found))

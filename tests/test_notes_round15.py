@@ -264,3 +264,19 @@ def test_a_site_described_names_its_finding(read, lang, expect, text):
     found = observed(read(text, lang))
     for item in expect.split():
         assert (item[1:] in found) == (item[0] == "+"), (item, sorted(found))
+
+
+@pytest.mark.parametrize(
+    ("text", "absent_term"),
+    [
+        ("Tiene una pequeña herida en la mano.", "HP:0001792"),
+        ("Quiste de paredes finas en la ecografía.", "HP:0001816"),
+    ],
+)
+def test_the_article_una_is_not_a_nail(read, text, absent_term):
+    """ "uña" lost its tilde to become "una" (a): "una pequeña herida" was a small nail."""
+    assert absent_term not in observed(read(text, "es"))
+
+
+def test_a_nail_is_still_a_nail(read):
+    assert "HP:0012710" in observed(read("Uña encarnada en el primer dedo del pie.", "es"))  # Ingrown nail

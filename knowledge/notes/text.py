@@ -35,8 +35,13 @@ PHRASE_GAPS = FUNCTION_WORDS | words(
 )
 
 
+# "uña" (nail) would lose its tilde to become "una" (a): "una pequeña herida" read as a small nail
+_NAIL = re.compile(r"\b([uU])[ñÑ]([aA][sS]?)\b")
+
+
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Accents removed ("uña" kept apart from "una" as "unya")."""
+    decomposed = unicodedata.normalize("NFKD", _NAIL.sub(r"\1ny\2", text))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

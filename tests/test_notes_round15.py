@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.note_results import observed
+from tests.note_results import excluded, observed
 
 NEOPLASM, CHEST_PAIN, MYOCARDIAL_INFARCTION = "HP:0002664", "HP:0100749", "HP:0001658"
 
@@ -280,3 +280,17 @@ def test_the_article_una_is_not_a_nail(read, text, absent_term):
 
 def test_a_nail_is_still_a_nail(read):
     assert "HP:0012710" in observed(read("Uña encarnada en el primer dedo del pie.", "es"))  # Ingrown nail
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("The skin is not red.", "en", "HP:0010783"),
+        ("Tongue not red, not swollen.", "en", "HP:0000206"),
+        ("La piel no está enrojecida.", "es", "HP:0010783"),
+    ],
+)
+def test_a_described_finding_denied_inside_its_words_is_absent(read, text, lang, term):
+    result = read(text, lang)
+    assert term not in observed(result)
+    assert term in excluded(result)

@@ -6,11 +6,24 @@ from __future__ import annotations
 
 from knowledge.kb import KnowledgeBase
 from knowledge.notes.matching import PhraseMatch
-from knowledge.notes.text import fold, normalize
+from knowledge.notes.text import fold, normalize, words
 
 __all__ = ["SentencePatterns"]
 
 WINDOW = 10  # tokens between the head and its qualifier, either side
+_DENIALS = frozenset(fold(w) for w in ("not", "no", "never", "non", "nor", "ni", "sin", "nunca"))
+_COPULAS = frozenset(fold(w) for w in words("is are was were looks feels esta estan estaba estaban parece"))
+
+
+def _denied(folded: list[str], opens: int, position: int) -> bool:
+    """A denial right before a described finding's word, or before its linking verb ("no está enrojecida"),
+    after the described words open."""
+    before = position - 1
+    if before > opens and folded[before] in _COPULAS:
+        before -= 1
+    return opens < position and before >= opens and folded[before] in _DENIALS
+
+
 HEAD, QUALIFIER = 0, 1
 
 
@@ -62,6 +75,9 @@ class SentencePatterns:
                 ]
                 if near:
                     opens = min(first, *(q_first for q_first, _ in near))
-                    matches.append(PhraseMatch(first, last, self._terms[number], False, True, opens))
+                    # "the skin is not red": a negation inside the described words, right before the head
+                    # or a qualifier after the opening, denies it (the reader looks before the opening only)
+                    denied = any(_denied(folded, opens, p) for p in [first, *(q for q, _ in near)])
+                    matches.append(PhraseMatch(first, last, self._terms[number], denied, True, opens))
                     used.update(p for q_first, q_last in near for p in range(q_first, q_last + 1))
         return matches, used

@@ -294,3 +294,23 @@ def test_a_described_finding_denied_inside_its_words_is_absent(read, text, lang,
     result = read(text, lang)
     assert term not in observed(result)
     assert term in excluded(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ('"I wet myself every time I cough, sneeze or laugh."', "en", "HP:0010992"),  # Stress incontinence
+        ("Se le escapa la orina al toser o estornudar.", "es", "HP:0010992"),
+        ("Lumbalgia irradiada por la cara posterior de la pierna derecha hasta el pie.", "es", "HP:0011868"),
+        ("A 12 cm red patch with central clearing on the thigh.", "en", "HP:0031180"),  # Erythema migrans
+        ("Mancha roja con centro claro, como una diana.", "es", "HP:0031180"),
+    ],
+)
+def test_described_findings_round15(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+def test_a_spreading_redness_is_not_erythema_migrans(read):
+    assert "HP:0031180" not in observed(
+        read("The redness keeps getting bigger and spreading up the leg.", "en")
+    )

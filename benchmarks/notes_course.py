@@ -7,7 +7,7 @@ Samples: the dev vignettes' halves (benchmarks/data/vignette_durations.jsonl and
 benchmark's hand mapping; half B is held out: no errors are listed for it) and the styles sample
 (benchmarks/data/notes_styles.jsonl, whose rows carry `duration_days` and `onset`).
 
-    python benchmarks/notes_course.py [--samples A,B,styles] [--errors]
+    python benchmarks/notes_course.py [--samples A,B,styles,round16] [--errors]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def cases(sample: str) -> list[tuple[str, str, str, float | None, str | None]]:
     from notes import read_sample, read_vignettes, vignette_note
     from vignettes import read_mapping, vignette_half
 
-    if sample == "styles":
+    if sample in ("styles", "round16"):
         return [
             (
                 r["id"],

@@ -9,7 +9,7 @@ were tuned on half A, half B was not looked at). A factor counts as right when t
 same way (present or absent); family histories are compared as curated disease ids (the annotation's names
 through the same name table the reader uses).
 
-    python benchmarks/notes_risk.py [--samples ed,fresh,A,B,styles] [--errors]
+    python benchmarks/notes_risk.py [--samples ed,fresh,A,B,styles,round16] [--errors]
 """
 
 from __future__ import annotations
@@ -44,10 +44,15 @@ def cases(sample: str) -> list[tuple[str, str, str, dict]]:
     from notes import read_sample, read_vignettes, vignette_note
     from vignettes import RISKS, read_mapping, vignette_half
 
-    if sample in ("ed", "fresh", "styles"):
+    if sample in ("ed", "fresh", "styles", "round16"):
         gold = {r["id"]: r for r in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines())}
-        return [
-            (r["id"], vignette_note(r["vignette"], r.get("lang", "en")), r.get("lang", "en"), gold[r["id"]])
+        return [  # (round 16 rows carry their own annotation)
+            (
+                r["id"],
+                vignette_note(r["vignette"], r.get("lang", "en")),
+                r.get("lang", "en"),
+                r.get("risk") or gold[r["id"]],
+            )
             for r in read_sample(sample)
         ]
     texts = read_vignettes()

@@ -13,9 +13,10 @@ fitted on half A only; half B is the held-out figure (with a 95% bootstrap inter
 
 --text also gives each vignette as its note (benchmarks/notes.py: vignette_note) to the note extractor, as
 `dxgraph diagnose --notes` does, and prints the text path's top-1/top-3 beside the hand-mapped path.
---written also ranks the 262 vignettes written and annotated by helpers for the note rounds (benchmarks/data/
-notes_ed, notes_fresh, notes_styles; their diagnoses coded to ICD-10 in notes_written_icd10.jsonl), by hand
-annotation and by text: a second decision set beside half A, so that half B stays held out.
+--written also ranks the 322 vignettes written and annotated by helpers for the note rounds (benchmarks/
+data/notes_ed, notes_fresh, notes_styles, notes_round16; their diagnoses coded to ICD-10 in
+notes_written_icd10.jsonl and notes_round16_icd10.jsonl), by hand annotation and by text: a second decision
+set beside half A, so that half B stays held out.
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ ONSETS = REPO / "benchmarks" / "data" / "vignette_onsets.jsonl"
 # the ICD-10 codes of the written samples' diagnoses (benchmarks/notes.py: ed, fresh, styles; vignettes
 # written and annotated by helpers for the note rounds, never from the published ones), coded from the
 # diagnosis names before any ranking used them
-WRITTEN_CODES = REPO / "benchmarks" / "data" / "notes_written_icd10.jsonl"
+WRITTEN_CODES = [
+    REPO / "benchmarks" / "data" / name for name in ("notes_written_icd10.jsonl", "notes_round16_icd10.jsonl")
+]
 WRITTEN_RISKS = REPO / "benchmarks" / "data" / "notes_risk.jsonl"
 VITAL_KEYS = {"resp_rate": "respiratory_rate"}
 
@@ -284,12 +287,12 @@ def read_written() -> list[dict]:
     their note (`note`, in the row's `lang`)."""
     from notes import WRITTEN, read_sample, vignette_note
 
-    codes = {r["id"]: r["icd10"] for r in _jsonl(WRITTEN_CODES)}
+    codes = {r["id"]: r["icd10"] for path in WRITTEN_CODES for r in _jsonl(path)}
     risks = {r["id"]: r for r in _jsonl(WRITTEN_RISKS)}
     rows = []
     for sample in WRITTEN:
         for row in read_sample(sample):
-            risk = risks[row["id"]]
+            risk = row.get("risk") or risks[row["id"]]  # (round 16 rows carry their own)
             factors = {f: True for f in risk["present"]} | {f: False for f in risk["absent"]}
             factors.pop("family_history_of_it", None)
             extra = {key: row[key] for key in ("duration_days",) if key in row}

@@ -314,3 +314,29 @@ def test_a_spreading_redness_is_not_erythema_migrans(read):
     assert "HP:0031180" not in observed(
         read("The redness keeps getting bigger and spreading up the leg.", "en")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Low back pain that doesn't go down the legs.", "en"),
+        ("Lumbalgia que no se irradia a la pierna.", "es"),
+    ],
+)
+def test_a_radiation_denied_is_no_sciatica(read, text, lang):
+    result = read(text, lang)
+    assert "HP:0011868" not in observed(result)
+    assert "HP:0011868" in excluded(result)
+
+
+def test_putting_weight_on_a_limb_is_not_weight_gain(read):
+    assert "HP:0004324" not in observed(read("It really hurts to put weight on it.", "en"))
+    assert "HP:0004324" in observed(read("He has put on weight recently.", "en"))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Pulse irregularly irregular at 132.", "en"), ("Pulso arrítmico a 132 lpm.", "es")],
+)
+def test_a_pulse_rate_past_its_rhythm(read, text, lang):
+    assert [(r.name, r.value) for r in read(text, lang).readings] == [("heart_rate", 132.0)]

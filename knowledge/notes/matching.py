@@ -98,6 +98,22 @@ _EYE = words("eye eyes eyelid eyelids ojo ojos parpado parpados lagrimeo")  # "e
 TEARING_PAIN = "HP:6000049"  # Chest pain described as ripping or tearing
 
 
+_PUTS = words("put puts putting")
+_BEARING = words("on onto through")
+
+
+def _bearing_weight(tokens, match: PhraseMatch) -> bool:
+    """ "put weight on it" is bearing weight, not "put on weight" (the phrase's words are the same once "on",
+    a function word, is read past)."""
+    norm = tokens.norm
+    return (
+        norm[match.first] in _PUTS
+        and norm[match.last] == "weight"
+        and match.last + 1 < len(norm)
+        and norm[match.last + 1] in _BEARING
+    )
+
+
 class PhraseMatcher:
     """Finds the lexicon's phrases in a note's tokens."""
 
@@ -188,6 +204,7 @@ class PhraseMatcher:
         distributed = self._distributed(tokens, content, keys, linked, matches)
         narrowed = {(m.first, m.last) for m in distributed if m.narrows}
         matches = [m for m in matches if (m.first, m.last) not in narrowed] + distributed
+        matches = [m for m in matches if not _bearing_weight(tokens, m)]
         matches = self._pain_character(tokens, skip, matches)
         matches = self._specifier.refine(tokens, content, keys, linked, matches, ages or set())
         matches.sort(key=lambda m: (m.first, m.last))

@@ -36,7 +36,9 @@ _LABEL_FIRST = frozenset(k[0] for k in LABELS)
 FEVER_WORDS = words("fiebre fever febrile febril pyrexia febricula")
 _FILLERS = words(
     "of de is was at to up hasta a en around about alrededor approximately aprox axilar oral rectal "
-    "timpanica measured medida tomada reaching llegando rising of de del la el maximum maxima max"
+    "timpanica measured medida tomada reaching llegando rising of de del la el maximum maxima max "
+    # a pulse's rhythm between it and its rate: "pulse irregularly irregular at 132", "pulso arrítmico a 120"
+    "regular irregular irregularly regularly arritmico arritmica ritmico ritmica"
 )
 _UNITS = {
     "temperature_c": words("c f oc of grados degrees ºc ºf celsius fahrenheit"),

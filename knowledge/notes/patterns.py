@@ -13,14 +13,23 @@ __all__ = ["SentencePatterns"]
 WINDOW = 10  # tokens between the head and its qualifier, either side
 _DENIALS = frozenset(fold(w) for w in ("not", "no", "never", "non", "nor", "ni", "sin", "nunca"))
 _COPULAS = frozenset(fold(w) for w in words("is are was were looks feels esta estan estaba estaban parece"))
+_MOVES = frozenset(
+    fold(w)
+    for w in words("go goes went spread spreads radiate radiates move moves travel travels irradia baja va")
+)
+_AUXILIARIES = frozenset(fold(w) for w in words("doesn don didn isn wasn hasn won"))
 
 
 def _denied(folded: list[str], opens: int, position: int) -> bool:
-    """A denial right before a described finding's word, or before its linking verb ("no está enrojecida"),
-    after the described words open."""
+    """A denial right before a described finding's word, or before its linking or moving verb ("no está
+    enrojecida", "doesn't go down the legs", "no se irradia a la pierna"), after the described words open."""
     before = position - 1
-    if before > opens and folded[before] in _COPULAS:
+    if before > opens and (folded[before] in _COPULAS or folded[before] in _MOVES):
         before -= 1
+        if before > opens and folded[before] == "se":  # "no se irradia"
+            before -= 1
+    if before > opens and folded[before] == "t" and folded[before - 1] in _AUXILIARIES:
+        return True  # "doesn't go", "didn't spread" ("doesn t" in the note's words)
     return opens < position and before >= opens and folded[before] in _DENIALS
 
 

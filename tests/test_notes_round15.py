@@ -340,3 +340,21 @@ def test_putting_weight_on_a_limb_is_not_weight_gain(read):
 )
 def test_a_pulse_rate_past_its_rhythm(read, text, lang):
     assert [(r.name, r.value) for r in read(text, lang).readings] == [("heart_rate", 132.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "factor", "value"),
+    [
+        ("His shin went red after he scratched it on a rose bush.", "en", "recent_trauma", True),
+        ("Several kids in his class off with sore throats.", "en", "sick_contact", True),
+        ("Picor desde hace 3 semanas. Su novia también se rasca.", "es", "sick_contact", True),
+        ("Scratched by the neighbour's cat a week ago.", "en", "animal_or_tick_exposure", True),
+    ],
+)
+def test_risk_factors_round15(read, text, lang, factor, value):
+    assert read(text, lang).risk_factors.get(factor) is value
+
+
+def test_a_scratch_on_a_bush_is_no_animal_exposure(read):
+    factors = read("Red shin after he scratched it on a rose bush.", "en").risk_factors
+    assert "animal_or_tick_exposure" not in factors

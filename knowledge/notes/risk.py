@@ -68,13 +68,16 @@ PHRASES = {
     "@were ill|@was ill|@were off with|@was off with|@similar spot|@similar rash|@similar illness|"
     "@similar lesions|@with colds|@flu like illness|@same bug|@tiene lo mismo|@tuvo lo mismo|"
     "@con lo mismo|@estuvieron enfermos|@similar episodes|@similar complaints|@same complaints|"
-    "@same problem|@episodios similares|@sintomas parecidos",
+    "@same problem|@episodios similares|@sintomas parecidos|@off with|@also scratching|@scratching too|"
+    "@tambien se rasca|@tambien le pica|@tambien tiene picor",
     "new_sexual_partner": "new partner|new sexual partner|new boyfriend|new girlfriend|multiple partners|"
     "multiple sexual partners|several partners|unprotected sex|unprotected intercourse|casual sex|"
     "sex worker|without condom|without a condom|condomless|one night stand|nueva pareja|pareja nueva|"
     "relaciones sin proteccion|sin preservativo|multiples parejas|!not sexually active|"
     "!no sexualmente activo|!no sexualmente activa",
-    "animal_or_tick_exposure": "tick|ticks|tick bite|bitten|scratched|kitten|kittens|cat|cats|puppy|"
+    # (not a bare "scratched": "scratched it on a rose bush" is an injury; "scratched by the cat" counts)
+    "animal_or_tick_exposure": "tick|ticks|tick bite|bitten|scratched by|cat scratch|kitten|kittens|cat|cats|"
+    "puppy|"
     "dog bite|animal bite|insect bite|insect bites|farm animals|livestock|poultry|parrot|pigeons|pet|pets|"
     "garrapata|garrapatas|mordedura|mordido|mordida|aranazo|gato|gatos|animales|picadura",
     "suspect_food": "undercooked|raw chicken|street food|street vendor|reheated|takeaway|take away|"
@@ -115,7 +118,8 @@ PHRASES = {
     "motor vehicle|mva|car accident|assault|assaulted|punched|kicked|stabbed|a scratch|burned|burnt|scalded|"
     "scald|after lifting|while lifting|lifting a heavy|atropello|atropellado|agresion|agredido|quemadura|"
     "se quemo|rolled her|rolled his|rolled the ankle|inversion injury|rolled over on|went over on|sliced|"
-    "cut himself|cut herself|cut his|cut her|stepped on|stood on a|bitten by|piso mal|"
+    "cut himself|cut herself|cut his|cut her|stepped on|stood on a|bitten by|piso mal|scratched it|"
+    "scratched his|scratched her|scratched himself|scratched herself|"
     "se le doblo|se doblo el tobillo|se corto|se ha cortado|se clavo|mordedura|le mordio",
     "pregnant": "pregnant|weeks pregnant|weeks gestation|weeks of gestation|weeks of pregnancy|"
     "positive pregnancy test|pregnancy test positive|embarazada|gestante|semanas de gestacion|"

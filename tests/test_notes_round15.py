@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.note_results import excluded, observed
+from tests.note_results import excluded, observed, status
 
 NEOPLASM, CHEST_PAIN, MYOCARDIAL_INFARCTION = "HP:0002664", "HP:0100749", "HP:0001658"
 
@@ -358,3 +358,17 @@ def test_risk_factors_round15(read, text, lang, factor, value):
 def test_a_scratch_on_a_bush_is_no_animal_exposure(read):
     factors = read("Red shin after he scratched it on a rose bush.", "en").risk_factors
     assert "animal_or_tick_exposure" not in factors
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Several kids in his class off with sore throats.", "en", "HP:0033050"),  # Pharyngalgia
+        ("Other children in her class have had diarrhoea.", "en", "HP:0002014"),
+        ("Varios niños de la guardería con diarrea.", "es", "HP:0002014"),
+    ],
+)
+def test_other_peoples_illness_is_not_the_patients(read, text, lang, term):
+    result = read(text, lang)
+    assert term not in observed(result)
+    assert status(result, term) == "contact"

@@ -63,6 +63,25 @@ _PRONOUNS = words("he she they i you we it him them one el ella ellos")
 # between a relative or contact and what says they have it: "a coworker who had", "sick contacts with"
 RELATIVE_IS_REACH = 5  # "her mother is a nurse who noticed a rash": the rash is the patient's
 _OTHER_FILLERS = C.RELATIVE_FILLERS | words("sick several some many other un una unos unas")
+_PLACE_WORDS = words(
+    "in at from of en de del class school nursery daycare work office ward home clase colegio escuela "
+    "guarderia trabajo oficina residencia casa"
+)
+_OFF = words("off")  # "kids off with colds"
+
+
+def _past_place(ahead: list[str]) -> list[str]:
+    """The words after a contact past where they are ("in his class", "at nursery", "de la guardería"), and
+    "off" before "with" read as having ("kids off with colds")."""
+    start = 0
+    while start < len(ahead) - 1 and ahead[start] in _PLACE_WORDS:
+        start += 1
+    if start and ahead[start] not in C.RELATIVE_HAS and ahead[start] not in _OFF:
+        return ahead  # not a place after all
+    rest = ahead[start:]
+    return ["with", *rest[2:]] if rest[:2] == ["off", "with"] else rest
+
+
 _FOR = words("for para contra")  # "an inhaler for asthma", "pastillas para la tensión"
 # procedures done for a condition: "surgery for", "performed for a caecal carcinoma" (not "admitted for chest
 # pain": the illness being presented)
@@ -476,6 +495,14 @@ class MentionReader:
                     continue
                 status = FAMILY_STATUS if word in C.RELATIVES else CONTACT_STATUS
                 text = tokens.text[tokens.start[p] : tokens.end[p]]
+                if word in C.CONTACTS:  # "kids in his class off with", "niños de la guardería con"
+                    ahead = _past_place(
+                        [
+                            norm[q]
+                            for q in range(p + 1, min(p + 8, len(norm)))
+                            if tokens.sentence[q] == tokens.sentence[p] and norm[q] not in _OTHER_FILLERS
+                        ]
+                    )
                 if ahead[0] in C.RELATIVE_HAS:
                     marks.append((p, tokens.sentence[p], None, text, status))
                 elif ahead[0] in C.RELATIVE_IS:

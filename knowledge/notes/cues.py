@@ -175,7 +175,9 @@ CONTACTS = words(
     "colleague colleagues classmate classmates roommate roommates contacts neighbor neighbors "
     "neighbour neighbours schoolmate schoolmates playmate playmates housemate housemates "
     "esposa esposo marido pareja novio novia amigo amiga amigos amigas companero companera companeros "
-    "companeras contactos vecino vecina vecinos vecinas conviviente convivientes"
+    "companeras contactos vecino vecina vecinos vecinas conviviente convivientes "
+    # others around the patient: "several kids in his class off with sore throats"
+    "kids children students pupils others residents ninos ninas alumnos alumnas"
 )
 FAMILY_PHRASES = (
     ("family", "history"),

@@ -372,3 +372,22 @@ def test_other_peoples_illness_is_not_the_patients(read, text, lang, term):
     result = read(text, lang)
     assert term not in observed(result)
     assert status(result, term) == "contact"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("She felt sick all morning.", "en", "HP:0002018"),  # Nausea (British)
+        ("It's agony when he swallows.", "en", "HP:0032043"),  # Odynophagia
+        ("Lips a bit blue.", "en", "HP:0034030"),  # Lip cyanosis
+        ("Shaking with chills since last night.", "en", "HP:0025143"),  # Chills, not tremor
+        ("Tiene pitos en el pecho.", "es", "HP:0030828"),  # Wheezing
+        ("Voz ronca desde hace una semana.", "es", "HP:0001609"),  # Hoarse voice, not snoring
+    ],
+)
+def test_everyday_words_round16(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+def test_shaking_with_chills_is_no_tremor(read):
+    assert "HP:0001337" not in observed(read("Shaking with chills since last night.", "en"))

@@ -245,8 +245,15 @@ def test_plain_words_round15(read, text, lang, term):
     assert term in observed(read(text, lang))
 
 
-def test_the_big_toe_is_not_a_finger(read):
-    assert "HP:0030837" not in observed(read("Dolor en el dedo gordo del pie.", "es"))  # Finger pain
+@pytest.mark.parametrize(
+    "text",
+    ["Dolor en el dedo gordo del pie.", "Se despertó con dolor intenso en el dedo gordo del pie derecho."],
+)
+def test_the_big_toe_is_not_a_finger(read, text):
+    """A three-word site is tried before its first two words: "dedo gordo del pie" is a toe, not "dedo"."""
+    found = observed(read(text, "es"))
+    assert "HP:0030837" not in found  # Finger pain
+    assert "HP:0030841" in found  # Toe pain
 
 
 DESCRIBED = Path(__file__).parent / "data" / "notes" / "described_sites_round15.tsv"

@@ -266,7 +266,7 @@ class PhraseMatcher:
         """ "pain in the chest" ~ "chest pain", "swelling of both ankles" ~ "ankle swelling", "pain in her
         right heel" ~ "heel pain", "aching in her knees" ~ "knee pain" (sides and parts read past)."""
         for first in self._site_starts(keys, linked, joined, i):
-            for sequence, length in ((q, n) for q in (keys, alts) for n in (2, 1)):
+            for sequence, length in ((q, n) for q in (keys, alts) for n in (3, 2, 1)):
                 if first + length > len(sequence) or not all(linked[i : first + length - 1]):
                     continue
                 hit = self._site_hit(tuple(sequence[first : first + length]), sequence[i])

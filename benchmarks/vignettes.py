@@ -79,9 +79,7 @@ def read_mapping(
 ) -> list[dict]:
     """The hand-mapped vignettes in file order, each with its complaint's duration when `durations`, its risk
     factors when `risks` and how its complaint started when `onsets`."""
-    rows = [
-        json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line
-    ]
+    rows = [row for path in paths for row in _jsonl(path)]
     if durations is not None:
         lasted = _by_line(durations)
         for row in rows:
@@ -101,9 +99,14 @@ def read_mapping(
     return sorted(rows, key=lambda r: r["file_line"])
 
 
+def _jsonl(path: Path) -> list[dict]:
+    """The rows of a JSONL file (blank lines skipped)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
 def _by_line(path: Path) -> dict[int, dict]:
     """A hand mapping's rows by the vignette's line in avey_dev.jsonl."""
-    return {row["file_line"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    return {row["file_line"]: row for row in _jsonl(path)}
 
 
 def icd_match(a: str, b: str) -> bool:
@@ -275,10 +278,6 @@ def text_path(kb, diagnoser, rows: list[dict], context: str, hand: dict) -> dict
         f"top-3 {100 * (text['top3'] - held['top3']):+.1f} points"
     )
     return result
-
-
-def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def read_written() -> list[dict]:

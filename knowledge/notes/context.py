@@ -141,6 +141,7 @@ class _Scope:
     known: bool = (
         False  # "known asthmatic with 2 days of wheeze": the condition is known, what it comes with is not
     )
+    desire: bool = False  # "wants to", "quiere": a wish, which keeps to its clause
 
 
 class MentionReader:
@@ -178,6 +179,8 @@ class MentionReader:
                     negation = None
                 if trigger and tokens.clause[position] != trigger.clause:
                     trigger = None
+                if hypothetical and hypothetical.desire and tokens.clause[position] != hypothetical.clause:
+                    hypothetical = None  # "doesn't want to eat, threw up twice": the wish keeps to its clause
                 if history and _illness_duration(tokens, position, history):
                     history = None  # "Known diabetic, unwell for 2 days with vomiting": the current illness
             for m in starts.get(position, ()):
@@ -198,11 +201,13 @@ class MentionReader:
             text = tokens.text[tokens.start[position] : tokens.end[position + length - 1]]
             scope = _Scope(position, position + length, text, tokens.clause[position])
             if kind == C.NEGATION:
-                scope.wide = self._leads_sentence(tokens, position, skip, inside) or self._in_negative_list(
-                    tokens, position, bounds
-                )
+                scope.wide = (
+                    self._leads_sentence(tokens, position, skip, inside)
+                    or self._in_negative_list(tokens, position, bounds)
+                ) and not _denies_an_action(tokens, position, length, inside)
                 negation = scope
             elif kind == C.HYPOTHETICAL:
+                scope.desire = tuple(norm[position : position + length]) in _DESIRES
                 hypothetical = scope
             elif kind == C.TRIGGER:
                 scope.trigger = True
@@ -561,6 +566,40 @@ def _is_action(word: str) -> bool:
         and len(word) > 4
         or word in ("coughs", "sneezes", "strains", "laughs", "vomits", "tose", "estornuda")
     )
+
+
+_DESIRES = frozenset(
+    tuple(cue.split())
+    for cue in ("wants to", "want to", "wanted to", "would like to", "trying to", "tries to", "wishes to")
+    + ("hopes to", "quiere", "queria", "desea", "intenta")
+)
+_NEGATED_AUXILIARIES = words("do does did is was are were has have had will would can could")
+_VERBAL_CUES = frozenset(
+    (word, "t") for word in ("doesn", "don", "didn", "isn", "wasn", "hasn", "haven", "won")
+)
+# Spanish verbs a bare "no" negates as an action, not a finding ("no quiere comer", "no tolera la comida")
+_NEGATED_VERBS_ES = words("quiere quieren tolera toleran come comen bebe beben duerme acepta consigue logra")
+
+
+def _denies_an_action(tokens, position: int, length: int, inside: set[int]) -> bool:
+    """A verb negated in a clause that names no finding ("Doesn't want to eat, threw up twice", "no tolera
+    la comida, vómitos desde ayer"): the negation denies that action, not the clauses after the comma."""
+    norm, clause = tokens.norm, tokens.clause
+    cue = tuple(norm[position : position + length])
+    follows = norm[position + length] if position + length < len(norm) else ""
+    verbal = (
+        cue in _VERBAL_CUES
+        or (cue == ("not",) and position > 0 and norm[position - 1] in _NEGATED_AUXILIARIES)
+        or (cue == ("no",) and follows in _NEGATED_VERBS_ES)
+    )
+    if not verbal:
+        return False
+    p = position + length
+    while p < len(norm) and clause[p] == clause[position]:
+        if p in inside:
+            return False  # "doesn't have a fever, cough or rash": the clause names a finding, a list follows
+        p += 1
+    return True
 
 
 def _starts(tokens) -> tuple[list[int], list[int]]:

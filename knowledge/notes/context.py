@@ -4,6 +4,7 @@ word beside it, scoped by sentence and clause. Turns the matches into mentions w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from knowledge.kb import KnowledgeBase
@@ -142,6 +143,7 @@ class _Scope:
         False  # "known asthmatic with 2 days of wheeze": the condition is known, what it comes with is not
     )
     desire: bool = False  # "wants to", "quiere": a wish, which keeps to its clause
+    warning: bool = False  # "warning signs: stiff neck, petechiae": what to watch for, past a colon too
 
 
 class MentionReader:
@@ -177,6 +179,15 @@ class MentionReader:
             else:
                 if negation and not negation.wide and tokens.clause[position] != negation.clause:
                     negation = None
+                if negation and position > negation.end and norm[position] in _PATIENT_AGAIN:
+                    negation = None  # "Although no fever, she looks unwell and is tachypnoeic"
+                if (
+                    hypothetical
+                    and not hypothetical.warning
+                    and tokens.clause[position] != hypothetical.clause
+                    and ":" in tokens.text[tokens.end[position - 1] : tokens.start[position]]
+                ):
+                    hypothetical = None  # "Possible chest infection: productive cough, fever"
                 if trigger and tokens.clause[position] != trigger.clause:
                     trigger = None
                 if hypothetical and hypothetical.desire and tokens.clause[position] != hypothetical.clause:
@@ -204,10 +215,12 @@ class MentionReader:
                 scope.wide = (
                     self._leads_sentence(tokens, position, skip, inside)
                     or self._in_negative_list(tokens, position, bounds)
+                    or (position > 0 and norm[position - 1] in _LIST_AFTER)  # "..., but no X, Y or Z"
                 ) and not _denies_an_action(tokens, position, length, inside)
                 negation = scope
             elif kind == C.HYPOTHETICAL:
                 scope.desire = tuple(norm[position : position + length]) in _DESIRES
+                scope.warning = tuple(norm[position : position + length]) in _WARNINGS
                 hypothetical = scope
             elif kind == C.TRIGGER:
                 scope.trigger = True
@@ -463,6 +476,10 @@ class MentionReader:
     def _post_negation(tokens, last: int) -> str | None:
         norm = tokens.norm
         n = len(norm)
+        upto = tokens.start[last + 1] if last + 1 < n else len(tokens.text)
+        right_after = tokens.text[tokens.end[last] : upto]
+        if _MINUS_MARK.match(right_after):
+            return "(-)"  # "Fiebre (-), tos (+), disnea (-)"
         cursor = last + 1
         while cursor < n and norm[cursor] in _POST_GAP and cursor - last <= 3:
             cursor += 1
@@ -476,8 +493,8 @@ class MentionReader:
                 return " ".join(cue)
         gap = tokens.text[tokens.end[last] : tokens.start[cursor]]
         following_ends = cursor + 1 >= n or tokens.clause[cursor + 1] != tokens.clause[cursor]
-        if norm[cursor] == "no" and ":" in gap and following_ends:
-            return "no"  # "Fiebre: no"
+        if norm[cursor] in _TEMPLATE_NO and (":" in gap or "-" in gap) and following_ends:
+            return "no"  # "Fiebre: no", "Neck stiffness - no"
         return None
 
     @staticmethod
@@ -528,6 +545,8 @@ class MentionReader:
                 tokens.clause[m.first] == mark_clause and m.first - position <= RELATIVE_IS_REACH
             )
             if mark_sentence == sentence and position < m.first and same_scope:
+                if any(tokens.norm[q] in _PATIENT_AGAIN for q in range(position + 1, m.first)):
+                    continue  # "his mother has asthma and he has a wheeze"
                 return cue, status
         norm = tokens.norm
         cursor = m.last + 1
@@ -573,6 +592,14 @@ _DESIRES = frozenset(
     for cue in ("wants to", "want to", "wanted to", "would like to", "trying to", "tries to", "wishes to")
     + ("hopes to", "quiere", "queria", "desea", "intenta")
 )
+_WARNINGS = frozenset(
+    tuple(cue.split()) for cue in ("warning signs", "red flags", "safety netting", "signos de alarma")
+) | {("datos", "de", "alarma")}
+# a contrast that opens a list of negatives: "weakness, but no facial droop, arm weakness or slurred speech"
+_LIST_AFTER = words("but however pero")
+# the patient named again: what follows is the patient's own ("no fever, she looks unwell"; "la madre tiene
+# migraña y la niña cefalea")
+_PATIENT_AGAIN = words("she he patient pt ella paciente nino nina")
 _NEGATED_AUXILIARIES = words("do does did is was are were has have had will would can could")
 _VERBAL_CUES = frozenset(
     (word, "t") for word in ("doesn", "don", "didn", "isn", "wasn", "hasn", "haven", "won")
@@ -627,8 +654,10 @@ def _pair_before(tokens, m: PhraseMatch, first, second, clause: int) -> str | No
 
 
 _ANSWERS = {
-    **dict.fromkeys(words("yes si positive positivo positiva"), "yes"),
-    **dict.fromkeys(words("no negative negativo negativa"), "no"),
+    **dict.fromkeys(words("yes si positive positivo positiva once twice"), "yes"),
+    **dict.fromkeys(
+        words("no negative negativo negativa none nil denies denied niega niegan nada ninguno ninguna"), "no"
+    ),
 }
 
 
@@ -655,6 +684,8 @@ def _question(tokens, m: PhraseMatch) -> str | None:
 
 # "No fever, abdominal pain is not radiated": the negated word is a property of the finding, which is stated
 _STATED_NOT = words("not no")
+_TEMPLATE_NO = words("no none nil neg")
+_MINUS_MARK = re.compile(r"\s*\(\s*(?:-|neg)\s*\)")
 _EXISTENCE = words(
     "present reported noted seen found observed elicited detected complained mentioned experienced felt "
     "presente referido referida observado observada objetivado objetivada evidente"

@@ -55,7 +55,7 @@ def _cues(kind: str, text: str) -> list[tuple[tuple[str, ...], str]]:
 PRE_CUES = (
     _cues(
         NEGATION,
-        "no|not|denies|denied|deny|denying|without|nor|never|negative for|free of|absence of|absent|"
+        "no|not|nil|denies|denied|deny|denying|without|nor|never|negative for|free of|absence of|absent|"
         "no evidence of|no signs of|no sign of|no complaints of|no complaint of|neither|"
         "doesn t|don t|didn t|isn t|wasn t|hasn t|haven t|won t|no longer|"
         "sin|niega|nego|niegan|negando|ni|nunca|ausencia de|libre de|negativo para|negativa para|"
@@ -72,7 +72,12 @@ PRE_CUES = (
         "no ha podido|no han podido|no ha sido capaz de|no puede|no pueden|no podia|no es capaz de|"
         "sin embargo|sin cambios|sin cambio|no obstante|no solo|no mejora|sin mejoria|"
         "ni mejora|no mejoria|no relief|not relieved by|no benefit|sin alivio|no alivia|no cede|"
-        "used to enjoy|used to like|used to love|used to do|solia disfrutar|solia hacer|",
+        "used to enjoy|used to like|used to love|used to do|solia disfrutar|solia hacer|"
+        # what does not stop goes on: "can't stop coughing", "no deja de toser" ("no change in vision" is a
+        # denial in a review of systems, so "no change in" is not here)
+        "doesn t stop|does not stop|can t stop|cannot stop|"
+        "won t stop|hasn t stopped|has not stopped|no deja de|no dejaba de|no para de|no paraba de|"
+        "no cesa de|no presenta mejoria|no hay mejoria|",
     )
     + _cues(
         HYPOTHETICAL,
@@ -96,6 +101,10 @@ PRE_CUES = (
         "preguntar por|"
         "wants to|want to|wanted to|would like to|trying to|tries to|wishes to|hopes to|"
         "like a|like an|as if|as though|similar to|resembling|"
+        # not excluded is still possible: "cannot rule out sepsis", "no se puede descartar una neumonía"
+        "cannot rule out|cannot exclude|can t rule out|can t exclude|not ruled out|not excluded|query|"
+        "no se puede descartar|no se descarta|no se ha descartado|no descartar|"
+        "warning signs|red flags|safety netting|signos de alarma|datos de alarma|"
         "quiere|queria|desea|intenta|como un|como una|como si|parecido a|parecida a|similar a|",
     )
     + _cues(
@@ -132,7 +141,8 @@ PRE_CUES = (
         "pero|aunque|sino|excepto|salvo|mientras|aparte de|con|refiere|presenta|presento|tiene|aqueja|"
         "comenta|destaca|muestra|desarrolla|nota|asocia|acompanado de|acompanada de|"
         "because|because of|due to|secondary to|caused by|as a result of|debido a|a causa de|por culpa de|"
-        "ha|han|habia|sigue|persists|persist|persisted|por|",
+        "ha|han|habia|sigue|persists|persist|persisted|por|"
+        "positive for|just|only|porque|ya que|puesto que|dado que|aparte del|positivo para|positiva para|",
     )
 )
 # a cue after the finding: "fever absent", "fiebre: negativa", "rash was ruled out"
@@ -142,7 +152,9 @@ POST_NEGATION = (
     "desaparecida|settled|settled down|cleared up|cedido|cedida|cedidos|cedidas|remitido|remitida|"
     "remitidos|remitidas|"
     "ausente|ausentes|negativo|negativa|negativos|negativas|negado|negada|descartado|descartada|"
-    "descartados|descartadas|nulo|nula"
+    "descartados|descartadas|nulo|nula|negados|negadas|no presente|no presentes|none seen|nil seen|"
+    "none noted|no longer present|not at present|none at present|none today|now settled|now resolved|"
+    "now gone|ya resuelto|ya resuelta|ya resueltos|ya resueltas"
 )
 POST_NEGATIONS = tuple(tuple(item.split()) for item in POST_NEGATION.split("|"))
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.note_results import excluded, observed
+from tests.note_results import excluded, observed, status
 
 VOMITING, POOR_APPETITE, OLIGURIA, FEVER = "HP:0002013", "HP:0004396", "HP:0100520", "HP:0001945"
 COUGH, RASH = "HP:0012735", "HP:0000988"
+SLURRED, SORE = "HP:0001350", "HP:0033050"  # Slurred speech, sore throat
 
 
 @pytest.mark.parametrize(
@@ -127,7 +128,7 @@ def test_present_findings_past_a_cue_that_ended(read, text, lang, term):
 @pytest.mark.parametrize(
     ("text", "lang", "terms"),
     [
-        ("Worried about a stroke, but no facial droop, arm weakness or slurred speech.", "en", {"HP:0001350"}),
+        ("Worried about a stroke, but no facial droop, arm weakness or slurred speech.", "en", {SLURRED}),
         ("Dolor de cabeza, pero no fiebre, vómitos ni rigidez de nuca.", "es", {VOMITING, FEVER}),
     ],
 )
@@ -154,3 +155,70 @@ def test_a_review_of_systems_change_is_still_denied(read):
     """ "No change in vision" denies a change; it is not a pseudo-negation like "no improvement"."""
     result = read("No change in appetite, no change in urine color.", "en")
     assert POOR_APPETITE in excluded(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Síncope hace dos años, estudiado en cardiología. Hoy palpitaciones.", "es", "HP:0001279"),
+        ("Syncope two years ago, investigated by cardiology. Today palpitations.", "en", "HP:0001279"),
+        ("Childhood asthma, no wheeze for 20 years.", "en", "HP:0002099"),
+        ("Las crisis de asma de la infancia desaparecieron.", "es", "HP:0002099"),
+    ],
+)
+def test_a_finding_dated_years_back_is_history(read, text, lang, term):
+    assert status(read(text, lang), term) == "history"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Cefalea desde hace dos años.", "es"), ("Asthma since childhood, now wheezy.", "en")],
+)
+def test_a_complaint_lasting_since_years_back_is_current(read, text, lang):
+    result = read(text, lang)
+    assert observed(result) & {"HP:0002315", "HP:0002099"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Sepsis not ruled out; tachycardic and hypotensive.", "en", "HP:0100806"),
+        ("Neumonía no descartada; tos y fiebre.", "es", PNEUMONIA),
+        ("Possible side effects discussed: nausea, diarrhoea, headache.", "en", "HP:0002018"),
+        ("Se explican efectos secundarios: náuseas, diarrea.", "es", "HP:0002018"),
+    ],
+)
+def test_what_is_still_possible_or_warned_of_is_hypothetical(read, text, lang, term):
+    assert status(read(text, lang), term) == "hypothetical"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "theirs", "mine"),
+    [
+        ("Su mujer tiene fiebre y tos desde el lunes; él solo refiere dolor de garganta.", "es", FEVER, SORE),
+        ("Everyone at home has a cough; he is running a temperature.", "en", COUGH, FEVER),
+    ],
+)
+def test_what_the_household_has_is_a_contact(read, text, lang, theirs, mine):
+    result = read(text, lang)
+    assert status(result, theirs) == "contact"
+    assert mine in observed(result)
+
+
+def test_a_woman_of_seventy_is_the_patient(read):
+    assert {FEVER, COUGH} <= observed(read("Mujer de 70 años con fiebre y tos.", "es"))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "term"),
+    [
+        ("Never had chest pain like this before.", "en", CHEST_PAIN),
+        ("Nunca había tenido un dolor de cabeza tan intenso.", "es", "HP:0002315"),
+    ],
+)
+def test_never_like_this_is_a_first_episode(read, text, lang, term):
+    assert term in observed(read(text, lang))
+
+
+def test_never_before_is_still_a_denial(read):
+    assert "HP:0001250" not in observed(read("Never had a seizure before.", "en"))

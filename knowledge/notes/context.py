@@ -112,7 +112,12 @@ _LONG_AGO = C.by_first_word(
     for cue in C.phrases(
         "last year|years ago|year ago|as a child|in childhood|in his childhood|in her childhood|"
         "when he was a child|when she was a child|ano pasado|anos atras|de nino|de nina|en la infancia|"
-        "de pequeno|de pequena"
+        "de pequeno|de pequena|childhood|de la infancia|hace anos|hace muchos anos|hace varios anos|"
+        "hace unos anos|"
+        # "síncope hace dos años": dated years back ("desde hace dos años" is a duration, see _DURING)
+        + "|".join(f"hace {n} anos|hace {n} ano" for n in ("un", "uno", "dos", "tres", "cuatro", "cinco"))
+        + "|"
+        + "|".join(f"hace {n} anos" for n in range(1, 41))
     )
 )
 _DURING = words("in for over during since throughout within en durante desde")  # "for the last year"
@@ -252,7 +257,12 @@ class MentionReader:
         term_id = kb.term_ids[m.term]
         section = sections[m.first]
         post = self._post_negation(tokens, m.last)
-        negated = bool(negation) or m.negated_form or post is not None
+        uncertain = _post_uncertain(tokens, m.last)  # "sepsis not ruled out": still possible
+        if uncertain:
+            post, hypothetical = None, hypothetical or _Scope(m.last + 1, m.last + 1, uncertain, 0, False)
+        if negation and negation.text.lower() in ("never", "nunca") and _like_this(tokens, m):
+            negation = None  # "never had chest pain like this before": a first such episode, present now
+        negated = (bool(negation) or m.negated_form or post is not None) and not uncertain
         cue = negation.text if negation else post
         relative = self._relative(tokens, m, family)
         qualifier = None
@@ -410,7 +420,7 @@ class MentionReader:
         while cursor < len(norm) and tokens.clause[cursor] == clause and cursor - m.last <= 8:
             if norm[cursor] in C.PAST_EVENT and cursor - 1 in skip and cursor - 1 > m.last:
                 dated = True  # "6 months back"
-            elif norm[cursor] in _BEFORE_NOW and _ends_clause(tokens, cursor):
+            elif norm[cursor] in _BEFORE_NOW and _ends_clause(tokens, cursor) and not _like_this(tokens, m):
                 dated = True  # "he had similar chest pain before", "ya había tenido tos antes"
             elif norm[cursor] == "hace" and cursor + 1 in skip:
                 dated = True  # "hace un año"
@@ -507,6 +517,8 @@ class MentionReader:
         norm = tokens.norm
         marks: list[tuple[int, int, int | None, str, str]] = []
         for p, word in enumerate(norm):
+            if word == "mujer" and p > 0 and norm[p - 1] == "su":
+                word = "esposa"  # "su mujer tiene fiebre": his wife ("mujer de 70 años" is the patient)
             if word in C.RELATIVES or word in C.CONTACTS:
                 ahead = [
                     norm[q]
@@ -593,8 +605,10 @@ _DESIRES = frozenset(
     + ("hopes to", "quiere", "queria", "desea", "intenta")
 )
 _WARNINGS = frozenset(
-    tuple(cue.split()) for cue in ("warning signs", "red flags", "safety netting", "signos de alarma")
-) | {("datos", "de", "alarma")}
+    tuple(cue.split())
+    for cue in ("warning signs", "red flags", "safety netting", "signos de alarma", "datos de alarma")
+    + ("side effects", "side effect", "adverse effects", "efectos secundarios", "efectos adversos")
+)
 # a contrast that opens a list of negatives: "weakness, but no facial droop, arm weakness or slurred speech"
 _LIST_AFTER = words("but however pero")
 # the patient named again: what follows is the patient's own ("no fever, she looks unwell"; "la madre tiene
@@ -627,6 +641,66 @@ def _denies_an_action(tokens, position: int, length: int, inside: set[int]) -> b
             return False  # "doesn't have a fever, cough or rash": the clause names a finding, a list follows
         p += 1
     return True
+
+
+_LIKE_THIS = (
+    ("like", "this"),
+    ("like", "that"),
+    ("this", "bad"),
+    ("so", "bad"),
+    ("as", "bad"),
+    ("como", "este"),
+    ("como", "esta"),
+    ("como", "ahora"),
+    ("tan", "fuerte"),
+    ("tan", "intenso"),
+    ("tan", "intensa"),
+)
+
+
+def _like_this(tokens, m: PhraseMatch) -> bool:
+    """ "like this", "tan intenso" after the finding in its clause: compared with what the patient has now."""
+    norm, clause = tokens.norm, tokens.clause[m.first]
+    p = m.last + 1
+    while p + 1 < len(norm) and tokens.clause[p + 1] == clause and p - m.last <= 6:
+        if (norm[p], norm[p + 1]) in _LIKE_THIS:
+            return True
+        p += 1
+    return False
+
+
+_UNCERTAIN_AFTER = tuple(
+    tuple(cue.split())
+    for cue in (
+        "not ruled out",
+        "not been ruled out",
+        "not yet ruled out",
+        "not excluded",
+        "not yet excluded",
+        "to be ruled out",
+        "to be excluded",
+        "no descartado",
+        "no descartada",
+        "a descartar",
+        "pendiente de descartar",
+    )
+)
+
+
+def _post_uncertain(tokens, last: int) -> str | None:
+    """The words right after a finding that leave it possible ("sepsis not ruled out", "neumonía no
+    descartada"), or None."""
+    norm = tokens.norm
+    for cue in _UNCERTAIN_AFTER:
+        after = last + 1
+        if after < len(norm) and norm[after] == "has":  # "has not been ruled out"
+            after += 1
+        if (
+            tuple(norm[after : after + len(cue)]) == cue
+            and tokens.sentence[min(after, len(norm) - 1)] == (tokens.sentence[last])
+        ):
+            return " ".join(cue)
+    return None
 
 
 def _starts(tokens) -> tuple[list[int], list[int]]:

@@ -105,6 +105,7 @@ PRE_CUES = (
         "cannot rule out|cannot exclude|can t rule out|can t exclude|not ruled out|not excluded|query|"
         "no se puede descartar|no se descarta|no se ha descartado|no descartar|"
         "warning signs|red flags|safety netting|signos de alarma|datos de alarma|"
+        "side effects|side effect|adverse effects|efectos secundarios|efectos adversos|"
         "quiere|queria|desea|intenta|como un|como una|como si|parecido a|parecida a|similar a|",
     )
     + _cues(
@@ -189,7 +190,7 @@ CONTACTS = words(
     "esposa esposo marido pareja novio novia amigo amiga amigos amigas companero companera companeros "
     "companeras contactos vecino vecina vecinos vecinas conviviente convivientes "
     # others around the patient: "several kids in his class off with sore throats"
-    "kids children students pupils others residents ninos ninas alumnos alumnas"
+    "kids children students pupils others residents ninos ninas alumnos alumnas everyone everybody household"
 )
 FAMILY_PHRASES = (
     ("family", "history"),

@@ -685,20 +685,20 @@ _UNCERTAIN_AFTER = tuple(
         "pendiente de descartar",
     )
 )
+_UNCERTAIN_FIRST = C.by_first_word(_UNCERTAIN_AFTER)
 
 
 def _post_uncertain(tokens, last: int) -> str | None:
     """The words right after a finding that leave it possible ("sepsis not ruled out", "neumonía no
     descartada"), or None."""
     norm = tokens.norm
-    for cue in _UNCERTAIN_AFTER:
-        after = last + 1
-        if after < len(norm) and norm[after] == "has":  # "has not been ruled out"
-            after += 1
-        if (
-            tuple(norm[after : after + len(cue)]) == cue
-            and tokens.sentence[min(after, len(norm) - 1)] == (tokens.sentence[last])
-        ):
+    after = last + 1
+    if after < len(norm) and norm[after] == "has":  # "has not been ruled out"
+        after += 1
+    if after >= len(norm) or tokens.sentence[after] != tokens.sentence[last]:
+        return None
+    for cue in _UNCERTAIN_FIRST.get(norm[after], ()):
+        if tuple(norm[after : after + len(cue)]) == cue:
             return " ".join(cue)
     return None
 

@@ -144,7 +144,12 @@ def _slash_shorthand(tokens: Tokens, position: int, amount: float) -> tuple[int,
 
 
 def _relative(norm: list[str], position: int) -> tuple[int, float] | None:
-    for phrase, days in _RELATIVE_DAYS.items():
+    for phrase, days in _RELATIVE_BY_FIRST.get(norm[position], ()):
         if tuple(norm[position : position + len(phrase)]) == phrase:
             return position + len(phrase) - 1, days
     return None
+
+
+_RELATIVE_BY_FIRST: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+for _phrase, _days in _RELATIVE_DAYS.items():  # in the table's order, as the loop above read it
+    _RELATIVE_BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _days))

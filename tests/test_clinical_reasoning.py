@@ -185,3 +185,43 @@ def test_fatigue_beside_haematuria_costs_bladder_cancer_less_than_a_fixed_leak(k
         )
         ranks.append(_rank(engine, diagnosis, BLADDER_CANCER))
     assert ranks[0] < ranks[1]
+
+
+ABDOMINAL_PAIN, VOMITING, ANOREXIA, MYALGIA, RASH = (
+    "HP:0002027",
+    "HP:0002013",
+    "HP:0002039",
+    "HP:0003326",
+    "HP:0000988",
+)
+DENGUE, APPENDICITIS = "DXG:dengue", "DXG:acute_appendicitis"
+
+
+@pytest.mark.parametrize("context", ["primary-care", "emergency"])
+def test_dengue_is_a_travellers_diagnosis(diagnoser, context):
+    """Dengue's prior is the imported incidence of a European or North American consultation (its global
+    incidence had made it the first cause of fever with abdominal pain); travel raises it."""
+    stay_home, _ = _posterior(
+        diagnoser, [ABDOMINAL_PAIN, FEVER, VOMITING, ANOREXIA], age_years=24, sex="male", context=context
+    )
+    assert _rank(diagnoser, stay_home, APPENDICITIS) < _rank(diagnoser, stay_home, DENGUE)
+    home, home_posterior = _posterior(
+        diagnoser,
+        [FEVER, HEADACHE, MYALGIA, RASH],
+        age_years=30,
+        sex="female",
+        context=context,
+        recalibrate=False,
+    )
+    travelled, travelled_posterior = _posterior(
+        diagnoser,
+        [FEVER, HEADACHE, MYALGIA, RASH],
+        age_years=30,
+        sex="female",
+        context=context,
+        risk_factors={"travel_abroad": True},
+        recalibrate=False,
+    )
+    dengue = diagnoser.kb.disease_index[DENGUE]
+    assert _rank(diagnoser, travelled, DENGUE) < _rank(diagnoser, home, DENGUE)
+    assert travelled_posterior[dengue] > 5 * home_posterior[dengue]

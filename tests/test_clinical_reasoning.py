@@ -205,22 +205,17 @@ def test_dengue_is_a_travellers_diagnosis(diagnoser, context):
         diagnoser, [ABDOMINAL_PAIN, FEVER, VOMITING, ANOREXIA], age_years=24, sex="male", context=context
     )
     assert _rank(diagnoser, stay_home, APPENDICITIS) < _rank(diagnoser, stay_home, DENGUE)
-    home, home_posterior = _posterior(
-        diagnoser,
-        [FEVER, HEADACHE, MYALGIA, RASH],
-        age_years=30,
-        sex="female",
-        context=context,
-        recalibrate=False,
-    )
-    travelled, travelled_posterior = _posterior(
-        diagnoser,
-        [FEVER, HEADACHE, MYALGIA, RASH],
-        age_years=30,
-        sex="female",
-        context=context,
-        risk_factors={"travel_abroad": True},
-        recalibrate=False,
+    (home, home_posterior), (travelled, travelled_posterior) = (
+        _posterior(
+            diagnoser,
+            [FEVER, HEADACHE, MYALGIA, RASH],
+            age_years=30,
+            sex="female",
+            context=context,
+            risk_factors=factors,
+            recalibrate=False,
+        )
+        for factors in ({}, {"travel_abroad": True})
     )
     dengue = diagnoser.kb.disease_index[DENGUE]
     assert _rank(diagnoser, travelled, DENGUE) < _rank(diagnoser, home, DENGUE)

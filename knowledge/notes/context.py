@@ -113,13 +113,12 @@ _LONG_AGO = C.by_first_word(
         "last year|years ago|year ago|as a child|in childhood|in his childhood|in her childhood|"
         "when he was a child|when she was a child|ano pasado|anos atras|de nino|de nina|en la infancia|"
         "de pequeno|de pequena|childhood|de la infancia|hace anos|hace muchos anos|hace varios anos|"
-        "hace unos anos|"
-        # "síncope hace dos años": dated years back ("desde hace dos años" is a duration, see _DURING)
-        + "|".join(f"hace {n} anos|hace {n} ano" for n in ("un", "uno", "dos", "tres", "cuatro", "cinco"))
-        + "|"
-        + "|".join(f"hace {n} anos" for n in range(1, 41))
+        "hace unos anos"
     )
 )
+# "síncope hace dos años", "hace 3 años": dated years back ("desde hace dos años" is a duration, see _DURING)
+_YEAR_COUNTS = words("un uno dos tres cuatro cinco")
+_YEARS = words("ano anos")
 _DURING = words("in for over during since throughout within en durante desde")  # "for the last year"
 _ARTICLES = words("the a el la un una")
 EVENT_CUES = words("after following tras despues")  # "after a fall", "tras una caída", "después de una"
@@ -259,7 +258,9 @@ class MentionReader:
         post = self._post_negation(tokens, m.last)
         uncertain = _post_uncertain(tokens, m.last)  # "sepsis not ruled out": still possible
         if uncertain:
-            post, hypothetical = None, hypothetical or _Scope(m.last + 1, m.last + 1, uncertain, 0, False)
+            after = m.last + 1
+            post = None
+            hypothetical = hypothetical or _Scope(after, after, uncertain, tokens.clause[m.last], wide=False)
         if negation and negation.text.lower() in ("never", "nunca") and _like_this(tokens, m):
             negation = None  # "never had chest pain like this before": a first such episode, present now
         negated = (bool(negation) or m.negated_form or post is not None) and not uncertain
@@ -359,6 +360,8 @@ class MentionReader:
             if norm[q] not in _LONG_AGO or m.first <= q <= m.last:
                 continue
             cue = next((a for a in _LONG_AGO[norm[q]] if tuple(norm[q : q + len(a)]) == a), None)
+            if cue is None and norm[q] == "hace" and _years_back(norm, q):
+                cue = tuple(norm[q : q + 3])
             before = [w for w in norm[max(0, q - 2) : q] if w not in _ARTICLES][-1:]
             if cue is None or (before and before[0] in _DURING):
                 continue
@@ -599,16 +602,8 @@ def _is_action(word: str) -> bool:
     )
 
 
-_DESIRES = frozenset(
-    tuple(cue.split())
-    for cue in ("wants to", "want to", "wanted to", "would like to", "trying to", "tries to", "wishes to")
-    + ("hopes to", "quiere", "queria", "desea", "intenta")
-)
-_WARNINGS = frozenset(
-    tuple(cue.split())
-    for cue in ("warning signs", "red flags", "safety netting", "signos de alarma", "datos de alarma")
-    + ("side effects", "side effect", "adverse effects", "efectos secundarios", "efectos adversos")
-)
+_DESIRES = frozenset(tuple(cue.split()) for cue in C.phrases(C.DESIRES))
+_WARNINGS = frozenset(tuple(cue.split()) for cue in C.phrases(C.WARNINGS))
 # a contrast that opens a list of negatives: "weakness, but no facial droop, arm weakness or slurred speech"
 _LIST_AFTER = words("but however pero")
 # the patient named again: what follows is the patient's own ("no fever, she looks unwell"; "la madre tiene
@@ -701,6 +696,12 @@ def _post_uncertain(tokens, last: int) -> str | None:
         if tuple(norm[after : after + len(cue)]) == cue:
             return " ".join(cue)
     return None
+
+
+def _years_back(norm: list[str], position: int) -> bool:
+    """ "hace dos años", "hace 3 años" at `position`."""
+    count, unit = norm[position + 1 : position + 2], norm[position + 2 : position + 3]
+    return bool(count and unit) and unit[0] in _YEARS and (count[0] in _YEAR_COUNTS or count[0].isdigit())
 
 
 def _starts(tokens) -> tuple[list[int], list[int]]:

@@ -52,6 +52,17 @@ def _cues(kind: str, text: str) -> list[tuple[tuple[str, ...], str]]:
     return [(tuple(item.split()), kind) for item in text.split("|") if item.strip()]
 
 
+# hypothetical cues whose scope differs: a wish keeps to its clause ("doesn't want to eat, threw up twice");
+# what to watch for reaches past a colon ("warning signs: stiff neck, petechiae")
+DESIRES = (
+    "wants to|want to|wanted to|would like to|trying to|tries to|wishes to|hopes to|"
+    "quiere|queria|desea|intenta"
+)
+WARNINGS = (
+    "warning signs|red flags|safety netting|signos de alarma|datos de alarma|"
+    "side effects|side effect|adverse effects|efectos secundarios|efectos adversos"
+)
+
 PRE_CUES = (
     _cues(
         NEGATION,
@@ -98,15 +109,13 @@ PRE_CUES = (
         "fears it|"
         "le preocupa que sea|preocupa que sea|teme que sea|miedo a que sea|miedo de que sea|"
         "ask about|asked about|check for|preocupado por|preocupada por|miedo a|miedo de|teme|temor a|"
-        "preguntar por|"
-        "wants to|want to|wanted to|would like to|trying to|tries to|wishes to|hopes to|"
+        "preguntar por|" + DESIRES + "|"
         "like a|like an|as if|as though|similar to|resembling|"
         # not excluded is still possible: "cannot rule out sepsis", "no se puede descartar una neumonía"
         "cannot rule out|cannot exclude|can t rule out|can t exclude|not ruled out|not excluded|query|"
         "no se puede descartar|no se descarta|no se ha descartado|no descartar|"
-        "warning signs|red flags|safety netting|signos de alarma|datos de alarma|"
-        "side effects|side effect|adverse effects|efectos secundarios|efectos adversos|"
-        "quiere|queria|desea|intenta|como un|como una|como si|parecido a|parecida a|similar a|",
+        + WARNINGS
+        + "|como un|como una|como si|parecido a|parecida a|similar a|",
     )
     + _cues(
         HISTORY,
